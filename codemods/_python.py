@@ -1,0 +1,415 @@
+"""Matching and editing helpers for fissix trees, shared by the Python codemods.
+
+Everything here edits the lossless tree in place, keeping comments and layout of what it
+does not rewrite. Review markers go on their own comment line above the statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fissix import pygram
+from fissix.pgen2 import token
+from fissix.pytree import Leaf, Node
+
+from prefect1_migrate.markers import MARKER
+
+syms = pygram.python_symbols
+LN = Leaf | Node
+
+_STATEMENT_PARENTS = {syms.file_input, syms.suite}
+
+
+# --- navigation ----------------------------------------------------------------------------
+
+
+def root_of(node: LN) -> LN:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def statement_of(node: LN) -> LN:
+    """The statement (simple_stmt or compound statement) that contains ``node``."""
+    while node.parent is not None and node.parent.type not in _STATEMENT_PARENTS:
+        node = node.parent
+    return node
+
+
+def first_leaf(node: LN) -> Leaf:
+    while isinstance(node, Node):
+        node = node.children[0]
+    return node
+
+
+def dotted_text(node: LN) -> str:
+    """``a.b.c`` for a NAME or dotted_name node, without whitespace or comments."""
+    return "".join(leaf.value for leaf in node.leaves())
+
+
+def indentation_of(statement: LN) -> str:
+    parent = statement.parent
+    if parent is None or parent.type == syms.file_input:
+        return ""
+    for child in parent.children:
+        if child.type == token.INDENT:
+            return child.value
+    return ""
+
+
+def is_top_level(node: LN) -> bool:
+    return (
+        statement_of(node).parent is not None and statement_of(node).parent.type == syms.file_input
+    )
+
+
+def names_in(root: LN) -> Iterator[Leaf]:
+    """Every NAME leaf used as a plain name: not an attribute, not a keyword argument name."""
+    for leaf in root.leaves():
+        if leaf.type != token.NAME:
+            continue
+        previous = leaf.prev_sibling
+        if previous is not None and previous.type == token.DOT:
+            continue
+        parent = leaf.parent
+        if parent is not None and parent.type == syms.argument and leaf is parent.children[0]:
+            if len(parent.children) > 1 and parent.children[1].type == token.EQUAL:
+                continue
+        if parent is not None and parent.type == syms.trailer and leaf is not parent.children[0]:
+            continue
+        yield leaf
+
+
+# --- review markers ------------------------------------------------------------------------
+
+
+def add_todo(node: LN, message: str) -> None:
+    """Put ``# TODO(prefect-1.0): message`` on its own line above the statement of ``node``.
+
+    A marker with the same message already right above the statement is not repeated, so a
+    second run adds nothing.
+    """
+    statement = statement_of(node)
+    indent = indentation_of(statement)
+    marker = f"# {MARKER}: {message}"
+    leaf = first_leaf(statement)
+    indent_leaf = _indent_before(leaf)
+    if indent_leaf is not None and not leaf.prefix:
+        if marker in indent_leaf.prefix:
+            return
+        indent_leaf.prefix += f"{indent}{marker}\n"
+        return
+    prefix = leaf.prefix
+    if marker in prefix:
+        return
+    head, newline, tail = prefix.rpartition("\n")
+    if newline:
+        leaf.prefix = f"{head}\n{indent}{marker}\n{tail}"
+    else:
+        leaf.prefix = f"{indent}{marker}\n{tail or indent}"
+
+
+def _indent_before(leaf: Leaf) -> Leaf | None:
+    previous = leaf.prev_sibling
+    node: LN = leaf
+    while previous is None and node.parent is not None:
+        node = node.parent
+        previous = node.prev_sibling
+    if previous is not None and previous.type == token.INDENT:
+        return previous
+    return None
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+def top_level_imports(root: LN) -> list[LN]:
+    """Top-level ``import`` / ``from`` statements (their simple_stmt nodes)."""
+    found: list[LN] = []
+    for statement in root.children:
+        if statement.type != syms.simple_stmt:
+            continue
+        if any(child.type in (syms.import_name, syms.import_from) for child in statement.children):
+            found.append(statement)
+    return found
+
+
+def from_import_module(node: Node) -> str:
+    """The module text of an ``import_from`` node (``.`` prefixes kept for relative imports)."""
+    parts: list[str] = []
+    for child in node.children[1:]:
+        if child.type == token.NAME and child.value == "import":
+            break
+        parts.append(dotted_text(child))
+    return "".join(parts)
+
+
+def imported_names(node: Node) -> list[tuple[LN, str, str | None]]:
+    """(element node, name, alias) for each name of an ``import_from`` node; ``*`` included."""
+    index = next(
+        i for i, c in enumerate(node.children) if c.type == token.NAME and c.value == "import"
+    )
+    elements: list[LN] = []
+    for child in node.children[index + 1 :]:
+        if child.type == syms.import_as_names:
+            elements.extend(c for c in child.children if c.type != token.COMMA)
+        elif child.type not in (token.LPAR, token.RPAR):
+            elements.append(child)
+    result: list[tuple[LN, str, str | None]] = []
+    for element in elements:
+        if element.type == syms.import_as_name:
+            result.append((element, element.children[0].value, element.children[2].value))
+        elif element.type == token.STAR:
+            result.append((element, "*", None))
+        else:
+            result.append((element, element.value, None))
+    return result
+
+
+def remove_import_element(element: LN) -> None:
+    """Remove one name from a ``from x import a, b`` list, with its comma."""
+    parent = element.parent
+    assert parent is not None
+    if parent.type != syms.import_as_names:
+        raise ValueError("the import has a single name; remove the statement instead")
+    siblings = parent.children
+    index = siblings.index(element)
+    if index + 1 < len(siblings) and siblings[index + 1].type == token.COMMA:
+        following = siblings[index + 2] if index + 2 < len(siblings) else None
+        prefix = element.prefix
+        siblings[index + 1].remove()
+        element.remove()
+        if following is not None:
+            following.prefix = prefix
+    else:
+        siblings[index - 1].remove()  # the comma before it
+        element.remove()
+    if len(parent.children) == 1:
+        only = parent.children[0]
+        only.remove()
+        parent.replace(only)
+
+
+def remove_statement(statement: LN) -> None:
+    """Remove a statement, keeping the comments that stood above it."""
+    comments = first_leaf(statement).prefix
+    following = statement.next_sibling
+    statement.remove()
+    if following is not None and comments.strip():
+        next_leaf = first_leaf(following)
+        next_leaf.prefix = comments + next_leaf.prefix.lstrip(" \t")
+
+
+def insert_statement_after(statement: LN, code: str) -> LN:
+    """Parse ``code`` (one line, no indentation) and insert it after ``statement``."""
+    from prefect1_migrate.python_tree import parse
+
+    indent = indentation_of(statement)
+    new = parse(code.rstrip("\n") + "\n").children[0]
+    new.remove()
+    first_leaf(new).prefix = indent
+    parent = statement.parent
+    assert parent is not None
+    parent.insert_child(parent.children.index(statement) + 1, new)
+    return new
+
+
+def insert_statement_before(statement: LN, code: str) -> LN:
+    from prefect1_migrate.python_tree import parse
+
+    new = parse(code.rstrip("\n") + "\n").children[0]
+    new.remove()
+    leaf = first_leaf(statement)
+    first_leaf(new).prefix = leaf.prefix
+    leaf.prefix = indentation_of(statement)
+    parent = statement.parent
+    assert parent is not None
+    parent.insert_child(parent.children.index(statement), new)
+    return new
+
+
+def binds_name(root: LN, name: str) -> bool:
+    """Whether a top-level import already binds ``name``."""
+    for statement in top_level_imports(root):
+        for child in statement.children:
+            if child.type == syms.import_from:
+                if any((alias or imported) == name for _, imported, alias in imported_names(child)):
+                    return True
+            elif child.type == syms.import_name:
+                if name in _import_name_bindings(child):
+                    return True
+    return False
+
+
+def _import_name_bindings(node: Node) -> set[str]:
+    bindings: set[str] = set()
+    target = node.children[1]
+    elements = (
+        [c for c in target.children if c.type != token.COMMA]
+        if target.type == syms.dotted_as_names
+        else [target]
+    )
+    for element in elements:
+        if element.type == syms.dotted_as_name:
+            bindings.add(element.children[2].value)
+        else:
+            bindings.add(dotted_text(element).split(".")[0])
+    return bindings
+
+
+def ensure_from_import(root: LN, module: str, name: str) -> None:
+    """Make ``from module import name`` available at top level, adding it at most once."""
+    if binds_name(root, name):
+        return
+    for statement in top_level_imports(root):
+        for child in statement.children:
+            if child.type == syms.import_from and from_import_module(child) == module:
+                names = imported_names(child)
+                if names and names[-1][1] != "*":
+                    _append_import_name(child, name)
+                    return
+    add_top_level_statement(root, f"from {module} import {name}")
+
+
+def ensure_import(root: LN, module: str) -> None:
+    """Make ``import module`` available at top level, adding it at most once."""
+    for statement in top_level_imports(root):
+        for child in statement.children:
+            if child.type == syms.import_name and dotted_text(child.children[1]) == module:
+                return
+    add_top_level_statement(root, f"import {module}")
+
+
+def _append_import_name(node: Node, name: str) -> None:
+    last = node.children[-1]
+    if last.type == token.RPAR:
+        names = node.children[-2]
+        if names.type == syms.import_as_names:
+            trailing_comma = names.children[-1].type == token.COMMA
+            if trailing_comma:
+                names.append_child(Leaf(token.NAME, name, prefix=" "))
+                names.append_child(Leaf(token.COMMA, ","))
+            else:
+                names.append_child(Leaf(token.COMMA, ","))
+                names.append_child(Leaf(token.NAME, name, prefix=" "))
+            return
+        replacement = Node(
+            syms.import_as_names,
+            [names.clone(), Leaf(token.COMMA, ","), Leaf(token.NAME, name, prefix=" ")],
+        )
+        names.replace(replacement)
+        return
+    if last.type == syms.import_as_names:
+        last.append_child(Leaf(token.COMMA, ","))
+        last.append_child(Leaf(token.NAME, name, prefix=" "))
+        return
+    replacement = Node(
+        syms.import_as_names,
+        [last.clone(), Leaf(token.COMMA, ","), Leaf(token.NAME, name, prefix=" ")],
+    )
+    last.replace(replacement)
+
+
+def add_top_level_statement(root: LN, code: str) -> None:
+    """Add a top-level import statement after the last top-level import (or the docstring)."""
+    imports = top_level_imports(root)
+    if imports:
+        insert_statement_after(imports[-1], code)
+        return
+    anchor = None
+    for statement in root.children:
+        if statement.type == syms.simple_stmt and statement.children[0].type == token.STRING:
+            anchor = statement  # the module docstring
+            continue
+        break
+    if anchor is not None:
+        insert_statement_after(anchor, code)
+    elif root.children and root.children[0].type != token.ENDMARKER:
+        insert_statement_before(root.children[0], code)
+    else:
+        from prefect1_migrate.python_tree import parse
+
+        new = parse(code + "\n").children[0]
+        new.remove()
+        root.insert_child(0, new)
+
+
+def name_is_used(root: LN, name: str, ignoring: LN | None = None) -> bool:
+    """Whether ``name`` is referenced anywhere outside import statements (and ``ignoring``)."""
+    skip = set(ignoring.leaves()) if ignoring is not None else set()
+    for leaf in names_in(root):
+        if leaf.value != name or leaf in skip:
+            continue
+        if _inside_import(leaf):
+            continue
+        return True
+    return False
+
+
+def _inside_import(leaf: LN) -> bool:
+    node = leaf.parent
+    while node is not None:
+        if node.type in (syms.import_from, syms.import_name):
+            return True
+        node = node.parent
+    return False
+
+
+def remove_imported_name_if_unused(root: LN, name: str) -> None:
+    """Drop ``name`` from top-level imports when nothing else in the file uses it."""
+    if name_is_used(root, name):
+        return
+    for statement in top_level_imports(root):
+        for child in statement.children:
+            if child.type != syms.import_from:
+                continue
+            names = imported_names(child)
+            for element, imported, alias in names:
+                if (alias or imported) != name:
+                    continue
+                if len(names) == 1:
+                    remove_statement(statement)
+                else:
+                    remove_import_element(element)
+                return
+
+
+def rename_name_uses(root: LN, old: str, new: str) -> None:
+    """Rename every plain use of ``old`` outside imports to ``new``."""
+    for leaf in list(names_in(root)):
+        if leaf.value == old and not _inside_import(leaf):
+            leaf.value = new
+
+
+# --- calls ---------------------------------------------------------------------------------
+
+
+def call_arguments(trailer: Node) -> list[LN]:
+    """The argument nodes of a call trailer ``( ... )`` (commas dropped)."""
+    if len(trailer.children) < 3:
+        return []
+    inner = trailer.children[1]
+    if inner.type == syms.arglist:
+        return [child for child in inner.children if child.type != token.COMMA]
+    return [inner]
+
+
+def keyword_argument(argument: LN) -> tuple[str, LN] | None:
+    """(name, value) when ``argument`` is ``name=value``."""
+    if (
+        argument.type == syms.argument
+        and len(argument.children) == 3
+        and argument.children[1].type == token.EQUAL
+        and argument.children[0].type == token.NAME
+    ):
+        return argument.children[0].value, argument.children[2]
+    return None
+
+
+def is_star_argument(argument: LN) -> bool:
+    if argument.type == syms.argument and argument.children[0].type in (
+        token.STAR,
+        token.DOUBLESTAR,
+    ):
+        return True
+    return argument.type == syms.star_expr

@@ -1,0 +1,148 @@
+"""Imports have moved (upgrade guide: "Imports have moved").
+
+Rewrites, in every import style (``import a.b [as x]``, ``from a.b import C [as D]``,
+``from a import b``, parenthesised/continued/star imports, imports in functions and
+``try`` blocks, and dotted chains after ``import prefect``):
+
+- ``prefect.engine.executors[.dask|.local]`` -> ``prefect.executors[...]``;
+- ``Parameter`` from ``prefect.core.task`` (and the guide's misspelt ``prefect.core.tasks``)
+  -> ``from prefect import Parameter``;
+- ``prefect.utilities.exceptions`` -> ``prefect.exceptions``, renaming ``PrefectError`` ->
+  ``PrefectException`` and ``StorageError`` -> ``FlowStorageError``; the 0.15 compatibility
+  aliases ``prefect.exceptions.{PrefectError, StorageError, ClientError_, AuthorizationError_}``
+  get their real names too;
+- ``prefect.artifacts.create_link/update_link/create_markdown/update_markdown/delete_artifact``
+  -> ``prefect.backend.artifacts.*_artifact`` / ``delete_artifact``.
+
+Flags ``TaskTimeoutError``, ``VersionLockError``, ``ContextError``, ``SerializationError`` and
+``PrefectWarning``: they have no 1.0 equivalent, and the closest names are BaseException
+signals that an ``except`` clause must not swallow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bowler import Query
+
+from codemods._imports import ModuleMove, NameMove, import_moves_query
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.guide import IMPORTS_MOVED
+
+_NEVER_RAISED = (
+    "{name} was never raised by Prefect 0.15 and has no 1.0 equivalent; "
+    "remove the import and any `except {name}` (do not catch {signal}, a BaseException)"
+)
+
+MODULE_MOVES = (
+    ModuleMove("prefect.engine.executors", "prefect.executors"),
+    ModuleMove(
+        "prefect.utilities.exceptions",
+        "prefect.exceptions",
+        renamed={"PrefectError": "PrefectException", "StorageError": "FlowStorageError"},
+        no_equivalent={
+            "TaskTimeoutError": _NEVER_RAISED.format(
+                name="TaskTimeoutError", signal="TaskTimeoutSignal"
+            ),
+            "VersionLockError": _NEVER_RAISED.format(
+                name="VersionLockError", signal="VersionLockMismatchSignal"
+            ),
+            "ContextError": "ContextError has no Prefect 1.0 equivalent (it was never raised); remove it",
+            "SerializationError": "SerializationError has no Prefect 1.0 equivalent (it was never raised); remove it",
+            "PrefectWarning": "PrefectWarning has no Prefect 1.0 equivalent; use UserWarning or a warning class of your own",
+        },
+    ),
+)
+
+NAME_MOVES = (
+    NameMove("prefect.core.task", "Parameter", "prefect", "Parameter"),
+    NameMove("prefect.core.tasks", "Parameter", "prefect", "Parameter"),
+    NameMove("prefect.exceptions", "PrefectError", "prefect.exceptions", "PrefectException"),
+    NameMove("prefect.exceptions", "StorageError", "prefect.exceptions", "FlowStorageError"),
+    NameMove("prefect.exceptions", "ClientError_", "prefect.exceptions", "ClientError"),
+    NameMove(
+        "prefect.exceptions", "AuthorizationError_", "prefect.exceptions", "AuthorizationError"
+    ),
+    NameMove(
+        "prefect.artifacts", "create_link", "prefect.backend.artifacts", "create_link_artifact"
+    ),
+    NameMove(
+        "prefect.artifacts", "update_link", "prefect.backend.artifacts", "update_link_artifact"
+    ),
+    NameMove(
+        "prefect.artifacts",
+        "create_markdown",
+        "prefect.backend.artifacts",
+        "create_markdown_artifact",
+    ),
+    NameMove(
+        "prefect.artifacts",
+        "update_markdown",
+        "prefect.backend.artifacts",
+        "update_markdown_artifact",
+    ),
+    NameMove(
+        "prefect.artifacts", "delete_artifact", "prefect.backend.artifacts", "delete_artifact"
+    ),
+    NameMove(
+        "prefect.artifacts",
+        "create_link_artifact",
+        "prefect.backend.artifacts",
+        "create_link_artifact",
+    ),
+    NameMove(
+        "prefect.artifacts",
+        "create_markdown_artifact",
+        "prefect.backend.artifacts",
+        "create_markdown_artifact",
+    ),
+    NameMove(
+        "prefect.artifacts",
+        "update_link_artifact",
+        "prefect.backend.artifacts",
+        "update_link_artifact",
+    ),
+    NameMove(
+        "prefect.artifacts",
+        "update_markdown_artifact",
+        "prefect.backend.artifacts",
+        "update_markdown_artifact",
+    ),
+)
+
+
+def build_queries(options: MigrationOptions) -> Sequence[Query]:
+    return [import_moves_query(MODULE_MOVES, NAME_MOVES)]
+
+
+CODEMOD = PythonCodemod(
+    id="imports-moved",
+    title="Imports have moved",
+    guide_section=IMPORTS_MOVED,
+    order=10,
+    summary="prefect.engine.executors, prefect.core.task.Parameter, prefect.utilities.exceptions "
+    "and prefect.artifacts move to their 1.0 homes, in every import style.",
+    description=(
+        "Moved imports to their Prefect 1.0 homes: prefect.engine.executors -> prefect.executors, "
+        "prefect.core.task.Parameter -> prefect.Parameter, prefect.utilities.exceptions -> "
+        "prefect.exceptions (PrefectError -> PrefectException, StorageError -> FlowStorageError), "
+        "prefect.artifacts.* -> prefect.backend.artifacts.*_artifact. The guide names "
+        "prefect.core.tasks; the real module was prefect.core.task (both are handled). The guide "
+        "says the old executor and artifact paths are gone; real Prefect 1.x still imports them "
+        "with a warning, but `prefect.engine.executors.X` after a bare `import prefect` fails."
+    ),
+    flags=(
+        "TaskTimeoutError, VersionLockError, ContextError, SerializationError, PrefectWarning from "
+        "prefect.utilities.exceptions (no 1.0 equivalent)",
+        "star imports from prefect.utilities.exceptions when a renamed name is used",
+    ),
+    triggers=(
+        "prefect.engine",
+        "prefect.core.task",
+        "prefect.utilities",
+        "prefect.artifacts",
+        "prefect.exceptions",
+        "from prefect import",
+    ),
+    build_queries=build_queries,
+)

@@ -1,0 +1,3 @@
+from prefect1_migrate.cli import main
+
+main()

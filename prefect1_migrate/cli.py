@@ -1,0 +1,195 @@
+"""The ``prefect1-migrate`` command line (typer). Presents runs; decides nothing itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from prefect1_migrate import __version__
+
+app = typer.Typer(
+    name="prefect1-migrate",
+    help="Upgrade a git repository from Prefect 0.x to Prefect 1.0, one commit per documented change.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+MARKER_HELP = "Places a codemod cannot migrate get a TODO(prefect-1.0) comment and a report entry."
+
+
+def _split_ids(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _use_colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"prefect1-migrate: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def migrate(
+    paths: list[Path] | None = typer.Argument(
+        None, help="Repository folder, or files/folders inside it (default: the current folder)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the unified diff; write nothing."),
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 when any codemod would change something."
+    ),
+    allow_dirty: bool = typer.Option(
+        False,
+        "--allow-dirty",
+        help="Run on a tree with uncommitted changes; writes without committing.",
+    ),
+    no_commit: bool = typer.Option(
+        False, "--no-commit", help="Write all changes without committing."
+    ),
+    only: str | None = typer.Option(None, "--only", help="Comma-separated codemod ids to run."),
+    skip: str | None = typer.Option(
+        None, "--skip", help="Comma-separated codemod ids to leave out."
+    ),
+    author: str | None = typer.Option(
+        None, "--author", help='Commit identity "Name <email>" (default: git config user.*).'
+    ),
+    no_verify: bool = typer.Option(False, "--no-verify", help="Do not run git commit hooks."),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write a report: Markdown for .md, JSON for .json."
+    ),
+    prefect_version: str = typer.Option(
+        "1.4.1", "--prefect-version", help="Prefect 1.x version that dependency pins move to."
+    ),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Only errors and the final summary line."
+    ),
+) -> None:
+    """Migrate a repository in place: one git commit per codemod that changed something."""
+    from prefect1_migrate.codemod import MigrationOptions
+    from prefect1_migrate.console import Console
+    from prefect1_migrate.gitops import Identity, RepositoryProblem
+    from prefect1_migrate.migrate import (
+        EXIT_PROBLEM,
+        Interrupted,
+        Migration,
+        MigrationRequest,
+        Mode,
+        UsageProblem,
+    )
+    from prefect1_migrate.pipeline import default_jobs
+    from prefect1_migrate.registry import UnknownCodemod, select_codemods
+
+    if dry_run and check:
+        raise _fail("--dry-run and --check cannot be combined", EXIT_PROBLEM)
+    try:
+        codemods = select_codemods(_split_ids(only), _split_ids(skip))
+    except UnknownCodemod as error:
+        raise _fail(f"{error}\nvalid ids: {', '.join(error.known)}", EXIT_PROBLEM) from None
+    try:
+        identity = Identity.parse(author) if author else None
+    except ValueError as error:
+        raise _fail(f"--author: {error}", EXIT_PROBLEM) from None
+    mode = Mode.DRY_RUN if dry_run else Mode.CHECK if check else Mode.WRITE
+    request = MigrationRequest(
+        paths=paths or [Path.cwd()],
+        codemods=codemods,
+        mode=mode,
+        commit=not (no_commit or allow_dirty),
+        allow_dirty=allow_dirty,
+        author=identity,
+        run_hooks=not no_verify,
+        options=MigrationOptions(prefect_version=prefect_version),
+        jobs=jobs if jobs > 0 else default_jobs(),
+    )
+    console = Console(quiet=quiet, colour=_use_colour(), diff_to_stdout=mode is Mode.DRY_RUN)
+    migration = Migration(request, console.progress())
+    try:
+        outcome = migration.run()
+    except (UsageProblem, RepositoryProblem) as error:
+        console.close()
+        raise _fail(str(error), EXIT_PROBLEM) from None
+    except (Interrupted, KeyboardInterrupt):
+        console.close()
+        raise _fail("interrupted; the repository was put back as it was", 130) from None
+    console.close()
+    if mode is Mode.DRY_RUN:
+        console.show_diffs(migration.diffs())
+    elif mode is Mode.CHECK:
+        console.show_check(outcome)
+    exit_code = outcome.exit_code
+    console.show_summary(outcome)
+    if report is not None:
+        from prefect1_migrate.report import report_data, write_report
+
+        write_report(report, report_data(outcome, exit_code))
+    raise typer.Exit(exit_code)
+
+
+@app.command("list")
+def list_codemods(
+    as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
+) -> None:
+    """The codemods, in pipeline order."""
+    from prefect1_migrate.registry import all_codemods
+
+    codemods = all_codemods()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "guide_section": c.guide_section,
+                        "kind": c.kind,
+                        "summary": c.summary,
+                    }
+                    for c in codemods
+                ],
+                indent=2,
+            )
+        )
+        return
+    for position, codemod in enumerate(codemods, start=1):
+        typer.echo(f"{position:2}. {codemod.id}  [{codemod.guide_section}]")
+        typer.echo(f"    {codemod.summary}")
+
+
+@app.command()
+def explain(codemod_id: str = typer.Argument(..., help="A codemod id from `list`.")) -> None:
+    """What a codemod rewrites and flags, with a before/after example from its fixtures."""
+    from prefect1_migrate.explain import explanation
+    from prefect1_migrate.migrate import EXIT_PROBLEM
+    from prefect1_migrate.registry import UnknownCodemod, codemod_by_id
+
+    try:
+        codemod = codemod_by_id(codemod_id)
+    except UnknownCodemod as error:
+        raise _fail(f"{error}\nvalid ids: {', '.join(error.known)}", EXIT_PROBLEM) from None
+    typer.echo(explanation(codemod))
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"prefect1-migrate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Upgrade a git repository from Prefect 0.x to Prefect 1.0."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,143 @@
+"""What a run prints: progress on a terminal, the diff or check lines, and the summary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from prefect1_migrate.codemod import Codemod
+from prefect1_migrate.migrate import CodemodOutcome, MigrationOutcome, Mode, Progress
+from prefect1_migrate.pipeline import FileResult
+from prefect1_migrate.redaction import redact
+
+
+class Console:
+    def __init__(self, quiet: bool, colour: bool, diff_to_stdout: bool) -> None:
+        self.quiet = quiet
+        self.colour = colour
+        # With --dry-run, stdout carries the patch alone; everything else goes to stderr.
+        self.info = sys.stderr if diff_to_stdout else sys.stdout
+        self._bar: Any = None
+        self._task: Any = None
+
+    # --- progress --------------------------------------------------------------------------
+
+    def progress(self) -> Progress:
+        return Progress(
+            files_found=self._files_found,
+            file_done=self._file_done,
+            codemod_written=self._codemod_written,
+        )
+
+    def _files_found(self, count: int) -> None:
+        if self.quiet:
+            return
+        if sys.stderr.isatty():
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(transient=True, disable=not count)
+            self._bar.start()
+            self._task = self._bar.add_task("Migrating", total=count)
+        else:
+            print(f"Scanning {count} files...", file=self.info)
+
+    def _file_done(self, result: FileResult) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def _codemod_written(self, outcome: CodemodOutcome) -> None:
+        if self.quiet:
+            return
+        sha = f" as {outcome.commit[:10]}" if outcome.commit else ""
+        print(f"{outcome.codemod.id}: {len(outcome.files)} file(s) written{sha}", file=self.info)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    # --- results ---------------------------------------------------------------------------
+
+    def show_diffs(self, diffs: Iterable[tuple[Codemod, bytes]]) -> None:
+        out = sys.stdout.buffer
+        for codemod, patch in diffs:
+            header = f"# prefect1-migrate: {codemod.id}: {codemod.title}\n"
+            if self.colour:
+                from prefect1_migrate.diffs import colourise
+
+                out.write(colourise(header.encode() + patch))
+            else:
+                out.write(header.encode() + patch)
+        out.flush()
+
+    def show_check(self, outcome: MigrationOutcome) -> None:
+        for item in outcome.changed:
+            for path in item.files:
+                print(f"{path}: would be changed by {item.codemod.id} ({item.codemod.title})")
+
+    def show_summary(self, outcome: MigrationOutcome) -> None:
+        changed = outcome.changed
+        flagged = sum(len(item.findings) for item in outcome.codemods)
+        if not self.quiet:
+            rows = [
+                (
+                    item.codemod.id,
+                    str(len(item.files)),
+                    str(len(item.findings)),
+                    (item.commit or "")[:10]
+                    or ("-" if outcome.mode is Mode.WRITE else "(not written)"),
+                )
+                for item in changed
+            ]
+            if rows:
+                self._table(("codemod", "files changed", "flagged", "commit"), rows)
+            for item in changed:
+                for finding in item.findings:
+                    print(
+                        f"  review {finding.path}:{finding.line}: {redact(finding.message)}",
+                        file=self.info,
+                    )
+            if outcome.problems:
+                print(f"\nFiles left as they were ({len(outcome.problems)}):", file=self.info)
+                for problem in outcome.problems:
+                    where = f":{problem.line}" if problem.line else ""
+                    print(f"  {problem.path}{where}: {redact(problem.reason)}", file=self.info)
+        print(self._closing_line(outcome, len(changed), flagged), file=self.info)
+
+    def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:
+        if not changed:
+            base = "Nothing to migrate: the repository already uses the Prefect 1.0 forms."
+        elif outcome.mode is Mode.CHECK:
+            base = f"Migration needed: {changed} codemod(s) would change files. Run `prefect1-migrate migrate`."
+        elif outcome.mode is Mode.DRY_RUN:
+            base = f"Dry run: {changed} codemod(s) would change files; nothing was written."
+        elif outcome.committed:
+            base = (
+                f"Done: {changed} commit(s). Next: resolve the {flagged} TODO(prefect-1.0) "
+                "marker(s) listed above, re-register your flows, and review `git log -p`."
+            )
+        else:
+            base = f"Done: {changed} codemod(s) wrote changes (not committed). Review `git diff`."
+        if outcome.problems:
+            base += f" {len(outcome.problems)} file(s) could not be migrated (exit 3)."
+        return base
+
+    def _table(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        if self.info.isatty():
+            from rich.console import Console as RichConsole
+            from rich.table import Table
+
+            table = Table(*header)
+            for row in rows:
+                table.add_row(*row)
+            RichConsole(file=self.info, no_color=not self.colour).print(table)
+            return
+        widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=False)]
+        for row in (header, *rows):
+            print(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=False)
+                ).rstrip(),
+                file=self.info,
+            )

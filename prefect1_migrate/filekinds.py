@@ -1,0 +1,143 @@
+"""What kind of file a path is, which decides the codemods that look at it.
+
+Classification uses the path and, for files without a telling name, the shebang line.
+Files of no kind are never read past their first bytes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from enum import Enum
+from pathlib import PurePosixPath
+
+
+class FileKind(str, Enum):
+    PYTHON = "python"
+    SHELL = "shell"
+    MAKEFILE = "makefile"
+    DOCKERFILE = "dockerfile"
+    COMPOSE = "compose"
+    CI = "ci"
+    YAML = "yaml"
+    PROCFILE = "procfile"
+    DOTENV = "dotenv"
+    TOML = "toml"
+    PYPROJECT = "pyproject"
+    REQUIREMENTS = "requirements"
+    SETUP_CFG = "setup-cfg"
+    PIPFILE = "pipfile"
+    CONDA = "conda"
+    MARKDOWN = "markdown"
+    RST = "rst"
+    INI = "ini"
+
+
+#: Kinds whose files hold command lines a shell (or a shell-like runner) executes.
+COMMAND_KINDS = frozenset(
+    {
+        FileKind.SHELL,
+        FileKind.MAKEFILE,
+        FileKind.DOCKERFILE,
+        FileKind.COMPOSE,
+        FileKind.CI,
+        FileKind.YAML,
+        FileKind.PROCFILE,
+        FileKind.MARKDOWN,
+        FileKind.RST,
+        FileKind.INI,
+    }
+)
+
+#: Kinds that can carry ``KEY=value`` style environment settings.
+ENVIRONMENT_KINDS = COMMAND_KINDS | {FileKind.DOTENV}
+
+ALL_TEXT_KINDS = frozenset(kind for kind in FileKind if kind is not FileKind.PYTHON)
+
+_BY_NAME: dict[str, FileKind] = {
+    "Makefile": FileKind.MAKEFILE,
+    "makefile": FileKind.MAKEFILE,
+    "GNUmakefile": FileKind.MAKEFILE,
+    "Dockerfile": FileKind.DOCKERFILE,
+    "Containerfile": FileKind.DOCKERFILE,
+    "Procfile": FileKind.PROCFILE,
+    ".env": FileKind.DOTENV,
+    "pyproject.toml": FileKind.PYPROJECT,
+    "setup.cfg": FileKind.SETUP_CFG,
+    "Pipfile": FileKind.PIPFILE,
+    "Jenkinsfile": FileKind.CI,
+    ".gitlab-ci.yml": FileKind.CI,
+    "azure-pipelines.yml": FileKind.CI,
+    "azure-pipelines.yaml": FileKind.CI,
+    "bitbucket-pipelines.yml": FileKind.CI,
+    "environment.yml": FileKind.CONDA,
+    "environment.yaml": FileKind.CONDA,
+    "tox.ini": FileKind.INI,
+}
+
+# (glob on the file name, kind); the first match wins.
+_BY_NAME_PATTERN: tuple[tuple[str, FileKind], ...] = (
+    ("*.py", FileKind.PYTHON),
+    ("*.pyw", FileKind.PYTHON),
+    ("*.sh", FileKind.SHELL),
+    ("*.bash", FileKind.SHELL),
+    ("*.zsh", FileKind.SHELL),
+    ("*.mk", FileKind.MAKEFILE),
+    ("Dockerfile.*", FileKind.DOCKERFILE),
+    ("*.Dockerfile", FileKind.DOCKERFILE),
+    ("*.dockerfile", FileKind.DOCKERFILE),
+    ("docker-compose*.yml", FileKind.COMPOSE),
+    ("docker-compose*.yaml", FileKind.COMPOSE),
+    ("compose.yml", FileKind.COMPOSE),
+    ("compose.yaml", FileKind.COMPOSE),
+    ("compose.*.yml", FileKind.COMPOSE),
+    ("compose.*.yaml", FileKind.COMPOSE),
+    ("*.env", FileKind.DOTENV),
+    (".env.*", FileKind.DOTENV),
+    ("requirements*.txt", FileKind.REQUIREMENTS),
+    ("requirements*.in", FileKind.REQUIREMENTS),
+    ("constraints*.txt", FileKind.REQUIREMENTS),
+    ("*.toml", FileKind.TOML),
+    ("*.yml", FileKind.YAML),
+    ("*.yaml", FileKind.YAML),
+    ("*.md", FileKind.MARKDOWN),
+    ("*.markdown", FileKind.MARKDOWN),
+    ("*.rst", FileKind.RST),
+    ("*.conf", FileKind.INI),
+    ("*.ini", FileKind.INI),
+    ("*.service", FileKind.INI),
+)
+
+_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[\w.+-]+)")
+_SHELLS = {b"sh", b"bash", b"zsh", b"dash", b"ksh"}
+
+
+def _is_ci_path(path: PurePosixPath) -> bool:
+    text = path.as_posix()
+    return (
+        fnmatch.fnmatch(text, ".github/workflows/*")
+        or "/.github/workflows/" in f"/{text}"
+        or text.endswith(".circleci/config.yml")
+    )
+
+
+def classify(path: str, head: bytes = b"") -> FileKind | None:
+    """The kind of the file at repository-relative ``path`` whose content starts with ``head``."""
+    posix = PurePosixPath(path)
+    name = posix.name
+    if _is_ci_path(posix) and name.endswith((".yml", ".yaml")):
+        return FileKind.CI
+    kind = _BY_NAME.get(name)
+    if kind is not None:
+        return kind
+    for pattern, pattern_kind in _BY_NAME_PATTERN:
+        if fnmatch.fnmatchcase(name, pattern):
+            return pattern_kind
+    match = _SHEBANG.match(head)
+    if match:
+        program = match.group("program")
+        if program in _SHELLS:
+            return FileKind.SHELL
+        if program.startswith(b"python"):
+            return FileKind.PYTHON
+    return None

@@ -1,0 +1,304 @@
+"""Runs the codemods over files: each file is read once, parsed at most once, and passed
+through every codemod in pipeline order, keeping the file's bytes after each codemod that
+changed it. Commits and diffs are made from those snapshots; nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, TextCodemod, TextFile
+from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.markers import MARKER, marker_message
+from prefect1_migrate.sourcefile import (
+    SourceText,
+    UndecodableFile,
+    decode,
+    is_binary,
+    python_encoding,
+    text_encoding,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A place a codemod marked for a human, with the line of its marker."""
+
+    path: str
+    line: int  # in the fully migrated file
+    commit_line: int  # in the file as the codemod's own commit leaves it
+    message: str
+    codemod_id: str
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file (or one codemod's work on it) that had to be left as it was."""
+
+    path: str
+    line: int | None
+    reason: str
+    codemod_id: str | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    original: bytes = b""
+    steps: list[tuple[str, bytes]] = field(default_factory=list)  # (codemod id, bytes after)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.steps)
+
+
+class FileProcessor:
+    """Applies a fixed list of codemods to one file at a time."""
+
+    def __init__(self, root: Path, codemods: Sequence[Codemod], options: MigrationOptions) -> None:
+        self.root = root
+        self.codemods = [c for c in codemods if isinstance(c, (PythonCodemod, TextCodemod))]
+        self.options = options
+        self._runners: dict[str, object] = {}
+        self._trigger_bytes = {
+            c.id: tuple(trigger.encode() for trigger in c.triggers) for c in self.codemods
+        }
+
+    def process(self, path: str) -> FileResult:
+        result = FileResult(path)
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError as error:
+            result.problems.append(FileProblem(path, None, f"cannot read: {error.strerror}"))
+            return result
+        if is_binary(data):
+            return result
+        kind = classify(path, data[:256])
+        if kind is None:
+            return result
+        candidates = [
+            c
+            for c in self.codemods
+            if c.looks_at(kind) and any(t in data for t in self._trigger_bytes[c.id])
+        ]
+        if not candidates:
+            return result
+        try:
+            encoding = python_encoding(data) if kind is FileKind.PYTHON else text_encoding(data)
+            source = decode(data, encoding)
+        except UndecodableFile as error:
+            result.problems.append(FileProblem(path, None, f"cannot decode: {error}"))
+            return result
+        if kind is FileKind.PYTHON:
+            texts = self._run_python(path, source.text, candidates, result)
+        else:
+            texts = self._run_text(path, kind, source.text, candidates, result)
+        if texts:
+            self._finish(result, data, source, texts)
+        return result
+
+    def _runner(self, codemod: PythonCodemod) -> object:
+        from prefect1_migrate.python_tree import QueryRunner
+
+        runner = self._runners.get(codemod.id)
+        if runner is None:
+            runner = QueryRunner(codemod.build_queries(self.options))
+            self._runners[codemod.id] = runner
+        return runner
+
+    def _run_python(
+        self, path: str, text: str, candidates: list[Codemod], result: FileResult
+    ) -> list[tuple[str, str]]:
+        from prefect1_migrate.python_tree import PythonParseFailure, parse
+
+        texts: list[tuple[str, str]] = []
+        tree = None
+        for codemod in candidates:
+            assert isinstance(codemod, PythonCodemod)
+            if not codemod.is_triggered_by(text):
+                continue
+            try:
+                if tree is None:
+                    tree = parse(text)
+            except PythonParseFailure as failure:
+                result.problems.append(FileProblem(path, failure.line, failure.reason))
+                return texts
+            try:
+                self._runner(codemod).apply(tree, path)  # type: ignore[attr-defined]
+                new_text = str(tree)
+            except Exception as error:  # a codemod bug must not stop the run
+                result.problems.append(
+                    FileProblem(
+                        path, None, f"codemod raised {error!r}; file left as it was", codemod.id
+                    )
+                )
+                tree = None
+                continue
+            if new_text == text:
+                continue
+            try:
+                tree = parse(new_text)
+            except PythonParseFailure as failure:
+                result.problems.append(
+                    FileProblem(
+                        path,
+                        failure.line,
+                        f"the rewrite would not parse ({failure.reason}); file left as it was",
+                        codemod.id,
+                    )
+                )
+                tree = None
+                continue
+            texts.append((codemod.id, new_text))
+            text = new_text
+        return texts
+
+    def _run_text(
+        self,
+        path: str,
+        kind: FileKind,
+        text: str,
+        candidates: list[Codemod],
+        result: FileResult,
+    ) -> list[tuple[str, str]]:
+        texts: list[tuple[str, str]] = []
+        file = TextFile(path, kind, self.options)
+        for codemod in candidates:
+            assert isinstance(codemod, TextCodemod)
+            if not codemod.is_triggered_by(text):
+                continue
+            try:
+                new_text = codemod.rewrite(text, file)
+            except Exception as error:  # a codemod bug must not stop the run
+                result.problems.append(
+                    FileProblem(
+                        path, None, f"codemod raised {error!r}; file left as it was", codemod.id
+                    )
+                )
+                continue
+            if new_text != text:
+                texts.append((codemod.id, new_text))
+                text = new_text
+        return texts
+
+    def _finish(
+        self, result: FileResult, data: bytes, source: SourceText, texts: list[tuple[str, str]]
+    ) -> None:
+        previous = source.text
+        all_texts = [previous] + [text for _, text in texts]
+        for index, (codemod_id, text) in enumerate(texts):
+            try:
+                encoded = source.encode(text)
+            except UnicodeEncodeError as error:
+                result.problems.append(
+                    FileProblem(
+                        result.path,
+                        None,
+                        f"the rewrite cannot be written in {source.encoding}: {error.reason}",
+                        codemod_id,
+                    )
+                )
+                result.steps.clear()
+                result.findings.clear()
+                return
+            result.steps.append((codemod_id, encoded))
+            for line, message in new_markers(previous, text):
+                final_line = line
+                for later_old, later_new in zip(
+                    all_texts[index + 1 :], all_texts[index + 2 :], strict=False
+                ):
+                    final_line = map_line(later_old, later_new, final_line)
+                result.findings.append(Finding(result.path, final_line, line, message, codemod_id))
+            previous = text
+        result.original = data
+
+
+def new_markers(old_text: str, new_text: str) -> list[tuple[int, str]]:
+    """(line number, message) of the review markers ``new_text`` adds to ``old_text``."""
+    if new_text.count(MARKER) <= 0:
+        return []
+    existing = Counter(line.strip() for line in old_text.split("\n") if MARKER in line)
+    added: list[tuple[int, str]] = []
+    for number, line in enumerate(new_text.split("\n"), start=1):
+        if MARKER not in line:
+            continue
+        key = line.strip()
+        if existing[key] > 0:
+            existing[key] -= 1
+            continue
+        added.append((number, marker_message(line) or ""))
+    return added
+
+
+def map_line(old_text: str, new_text: str, line: int) -> int:
+    """Where line ``line`` of ``old_text`` stands in ``new_text``."""
+    matcher = difflib.SequenceMatcher(
+        None, old_text.split("\n"), new_text.split("\n"), autojunk=False
+    )
+    index = line - 1
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i1 <= index < i2:
+            if tag == "equal":
+                return j1 + (index - i1) + 1
+            return min(j1 + (index - i1), max(j2 - 1, j1)) + 1
+    return line
+
+
+# --- running over many files -------------------------------------------------------------
+
+_worker_processor: FileProcessor | None = None
+
+
+def _init_worker(root: Path, codemod_ids: list[str], options: MigrationOptions) -> None:
+    from prefect1_migrate.registry import all_codemods
+
+    global _worker_processor
+    chosen = [c for c in all_codemods() if c.id in codemod_ids]
+    _worker_processor = FileProcessor(root, chosen, options)
+
+
+def _process_in_worker(path: str) -> FileResult:
+    assert _worker_processor is not None
+    return _worker_processor.process(path)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def process_files(
+    root: Path,
+    paths: Sequence[str],
+    codemods: Sequence[Codemod],
+    options: MigrationOptions,
+    jobs: int,
+    on_file_done: Callable[[FileResult], None] = lambda _: None,
+) -> Iterator[FileResult]:
+    """Results for ``paths`` in the order given, computed by ``jobs`` processes."""
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        processor = FileProcessor(root, codemods, options)
+        for path in paths:
+            result = processor.process(path)
+            on_file_done(result)
+            yield result
+        return
+    context = multiprocessing.get_context("fork")
+    chunksize = max(1, min(64, len(paths) // (jobs * 8)))
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(root, [c.id for c in codemods], options),
+    ) as pool:
+        for result in pool.map(_process_in_worker, paths, chunksize=chunksize):
+            on_file_done(result)
+            yield result

@@ -1,0 +1,73 @@
+"""Parsing Python with fissix and applying a codemod's Bowler queries to a parsed tree.
+
+Bowler's own runner re-reads, re-parses and re-writes every file once per query (and damages
+files on the way, see the engineering notes). Here a file is parsed once; each codemod's
+compiled fixers run over the same tree with fissix's ``refactor_tree``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from fissix import pygram, pytree
+from fissix.fixer_base import BaseFix
+from fissix.pgen2 import driver as pgen_driver
+from fissix.pgen2.parse import ParseError
+from fissix.pgen2.tokenize import TokenError
+from fissix.refactor import RefactoringTool
+
+if TYPE_CHECKING:
+    from bowler import Query
+
+_GRAMMAR = pygram.python_grammar_no_print_and_exec_statement
+_DRIVER = pgen_driver.Driver(_GRAMMAR, convert=pytree.convert)
+
+
+class PythonParseFailure(Exception):
+    def __init__(self, line: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def parse(text: str) -> pytree.Node:
+    """The lossless fissix tree of ``text`` (Python 3 grammar: print and exec are functions)."""
+    try:
+        return _DRIVER.parse_string(text)
+    except ParseError as error:
+        line = error.context[1][0] if error.context else None
+        what = repr(error.value) if error.value else "end of file"
+        raise PythonParseFailure(line, f"fissix cannot parse this syntax (at {what})") from error
+    except (TokenError, IndentationError) as error:
+        line = error.args[1][0] if len(error.args) > 1 else None
+        raise PythonParseFailure(line, f"cannot tokenize: {error.args[0]}") from error
+
+
+class _CompiledFixersTool(RefactoringTool):
+    """A fissix refactoring tool over fixer classes compiled from Bowler queries."""
+
+    def __init__(self, fixer_classes: Sequence[type[BaseFix]]) -> None:
+        self._fixer_classes = list(fixer_classes)
+        super().__init__([], options={"print_function": True, "exec_function": True})
+
+    def get_fixers(self) -> tuple[list[BaseFix], list[BaseFix]]:
+        fixers = [cls(self.options, self.fixer_log) for cls in self._fixer_classes]
+        return (
+            [fixer for fixer in fixers if fixer.order == "pre"],
+            [fixer for fixer in fixers if fixer.order == "post"],
+        )
+
+
+class QueryRunner:
+    """A codemod's queries, compiled once, applied to many trees."""
+
+    def __init__(self, queries: Sequence[Query]) -> None:
+        fixer_classes: list[type[BaseFix]] = []
+        for query in queries:
+            fixer_classes.extend(query.compile())
+        self._tool = _CompiledFixersTool(fixer_classes)
+
+    def apply(self, tree: pytree.Node, filename: str) -> None:
+        """Run every fixer over ``tree`` in place."""
+        self._tool.refactor_tree(tree, filename)

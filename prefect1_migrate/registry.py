@@ -1,0 +1,59 @@
+"""Discovers the codemods: every public module of the ``codemods`` package defines ``CODEMOD``."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from functools import cache
+
+import codemods
+from prefect1_migrate.codemod import Codemod
+
+
+class UnknownCodemod(Exception):
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        super().__init__(f"unknown codemod id(s): {', '.join(unknown)}")
+        self.unknown = unknown
+        self.known = known
+
+
+@cache
+def all_codemods() -> tuple[Codemod, ...]:
+    """Every registered codemod, in pipeline order."""
+    found: list[Codemod] = []
+    for module_info in pkgutil.iter_modules(codemods.__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"codemods.{module_info.name}")
+        codemod = getattr(module, "CODEMOD", None)
+        if not isinstance(codemod, Codemod):
+            raise TypeError(f"codemods.{module_info.name} defines no CODEMOD")
+        found.append(codemod)
+    ids = [codemod.id for codemod in found]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate codemod ids: {duplicates}")
+    return tuple(sorted(found, key=lambda codemod: codemod.pipeline_position))
+
+
+def codemod_by_id(codemod_id: str) -> Codemod:
+    for codemod in all_codemods():
+        if codemod.id == codemod_id:
+            return codemod
+    raise UnknownCodemod([codemod_id], [c.id for c in all_codemods()])
+
+
+def select_codemods(only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[Codemod, ...]:
+    """The pipeline restricted by ``--only`` and ``--skip`` (unknown ids raise)."""
+    everything = all_codemods()
+    known = [codemod.id for codemod in everything]
+    only, skip = list(only), list(skip)
+    unknown = [i for i in [*only, *skip] if i not in known]
+    if unknown:
+        raise UnknownCodemod(unknown, known)
+    return tuple(
+        codemod
+        for codemod in everything
+        if (not only or codemod.id in only) and codemod.id not in skip
+    )

@@ -1,0 +1,90 @@
+"""The run's report: JSON and Markdown files, and the console summary. Secrets are redacted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from prefect1_migrate import __version__
+from prefect1_migrate.guide import SECTIONS, section_link
+from prefect1_migrate.migrate import MigrationOutcome
+from prefect1_migrate.redaction import redact
+
+
+def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
+    return {
+        "tool_version": __version__,
+        "prefect_target": outcome.prefect_target,
+        "repository": outcome.root.name,
+        "mode": outcome.mode.value,
+        "codemods": [
+            {
+                "id": item.codemod.id,
+                "title": item.codemod.title,
+                "guide_section": item.codemod.guide_section,
+                "commit": item.commit,
+                "files_changed": item.files,
+                "review": [
+                    {"path": f.path, "line": f.line, "message": redact(f.message)}
+                    for f in item.findings
+                ],
+            }
+            for item in outcome.codemods
+        ],
+        "skipped_files": [
+            {
+                "path": problem.path,
+                "line": problem.line,
+                "reason": redact(problem.reason),
+                "codemod": problem.codemod_id,
+            }
+            for problem in outcome.problems
+        ],
+        "exit_code": exit_code,
+    }
+
+
+def markdown_report(data: dict[str, Any]) -> str:
+    lines = [
+        f"# Prefect 1.0 migration of `{data['repository']}`",
+        "",
+        f"prefect1-migrate {data['tool_version']}, target Prefect {data['prefect_target']}.",
+        "",
+    ]
+    for section in SECTIONS:
+        items = [item for item in data["codemods"] if item["guide_section"] == section]
+        changed = [item for item in items if item["files_changed"] or item["review"]]
+        if not changed:
+            continue
+        lines += [f"## [{section}]({section_link(section)})", ""]
+        for item in changed:
+            commit = f" ({item['commit'][:10]})" if item["commit"] else ""
+            lines.append(
+                f"- **{item['title']}**{commit}: {len(item['files_changed'])} file(s) changed"
+            )
+            for path in item["files_changed"]:
+                lines.append(f"  - `{path}`")
+            if item["review"]:
+                lines.append("  - Needs review:")
+                for review in item["review"]:
+                    lines.append(
+                        f"    - [ ] `{review['path']}:{review['line']}`: {review['message']}"
+                    )
+        lines.append("")
+    if data["skipped_files"]:
+        lines += ["## Files left as they were", ""]
+        for skipped in data["skipped_files"]:
+            where = f":{skipped['line']}" if skipped["line"] else ""
+            lines.append(f"- `{skipped['path']}{where}`: {skipped['reason']}")
+        lines.append("")
+    if len(lines) <= 4:
+        lines += ["Nothing to migrate.", ""]
+    return "\n".join(lines)
+
+
+def write_report(path: Path, data: dict[str, Any]) -> None:
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    else:
+        path.write_text(markdown_report(data), encoding="utf-8")
