@@ -1,0 +1,91 @@
+"""Shared fixtures: real temporary git repositories (no mocks of git) and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+EXAMPLE_PROJECT = FIXTURES / "example-project"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def init_repo(path: Path, identity: bool = True) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    if identity:
+        git(path, "config", "user.name", "Test User")
+        git(path, "config", "user.email", "test@example.com")
+    git(path, "config", "commit.gpgsign", "false")
+    return path
+
+
+def commit_all(repo: Path, message: str = "initial") -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """Build a committed repository from a folder or from {path: content} files."""
+    counter = iter(range(1000))
+
+    def build(
+        source: Path | None = None,
+        files: dict[str, str | bytes] | None = None,
+        identity: bool = True,
+    ) -> Path:
+        repo = init_repo(tmp_path / f"repo{next(counter)}", identity=identity)
+        if source is not None:
+            shutil.copytree(source, repo, dirs_exist_ok=True)
+        for name, content in (files or {}).items():
+            target = repo / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        if not identity:
+            git(repo, "-c", "user.name=Seed", "-c", "user.email=seed@example.com", "add", "-A")
+            git(
+                repo,
+                "-c",
+                "user.name=Seed",
+                "-c",
+                "user.email=seed@example.com",
+                "commit",
+                "-q",
+                "-m",
+                "initial",
+            )
+        else:
+            commit_all(repo)
+        return repo
+
+    return build
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The real command line in a subprocess, as a user runs it."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "prefect1_migrate", *args],
+        cwd=cwd,
+        capture_output=True,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+    )
