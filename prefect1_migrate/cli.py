@@ -135,11 +135,23 @@ def migrate(
 @app.command("list")
 def list_codemods(
     as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
+    as_markdown: bool = typer.Option(
+        False, "--markdown", help="Print the catalogue as a Markdown table (as in the README)."
+    ),
 ) -> None:
     """The codemods, in pipeline order."""
     from prefect1_migrate.registry import all_codemods
 
     codemods = all_codemods()
+    if as_markdown:
+        typer.echo("| # | id | guide section | kind | what it does |")
+        typer.echo("|---|---|---|---|---|")
+        for position, codemod in enumerate(codemods, start=1):
+            summary = codemod.summary.replace("|", "\\|")
+            typer.echo(
+                f"| {position} | `{codemod.id}` | {codemod.guide_section} | {codemod.kind} | {summary} |"
+            )
+        return
     if as_json:
         typer.echo(
             json.dumps(

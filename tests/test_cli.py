@@ -1,0 +1,153 @@
+"""The command line as a user runs it, on real temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE_PROJECT, ROOT, git, run_cli
+
+from prefect1_migrate.registry import all_codemods
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import update_readme
+
+OLD_IMPORT = "from prefect.engine.executors import LocalExecutor\n\nexecutor = LocalExecutor()\n"
+
+
+def test_readme_codemod_table_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert update_readme.with_table(readme, update_readme.codemod_table()) == readme, (
+        "README codemod table is stale: run .venv/bin/python scripts/update_readme.py"
+    )
+
+
+def test_list_shows_every_codemod_in_pipeline_order() -> None:
+    result = run_cli("list", "--json")
+    assert result.returncode == 0
+    listed = json.loads(result.stdout)
+    assert [entry["id"] for entry in listed] == [c.id for c in all_codemods()]
+    assert set(listed[0]) >= {"id", "title", "guide_section", "kind"}
+    plain = run_cli("list").stdout.decode()
+    positions = [plain.index(c.id) for c in all_codemods()]
+    assert positions == sorted(positions)
+
+
+def test_list_covers_every_guide_section() -> None:
+    from prefect1_migrate.guide import SECTIONS
+
+    sections = {entry["guide_section"] for entry in json.loads(run_cli("list", "--json").stdout)}
+    assert sections == set(SECTIONS)
+
+
+def test_explain_shows_description_example_and_section() -> None:
+    result = run_cli("explain", "imports-moved")
+    text = result.stdout.decode()
+    assert result.returncode == 0
+    assert "Upgrade guide section: Imports have moved" in text
+    example = text[text.index("Example (") :]  # a before/after diff from a golden case
+    assert "\n--- before/" in example and "\n+++ after/" in example
+    assert any(line.startswith("-from prefect") for line in example.splitlines())
+    assert "TaskTimeoutError" in text  # a flagged case
+
+
+def test_unknown_codemod_id_exits_2_with_valid_ids(make_repo) -> None:
+    repo = make_repo(files={"flow.py": OLD_IMPORT})
+    for args in (["explain", "no-such-codemod"], ["migrate", "--only", "nope", str(repo)]):
+        result = run_cli(*args)
+        assert result.returncode == 2
+        assert b"imports-moved" in result.stderr
+
+
+def test_migrate_commits_each_codemod_with_the_documented_message(make_repo) -> None:
+    repo = make_repo(files={"flows/flow.py": OLD_IMPORT, "README.md": "# flows\n"})
+    start = git(repo, "rev-parse", "HEAD").strip()
+    result = run_cli("migrate", str(repo))
+    assert result.returncode == 0, result.stderr
+    log = git(repo, "log", "--format=%H", f"{start}..HEAD").split()
+    assert len(log) == 1
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("prefect-1.0: Imports have moved\n\n")
+    assert "Files changed: 1." in message
+    assert "Upgrade guide: Imports have moved\nCodemod: imports-moved" in message
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["flows/flow.py"]
+    assert "from prefect.executors import LocalExecutor" in (repo / "flows/flow.py").read_text()
+    again = run_cli("migrate", str(repo))
+    assert again.returncode == 0
+    assert git(repo, "rev-parse", "HEAD").strip() == log[0]
+
+
+def test_check_exit_codes(make_repo) -> None:
+    repo = make_repo(files={"flow.py": OLD_IMPORT})
+    before = run_cli("migrate", "--check", str(repo))
+    assert before.returncode == 1
+    assert b"flow.py: would be changed by imports-moved" in before.stdout
+    run_cli("migrate", str(repo))
+    assert run_cli("migrate", "--check", str(repo)).returncode == 0
+
+
+def test_no_identity_exits_2_with_the_git_config_commands(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(files={"flow.py": OLD_IMPORT}, identity=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
+    result = run_cli("migrate", str(repo), env=env)
+    assert result.returncode == 2
+    assert b'git config user.name "Your Name"' in result.stderr
+    assert b"--author" in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
+    with_author = run_cli("migrate", "--author", "Migrator <m@example.com>", str(repo), env=env)
+    assert with_author.returncode == 0, with_author.stderr
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "Migrator <m@example.com>"
+
+
+def test_dirty_tree_is_refused_and_allow_dirty_writes_without_committing(make_repo) -> None:
+    repo = make_repo(files={"flow.py": OLD_IMPORT, "other.py": "x = 1\n"})
+    (repo / "other.py").write_text("x = 2\n")
+    refused = run_cli("migrate", str(repo))
+    assert refused.returncode == 2
+    assert b"other.py" in refused.stderr
+    assert "prefect.engine.executors" in (repo / "flow.py").read_text()
+    allowed = run_cli("migrate", "--allow-dirty", str(repo))
+    assert allowed.returncode == 0
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+    assert "prefect.executors" in (repo / "flow.py").read_text()
+
+
+def test_dry_run_on_a_plain_folder_and_git_apply_gives_the_migrated_tree(
+    make_repo, tmp_path: Path
+) -> None:
+    folder = tmp_path / "plain"
+    shutil.copytree(EXAMPLE_PROJECT, folder)
+    dry = run_cli("migrate", "--dry-run", str(folder))
+    assert dry.returncode in (0, 3), dry.stderr
+    assert b"# prefect1-migrate: imports-moved: Imports have moved" in dry.stdout
+    repo = make_repo(source=EXAMPLE_PROJECT)
+    applied = make_repo(source=EXAMPLE_PROJECT)
+    patch = tmp_path / "dry.patch"
+    patch.write_bytes(run_cli("migrate", "--dry-run", str(applied)).stdout)
+    subprocess.run(["git", "apply", str(patch)], cwd=applied, check=True)
+    assert run_cli("migrate", str(repo)).returncode in (0, 3)
+    for path in git(repo, "ls-files").split():
+        assert (repo / path).read_bytes() == (applied / path).read_bytes(), path
+
+
+def test_example_project_gets_one_commit_per_changing_codemod(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(source=EXAMPLE_PROJECT)
+    report = tmp_path / "report.json"
+    result = run_cli("migrate", "--report", str(report), str(repo))
+    assert result.returncode in (0, 3), result.stderr
+    data = json.loads(report.read_text())
+    changed = [item for item in data["codemods"] if item["files_changed"]]
+    subjects = git(repo, "log", "--format=%s", f"HEAD~{len(changed)}..HEAD").splitlines()
+    assert subjects == [f"prefect-1.0: {item['title']}" for item in reversed(changed)]
+    for item in changed:
+        files = git(repo, "show", "--name-only", "--format=", item["commit"]).split()
+        assert sorted(files) == sorted(item["files_changed"])
+        for review in item["review"]:
+            line = (repo / review["path"]).read_text().splitlines()[review["line"] - 1]
+            assert "TODO(prefect-1.0)" in line
+    assert run_cli("migrate", "--check", str(repo)).returncode == 0
