@@ -106,19 +106,30 @@ class Console:
         print(self._closing_line(outcome, len(changed), flagged), file=self.info)
 
     def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:
-        if not changed:
+        if not changed and outcome.problems:
+            base = "Nothing to migrate in the files that could be read."
+        elif not changed:
             base = "Nothing to migrate: the repository already uses the Prefect 1.0 forms."
         elif outcome.mode is Mode.CHECK:
-            base = f"Migration needed: {changed} codemod(s) would change files. Run `prefect1-migrate migrate`."
+            base = (
+                f"Migration needed: {changed} codemod(s) would change files. "
+                "Run `prefect1-migrate migrate`."
+            )
         elif outcome.mode is Mode.DRY_RUN:
             base = f"Dry run: {changed} codemod(s) would change files; nothing was written."
-        elif outcome.committed:
-            base = (
-                f"Done: {changed} commit(s). Next: resolve the {flagged} TODO(prefect-1.0) "
-                "marker(s) listed above, re-register your flows, and review `git log -p`."
-            )
         else:
-            base = f"Done: {changed} codemod(s) wrote changes (not committed). Review `git diff`."
+            written = (
+                f"{changed} commit(s)"
+                if outcome.committed
+                else f"{changed} codemod(s) wrote changes (not committed)"
+            )
+            todo = (
+                f"resolve the {flagged} TODO(prefect-1.0) marker(s) listed above, "
+                if flagged
+                else ""
+            )
+            review = "`git log -p`" if outcome.committed else "`git diff`"
+            base = f"Done: {written}. Next: {todo}re-register your flows, and review {review}."
         if outcome.problems:
             base += f" {len(outcome.problems)} file(s) could not be migrated (exit 3)."
         return base

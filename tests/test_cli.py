@@ -151,3 +151,19 @@ def test_example_project_gets_one_commit_per_changing_codemod(make_repo, tmp_pat
             line = (repo / review["path"]).read_text().splitlines()[review["line"] - 1]
             assert "TODO(prefect-1.0)" in line
     assert run_cli("migrate", "--check", str(repo)).returncode == 0
+
+
+def test_markdown_report_groups_by_guide_section_with_links(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(
+        files={"flow.py": OLD_IMPORT + "from prefect.utilities.exceptions import ContextError\n"}
+    )
+    report = tmp_path / "migration.md"
+    run_cli("migrate", "--report", str(report), str(repo))
+    text = report.read_text()
+    assert (
+        "## [Imports have moved](https://docs.prefect.io/orchestration/faq/upgrading_1.0.html#imports-have-moved)"
+        in text
+    )
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    assert f"- **Imports have moved** ({sha[:10]}): 1 file(s) changed" in text
+    assert "    - [ ] `flow.py:4`: ContextError has no Prefect 1.0 equivalent" in text
