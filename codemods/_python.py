@@ -6,7 +6,8 @@ does not rewrite. Review markers go on their own comment line above the statemen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 
 from fissix import pygram
 from fissix.pgen2 import token
@@ -413,3 +414,182 @@ def is_star_argument(argument: LN) -> bool:
     ):
         return True
     return argument.type == syms.star_expr
+
+
+def remove_listed(element: LN) -> None:
+    """Remove one element of a comma-separated list with its comma.
+
+    Works for call arguments and list, tuple and set displays. The layout of the remaining
+    elements is kept; a comment on the removed element's own line goes with it, comment lines
+    between elements stay. A tuple left with one element keeps its trailing comma.
+    """
+    parent = element.parent
+    assert parent is not None
+    if parent.type not in (syms.arglist, syms.listmaker, syms.testlist_gexp, syms.dictsetmaker):
+        closing = element.next_sibling
+        element.remove()
+        if closing is not None and not closing.prefix.strip():
+            closing.prefix = ""
+        return
+    siblings = parent.children
+    index = siblings.index(element)
+    if index + 1 < len(siblings) and siblings[index + 1].type == token.COMMA:
+        following = siblings[index + 2] if index + 2 < len(siblings) else parent.next_sibling
+        prefix = element.prefix
+        siblings[index + 1].remove()
+        element.remove()
+        if following is not None:
+            following.prefix = _prefix_after_removal(
+                prefix, following.prefix, closing=following.parent is not parent
+            )
+    else:
+        siblings[index - 1].remove()  # the comma before it
+        element.remove()
+        closing = parent.next_sibling
+        if closing is not None:
+            closing.prefix = _drop_same_line_comment(closing.prefix)
+    if not parent.children:
+        parent.remove()
+    elif (
+        parent.type == syms.testlist_gexp
+        and len(parent.children) == 1
+        and parent.parent is not None
+        and parent.parent.type == syms.atom
+    ):
+        parent.append_child(Leaf(token.COMMA, ","))
+
+
+def _prefix_after_removal(removed: str, following: str, closing: bool) -> str:
+    if "\n" in following:
+        return following[following.index("\n") :]
+    return "" if closing else removed
+
+
+def _drop_same_line_comment(prefix: str) -> str:
+    head, newline, tail = prefix.partition("\n")
+    if newline and head.strip().startswith("#"):
+        return newline + tail
+    return prefix
+
+
+def make_keyword(argument: LN, name: str) -> Node:
+    """Turn the positional argument ``argument`` into ``name=argument``, in place."""
+    keyword = Node(
+        syms.argument, [Leaf(token.NAME, name, prefix=argument.prefix), Leaf(token.EQUAL, "=")]
+    )
+    argument.replace(keyword)
+    argument.prefix = ""
+    keyword.append_child(argument)
+    return keyword
+
+
+# --- what a name refers to -----------------------------------------------------------------
+
+
+def import_bindings(root: LN) -> dict[str, str]:
+    """Local name -> the qualified name an absolute import anywhere in the file binds it to.
+
+    ``import a.b`` binds ``a``; ``import a.b as x`` binds ``x`` to ``a.b``; ``from a.b import
+    C as D`` binds ``D`` to ``a.b.C``. Scopes are not told apart; a name imported as two
+    different things is left out, so that it never matches.
+    """
+    found: dict[str, str] = {}
+    ambiguous: set[str] = set()
+
+    def bind(name: str, qualified: str) -> None:
+        if found.get(name, qualified) != qualified:
+            ambiguous.add(name)
+        found[name] = qualified
+
+    for node in root.pre_order():
+        if node.type == syms.import_name:
+            target = node.children[1]
+            elements = (
+                [c for c in target.children if c.type != token.COMMA]
+                if target.type == syms.dotted_as_names
+                else [target]
+            )
+            for element in elements:
+                if element.type == syms.dotted_as_name:
+                    bind(element.children[2].value, dotted_text(element.children[0]))
+                else:
+                    top = dotted_text(element).split(".")[0]
+                    bind(top, top)
+        elif node.type == syms.import_from:
+            module = from_import_module(node)
+            if module.startswith("."):
+                continue
+            for _, name, alias in imported_names(node):
+                if name != "*":
+                    bind(alias or name, f"{module}.{name}")
+    for name in ambiguous:
+        del found[name]
+    return found
+
+
+def qualified_chain(power: LN, bindings: dict[str, str]) -> list[str]:
+    """The qualified name of each prefix of the dotted chain ``power`` starts with.
+
+    After ``import prefect.agent.fargate as fa``, ``fa.FargateAgent(x).start()`` gives
+    ``["prefect.agent.fargate", "prefect.agent.fargate.FargateAgent"]``: element ``i`` names
+    ``power.children[: i + 1]``. Empty when the first name is not bound by an import.
+    """
+    if power.type != syms.power or power.children[0].type != token.NAME:
+        return []
+    base = bindings.get(power.children[0].value)
+    if base is None:
+        return []
+    chain = [base]
+    for trailer in power.children[1:]:
+        if (
+            trailer.type != syms.trailer
+            or len(trailer.children) != 2
+            or trailer.children[0].type != token.DOT
+        ):
+            break
+        chain.append(f"{chain[-1]}.{trailer.children[1].value}")
+    return chain
+
+
+def calls_to(
+    root: LN, qualified_names: Collection[str], bindings: dict[str, str]
+) -> list[tuple[str, Node]]:
+    """(qualified name, call trailer) of every call of one of ``qualified_names``."""
+    found: list[tuple[str, Node]] = []
+    for node in root.pre_order():
+        chain = qualified_chain(node, bindings)
+        if not chain or chain[-1] not in qualified_names or len(node.children) <= len(chain):
+            continue
+        trailer = node.children[len(chain)]
+        if trailer.type == syms.trailer and trailer.children[0].type == token.LPAR:
+            found.append((chain[-1], trailer))
+    return found
+
+
+# --- string literals -----------------------------------------------------------------------
+
+_STRING_START = re.compile(r"(?P<prefix>[rRuU]?)(?P<quote>'''|\"\"\"|'|\")")
+
+
+def string_value(node: LN) -> str | None:
+    """The text of a plain string literal (no f/b prefix, no escapes, no implicit concatenation)."""
+    if node.type != token.STRING:
+        return None
+    parent = node.parent
+    if parent is not None and parent.type == syms.atom and parent.children[0].type == token.STRING:
+        return None  # one piece of "a" "b"
+    match = _STRING_START.match(node.value)
+    if match is None or "\\" in node.value:
+        return None
+    quote = match.group("quote")
+    return node.value[match.end() : len(node.value) - len(quote)]
+
+
+def set_string_value(leaf: Leaf, text: str) -> None:
+    """Replace the text of a plain string literal, keeping its prefix and quotes."""
+    match = _STRING_START.match(leaf.value)
+    assert match is not None
+    quote = match.group("quote")
+    if quote in text or "\\" in text:
+        raise ValueError(f"cannot put {text!r} between {quote} quotes")
+    leaf.value = f"{match.group('prefix')}{quote}{text}{quote}"
