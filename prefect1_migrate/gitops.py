@@ -1,22 +1,35 @@
 """Everything the tool does with git: finding the files, refusing unsafe states, committing
 one codemod's files at a time, and putting the repository back when a run fails.
+
+Every git command runs in its own process group, so a Ctrl-C at the terminal reaches the
+tool (which decides when to stop) and never kills git half-way through writing its index.
 """
 
 from __future__ import annotations
 
-import errno
+import fcntl
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
+from prefect1_migrate.redaction import redact
+
 LOCK_NAME = "prefect1-migrate.lock"
 _REGULAR_FILE_MODES = {"100644", "100755"}
+_OPERATIONS_IN_PROGRESS = {
+    "MERGE_HEAD": "a merge",
+    "CHERRY_PICK_HEAD": "a cherry-pick",
+    "REVERT_HEAD": "a revert",
+    "rebase-merge": "a rebase",
+    "rebase-apply": "a rebase or git am",
+    "BISECT_LOG": "a bisect",
+}
 
 
 class RepositoryProblem(Exception):
@@ -25,6 +38,10 @@ class RepositoryProblem(Exception):
 
 class NotARepository(RepositoryProblem):
     pass
+
+
+class UnsafePath(OSError):
+    """A path that leads out of the repository or through a symbolic link."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +81,9 @@ class Repository:
     def tracked_files(self, under: Sequence[Path]) -> list[str]:
         """Regular files git tracks below ``under`` (no symlinks, no submodule contents)."""
         specs = [os.path.relpath(path, self.root) for path in under] or ["."]
-        output = self._repo.git.execute(
-            ["git", "ls-files", "-z", "--stage", "--", *specs], strip_newline_in_stdout=False
-        )
+        output = self._run(["ls-files", "-z", "--stage", "--", *specs])
         files: list[str] = []
-        for entry in str(output).split("\0"):
+        for entry in output.split("\0"):
             if not entry:
                 continue
             meta, _, path = entry.partition("\t")
@@ -80,28 +95,34 @@ class Repository:
 
     def dirty_paths(self) -> list[str]:
         """Tracked files with staged or unstaged changes (untracked files do not count)."""
-        output = self._repo.git.execute(
-            [
-                "git",
-                "status",
-                "--porcelain=v1",
-                "-z",
-                "--untracked-files=no",
-                "--ignore-submodules=none",
-            ],
-            strip_newline_in_stdout=False,
+        return [f"{status} {path}" for status, path in self._status()]
+
+    def _status(self, ignore_submodules: bool = False) -> list[tuple[str, str]]:
+        """(status letters, path) of every tracked path that differs from HEAD; a rename or copy
+        gives its source path too."""
+        command = ["status", "--porcelain=v1", "-z", "--untracked-files=no"]
+        command.append(
+            "--ignore-submodules=all" if ignore_submodules else "--ignore-submodules=none"
         )
-        entries = [entry for entry in str(output).split("\0") if entry]
-        dirty: list[str] = []
-        skip_next = False
+        entries = [entry for entry in self._run(command).split("\0") if entry]
+        found: list[tuple[str, str]] = []
+        source_follows = False
         for entry in entries:
-            if skip_next:  # the source path of a rename
-                skip_next = False
+            if source_follows:
+                found.append(("R", entry))
+                source_follows = False
                 continue
             status, path = entry[:2], entry[3:]
-            dirty.append(f"{status.strip()} {path}")
-            skip_next = "R" in status or "C" in status
-        return dirty
+            found.append((status.strip(), path))
+            source_follows = "R" in status or "C" in status
+        return found
+
+    def refuse_operation_in_progress(self) -> None:
+        for name, what in _OPERATIONS_IN_PROGRESS.items():
+            if (self.git_dir / name).exists():
+                raise RepositoryProblem(
+                    f"{what} is in progress in this repository; finish or abort it first"
+                )
 
     def head_commit(self) -> str:
         """The commit HEAD points at; refuses an unborn branch and a detached HEAD."""
@@ -119,9 +140,7 @@ class Repository:
     def identity(self, override: Identity | None) -> Identity:
         if override is not None:
             return override
-        reader = self._repo.config_reader()
-        name = reader.get_value("user", "name", default="")
-        email = reader.get_value("user", "email", default="")
+        name, email = self._config("user.name"), self._config("user.email")
         if not name or not email:
             raise RepositoryProblem(
                 "git has no user identity for the commits. Run:\n"
@@ -129,130 +148,178 @@ class Repository:
                 '  git config user.email "you@example.com"\n'
                 'or pass --author "Name <email>".'
             )
-        return Identity(str(name), str(email))
+        return Identity(name, email)
+
+    def _config(self, key: str) -> str:
+        """A git config value as git itself resolves it (includes, conditional includes)."""
+        process = self._git(["config", "--get", key])
+        return process.stdout.strip() if process.returncode == 0 else ""
 
     # --- writing ---------------------------------------------------------------------------
 
     def commit(
-        self, paths: Sequence[str], message: str, identity: Identity, run_hooks: bool
+        self, contents: Mapping[str, bytes], message: str, identity: Identity, run_hooks: bool
     ) -> str:
-        """Stage exactly ``paths`` in one operation and commit them; returns the new sha."""
+        """Stage exactly the files in ``contents`` (already written) and commit them; returns
+        the new sha. Raises when a hook failed or changed anything the tool did not write."""
         env = {
             "GIT_AUTHOR_NAME": identity.name,
             "GIT_AUTHOR_EMAIL": identity.email,
             "GIT_COMMITTER_NAME": identity.name,
             "GIT_COMMITTER_EMAIL": identity.email,
         }
-        with _scratch_file(self.git_dir, "\0".join(paths)) as pathspec_file:
+        with _scratch_file(self.git_dir, "\0".join(contents)) as pathspec_file:
             self._run(["add", f"--pathspec-from-file={pathspec_file}", "--pathspec-file-nul"])
         with _scratch_file(self.git_dir, message) as message_file:
             command = ["commit", "--quiet", "--cleanup=verbatim", "-F", message_file]
             if not run_hooks:
                 command.append("--no-verify")
             self._run(command, env=env)
-        left_over = self._run(["status", "--porcelain=v1", "-z", "--untracked-files=no"])
-        if left_over.strip("\0"):
+        committed = self._run(["diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "HEAD"])
+        changed = {path for path in committed.split("\0") if path} - set(contents)
+        changed |= {path for path, data in contents.items() if _read(self.root / path) != data}
+        changed |= {path for _, path in self._status(ignore_submodules=True)}
+        if changed:
             raise RepositoryProblem(
-                "a git hook changed files during the commit; the run was undone. "
-                "Run again with --no-verify, or fix the hook."
+                "a git hook changed files during the commit ("
+                + ", ".join(sorted(changed)[:5])
+                + (", ..." if len(changed) > 5 else "")
+                + "). Fix the hook, or run again with --no-verify to commit without hooks."
             )
-        return self._repo.head.commit.hexsha
+        return self._run(["rev-parse", "HEAD"]).strip()
 
-    def restore(self, start: str, originals: dict[str, bytes]) -> None:
-        """Put HEAD, the index and the files the run wrote back as they were at ``start``."""
+    def restore(self, start: str, originals: Mapping[str, bytes]) -> None:
+        """Put HEAD, the index and every tracked file the run (or a hook it set off) changed
+        back as they were at ``start``. The tree was clean at ``start``; untracked files a hook
+        created are left alone."""
         self._run(["reset", "--quiet", "--soft", start])
-        if originals:
-            with _scratch_file(self.git_dir, "\0".join(originals)) as pathspec_file:
+        touched = set(originals) | {path for _, path in self._status(ignore_submodules=True)}
+        if not touched:
+            return
+        with _scratch_file(self.git_dir, "\0".join(sorted(touched))) as pathspec_file:
+            self._run(
+                [
+                    "reset",
+                    "--quiet",
+                    start,
+                    f"--pathspec-from-file={pathspec_file}",
+                    "--pathspec-file-nul",
+                ]
+            )
+        for path, data in originals.items():
+            write_atomic(self.root, path, data)
+        from_start = set(self._run(["ls-tree", "-r", "-z", "--name-only", start]).split("\0"))
+        checkout = sorted((touched - set(originals)) & from_start)
+        if checkout:
+            with _scratch_file(self.git_dir, "\0".join(checkout)) as pathspec_file:
                 self._run(
                     [
-                        "reset",
-                        "--quiet",
+                        "checkout",
                         start,
                         f"--pathspec-from-file={pathspec_file}",
                         "--pathspec-file-nul",
                     ]
                 )
-        for path, data in originals.items():
-            write_atomic(self.root / path, data)
 
-    def _run(self, args: list[str], env: dict[str, str] | None = None) -> str:
-        process = subprocess.run(
+    def _git(
+        self, args: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             ["git", *args],
             cwd=self.root,
             env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
             stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
+
+    def _run(self, args: list[str], env: dict[str, str] | None = None) -> str:
+        process = self._git(args, env)
         if process.returncode != 0:
-            detail = (process.stderr or process.stdout).strip()
+            detail = redact((process.stderr or process.stdout).strip())
             raise RepositoryProblem(f"git {args[0]} failed: {detail}")
         return process.stdout
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Refuse a second run on the same repository while this one is going."""
+        """Refuse a second run on the same repository while this one is going.
+
+        An advisory ``flock`` on ``.git/prefect1-migrate.lock``: the kernel releases it when
+        the process ends, however it ends, so a killed run never leaves a stale lock."""
         lock_path = self.git_dir / LOCK_NAME
-        for _ in range(2):
+        while True:
+            descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
             try:
-                descriptor = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                if _lock_is_stale(lock_path):
-                    lock_path.unlink(missing_ok=True)
-                    continue
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(descriptor, 64).decode(errors="replace").strip() or "?"
+                os.close(descriptor)
                 raise RepositoryProblem(
-                    f"another prefect1-migrate run is working on this repository ({lock_path} exists)"
+                    f"another prefect1-migrate run (process {holder}) is working on this "
+                    "repository; wait for it to finish"
                 ) from None
-            else:
+            try:
+                same_file = os.fstat(descriptor).st_ino == os.stat(lock_path).st_ino
+            except FileNotFoundError:
+                same_file = False
+            if same_file:
                 break
-        else:
-            raise RepositoryProblem(f"cannot take the lock {lock_path}")
+            os.close(descriptor)  # the holder removed it between our open and our lock
         try:
+            os.ftruncate(descriptor, 0)
             os.write(descriptor, str(os.getpid()).encode())
-            os.close(descriptor)
             yield
         finally:
             lock_path.unlink(missing_ok=True)
-
-
-def _lock_is_stale(lock_path: Path) -> bool:
-    try:
-        pid = int(lock_path.read_text().strip() or "0")
-    except (OSError, ValueError):
-        return True
-    if pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except OSError as error:
-        return error.errno == errno.ESRCH
-    return False
+            os.close(descriptor)
 
 
 @contextmanager
 def _scratch_file(folder: Path, content: str) -> Iterator[str]:
     descriptor, name = tempfile.mkstemp(prefix="prefect1-migrate-", dir=folder)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(content)
         yield name
     finally:
         os.unlink(name)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, keeping its mode; never writes through a link."""
-    if path.is_symlink():
-        raise OSError(f"refusing to write through the symbolic link {path}")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def inside(root: Path, path: str) -> Path:
+    """``root / path``, refusing a path that leaves ``root`` or passes through a symbolic
+    link (``root`` itself is resolved)."""
+    target = root / path
+    if target.is_symlink():
+        raise UnsafePath(f"{path} is a symbolic link; the tool never reads or writes through one")
+    if target.parent.resolve() != target.parent or not target.is_relative_to(root):
+        raise UnsafePath(f"{path} leads through a symbolic link or out of the repository")
+    return target
+
+
+def write_atomic(root: Path, path: str, data: bytes) -> None:
+    """Replace ``root / path`` with ``data`` in one step (a temporary file in the same folder,
+    flushed to disk, then renamed over it), keeping the file's permission bits. Never writes
+    through a symbolic link or outside ``root``."""
+    target = inside(root, path)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -276,7 +343,3 @@ def walk_folder(folder: Path) -> list[str]:
                 continue
             found.append(full.relative_to(folder).as_posix())
     return found
-
-
-def relative_paths(root: Path, paths: Iterable[Path]) -> list[str]:
-    return [Path(os.path.relpath(path.resolve(), root)).as_posix() for path in paths]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +20,7 @@ from prefect1_migrate.gitops import (
     NotARepository,
     Repository,
     RepositoryProblem,
+    UnsafePath,
     walk_folder,
     write_atomic,
 )
@@ -122,8 +127,14 @@ class Migration:
         self.progress = progress
         self.repository: Repository | None = None
         self.results: list[FileResult] = []
+        self._stops = _StopRequests()
+        self._pauses = _PausePoints(self._stops)
 
     def run(self) -> MigrationOutcome:
+        with self._stops:
+            return self._run()
+
+    def _run(self) -> MigrationOutcome:
         request = self.request
         paths = [path.resolve() for path in request.paths] or [Path.cwd().resolve()]
         for path in paths:
@@ -213,8 +224,12 @@ class Migration:
         request = self.request
         repository = self.repository
         assert repository is not None
-        start = repository.head_commit() if request.commit else None
-        identity = repository.identity(request.author) if request.commit else None
+        start: str | None = None
+        identity: Identity | None = None
+        if request.commit:
+            repository.refuse_operation_in_progress()
+            start = repository.head_commit()
+            identity = repository.identity(request.author)
         if not request.allow_dirty:
             dirty = repository.dirty_paths()
             if dirty:
@@ -226,59 +241,172 @@ class Migration:
                     "(which writes the migration without committing it)."
                 )
         outcome = self._process(root, files)
+        self._pauses.reached("scanned")
         originals: dict[str, bytes] = {}
         by_path = {result.path: result for result in self.results}
-        try:
-            with _signals_raise_interrupted():
+        with self._stops.deferred():
+            try:
                 for codemod_outcome in outcome.changed:
                     codemod_id = codemod_outcome.codemod.id
+                    contents: dict[str, bytes] = {}
                     for path in codemod_outcome.files:
+                        self._stops.checkpoint()
                         result = by_path[path]
-                        originals.setdefault(path, result.original)
+                        if path not in originals:
+                            _refuse_changed_since_scan(root, result)
+                            originals[path] = result.original
                         data = next(d for cid, d in result.steps if cid == codemod_id)
-                        write_atomic(root / path, data)
+                        write_atomic(root, path, data)
+                        contents[path] = data
+                        self._pauses.reached("file-written")
+                    self._stops.checkpoint()
                     if request.commit:
                         assert identity is not None
                         codemod_outcome.commit = repository.commit(
-                            codemod_outcome.files,
-                            commit_message(codemod_outcome),
-                            identity,
-                            request.run_hooks,
+                            contents, commit_message(codemod_outcome), identity, request.run_hooks
                         )
                     self.progress.codemod_written(codemod_outcome)
-        except BaseException:
-            with _signals_ignored():
-                if request.commit and start is not None:
-                    repository.restore(start, originals)
-                else:
-                    for path, data in originals.items():
-                        write_atomic(root / path, data)
-            raise
+                    self._pauses.reached("committed")
+            except BaseException as error:
+                self._put_back(root, start, originals, error)
+                put_back = "nothing was changed: every file was put back as it was" + (
+                    f" and HEAD is at {start[:10]} again" if start else ""
+                )
+                if isinstance(error, OSError):
+                    raise RepositoryProblem(f"writing failed ({error}); {put_back}") from error
+                if isinstance(error, RepositoryProblem):
+                    raise RepositoryProblem(f"{error}\nThe run stopped; {put_back}.") from error
+                raise
         outcome.committed = request.commit
         return outcome
 
+    def _put_back(
+        self, root: Path, start: str | None, originals: dict[str, bytes], error: BaseException
+    ) -> None:
+        """Undo a run that failed or was stopped while writing: HEAD back at ``start`` and
+        every file as it was before the run. Stop requests stay deferred meanwhile."""
+        try:
+            if start is not None:
+                assert self.repository is not None
+                self.repository.restore(start, originals)
+            else:
+                for path, data in originals.items():
+                    write_atomic(root, path, data)
+        except (OSError, RepositoryProblem) as failure:
+            undo = (
+                f"to undo it by hand: git reset --hard {start}"
+                if start
+                else "these files may hold part of the migration: " + ", ".join(sorted(originals))
+            )
+            raise RepositoryProblem(
+                f"the run stopped ({error or type(error).__name__}) and the repository could not "
+                f"be put back ({failure}); {undo}"
+            ) from error
 
-@contextmanager
-def _signals_raise_interrupted() -> Iterator[None]:
-    def interrupt(signum: int, _frame: object) -> None:
-        raise Interrupted(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+def _refuse_changed_since_scan(root: Path, result: FileResult) -> None:
+    """A file edited by someone else while the run was scanning must not be overwritten."""
     try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        current = (root / result.path).read_bytes()
+    except OSError as error:
+        raise UnsafePath(f"{result.path} cannot be read any more: {error.strerror}") from error
+    if current != result.original:
+        raise RepositoryProblem(
+            f"{result.path} changed while the migration was running; nothing was written. "
+            "Run again."
+        )
 
 
-@contextmanager
-def _signals_ignored() -> Iterator[None]:
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+class _StopRequests:
+    """SIGINT and SIGTERM during a run.
+
+    Until the first file is written a stop request ends the run at once (``Interrupted``):
+    nothing needs undoing. Once writing has begun it is remembered and honoured at the next
+    safe point (before a file is written, before a commit), never inside a file write or a
+    git command; the run then puts the repository back as it was at the start.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.pending: str | None = None
+        self._deferring = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _StopRequests:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+        self._previous = {}
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        if self._deferring:
+            self.pending = self.pending or name
+            return
+        raise Interrupted(name)
+
+    def checkpoint(self) -> None:
+        if self.pending:
+            raise Interrupted(self.pending)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        previous, self._deferring = self._deferring, True
+        try:
+            yield
+        finally:
+            self._deferring = previous
+
+    @contextmanager
+    def immediate(self) -> Iterator[None]:
+        """Inside ``deferred()``, a stretch where stopping at once is safe."""
+        self.checkpoint()
+        previous, self._deferring = self._deferring, False
+        try:
+            yield
+        finally:
+            self._deferring = previous
+
+
+PAUSE_VARIABLE = "PREFECT1_MIGRATE_PAUSE_AT"
+
+
+class _PausePoints:
+    """A debugging hook for testing interruptions (documented in the README).
+
+    ``PREFECT1_MIGRATE_PAUSE_AT=point[:n][,point[:n]...]`` makes a ``migrate`` run stop at
+    the named point (every time, or only the n-th time it is reached), print
+    ``prefect1-migrate: paused at <point>:<n>`` to stderr and wait for a line on stdin. A
+    SIGINT/SIGTERM sent while it waits stops the run right there. Points: ``scanned`` (the
+    lock is held, nothing is written yet), ``file-written`` (after each file is written),
+    ``committed`` (after each codemod's files are written and committed).
+    """
+
+    POINTS = ("scanned", "file-written", "committed")
+
+    def __init__(self, stops: _StopRequests) -> None:
+        self._stops = stops
+        self._wanted = {
+            item.strip() for item in os.environ.get(PAUSE_VARIABLE, "").split(",") if item.strip()
+        }
+        self._seen: Counter[str] = Counter()
+
+    def reached(self, point: str) -> None:
+        if not self._wanted:
+            return
+        self._seen[point] += 1
+        label = f"{point}:{self._seen[point]}"
+        if point not in self._wanted and label not in self._wanted:
+            return
+        print(f"prefect1-migrate: paused at {label}", file=sys.stderr, flush=True)
+        with self._stops.immediate():
+            if sys.stdin is not None and not sys.stdin.closed:
+                sys.stdin.readline()
 
 
 __all__ = [
@@ -286,6 +414,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PROBLEM",
     "EXIT_WORK_FOUND",
+    "PAUSE_VARIABLE",
     "Interrupted",
     "Migration",
     "MigrationOutcome",

@@ -5,9 +5,12 @@ changed it. Commits and diffs are made from those snapshots; nothing here writes
 
 from __future__ import annotations
 
+import ast
 import difflib
 import multiprocessing
 import os
+import signal
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, TextCodemod, TextFile
 from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.gitops import UnsafePath, inside
 from prefect1_migrate.markers import MARKER, marker_message
 from prefect1_migrate.sourcefile import (
     SourceText,
@@ -76,7 +80,10 @@ class FileProcessor:
     def process(self, path: str) -> FileResult:
         result = FileResult(path)
         try:
-            data = (self.root / path).read_bytes()
+            data = inside(self.root, path).read_bytes()
+        except UnsafePath as error:
+            result.problems.append(FileProblem(path, None, str(error).removeprefix(f"{path} ")))
+            return result
         except OSError as error:
             result.problems.append(FileProblem(path, None, f"cannot read: {error.strerror}"))
             return result
@@ -122,6 +129,8 @@ class FileProcessor:
 
         texts: list[tuple[str, str]] = []
         tree = None
+        original = text
+        compiled_before: bool | None = None  # decided the first time a codemod changes something
         for codemod in candidates:
             assert isinstance(codemod, PythonCodemod)
             if not codemod.is_triggered_by(text):
@@ -158,6 +167,19 @@ class FileProcessor:
                 )
                 tree = None
                 continue
+            if compiled_before is None:
+                compiled_before = _compiles(original)
+            if compiled_before and not _compiles(new_text):
+                result.problems.append(
+                    FileProblem(
+                        path,
+                        None,
+                        "the rewrite is not valid Python any more; file left as it was",
+                        codemod.id,
+                    )
+                )
+                tree = None
+                continue
             texts.append((codemod.id, new_text))
             text = new_text
         return texts
@@ -185,9 +207,20 @@ class FileProcessor:
                     )
                 )
                 continue
-            if new_text != text:
-                texts.append((codemod.id, new_text))
-                text = new_text
+            if new_text == text:
+                continue
+            if kind in _TOML_KINDS and _loads_toml(text) and not _loads_toml(new_text):
+                result.problems.append(
+                    FileProblem(
+                        path,
+                        None,
+                        "the rewrite is not valid TOML any more; file left as it was",
+                        codemod.id,
+                    )
+                )
+                continue
+            texts.append((codemod.id, new_text))
+            text = new_text
         return texts
 
     def _finish(
@@ -220,6 +253,30 @@ class FileProcessor:
                 result.findings.append(Finding(result.path, final_line, line, message, codemod_id))
             previous = text
         result.original = data
+
+
+_TOML_KINDS = frozenset({FileKind.TOML, FileKind.PYPROJECT, FileKind.PIPFILE})
+
+
+def _compiles(text: str) -> bool:
+    """Whether ``text`` is valid Python for the running interpreter (parsed, never run)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _loads_toml(text: str) -> bool:
+    import tomlkit
+
+    try:
+        tomlkit.parse(text)
+    except Exception:  # tomlkit raises several unrelated types for invalid documents
+        return False
+    return True
 
 
 def new_markers(old_text: str, new_text: str) -> list[tuple[int, str]]:
@@ -262,6 +319,10 @@ def _init_worker(root: Path, codemod_ids: list[str], options: MigrationOptions) 
     from prefect1_migrate.registry import all_codemods
 
     global _worker_processor
+    # A Ctrl-C at the terminal reaches every process of the group: only the main process
+    # decides when to stop; a SIGTERM sent to a worker alone ends it the default way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     chosen = [c for c in all_codemods() if c.id in codemod_ids]
     _worker_processor = FileProcessor(root, chosen, options)
 
@@ -293,12 +354,17 @@ def process_files(
         return
     context = multiprocessing.get_context("fork")
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
         initargs=(root, [c.id for c in codemods], options),
-    ) as pool:
+    )
+    try:
         for result in pool.map(_process_in_worker, paths, chunksize=chunksize):
             on_file_done(result)
             yield result
+    except BaseException:  # stopped: drop the queued work instead of finishing it
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
