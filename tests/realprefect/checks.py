@@ -1,0 +1,250 @@
+"""The real-Prefect checks of a migration (before tree → after tree).
+
+:class:`Batch` runs every checker once per Prefect version and check kind over all the
+migrations it is given (one subprocess each, side by side); each check function then reads
+its migration's share of the results and returns the failures as text (empty: passed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from realprefect import runner
+from realprefect.commands import has_marker_above
+from realprefect.flows import run_setup_differences, structure_differences
+from realprefect.sources import Migration, Tree
+
+OLD, FIRST, LATEST = "0.15.13", "1.0.0", "1.4.1"
+NEW_VERSIONS = (FIRST, LATEST)
+
+
+def _argvs(tree: Tree, names: tuple[str, ...] | None = None) -> set[tuple[str, ...]]:
+    return {
+        tuple(argv)
+        for name, lines in tree.command_lines().items()
+        if names is None or name in names
+        for _, argv in lines
+    }
+
+
+def checked_python(migration: Migration) -> list[str]:
+    after = migration.after
+    return [n for n in after.python_files() if n in migration.checked] if after else []
+
+
+def checked_flows(migration: Migration) -> list[str]:
+    after = migration.after
+    return [n for n in after.flow_files() if n in migration.checked] if after else []
+
+
+def checked_commands(migration: Migration) -> dict[str, list[tuple[int, list[str]]]]:
+    after = migration.after
+    if after is None:
+        return {}
+    return {n: lines for n, lines in after.command_lines().items() if n in migration.checked}
+
+
+def checked_configs(migration: Migration) -> list[str]:
+    after = migration.after
+    if after is None:
+        return []
+    return [
+        n for n in after.config_files() if n in migration.checked or n in migration.expected_config
+    ]
+
+
+@dataclass
+class Batch:
+    migrations: list[Migration]
+
+    @cached_property
+    def results(self) -> dict[str, Any]:
+        before_flows, after_flows = [], []
+        before_py: list[Path] = []
+        after_py: list[Path] = []
+        before_argvs: set[tuple[str, ...]] = set()
+        after_argvs: set[tuple[str, ...]] = set()
+        before_configs: list[tuple[Path, list[str]]] = []
+        after_configs: list[tuple[Path, list[str]]] = []
+        for m in self.migrations:
+            before = m.before
+            before_flows += [(before.root / n, before.root) for n in before.flow_files()]
+            before_py += [before.root / n for n in before.python_files()]
+            before_argvs |= _argvs(before)
+            before_configs += [(before.root / n, []) for n in before.config_files()]
+            if m.after is None:
+                continue
+            after = m.after
+            after_flows += [(after.root / n, after.root) for n in checked_flows(m)]
+            after_py += [after.root / n for n in checked_python(m)]
+            after_argvs |= _argvs(after, m.checked)
+            after_configs += [
+                (after.root / n, sorted(m.expected_config.get(n, {}))) for n in checked_configs(m)
+            ]
+        old_argvs, new_argvs = sorted(before_argvs), sorted(after_argvs)
+        jobs: dict[str, Callable[[], Any]] = {
+            "flows-old": lambda: runner.describe_flows(OLD, before_flows),
+            "flows-new": lambda: runner.describe_flows(LATEST, after_flows),
+            "api-old": lambda: runner.check_api(OLD, before_py),
+            "cli-old": lambda: dict(zip(old_argvs, runner.parse_cli(OLD, old_argvs), strict=True)),
+            "config-old": lambda: runner.load_config(OLD, before_configs),
+            "config-new": lambda: runner.load_config(LATEST, after_configs),
+        }
+        for version in NEW_VERSIONS:
+            jobs[f"api-{version}"] = lambda v=version: runner.check_api(v, after_py)
+            jobs[f"cli-{version}"] = lambda v=version: dict(
+                zip(new_argvs, runner.parse_cli(v, new_argvs), strict=True)
+            )
+        return runner.run_all(jobs)
+
+
+Check = Callable[[Batch, Migration], list[str]]
+
+
+def before_is_valid_0_15_13(batch: Batch, m: Migration) -> list[str]:
+    """Before files: Prefect imports resolve and calls bind on 0.15.13, flows build."""
+    flows, api = batch.results["flows-old"], batch.results["api-old"]
+    failures, broken = [], []
+    for name in m.before.python_files():
+        path = str(m.before.root / name)
+        checked = api[path]
+        problems = [[0, checked["error"]]] if "error" in checked else checked["problems"]
+        built = flows.get(path)
+        if built is not None and "error" in built:
+            problems = [*problems, [0, f"does not build: {built['error']}"]]
+        elif built is not None and not built["flows"]:
+            problems = [*problems, [0, "defines no Flow object at module level"]]
+        if problems:
+            broken.append(name)
+            failures += [f"before/{name}:{line}: {text}" for line, text in problems]
+    if m.unbuildable is not None:
+        # listed as unbuildable: the reason must still hold
+        return [] if broken else [f"allowed to fail on {OLD} ({m.unbuildable}), but it is valid"]
+    return failures
+
+
+def after_api(version: str) -> Check:
+    def check(batch: Batch, m: Migration) -> list[str]:
+        """After files: Prefect imports resolve and calls bind (TODO-marked statements aside)."""
+        results = batch.results[f"api-{version}"]
+        failures = []
+        for name in checked_python(m):
+            assert m.after is not None
+            result = results[str(m.after.root / name)]
+            if "error" in result:
+                failures.append(f"after/{name}: {result['error']}")
+                continue
+            failures += [f"after/{name}:{line}: {text}" for line, text in result["problems"]]
+        return failures
+
+    check.__name__ = f"after_api_{version}"
+    return check
+
+
+def after_builds_same_flows(batch: Batch, m: Migration) -> list[str]:
+    """After flows build on 1.4.1 into the same flows, run where the environment mapping says."""
+    assert m.after is not None
+    old, new = batch.results["flows-old"], batch.results["flows-new"]
+    api = batch.results[f"api-{LATEST}"]
+    failures = []
+    for name in checked_flows(m):
+        built = new[str(m.after.root / name)]
+        if "error" in built:
+            exempted = api[str(m.after.root / name)].get("exempted")
+            if not exempted:  # a file a codemod marked as not migratable may not build
+                failures.append(f"after/{name}: does not build on {LATEST}: {built['error']}")
+            continue
+        if m.complete:
+            failures += [f"after/{name}: Prefect {LATEST} warns: {w}" for w in built["warnings"]]
+        before = old.get(str(m.before.root / name))
+        if before is None or "error" in before:
+            continue  # nothing to compare with (the before check reports why)
+        after_flows = {flow["name"]: flow for flow in built["flows"]}
+        for flow in before["flows"]:
+            migrated = after_flows.get(flow["name"])
+            if migrated is None:
+                failures.append(f"after/{name}: flow {flow['name']!r} is gone")
+                continue
+            differences = structure_differences(flow, migrated)
+            differences += run_setup_differences(flow, migrated)
+            failures += [f"after/{name}: flow {flow['name']!r}: {d}" for d in differences]
+    return failures
+
+
+def command_lines_before(batch: Batch, m: Migration) -> list[str]:
+    """Before command lines parse with 0.15.13's CLI."""
+    parsed = batch.results["cli-old"]
+    return [
+        f"before/{name}:{line}: prefect {' '.join(argv)}: {parsed[tuple(argv)]['error']}"
+        for name, lines in m.before.command_lines().items()
+        for line, argv in lines
+        if not parsed[tuple(argv)]["accepted"]
+    ]
+
+
+def command_lines_after(version: str) -> Check:
+    def check(batch: Batch, m: Migration) -> list[str]:
+        """After command lines parse with the new CLI, unless a TODO marker stands above."""
+        assert m.after is not None
+        parsed = batch.results[f"cli-{version}"]
+        failures = []
+        for name, lines in checked_commands(m).items():
+            text = m.after.text(name)
+            for line, argv in lines:
+                result = parsed[tuple(argv)]
+                if not result["accepted"] and not has_marker_above(text, line):
+                    failures.append(
+                        f"after/{name}:{line}: prefect {' '.join(argv)}: {result['error']}"
+                    )
+        return failures
+
+    check.__name__ = f"command_lines_after_{version}"
+    return check
+
+
+def config_loads(batch: Batch, m: Migration) -> list[str]:
+    """TOML settings load (before on 0.15.13, after on 1.4.1 with the expected values)."""
+    failures = []
+    for name in m.before.config_files():
+        result = batch.results["config-old"][str(m.before.root / name)]
+        if "error" in result:
+            failures.append(f"before/{name} does not load on {OLD}: {result['error']}")
+    if m.after is None:
+        return failures
+    for name in checked_configs(m):
+        result = batch.results["config-new"][str(m.after.root / name)]
+        if "error" in result:
+            failures.append(f"after/{name} does not load on {LATEST}: {result['error']}")
+            continue
+        for key, value in m.expected_config.get(name, {}).items():
+            unset = key in result["missing"]
+            if (value is None) != unset or (not unset and result["values"][key] != value):
+                shown = "unset" if unset else repr(result["values"][key])
+                wanted = "unset" if value is None else repr(value)
+                failures.append(f"after/{name}: {key} is {shown}; expected {wanted}")
+    for name in m.expected_config:
+        if name not in m.after.config_files():
+            failures.append(f"expect.json names {name}, not a TOML file of after/")
+    return failures
+
+
+# (name, applies to the migration?, check)
+CHECKS: list[tuple[str, Callable[[Migration], bool], Check]] = [
+    (f"before-{OLD}", lambda m: bool(m.before.python_files()), before_is_valid_0_15_13),
+    *[(f"after-api-{v}", lambda m: bool(checked_python(m)), after_api(v)) for v in NEW_VERSIONS],
+    (f"after-flows-{LATEST}", lambda m: bool(checked_flows(m)), after_builds_same_flows),
+    (f"cli-before-{OLD}", lambda m: bool(m.before.command_lines()), command_lines_before),
+    *[
+        (f"cli-after-{v}", lambda m: bool(checked_commands(m)), command_lines_after(v))
+        for v in NEW_VERSIONS
+    ],
+    (
+        "config",
+        lambda m: bool(m.before.config_files() or checked_configs(m) or m.expected_config),
+        config_loads,
+    ),
+]
