@@ -209,7 +209,7 @@ def _import_from_package(root: LN) -> None:
     """``from prefect.agent.fargate.agent import FargateAgent`` -> ``from prefect.agent.fargate
     import FargateAgent``, which the module move turns into ``from prefect.agent.ecs import
     ECSAgent``."""
-    for node in root.pre_order():
+    for node in list(root.pre_order()):
         if (
             node.type == syms.import_from
             and from_import_module(node) == "prefect.agent.fargate.agent"

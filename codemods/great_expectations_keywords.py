@@ -1,0 +1,206 @@
+"""RunGreatExpectationsValidation gained two parameters in second place (changelog: silent
+breaker; guide section "Additional changes").
+
+Prefect 1.0 inserts ``ge_checkpoint`` and ``checkpoint_kwargs`` after ``checkpoint_name`` in
+both ``RunGreatExpectationsValidation.__init__`` and ``.run``, so a positional ``context`` (and
+everything after it) lands in the wrong parameter without any error. Rewrites positional
+arguments after the first into keywords with their 0.15 names, in:
+
+- constructor calls, in every import style (``prefect.tasks.great_expectations`` and its
+  ``checkpoints`` module);
+- calls of the task object: ``RunGreatExpectationsValidation(...)(...)``, and ``v(...)`` /
+  ``v.run(...)`` where every assignment of ``v`` in the file is such a constructor call.
+
+Flags calls that unpack ``*args`` into those parameters, and calls of a name that is only
+sometimes such a task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bowler import Query
+from fissix.pgen2 import token
+
+from codemods._python import (
+    LN,
+    add_todo,
+    call_arguments,
+    calls_to,
+    import_bindings,
+    is_star_argument,
+    keyword_argument,
+    make_keyword,
+    syms,
+)
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.guide import ADDITIONAL
+
+VALIDATION = frozenset(
+    {
+        "prefect.tasks.great_expectations.RunGreatExpectationsValidation",
+        "prefect.tasks.great_expectations.checkpoints.RunGreatExpectationsValidation",
+    }
+)
+# The parameters of __init__ and run in 0.15.13, in order (1.0 inserts two after the first).
+PARAMETERS = (
+    "checkpoint_name",
+    "context",
+    "assets_to_validate",
+    "batch_kwargs",
+    "expectation_suite_name",
+    "context_root_dir",
+    "runtime_environment",
+    "run_name",
+    "run_info_at_end",
+    "disable_markdown_artifact",
+    "validation_operator",
+    "evaluation_parameters",
+)
+UNPACKED_TODO = (
+    "RunGreatExpectationsValidation takes ge_checkpoint and checkpoint_kwargs as its 2nd and "
+    "3rd parameters in Prefect 1.0: pass everything after checkpoint_name by keyword"
+)
+MAYBE_TODO = (
+    "if {name} is a RunGreatExpectationsValidation task here, pass everything after "
+    "checkpoint_name by keyword (Prefect 1.0 inserted ge_checkpoint and checkpoint_kwargs "
+    "as 2nd and 3rd parameters)"
+)
+
+
+def build_queries(options: MigrationOptions) -> Sequence[Query]:
+    return [Query().select_root().modify(_rewrite)]
+
+
+def _rewrite(root: LN, capture: dict, filename: str) -> None:
+    task_names: dict[str, bool] = {}  # name -> every assignment of it builds the task
+    for _, trailer in calls_to(root, VALIDATION, import_bindings(root)):
+        _keywordise(trailer)
+        following = trailer.next_sibling
+        if _is_call(following):
+            _keywordise(following)  # RunGreatExpectationsValidation(...)(...)
+        target = _assigned_name(trailer)
+        if target is not None:
+            task_names[target] = True
+    for name in task_names:
+        task_names[name] = _only_assigned_tasks(root, name)
+    for power in list(root.pre_order()):
+        call = _task_call(power, task_names)
+        if call is None:
+            continue
+        if task_names[power.children[0].value]:
+            _keywordise(call)
+        elif _shifted_positionals(call):
+            add_todo(call, MAYBE_TODO.format(name=power.children[0].value))
+
+
+def _keywordise(trailer: LN) -> None:
+    for index, argument in enumerate(call_arguments(trailer)):
+        if argument.type == syms.star_expr or (
+            argument.type == syms.argument and argument.children[0].type == token.STAR
+        ):
+            add_todo(trailer, UNPACKED_TODO)
+            return
+        if keyword_argument(argument) is not None or is_star_argument(argument):
+            return  # keywords and **kwargs follow the positional arguments
+        if 1 <= index < len(PARAMETERS):
+            make_keyword(argument, PARAMETERS[index])
+
+
+def _is_call(node: LN | None) -> bool:
+    return node is not None and node.type == syms.trailer and node.children[0].type == token.LPAR
+
+
+def _shifted_positionals(trailer: LN) -> bool:
+    arguments = call_arguments(trailer)
+    return any(
+        index >= 1 and (keyword_argument(argument) is None)
+        for index, argument in enumerate(arguments)
+    )
+
+
+def _assigned_name(trailer: LN) -> str | None:
+    """``name`` when the call is the whole right-hand side of ``name = RunGE...(...)``."""
+    power = trailer.parent
+    statement = power.parent if power is not None else None
+    if (
+        statement is not None
+        and statement.type == syms.expr_stmt
+        and len(statement.children) == 3
+        and statement.children[1].type == token.EQUAL
+        and statement.children[2] is power
+        and power.children[-1] is trailer
+        and statement.children[0].type == token.NAME
+    ):
+        return statement.children[0].value
+    return None
+
+
+def _only_assigned_tasks(root: LN, name: str) -> bool:
+    """Whether every binding of ``name`` in the file is ``name = RunGE...(...)``."""
+    for leaf in root.leaves():
+        if leaf.type != token.NAME or leaf.value != name:
+            continue
+        parent = leaf.parent
+        if parent is None:
+            continue
+        if parent.type == syms.expr_stmt and parent.children[0] is leaf:
+            value = parent.children[-1]
+            if not (
+                parent.children[1].type == token.EQUAL
+                and value.type == syms.power
+                and value.children[-1].type == syms.trailer
+                and _assigned_name(value.children[-1]) == name
+            ):
+                return False
+        elif parent.type in (syms.funcdef, syms.classdef, syms.parameters, syms.typedargslist):
+            return False
+        elif parent.type in (syms.for_stmt, syms.with_stmt, syms.import_as_name, syms.tname):
+            return False
+    return True
+
+
+def _task_call(power: LN, task_names: dict[str, bool]) -> LN | None:
+    """The call trailer of ``v(...)`` or ``v.run(...)`` for a task name ``v``."""
+    if power.type != syms.power or power.children[0].type != token.NAME:
+        return None
+    if power.children[0].value not in task_names:
+        return None
+    rest = power.children[1:]
+    if rest and _is_call(rest[0]):
+        return rest[0]
+    if (
+        len(rest) >= 2
+        and rest[0].type == syms.trailer
+        and rest[0].children[0].type == token.DOT
+        and rest[0].children[1].value == "run"
+        and _is_call(rest[1])
+    ):
+        return rest[1]
+    return None
+
+
+CODEMOD = PythonCodemod(
+    id="great-expectations-keywords",
+    title="Pass RunGreatExpectationsValidation arguments by keyword",
+    guide_section=ADDITIONAL,
+    order=50,
+    summary="Positional arguments after checkpoint_name of RunGreatExpectationsValidation "
+    "(constructor, task call, .run) become keywords.",
+    description=(
+        "Turned positional arguments after checkpoint_name of RunGreatExpectationsValidation "
+        "(constructor, task calls and .run) into keywords: Prefect 1.0 inserted ge_checkpoint and "
+        "checkpoint_kwargs as 2nd and 3rd parameters, which silently shifts positional "
+        "arguments."
+    ),
+    flags=(
+        "calls unpacking *args into RunGreatExpectationsValidation",
+        "calls of a name that is only sometimes a RunGreatExpectationsValidation task",
+    ),
+    review_note=(
+        "Subclasses of RunGreatExpectationsValidation that call super().__init__ or super().run "
+        "positionally are not rewritten. prefect.tasks.great_expectations needs the ge extra."
+    ),
+    triggers=("RunGreatExpectationsValidation",),
+    build_queries=build_queries,
+)
