@@ -593,3 +593,229 @@ def set_string_value(leaf: Leaf, text: str) -> None:
     if quote in text or "\\" in text:
         raise ValueError(f"cannot put {text!r} between {quote} quotes")
     leaf.value = f"{match.group('prefix')}{quote}{text}{quote}"
+
+
+# --- scopes: which assignment a name refers to ---------------------------------------------
+#
+# Python's scoping rules, read off the tree (code is never run): a name bound in a way that
+# cannot be followed statically (unpacking, loops, ``global``...) is reported as such, so that
+# a codemod can refuse to guess.
+
+_SCOPES = {syms.funcdef, syms.classdef, syms.lambdef}
+_COMPREHENSION_PARENTS = {syms.listmaker, syms.testlist_gexp, syms.dictsetmaker, syms.argument}
+_COMPREHENSION_CLAUSES = {syms.comp_for, syms.comp_if, syms.comp_iter}
+
+
+def scope_of(node: LN) -> LN:
+    """The function, lambda, class or module whose local names ``node`` sees first."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type in _SCOPES and _inside_scope_body(child, parent):
+            return parent
+        child, parent = parent, parent.parent
+    return child
+
+
+def _inside_scope_body(child: LN, scope: Node) -> bool:
+    """Whether ``child`` (a child of ``scope``) is evaluated in ``scope``: its body or its
+    parameters, not its name, decorators' target, default values or annotations."""
+    if scope.type == syms.lambdef:
+        return child is scope.children[-1] or child is scope.children[1]
+    return child.type == syms.suite or child is scope.children[-1]
+
+
+def binding_sites(scope: LN, name: str) -> list[Leaf]:
+    """The NAME leaves that bind ``name`` in ``scope`` itself (not in scopes nested in it)."""
+    return [leaf for leaf in _binding_leaves(scope) if leaf.value == name]
+
+
+def defining_scope(leaf: Leaf) -> LN | None:
+    """The scope whose binding the name ``leaf`` refers to (Python's rules: local, enclosing
+    functions, module; class bodies are not seen from their methods), or None when nothing in
+    the file binds it, or a comprehension does."""
+    name = leaf.value
+    node: LN = leaf
+    scope = scope_of(leaf)
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type in _COMPREHENSION_PARENTS and name in _comprehension_targets(parent):
+            return None
+        node = parent
+        if node is scope:
+            break
+    seen_function = False
+    while True:
+        if scope.type != syms.classdef or not seen_function:
+            if binding_sites(scope, name):
+                return scope
+        if scope.parent is None:
+            return None
+        seen_function = seen_function or scope.type in (syms.funcdef, syms.lambdef)
+        scope = scope_of(scope)
+
+
+def _comprehension_targets(node: Node) -> set[str]:
+    names: set[str] = set()
+    for child in node.children:
+        clause: LN | None = child if child.type == syms.comp_for else None
+        while clause is not None:
+            if clause.type == syms.comp_for:
+                names.update(leaf.value for leaf in _target_names(clause.children[1]))
+            clause = next((c for c in clause.children if c.type in _COMPREHENSION_CLAUSES), None)
+    return names
+
+
+def binding_of(site: Leaf) -> tuple[str, LN | None]:
+    """What a binding site binds its name to, as far as that can be read off the code:
+
+    - ``("assign", value)`` for ``name = value`` (also ``a = name = value``);
+    - ``("with", expression)`` for ``with expression as name``;
+    - ``("parameter", annotation or None)`` for a parameter;
+    - ``("other", None)`` for everything else (unpacking, loops, imports, ``global``...).
+    """
+    parent = site.parent
+    if parent is None:
+        return ("other", None)
+    if parent.type == syms.expr_stmt:
+        equals = [i for i, c in enumerate(parent.children) if c.type == token.EQUAL]
+        if equals and parent.children.index(site) < equals[-1]:
+            return ("assign", parent.children[-1])
+    if parent.type in (syms.with_item, syms.with_stmt):
+        index = parent.children.index(site)
+        if index >= 2 and parent.children[index - 1].type == token.NAME:
+            if parent.children[index - 1].value == "as":
+                return ("with", parent.children[index - 2])
+    if parent.type == syms.tname and site is parent.children[0]:
+        return ("parameter", parent.children[2])
+    if _is_parameter(site):
+        return ("parameter", None)
+    return ("other", None)
+
+
+def _is_parameter(leaf: Leaf) -> bool:
+    parent = leaf.parent
+    if parent is None:
+        return False
+    if parent.type in (syms.typedargslist, syms.varargslist):
+        previous = leaf.prev_sibling
+        return previous is None or previous.type != token.EQUAL
+    if parent.type == syms.parameters:
+        return True
+    return parent.type == syms.lambdef and leaf is parent.children[1]
+
+
+def _binding_leaves(scope: LN) -> Iterator[Leaf]:
+    """The NAME leaves binding a name in ``scope`` itself."""
+    if scope.type in (syms.funcdef, syms.lambdef):
+        yield from _parameter_names(scope)
+    body = scope.children if scope.type != syms.lambdef else [scope.children[-1]]
+    for child in body:
+        yield from _bindings_in(child)
+
+
+def _parameter_names(function: Node) -> Iterator[Leaf]:
+    params = function.children[2] if function.type == syms.funcdef else function.children[1]
+    if params.type == token.NAME:
+        yield params  # the single parameter of a lambda
+        return
+    nodes = [params]
+    while nodes:
+        node = nodes.pop()
+        if node.type == token.NAME:
+            if _is_parameter(node):
+                yield node
+        elif node.type == syms.tname:
+            yield node.children[0]
+        elif node.type in (syms.parameters, syms.typedargslist, syms.varargslist):
+            nodes.extend(node.children)
+
+
+def _bindings_in(node: LN) -> Iterator[Leaf]:
+    """Bindings made by ``node`` in the scope it belongs to (nested scopes only bind their name)."""
+    if node.type in (syms.funcdef, syms.classdef):
+        yield node.children[1]
+        return
+    if node.type == syms.lambdef:
+        return
+    if node.type == syms.import_name:
+        yield from _import_name_leaves(node)
+    elif node.type == syms.import_from:
+        for element, name, alias in imported_names(node):
+            if name != "*":
+                yield element.children[2] if alias is not None else element
+    elif node.type == syms.expr_stmt:
+        children = node.children
+        if len(children) >= 2 and children[1].type == syms.annassign:
+            yield from _target_names(children[0])
+        elif len(children) >= 2 and children[1].type != token.EQUAL:
+            yield from _target_names(children[0])  # augmented assignment
+        else:
+            for index, child in enumerate(children[:-1]):
+                if index + 1 < len(children) and children[index + 1].type == token.EQUAL:
+                    yield from _target_names(child)
+    elif node.type == syms.for_stmt:
+        yield from _target_names(node.children[1])
+    elif node.type in (syms.with_item, syms.with_stmt, syms.except_clause):
+        for index, child in enumerate(node.children):
+            if child.type == token.NAME and child.value == "as" and index + 1 < len(node.children):
+                yield from _target_names(node.children[index + 1])
+    elif node.type == syms.namedexpr_test:
+        yield from _target_names(node.children[0])
+    elif node.type in (syms.global_stmt, syms.del_stmt):
+        for leaf in node.leaves():
+            if leaf.type == token.NAME and leaf.value not in ("global", "nonlocal", "del"):
+                yield leaf
+    for child in node.children if isinstance(node, Node) else ():
+        yield from _bindings_in(child)
+
+
+def _import_name_leaves(node: Node) -> Iterator[Leaf]:
+    target = node.children[1]
+    elements = (
+        [c for c in target.children if c.type != token.COMMA]
+        if target.type == syms.dotted_as_names
+        else [target]
+    )
+    for element in elements:
+        if element.type == syms.dotted_as_name:
+            yield element.children[2]
+        else:
+            yield first_leaf(element)
+
+
+def _target_names(target: LN) -> Iterator[Leaf]:
+    """Names bound by an assignment target (tuple/list unpacking followed; attributes and
+    subscripts bind no name)."""
+    if target.type == token.NAME:
+        yield target
+    elif target.type in (
+        syms.atom,
+        syms.testlist_star_expr,
+        syms.exprlist,
+        syms.testlist_gexp,
+        syms.listmaker,
+        syms.star_expr,
+        syms.testlist,
+    ):
+        for child in target.children:
+            yield from _target_names(child)
+
+
+# --- call arguments: positional to keyword -------------------------------------------------
+
+
+def keyword_positionals(trailer: Node, names: tuple[str, ...]) -> bool:
+    """Turn the positional arguments of a call into keywords, named by ``names`` in order.
+
+    Returns False (and changes nothing) when that cannot be done: a ``*args`` argument, or more
+    positional arguments than ``names``.
+    """
+    arguments = call_arguments(trailer)
+    positional = [a for a in arguments if keyword_argument(a) is None and not is_star_argument(a)]
+    if len(positional) > len(names) or any(
+        is_star_argument(a) and first_leaf(a).type == token.STAR for a in arguments
+    ):
+        return False
+    for argument, name in zip(positional, names, strict=False):
+        make_keyword(argument, name)
+    return True
