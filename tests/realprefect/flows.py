@@ -148,10 +148,12 @@ def _adapt(minimum: Any, maximum: Any) -> dict[str, Any]:
 def expected_run_setup(before: dict[str, Any]) -> dict[str, Any]:
     """What the migrated flow's run config and executor must look like.
 
-    {"run_config_types": {...} | None, "run_config": {field: value}, "executor": description
-    or None, "executor_fields": {field: value}}: the run config must be of one of the types and
-    have every listed field; the executor must equal "executor" (when given; ``None`` and a
-    plain LocalExecutor are the same) and have every field of "executor_fields".
+    {"run_config_types": {...} | None, "run_config": {field: value}, "job_template": content
+    of the expected template file, "executor": description or None, "executor_fields": {field:
+    value}}: the run config must be of one of the types and have every listed field (a
+    ``job_template_path`` may have become the file's content in ``job_template``); the
+    executor must equal "executor" (``None`` and a plain LocalExecutor are the same) or, when
+    "executor_fields" is given, have those fields.
     """
     environment = before.get("environment")
     if environment is None:
@@ -169,6 +171,7 @@ def expected_run_setup(before: dict[str, Any]) -> dict[str, Any]:
     run_config: dict[str, Any] = {"labels": labels}
     executor: dict[str, Any] | None = environment.get("executor")
     executor_fields: dict[str, Any] = {}
+    template = None
     if kind == "LocalEnvironment":
         types = IMAGE_RUN_CONFIGS if image else {"UniversalRun"}
         if image:
@@ -176,12 +179,14 @@ def expected_run_setup(before: dict[str, Any]) -> dict[str, Any]:
     elif kind == "KubernetesJobEnvironment":
         types = {"KubernetesRun"}
         run_config.update(job_template_path=environment.get("job_spec_file"), image=image)
+        template = environment.get("job_spec_file_content")
     elif kind == "FargateTaskEnvironment":
         types = {"ECSRun"}
         run_config["image"] = image
     elif kind == "DaskKubernetesEnvironment":
         types = {"KubernetesRun"}
         run_config.update(image=image, job_template_path=environment.get("scheduler_spec_file"))
+        template = environment.get("scheduler_spec_file_content")
         executor = None
         executor_fields = {
             "type": "DaskExecutor",
@@ -201,6 +206,7 @@ def expected_run_setup(before: dict[str, Any]) -> dict[str, Any]:
     return {
         "run_config_types": types,
         "run_config": {k: v for k, v in run_config.items() if v is not None},
+        "job_template": template,
         "executor": executor,
         "executor_fields": executor_fields,
     }
@@ -229,7 +235,11 @@ def run_setup_differences(before: dict[str, Any], after: dict[str, Any]) -> list
         if run_config["type"] not in types:
             differences.append(f"run config {run_config['type']}; expected one of {sorted(types)}")
         for field, value in expected["run_config"].items():
-            if field != "type" and run_config.get(field) != value:
+            if field == "job_template_path" and run_config.get("job_template") is not None:
+                # KubernetesRun reads a local template file when built: compare the content
+                if run_config["job_template"] != expected.get("job_template"):
+                    differences.append(f"run config job_template is not the content of {value}")
+            elif field != "type" and run_config.get(field) != value:
                 differences.append(
                     f"run config {field} = {run_config.get(field)!r}; expected {value!r}"
                 )

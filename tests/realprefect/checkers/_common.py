@@ -99,7 +99,7 @@ def qualified_name(value: Any) -> str:
 
 def jsonable(value: Any, root: str = "", depth: int = 0) -> Any:
     """A JSON-safe, address-free picture of ``value``; paths under ``root`` become relative."""
-    if depth > 6:
+    if depth > 30:
         return {"object": qualified_name(type(value))}
     if value is None or isinstance(value, (bool, int, float)):
         return value

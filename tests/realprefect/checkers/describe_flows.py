@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 import prefect
+import yaml
 from _common import in_fork, jsonable, main, qualified_name
 from prefect import Flow, Task
 
@@ -59,9 +60,15 @@ def describe_environment(environment: Any, root: str) -> dict[str, Any] | None:
         return None
     # DaskCloudProviderEnvironment keeps its arguments in "_provider_class" and the like
     fields = {
-        k.lstrip("_"): v for k, v in vars(environment).items() if k not in ("logger", "executor")
+        k.lstrip("_"): v
+        for k, v in getattr(environment, "__dict__", {}).items()
+        if k not in ("logger", "executor")
     }
     info = {"type": type(environment).__name__, **jsonable(fields, root)}
+    for field, value in fields.items():  # 1.x run configs load local templates when built
+        if field.endswith("_spec_file") and isinstance(value, str) and os.path.isfile(value):
+            with open(value, encoding="utf-8") as spec:
+                info[f"{field}_content"] = jsonable(yaml.safe_load(spec), root)
     if hasattr(environment, "executor"):
         info["executor"] = describe_executor(environment.executor, root)
     return info
