@@ -42,6 +42,8 @@ def parse(text: str) -> pytree.Node:
     except (TokenError, IndentationError) as error:
         line = error.args[1][0] if len(error.args) > 1 else None
         raise PythonParseFailure(line, f"cannot tokenize: {error.args[0]}") from error
+    except RecursionError as error:
+        raise PythonParseFailure(None, "nested too deeply for fissix") from error
 
 
 class _CompiledFixersTool(RefactoringTool):
