@@ -819,3 +819,43 @@ def keyword_positionals(trailer: Node, names: tuple[str, ...]) -> bool:
     for argument, name in zip(positional, names, strict=False):
         make_keyword(argument, name)
     return True
+
+
+# --- imported names, seen through scopes ---------------------------------------------------
+
+
+def shadowed_imports(root: LN, bindings: dict[str, str]) -> set[str]:
+    """The names of ``bindings`` (see :func:`import_bindings`) that something other than an
+    import binds too, somewhere in the file: a parameter, an assignment, a loop target..."""
+    scopes = [root, *(node for node in root.pre_order() if node.type in _SCOPES)]
+    return {
+        name
+        for name in bindings
+        if any(not _is_import_site(site) for scope in scopes for site in binding_sites(scope, name))
+    }
+
+
+def imported_qualified_name(
+    nodes: list[LN], bindings: dict[str, str], shadowed: set[str]
+) -> str | None:
+    """The qualified name of the dotted expression ``nodes`` (a NAME, or the leading NAME and
+    ``.attr`` trailers of a ``power``) when its first name refers to an import at that place;
+    None when it is not dotted, not imported, or hidden there by a local binding."""
+    if not nodes or nodes[0].type != token.NAME:
+        return None
+    head = nodes[0]
+    if head.value in shadowed:
+        scope = defining_scope(head)
+        if scope is None or not all(map(_is_import_site, binding_sites(scope, head.value))):
+            return None
+    if len(nodes) == 1:
+        return bindings.get(head.value)
+    chain = qualified_chain(head.parent, bindings)
+    return chain[len(nodes) - 1] if len(chain) >= len(nodes) else None
+
+
+def _is_import_site(site: Leaf) -> bool:
+    node = site.parent
+    while node is not None and node.type not in (syms.import_name, syms.import_from):
+        node = node.parent
+    return node is not None

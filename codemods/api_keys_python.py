@@ -53,12 +53,14 @@ from codemods._python import (
     call_arguments,
     defining_scope,
     import_bindings,
+    imported_qualified_name,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
     qualified_chain,
     remove_listed,
     set_string_value,
+    shadowed_imports,
     string_value,
     syms,
 )
@@ -73,7 +75,6 @@ KUBERNETES_AGENT = frozenset(
 )
 CONFIG = frozenset({"prefect.config", "prefect.context.config", "prefect.configuration.config"})
 SET_TEMPORARY_CONFIG = frozenset({"prefect.utilities.configuration.set_temporary_config"})
-_SCOPES = (syms.funcdef, syms.classdef, syms.lambdef)
 CLOUD = frozenset(f"{root}.cloud" for root in CONFIG)
 CLOUD_AGENT = frozenset(f"{root}.cloud.agent" for root in CONFIG)
 CONTEXT = frozenset({"prefect.context", "prefect.utilities.context.context"})
@@ -216,29 +217,10 @@ class _File:
     @classmethod
     def of(cls, root: LN) -> _File:
         bindings = import_bindings(root)
-        scopes = [root, *(n for n in root.pre_order() if n.type in _SCOPES)]
-        shadowed = {
-            name
-            for name in bindings
-            if any(not _is_import(site) for s in scopes for site in binding_sites(s, name))
-        }
-        return cls(root, bindings, shadowed)
+        return cls(root, bindings, shadowed_imports(root, bindings))
 
     def qualified(self, nodes: list[LN]) -> str | None:
-        """The qualified name of the dotted expression ``nodes`` (a NAME, or the first
-        children of a ``power``), None when it is not a dotted name bound by an import (a
-        parameter or assignment of the same name in scope hides the import)."""
-        if not nodes or nodes[0].type != token.NAME:
-            return None
-        head = nodes[0]
-        if head.value in self.shadowed:
-            scope = defining_scope(head)
-            if scope is None or not all(map(_is_import, binding_sites(scope, head.value))):
-                return None
-        if len(nodes) == 1:
-            return self.bindings.get(head.value)
-        chain = qualified_chain(head.parent, self.bindings)
-        return chain[len(nodes) - 1] if len(chain) >= len(nodes) else None
+        return imported_qualified_name(nodes, self.bindings, self.shadowed)
 
     def uses(self, classes: frozenset[str]) -> bool:
         """Whether the file refers to one of ``classes`` anywhere (imports included)."""
@@ -629,13 +611,6 @@ def _describe(receiver: list[LN]) -> str:
 
 
 # --- small helpers -------------------------------------------------------------------------
-
-
-def _is_import(site: Leaf) -> bool:
-    node = site.parent
-    while node is not None and node.type not in (syms.import_name, syms.import_from):
-        node = node.parent
-    return node is not None
 
 
 def _is_dot(node: LN) -> bool:
