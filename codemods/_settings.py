@@ -1,0 +1,707 @@
+"""Matching shared by the settings codemods (environment variables, ``config.toml``, image tags,
+version pins): where a file sets an environment variable, the key/value lines of a TOML file,
+version specifiers, and whether a file is about Prefect at all.
+
+Everything works on the lines of a text (``text.split("\\n")``) and edits line-precisely
+through :class:`LineEdits`: a rewrite replaces only the characters it means to, so the rest of
+the file stays byte-identical. No YAML or TOML document is ever re-serialised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from codemods._text import insert_todo_above
+from prefect1_migrate.codemod import TextFile
+from prefect1_migrate.filekinds import FileKind
+
+# --- is this file about Prefect? -------------------------------------------------------------
+
+# ``prefect`` as a word: ``prefect``, ``prefect[aws]``, ``prefect.flow``, ``prefecthq/prefect:``;
+# not other distributions such as ``prefect-aws`` or ``prefect_dbt``, nor ``prefecthq``.
+_PREFECT_WORD = re.compile(r"(?<![\w-])prefect(?![\w-])", re.IGNORECASE)
+
+
+def mentions_prefect(text: str) -> bool:
+    return _PREFECT_WORD.search(text) is not None
+
+
+# --- code blocks in documentation ------------------------------------------------------------
+
+DOC_KINDS = frozenset({FileKind.MARKDOWN, FileKind.RST})
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_RST_BLOCK_START = re.compile(r"\s*(?:\.\.\s+(?:code-block|code|sourcecode)::.*|.*::)\s*$")
+
+
+def code_block_mask(lines: Sequence[str], kind: FileKind) -> list[bool]:
+    """For each line: does it hold code (as opposed to prose)?
+
+    Every line of a non-documentation file is code. In Markdown, the lines inside fenced
+    blocks are; in reStructuredText, the indented lines after ``::`` or a code directive.
+    """
+    if kind not in DOC_KINDS:
+        return [True] * len(lines)
+    mask = [False] * len(lines)
+    if kind is FileKind.MARKDOWN:
+        fence: str | None = None
+        for index, line in enumerate(lines):
+            match = _FENCE.match(line)
+            if fence is None:
+                if match:
+                    fence = match.group(1)
+            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            else:
+                mask[index] = True
+        return mask
+    block_indent: int | None = None
+    for index, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                mask[index] = bool(line.strip())
+                continue
+            block_indent = None
+        if _RST_BLOCK_START.match(line) and not line.lstrip().startswith(".. _"):
+            block_indent = indent
+    return mask
+
+
+# --- line edits ------------------------------------------------------------------------------
+
+
+@dataclass
+class LineEdits:
+    """Edits planned against the original lines, applied together from the bottom up."""
+
+    replacements: list[tuple[int, int, int, str]] = field(default_factory=list)
+    deletions: set[int] = field(default_factory=set)
+    insertions: dict[int, list[str]] = field(default_factory=dict)  # new lines above an index
+    todos: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, message, in code)
+
+    def replace(self, line: int, start: int, end: int, text: str) -> None:
+        self.replacements.append((line, start, end, text))
+
+    def delete(self, first: int, end: int) -> None:
+        self.deletions.update(range(first, end))
+
+    def insert(self, index: int, new_lines: Iterable[str]) -> None:
+        self.insertions.setdefault(index, []).extend(new_lines)
+
+    def todo(self, line: int, message: str, in_code_block: bool = True) -> None:
+        self.todos.append((line, message, in_code_block))
+
+    def __bool__(self) -> bool:
+        return bool(self.replacements or self.deletions or self.insertions or self.todos)
+
+    def apply(self, lines: Sequence[str], file: TextFile) -> list[str]:
+        new = list(lines)
+        for line, start, end, text in sorted(self.replacements, reverse=True):
+            new[line] = new[line][:start] + text + new[line][end:]
+        indexes = {*self.deletions, *self.insertions, *(line for line, _, _ in self.todos)}
+        for index in sorted(indexes, reverse=True):
+            if index in self.deletions:
+                del new[index]
+            todos = [(message, code) for line, message, code in self.todos if line == index]
+            for message, in_code_block in reversed(todos):
+                insert_todo_above(new, index, file, message, in_code_block)
+            new[index:index] = self.insertions.get(index, [])
+        return new
+
+
+# --- environment-variable settings -------------------------------------------------------------
+
+YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.YAML})
+# Kinds where ``KEY = value`` (spaces around ``=``) is an assignment and an unquoted value runs
+# to the end of the line (minus a comment); Makefile recipe lines are shell, though.
+_SPACED_KINDS = frozenset({FileKind.MAKEFILE, FileKind.INI, FileKind.DOTENV})
+
+_K8S_NAME_BEFORE = re.compile(r"(\s*)(-\s+)?name:\s*([\"']?)")
+_MAP_KEY_BEFORE = re.compile(r"(\s*)(-\s+)?([\"']?)")
+_LIST_ITEM_BEFORE = re.compile(r"(\s*)-\s+([\"']?)")
+_DOCKER_ENV_BEFORE = re.compile(r"\s*ENV\s+", re.IGNORECASE)
+_OWN_LINE_BEFORE = re.compile(r"\s*(?:(?:export|override)\s+|-\s+|[Ee]nvironment\s*=\s*)?[\"']?")
+_ASSIGNMENT_BOUNDARY = re.compile(r"(?:^|[\s\"',]|[Ee]nvironment=|--env=)$")
+_COMMENT_TAIL = re.compile(r"\s*(?:#.*)?$")
+_COMMENT_STARTS = ("#", ";", "//")
+# Commands whose settings last beyond themselves (the rest of the script or Makefile).
+_WHOLE_SCOPE_COMMAND = re.compile(r"\s*(?:export|override)\s")
+
+
+@dataclass(frozen=True)
+class EnvSetting:
+    """One place where a file sets an environment variable."""
+
+    name: str
+    line: int  # the line holding the name
+    start: int  # column of the name
+    value: str | None  # the value as written, without quotes; None when not on record
+    value_span: tuple[int, int, int] | None  # (line, start, end) of the value text
+    entry: tuple[int, int] | None  # lines [first, end) holding this setting alone
+    anchor: int  # the line a review marker goes above
+    block: tuple[int, int]  # lines [first, end) of the block the setting belongs to
+    indent: int | None  # YAML item indentation; None for assignment forms
+
+    def shares_block(self, other: EnvSetting) -> bool:
+        first, end = self.block
+        if not first <= other.line < end:
+            return False
+        return self.indent is None or other.indent is None or self.indent == other.indent
+
+
+def find_env_settings(
+    lines: Sequence[str], file: TextFile, names: Iterable[str]
+) -> list[EnvSetting]:
+    """Every setting of one of ``names`` in ``lines``, in line order.
+
+    Forms: ``KEY=value`` (shell, dotenv, ``env``/``export`` prefixes, ``docker -e``, compose
+    list items, systemd ``Environment=``, supervisord ``environment=``), Makefile and INI
+    ``KEY = value``/``KEY := value``, Dockerfile ``ENV KEY value``, YAML maps ``KEY: value``,
+    compose pass-through items ``- KEY``, and Kubernetes ``- name: KEY`` with ``value:`` or
+    ``valueFrom:``. Reading a variable (``$KEY``, ``secrets.KEY``, ``env.KEY``) is not a setting.
+    """
+    pattern = re.compile(
+        r"(?<![\w.${(/-])(" + "|".join(re.escape(name) for name in names) + r")(?!\w)"
+    )
+    mask = code_block_mask(lines, file.kind)
+    found: list[EnvSetting] = []
+    for index, line in enumerate(lines):
+        if not mask[index] or line.lstrip().startswith(_COMMENT_STARTS):
+            continue
+        for match in pattern.finditer(line):
+            setting = _classify(lines, index, match.start(), match.group(1), file, mask)
+            if setting is not None:
+                found.append(setting)
+    return found
+
+
+def env_references(
+    lines: Sequence[str],
+    file: TextFile,
+    name: str,
+    after_line: int,
+    settings: Iterable[EnvSetting] = (),
+) -> list[tuple[int, int]]:
+    """(line, column) of every read of variable ``name`` below ``after_line``: ``$NAME``,
+    ``${NAME...}``, ``${#NAME}``, ``$(NAME)``, ``${{ env.NAME }}``, ``export NAME``. Lines
+    holding one of ``settings`` are skipped: a value there reads the outer scope
+    (``ENV X=$X`` reads a build argument, compose's ``X: ${X}`` the host)."""
+    escaped = re.escape(name)
+    pattern = re.compile(
+        rf"(?:\$\{{[#!]?|\$\(|\$|\benv\.|\b(?:export|unset|readonly)\s+)(?={escaped}(?![\w=]))"
+    )
+    mask = code_block_mask(lines, file.kind)
+    setting_lines = {setting.line for setting in settings}
+    return [
+        (index, match.end())
+        for index in range(after_line + 1, len(lines))
+        if mask[index] and index not in setting_lines
+        for match in pattern.finditer(lines[index])
+        if not lines[index][match.end() + len(name) :].lstrip().startswith("=")
+    ]
+
+
+def _classify(
+    lines: Sequence[str], index: int, start: int, name: str, file: TextFile, mask: list[bool]
+) -> EnvSetting | None:
+    line = lines[index]
+    before, after = line[:start], line[start + len(name) :]
+    yaml_like = file.kind in YAML_KINDS or file.kind in DOC_KINDS
+    if yaml_like:
+        k8s = _K8S_NAME_BEFORE.fullmatch(before)
+        if k8s and re.fullmatch(re.escape(k8s.group(3)) + r"\s*(?:#.*)?", after):
+            return _k8s_setting(lines, index, start, name, k8s, mask)
+        key = _MAP_KEY_BEFORE.fullmatch(before)
+        if key and re.match(re.escape(key.group(3)) + r"\s*:(?:\s|$)", after):
+            return _map_setting(lines, index, start, name, key, mask)
+        item = _LIST_ITEM_BEFORE.fullmatch(before)
+        if item and re.fullmatch(re.escape(item.group(2)) + r"\s*(?:#.*)?", after):
+            indent = len(item.group(1))
+            return EnvSetting(
+                name, index, start, None, None, (index, index + 1), index,
+                _yaml_block(lines, index, indent, True, mask), indent,
+            )  # fmt: skip
+    if file.kind is FileKind.DOCKERFILE and _DOCKER_ENV_BEFORE.fullmatch(before):
+        spaced = re.match(r"[ \t]+(?=[^\s=])", after)
+        if spaced:
+            value_start = start + len(name) + spaced.end()
+            value_end = len(line.rstrip())
+            if line.rstrip().endswith("\\"):
+                value_end = len(line.rstrip()[:-1].rstrip())
+            return _assignment(lines, index, start, name, (value_start, value_end, ""), file, mask)
+    spaced = file.kind in _SPACED_KINDS and not line.startswith("\t")
+    operator = re.match(r"\s*[:?+!]?=" if spaced else r"=", after)
+    if operator is None or not _ASSIGNMENT_BOUNDARY.search(before):
+        return None
+    value_start = start + len(name) + operator.end()
+    span = _value_span(line, before, value_start, spaced, file.kind is FileKind.INI)
+    return _assignment(lines, index, start, name, span, file, mask)
+
+
+def _value_span(
+    line: str, before: str, value_start: int, spaced: bool, comma_separated: bool
+) -> tuple[int, int, str]:
+    """(start, end, closing quote) of an assignment's value starting at ``value_start``."""
+    if spaced:
+        while value_start < len(line) and line[value_start] in " \t":
+            value_start += 1
+    opening = before[-1] if before[-1:] in ("'", '"') else ""
+    if not opening and line[value_start : value_start + 1] in ("'", '"'):
+        opening = line[value_start]
+        value_start += 1
+    if opening:
+        position = value_start
+        while position < len(line) and line[position] != opening:
+            position += 2 if line[position] == "\\" and opening == '"' else 1
+        return value_start, min(position, len(line)), opening
+    if spaced and not re.search(r"(?:[Ee]nvironment=|,)$", before):
+        end = len(re.sub(r"\s+#.*$", "", line).rstrip())
+        return value_start, max(end, value_start), ""
+    stop = re.compile(r"[\s,]" if comma_separated else r"\s")
+    found = stop.search(line, value_start)
+    return value_start, found.start() if found else len(line), ""
+
+
+def _assignment(
+    lines: Sequence[str],
+    index: int,
+    start: int,
+    name: str,
+    span: tuple[int, int, str],
+    file: TextFile,
+    mask: list[bool],
+) -> EnvSetting:
+    line = lines[index]
+    value_start, value_end, quote = span
+    anchor = logical_start(lines, index)
+    continued = anchor != index or line.rstrip().endswith("\\")
+    rest = line[value_end + len(quote) :]
+    dockerfile_env = file.kind is FileKind.DOCKERFILE and _DOCKER_ENV_BEFORE.match(lines[anchor])
+    owns_line = (
+        _OWN_LINE_BEFORE.fullmatch(line[:start]) is not None
+        or (dockerfile_env and _DOCKER_ENV_BEFORE.fullmatch(line[:start]) is not None)
+    ) and _COMMENT_TAIL.fullmatch(rest) is not None
+    yaml_like = file.kind in YAML_KINDS or file.kind in DOC_KINDS
+    indent: int | None = None
+    if not owns_line and not dockerfile_env and not _WHOLE_SCOPE_COMMAND.match(lines[anchor]):
+        # ``KEY=v cmd``, ``env KEY=v cmd``, ``docker run -e KEY=v``: only that command sees it
+        block = (anchor, _continuation_end(lines, index))
+    elif yaml_like and line.lstrip().startswith("- "):
+        indent = _indent(line)
+        block = _yaml_block(lines, index, indent, True, mask)
+    elif yaml_like:
+        block = _yaml_block(lines, index, _indent(line), False, mask)
+    else:
+        block = _flat_block(lines, index, mask)
+    return EnvSetting(
+        name, index, start, line[value_start:value_end], (index, value_start, value_end),
+        (index, index + 1) if owns_line and not continued else None, anchor, block, indent,
+    )  # fmt: skip
+
+
+def _map_setting(
+    lines: Sequence[str],
+    index: int,
+    start: int,
+    name: str,
+    key: re.Match[str],
+    mask: list[bool],
+) -> EnvSetting:
+    line = lines[index]
+    indent = len(key.group(1)) + len(key.group(2) or "")
+    colon = line.index(":", start + len(name))
+    value_start = colon + 1
+    while value_start < len(line) and line[value_start] in " \t":
+        value_start += 1
+    value_end = len(re.sub(r"\s+#.*$", "", line).rstrip())
+    value_end = max(value_end, value_start)
+    raw = line[value_start:value_end]
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        value_start, value_end = value_start + 1, value_end - 1
+    end = _item_end(lines, index, indent)
+    value: str | None = line[value_start:value_end]
+    span: tuple[int, int, int] | None = (index, value_start, value_end)
+    if not raw or end > index + 1:
+        value, span = None, None
+    entry = (index, end) if not key.group(2) else None
+    return EnvSetting(
+        name, index, start, value, span, entry, index,
+        _yaml_block(lines, index, indent, False, mask), indent,
+    )  # fmt: skip
+
+
+def _k8s_setting(
+    lines: Sequence[str],
+    index: int,
+    start: int,
+    name: str,
+    match: re.Match[str],
+    mask: list[bool],
+) -> EnvSetting | None:
+    if match.group(2):
+        item_line = index
+        dash = len(match.group(1))
+    else:
+        key_indent = len(match.group(1))
+        item_line = index - 1
+        while item_line >= 0 and not lines[item_line].strip().startswith("- "):
+            if _indent(lines[item_line]) < key_indent and lines[item_line].strip():
+                return None
+            item_line -= 1
+        if item_line < 0:
+            return None
+        dash = _indent(lines[item_line])
+    end = _item_end(lines, item_line, dash)
+    key_indent = dash + 2
+    value: str | None = None
+    span: tuple[int, int, int] | None = None
+    for other in range(item_line, end):
+        text = lines[other] if other != item_line else " " * key_indent + lines[other][dash + 2 :]
+        found = re.match(r"(\s*)value:[ \t]*(.*?)\s*(?:#.*)?$", text)
+        if found and len(found.group(1)) == key_indent:
+            raw = found.group(2)
+            value_start = found.start(2) + (len(lines[other]) - len(text))
+            value_end = value_start + len(raw)
+            if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+                value_start, value_end = value_start + 1, value_end - 1
+            value, span = lines[other][value_start:value_end], (other, value_start, value_end)
+        elif re.match(r"\s*valueFrom:", text) and _indent(text) == key_indent:
+            value = " ".join(part.strip() for part in lines[other:end] if part.strip())
+    return EnvSetting(
+        name, index, start, value, span, (item_line, end), item_line,
+        _yaml_block(lines, item_line, dash, True, mask), dash,
+    )  # fmt: skip
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _item_end(lines: Sequence[str], first: int, indent: int) -> int:
+    """The line after the YAML item starting on ``first`` at ``indent`` (and its children)."""
+    end = first + 1
+    last = first + 1
+    while end < len(lines):
+        if _is_content(lines[end]):
+            if _indent(lines[end]) <= indent:
+                break
+            last = end + 1
+        end += 1
+    return last
+
+
+def _yaml_block(
+    lines: Sequence[str], index: int, indent: int, is_list: bool, mask: list[bool]
+) -> tuple[int, int]:
+    """Lines [first, end) of the mapping or sequence holding the item on line ``index``."""
+
+    def inside(line: str) -> bool:
+        if not _is_content(line):
+            return True
+        if _indent(line) > indent:
+            return True
+        return _indent(line) == indent and (line.lstrip().startswith("-") == is_list)
+
+    first = index
+    while first > 0 and mask[first - 1] and inside(lines[first - 1]):
+        first -= 1
+    end = index + 1
+    while end < len(lines) and mask[end] and inside(lines[end]):
+        end += 1
+    return first, end
+
+
+def _flat_block(lines: Sequence[str], index: int, mask: list[bool]) -> tuple[int, int]:
+    """The whole file, or the code block holding ``index`` in documentation."""
+    first = index
+    while first > 0 and mask[first - 1]:
+        first -= 1
+    end = index + 1
+    while end < len(lines) and mask[end]:
+        end += 1
+    return first, end
+
+
+def _continuation_end(lines: Sequence[str], index: int) -> int:
+    """The line after the backslash-continued command that ``lines[index]`` belongs to."""
+    while index < len(lines) - 1 and lines[index].rstrip().endswith("\\"):
+        index += 1
+    return index + 1
+
+
+def logical_start(lines: Sequence[str], index: int) -> int:
+    """The first line of the backslash-continued command that ``lines[index]`` belongs to."""
+    while index > 0 and lines[index - 1].rstrip().endswith("\\"):
+        index -= 1
+    return index
+
+
+def env_bool(value: str | None) -> bool | None:
+    """True/False for the values Prefect's ``string_to_type`` reads as booleans, else None."""
+    if value is None:
+        return None
+    return {"TRUE": True, "FALSE": False}.get(value.strip().upper())
+
+
+# --- TOML layout ------------------------------------------------------------------------------
+
+_KEY_PART = r"(?:[A-Za-z0-9_-]+|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
+_DOTTED_KEY = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
+_TOML_HEADER = re.compile(rf"\s*(\[\[?)\s*({_DOTTED_KEY})\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY_VALUE = re.compile(rf"\s*({_DOTTED_KEY})[ \t]*=[ \t]*")
+
+
+def toml_key_parts(dotted: str) -> tuple[str, ...]:
+    parts = []
+    for match in re.finditer(_KEY_PART, dotted):
+        part = match.group(0)
+        parts.append(part[1:-1] if part[0] in "\"'" else part)
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class TomlTable:
+    path: tuple[str, ...]  # () for the root table
+    header: int | None  # line of ``[path]``; None for the root table
+    end: int  # the line after its body
+    is_array: bool
+
+
+@dataclass(frozen=True)
+class TomlEntry:
+    table: TomlTable
+    key: tuple[str, ...]  # the (dotted) key as written, unquoted
+    first: int  # lines [first, end) hold the key and its value
+    end: int
+    key_span: tuple[int, int]  # columns of the key on line ``first``
+    value_start: int  # column where the value starts on line ``first``
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.table.path + self.key
+
+
+def scan_toml(lines: Sequence[str]) -> tuple[list[TomlTable], list[TomlEntry]]:
+    """Tables and key/value entries of a TOML text, with the lines each occupies.
+
+    Only a layout: values are not interpreted (read them with tomlkit); multi-line strings,
+    arrays and inline tables are skipped over so that their contents are never taken for keys.
+    """
+    headers: list[tuple[int, tuple[str, ...], bool]] = []
+    raw_entries: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        header = _TOML_HEADER.match(line)
+        if header:
+            headers.append((index, toml_key_parts(header.group(2)), header.group(1) == "[["))
+            index += 1
+            continue
+        key_value = _TOML_KEY_VALUE.match(line)
+        if key_value:
+            end = _toml_value_end(lines, index, key_value.end())
+            raw_entries.append(
+                (index, end, key_value.start(1), key_value.end(1), key_value.end(),
+                 toml_key_parts(key_value.group(1)))
+            )  # fmt: skip
+            index = end
+            continue
+        index += 1
+    tables = [TomlTable((), None, headers[0][0] if headers else len(lines), False)]
+    for position, (line, path, is_array) in enumerate(headers):
+        end = headers[position + 1][0] if position + 1 < len(headers) else len(lines)
+        tables.append(TomlTable(path, line, end, is_array))
+    entries = []
+    for first, end, key_start, key_end, value_start, key in raw_entries:
+        table = next(
+            t for t in reversed(tables) if (t.header is None or t.header < first) and first < t.end
+        )
+        entries.append(TomlEntry(table, key, first, end, (key_start, key_end), value_start))
+    return tables, entries
+
+
+def _toml_value_end(lines: Sequence[str], index: int, column: int) -> int:
+    """The line after the value that starts at ``lines[index][column]``."""
+    depth = 0
+    string: str | None = None  # the delimiter of the string being read
+    line_no, position = index, column
+    while line_no < len(lines):
+        text = lines[line_no]
+        while position < len(text):
+            char = text[position]
+            if string is not None:
+                if char == "\\" and string in ('"', '"""'):
+                    position += 2
+                    continue
+                if text.startswith(string, position):
+                    position += len(string)
+                    string = None
+                    continue
+                position += 1
+                continue
+            if char == "#":
+                break
+            if text.startswith('"""', position) or text.startswith("'''", position):
+                string = text[position : position + 3]
+                position += 3
+                continue
+            if char in "\"'":
+                string = char
+            elif char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+            position += 1
+        if string in ('"', "'"):
+            string = None  # single-line strings end with their line
+        if depth <= 0 and string is None:
+            return line_no + 1
+        line_no, position = line_no + 1, 0
+    return len(lines)
+
+
+# --- version specifiers ----------------------------------------------------------------------
+
+_CLAUSE = re.compile(
+    r"(?P<op>===|==|~=|!=|<=|>=|<|>|\^|~|=)?[ \t]*v?(?P<version>\d+(?:\.\d+)*)"
+    r"(?P<wildcard>\.\*)?(?P<suffix>(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview|post|dev)\d*)*)"
+)
+_CLAUSE_SEPARATOR = re.compile(r"[ \t]*,?[ \t]*")
+
+
+@dataclass(frozen=True)
+class Clause:
+    op: str  # "" for a bare version (Poetry: exact)
+    release: tuple[int, ...]
+    wildcard: bool
+    span: tuple[int, int]  # the whole clause
+    version_start: int  # where its version starts
+
+
+def parse_specifier(spec: str) -> list[Clause] | None:
+    """The clauses of a PEP 440, Poetry or conda version specifier; None when it holds
+    anything else (alternatives ``||``, URLs, ...). ``*`` and ``""`` give no clauses."""
+    text = spec.strip()
+    if text in ("", "*"):
+        return []
+    clauses: list[Clause] = []
+    position = len(spec) - len(spec.lstrip())
+    while position < len(spec.rstrip()):
+        match = _CLAUSE.match(spec, position)
+        if match is None:
+            return None
+        release = tuple(int(part) for part in match.group("version").split("."))
+        clauses.append(
+            Clause(
+                match.group("op") or "",
+                release,
+                bool(match.group("wildcard")),
+                match.span(),
+                match.start("version"),
+            )
+        )
+        position = _CLAUSE_SEPARATOR.match(spec, match.end()).end()  # type: ignore[union-attr]
+        if position == match.end() and position < len(spec.rstrip()):
+            return None
+    return clauses
+
+
+def _padded(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    size = max(len(a), len(b))
+    return a + (0,) * (size - len(a)), b + (0,) * (size - len(b))
+
+
+def _next_minor_or_major(release: tuple[int, ...], caret: bool) -> tuple[int, ...]:
+    if caret:
+        for position, part in enumerate(release):
+            if part != 0 or position == len(release) - 1:
+                return (*release[:position], part + 1)
+    if len(release) >= 2:
+        return (release[0], release[1] + 1)
+    return (release[0] + 1,)
+
+
+def clause_admits(clause: Clause, version: tuple[int, ...]) -> bool:
+    """Does ``version`` (a release tuple) satisfy one clause?"""
+    op, release = clause.op, clause.release
+    if op in ("", "==", "===", "!=", "=") and (clause.wildcard or op == "="):
+        matches = version[: len(release)] == release
+        return not matches if op == "!=" else matches
+    left, right = _padded(version, release)
+    if op in ("", "==", "==="):
+        return left == right
+    if op == "!=":
+        return left != right
+    if op == ">=":
+        return left >= right
+    if op == ">":
+        return left > right
+    if op == "<=":
+        return left <= right
+    if op == "<":
+        return left < right
+    if op == "~=":
+        prefix = release[:-1] if len(release) > 1 else release
+        return left >= right and version[: len(prefix)] == prefix
+    upper = _next_minor_or_major(release, caret=op == "^")
+    low, high = _padded(version, upper)
+    return left >= right and low < high
+
+
+def specifier_admits(clauses: Sequence[Clause], version: tuple[int, ...]) -> bool:
+    return all(clause_admits(clause, version) for clause in clauses)
+
+
+LOWER_BOUND_OPS = frozenset({"", "==", "===", "~=", ">=", ">", "^", "~", "="})
+
+
+def lowest_bound(clauses: Sequence[Clause]) -> tuple[int, ...] | None:
+    """The highest lower bound the clauses set, None when nothing bounds them from below."""
+    bounds = [clause.release for clause in clauses if clause.op in LOWER_BOUND_OPS]
+    return max(bounds) if bounds else None
+
+
+def release_of(version: str) -> tuple[int, ...]:
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match.group(0).split(".")) if match else ()
+
+
+_PYTHON_36 = [(3, 6, micro) for micro in range(16)]
+_PYTHON_3_LATER = [(3, minor) for minor in range(7, 14)]
+
+
+def bump_python_specifier(spec: str) -> str | None:
+    """``spec`` with 3.7 as its lowest version; ``spec`` itself when it excludes 3.6 already;
+    None when it cannot be widened mechanically."""
+    clauses = parse_specifier(spec)
+    if clauses is None:
+        return None
+    if not any(specifier_admits(clauses, version) for version in _PYTHON_36):
+        return spec
+    new = spec
+    lower = [c for c in clauses if c.op in LOWER_BOUND_OPS and c.release < (3, 7)]
+    for clause in sorted(lower, key=lambda c: c.span, reverse=True):
+        if clause.op in (">=", ">"):
+            text = ">=3.7"
+        elif clause.op in ("^", "~=") and len(clause.release) == 2 and not clause.wildcard:
+            text = f"{clause.op}3.7"
+        else:
+            return None
+        new = new[: clause.span[0]] + text + new[clause.span[1] :]
+    if not lower:
+        separator = "," if "," in spec and ", " not in spec else ", "
+        leading = len(spec) - len(spec.lstrip())
+        new = f"{spec[:leading]}>=3.7{separator}{spec[leading:]}"
+    bumped = parse_specifier(new)
+    if bumped is None or any(specifier_admits(bumped, version) for version in _PYTHON_36):
+        return None
+    if not any(specifier_admits(bumped, version) for version in _PYTHON_3_LATER):
+        return None
+    return new
