@@ -106,7 +106,9 @@ class Console:
         print(self._closing_line(outcome, len(changed), flagged), file=self.info)
 
     def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:
-        if not changed and outcome.problems:
+        if not outcome.uses_prefect:
+            base = "Nothing to migrate: no tracked file mentions Prefect."
+        elif not changed and outcome.problems:
             base = "Nothing to migrate in the files that could be read."
         elif not changed:
             base = "Nothing to migrate: the repository already uses the Prefect 1.0 forms."

@@ -93,6 +93,14 @@ class Repository:
                 files.append(path)
         return sorted(set(files))
 
+    def mentions(self, word: str) -> bool:
+        """Whether any tracked text file (as it is in the work tree) contains ``word``, in any
+        letter case."""
+        process = self._git(["grep", "-q", "-I", "-i", "-F", "-e", word])
+        if process.returncode > 1:
+            raise RepositoryProblem(f"git grep failed: {redact(process.stderr.strip())}")
+        return process.returncode == 0
+
     def dirty_paths(self) -> list[str]:
         """Tracked files with staged or unstaged changes (untracked files do not count)."""
         return [f"{status} {path}" for status, path in self._status()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -31,6 +32,8 @@ EXIT_OK = 0
 EXIT_WORK_FOUND = 1
 EXIT_PROBLEM = 2
 EXIT_FILES_SKIPPED = 3
+
+PREFECT_WORD = "prefect"
 
 
 class Mode(str, Enum):
@@ -78,6 +81,7 @@ class MigrationOutcome:
     files_scanned: int
     prefect_target: str
     committed: bool = False
+    uses_prefect: bool = True  # False: nothing mentions Prefect, so nothing was looked at
 
     @property
     def changed(self) -> list[CodemodOutcome]:
@@ -176,14 +180,36 @@ class Migration:
                 files.append(path.relative_to(root).as_posix())
         return sorted(set(files))
 
+    def _uses_prefect(self, root: Path, files: list[str]) -> bool:
+        """Whether the repository (all its tracked files, whatever paths were named) or the
+        plain folder mentions Prefect at all. When it does not, nothing is parsed, changed or
+        reported: some codemods trigger on words that are common outside Prefect code."""
+        if self.repository is not None:
+            return self.repository.mentions(PREFECT_WORD)
+        pattern = re.compile(re.escape(PREFECT_WORD.encode()), re.IGNORECASE)
+        for name in files:
+            try:
+                if pattern.search((root / name).read_bytes()):
+                    return True
+            except OSError:
+                continue
+        return False
+
     def _process(self, root: Path, files: list[str]) -> MigrationOutcome:
         request = self.request
-        self.progress.files_found(len(files))
+        uses_prefect = self._uses_prefect(root, files)
+        to_process = files if uses_prefect else []
+        self.progress.files_found(len(to_process))
         outcomes = {codemod.id: CodemodOutcome(codemod) for codemod in request.codemods}
         problems: list[FileProblem] = []
         self.results = []
         for result in process_files(
-            root, files, request.codemods, request.options, request.jobs, self.progress.file_done
+            root,
+            to_process,
+            request.codemods,
+            request.options,
+            request.jobs,
+            self.progress.file_done,
         ):
             problems.extend(result.problems)
             if not result.changed:
@@ -199,8 +225,9 @@ class Migration:
             mode=request.mode,
             codemods=[outcomes[codemod.id] for codemod in request.codemods],
             problems=problems,
-            files_scanned=len(files),
+            files_scanned=len(to_process),
             prefect_target=request.options.prefect_version,
+            uses_prefect=uses_prefect,
         )
 
     def _scan(self, root: Path, files: list[str]) -> MigrationOutcome:
