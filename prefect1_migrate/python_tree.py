@@ -7,7 +7,7 @@ compiled fixers run over the same tree with fissix's ``refactor_tree``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from fissix import pygram, pytree
@@ -69,7 +69,62 @@ class QueryRunner:
         for query in queries:
             fixer_classes.extend(query.compile())
         self._tool = _CompiledFixersTool(fixer_classes)
+        tool = self._tool
+        # fissix's tool walks the whole tree once pre-order and once post-order, then the
+        # leaves for its bottom-up matcher, whether or not any fixer wants that walk, with
+        # recursive generators (a cost per node that grows with depth). Bowler's fixers all
+        # use the node-by-node walks; only the walks some fixer needs are made, iteratively.
+        self._bottom_up = bool(tool.BM.fixers)
+        self._pre_order_heads = tool.bmi_pre_order_heads if tool.bmi_pre_order else None
+        self._post_order_heads = tool.bmi_post_order_heads if tool.bmi_post_order else None
 
     def apply(self, tree: pytree.Node, filename: str) -> None:
-        """Run every fixer over ``tree`` in place."""
-        self._tool.refactor_tree(tree, filename)
+        """Run every fixer over ``tree`` in place (what ``refactor_tree`` does, faster)."""
+        tool = self._tool
+        if self._bottom_up:
+            tool.refactor_tree(tree, filename)
+            return
+        fixers = [*tool.pre_order, *tool.post_order]
+        for fixer in fixers:
+            fixer.start_tree(tree, filename)
+        if self._pre_order_heads is not None:
+            tool.traverse_by(self._pre_order_heads, _pre_order(tree))
+        if self._post_order_heads is not None:
+            tool.traverse_by(self._post_order_heads, _post_order(tree))
+        for fixer in fixers:
+            fixer.finish_tree(tree, filename)
+
+
+def _pre_order(root: pytree.Base) -> Iterator[pytree.Base]:
+    """``root.pre_order()`` without recursion: the same nodes in the same order, also when the
+    caller replaces the node it was just given (its old children are still walked, as there)."""
+    yield root
+    if isinstance(root, pytree.Leaf):
+        return
+    stack = [iter(root.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        yield child
+        if not isinstance(child, pytree.Leaf):
+            stack.append(iter(child.children))
+
+
+def _post_order(root: pytree.Base) -> Iterator[pytree.Base]:
+    """``root.post_order()`` without recursion, with the same order under the same edits."""
+    if isinstance(root, pytree.Leaf):
+        yield root
+        return
+    stack = [(root, iter(root.children))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            yield node
+        elif isinstance(child, pytree.Leaf):
+            yield child
+        else:
+            stack.append((child, iter(child.children)))
