@@ -1,0 +1,1 @@
+"""Performance benchmark: ``python -m benchmarks.run`` (``make benchmark``); see README.md."""
