@@ -859,3 +859,46 @@ def _is_import_site(site: Leaf) -> bool:
     while node is not None and node.type not in (syms.import_name, syms.import_from):
         node = node.parent
     return node is not None
+
+
+# --- what a name or a class is bound to ---------------------------------------------------
+
+
+def assigned_calls(
+    leaf: Leaf, qualified_names: Collection[str], bindings: dict[str, str]
+) -> tuple[int, int]:
+    """(matching, total): how many of the bindings the name ``leaf`` refers to (Python's scope
+    rules, see :func:`defining_scope`) are ``name = Q(...)`` with ``Q`` one of
+    ``qualified_names``, out of how many. (0, 0) when nothing in the file binds it."""
+    scope = defining_scope(leaf)
+    if scope is None:
+        return (0, 0)
+    sites = binding_sites(scope, leaf.value)
+    matching = 0
+    for site in sites:
+        kind, value = binding_of(site)
+        if kind != "assign" or value is None or value.type != syms.power:
+            continue
+        chain = qualified_chain(value, bindings)
+        if (
+            chain
+            and chain[-1] in qualified_names
+            and len(value.children) == len(chain) + 1
+            and value.children[-1].children[0].type == token.LPAR
+        ):
+            matching += 1
+    return (matching, len(sites))
+
+
+def base_classes(classdef: Node, bindings: dict[str, str]) -> set[str]:
+    """The qualified names of the imported base classes of a ``class`` statement."""
+    if len(classdef.children) < 4 or classdef.children[2].type != token.LPAR:
+        return set()
+    bases = classdef.children[3]
+    found: set[str] = set()
+    for base in bases.children if bases.type == syms.arglist else [bases]:
+        if base.type == token.NAME and base.value in bindings:
+            found.add(bindings[base.value])
+        elif (chain := qualified_chain(base, bindings)) and len(chain) == len(base.children):
+            found.add(chain[-1])
+    return found
