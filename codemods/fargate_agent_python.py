@@ -22,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bowler import Query
-from fissix.pgen2 import token
 
 from codemods._imports import ModuleMove, import_moves_query
 from codemods._python import (
     LN,
     add_todo,
+    base_classes,
     call_arguments,
     calls_to,
     from_import_module,
@@ -135,7 +135,7 @@ def _rewrite_uses(root: LN, capture: dict, filename: str) -> None:
     for _, trailer in calls_to(root, FARGATE_AGENT, bindings):
         _map_arguments(trailer)
     for node in root.pre_order():
-        if node.type == syms.classdef and _subclasses_fargate_agent(node, bindings):
+        if node.type == syms.classdef and base_classes(node, bindings) & FARGATE_AGENT:
             add_todo(node, SUBCLASS_TODO)
     _rename_in_chains(root, bindings)
     _import_from_package(root)
@@ -180,20 +180,6 @@ def _map_arguments(trailer: LN) -> None:
     ):
         if names:
             add_todo(trailer, message.format(names=", ".join(names)))
-
-
-def _subclasses_fargate_agent(classdef: LN, bindings: dict[str, str]) -> bool:
-    if len(classdef.children) < 4 or classdef.children[2].type != token.LPAR:
-        return False
-    bases = classdef.children[3]
-    candidates = bases.children if bases.type == syms.arglist else [bases]
-    for base in candidates:
-        if base.type == token.NAME:
-            if bindings.get(base.value) in FARGATE_AGENT:
-                return True
-        elif (chain := qualified_chain(base, bindings)) and chain[-1] in FARGATE_AGENT:
-            return True
-    return False
 
 
 def _rename_in_chains(root: LN, bindings: dict[str, str]) -> None:

@@ -9,10 +9,11 @@ arguments after the first into keywords with their 0.15 names, in:
 - constructor calls, in every import style (``prefect.tasks.great_expectations`` and its
   ``checkpoints`` module);
 - calls of the task object: ``RunGreatExpectationsValidation(...)(...)``, and ``v(...)`` /
-  ``v.run(...)`` where every assignment of ``v`` in the file is such a constructor call.
+  ``v.run(...)`` where every binding of ``v`` visible there (Python's scope rules) is
+  ``v = RunGreatExpectationsValidation(...)``.
 
-Flags calls that unpack ``*args`` into those parameters, and calls of a name that is only
-sometimes such a task.
+Flags calls that unpack ``*args`` into those parameters, and calls of a name that is bound to
+such a task only in some of its assignments.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fissix.pgen2 import token
 from codemods._python import (
     LN,
     add_todo,
+    assigned_calls,
     call_arguments,
     calls_to,
     import_bindings,
@@ -73,24 +75,19 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:
-    task_names: dict[str, bool] = {}  # name -> every assignment of it builds the task
-    for _, trailer in calls_to(root, VALIDATION, import_bindings(root)):
+    bindings = import_bindings(root)
+    for _, trailer in calls_to(root, VALIDATION, bindings):
         _keywordise(trailer)
-        following = trailer.next_sibling
-        if _is_call(following):
-            _keywordise(following)  # RunGreatExpectationsValidation(...)(...)
-        target = _assigned_name(trailer)
-        if target is not None:
-            task_names[target] = True
-    for name in task_names:
-        task_names[name] = _only_assigned_tasks(root, name)
+        if _is_call(trailer.next_sibling):
+            _keywordise(trailer.next_sibling)  # RunGreatExpectationsValidation(...)(...)
     for power in list(root.pre_order()):
-        call = _task_call(power, task_names)
+        call = _task_call(power)
         if call is None:
             continue
-        if task_names[power.children[0].value]:
+        matching, total = assigned_calls(power.children[0], VALIDATION, bindings)
+        if matching and matching == total:
             _keywordise(call)
-        elif _shifted_positionals(call):
+        elif matching and _shifted_positionals(call):
             add_todo(call, MAYBE_TODO.format(name=power.children[0].value))
 
 
@@ -112,59 +109,15 @@ def _is_call(node: LN | None) -> bool:
 
 
 def _shifted_positionals(trailer: LN) -> bool:
-    arguments = call_arguments(trailer)
     return any(
-        index >= 1 and (keyword_argument(argument) is None)
-        for index, argument in enumerate(arguments)
+        index >= 1 and keyword_argument(argument) is None
+        for index, argument in enumerate(call_arguments(trailer))
     )
 
 
-def _assigned_name(trailer: LN) -> str | None:
-    """``name`` when the call is the whole right-hand side of ``name = RunGE...(...)``."""
-    power = trailer.parent
-    statement = power.parent if power is not None else None
-    if (
-        statement is not None
-        and statement.type == syms.expr_stmt
-        and len(statement.children) == 3
-        and statement.children[1].type == token.EQUAL
-        and statement.children[2] is power
-        and power.children[-1] is trailer
-        and statement.children[0].type == token.NAME
-    ):
-        return statement.children[0].value
-    return None
-
-
-def _only_assigned_tasks(root: LN, name: str) -> bool:
-    """Whether every binding of ``name`` in the file is ``name = RunGE...(...)``."""
-    for leaf in root.leaves():
-        if leaf.type != token.NAME or leaf.value != name:
-            continue
-        parent = leaf.parent
-        if parent is None:
-            continue
-        if parent.type == syms.expr_stmt and parent.children[0] is leaf:
-            value = parent.children[-1]
-            if not (
-                parent.children[1].type == token.EQUAL
-                and value.type == syms.power
-                and value.children[-1].type == syms.trailer
-                and _assigned_name(value.children[-1]) == name
-            ):
-                return False
-        elif parent.type in (syms.funcdef, syms.classdef, syms.parameters, syms.typedargslist):
-            return False
-        elif parent.type in (syms.for_stmt, syms.with_stmt, syms.import_as_name, syms.tname):
-            return False
-    return True
-
-
-def _task_call(power: LN, task_names: dict[str, bool]) -> LN | None:
-    """The call trailer of ``v(...)`` or ``v.run(...)`` for a task name ``v``."""
+def _task_call(power: LN) -> LN | None:
+    """The call trailer of ``v(...)`` or ``v.run(...)`` for a plain name ``v``."""
     if power.type != syms.power or power.children[0].type != token.NAME:
-        return None
-    if power.children[0].value not in task_names:
         return None
     rest = power.children[1:]
     if rest and _is_call(rest[0]):
