@@ -1,0 +1,113 @@
+"""Drop support for Python 3.6 (upgrade guide: "Drop support for Python 3.6"), for container
+images named in non-Python files (Dockerfile ``FROM``, compose and Kubernetes ``image:``, CI
+jobs, scripts, docs).
+
+Rewrites Prefect's own image tags to the target 1.x release (``--prefect-version``):
+``prefecthq/prefect:0.x.y-python3.6`` and ``latest-python3.6`` -> ``<target>-python3.7``
+(1.x publishes no 3.6 images, and ``latest-python3.6`` stays frozen at the last 0.15 build),
+``0.x.y-python3.Y`` -> ``<target>-python3.Y``, ``0.x.y`` -> ``<target>``, ``core-0.x.y`` ->
+``core-<target>``. Other tags (``latest``, 1.x tags, ``latest-python3.7``...) are left alone.
+
+Flags ``python:3.6`` base images (any registry prefix, any variant) in files that mention
+Prefect: Prefect 1.x needs Python 3.7 or later, and which newer interpreter fits is a human
+choice. Flags ``python3.6`` paths and programs (``/usr/local/lib/python3.6/site-packages``)
+left in a file whose Prefect image moved from 3.6 to 3.7, and digest-pinned 0.x images.
+"""
+
+from __future__ import annotations
+
+import re
+
+from codemods._settings import LineEdits, code_block_mask, logical_start, mentions_prefect
+from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
+from prefect1_migrate.guide import PYTHON_36
+
+_PREFECT_IMAGE = re.compile(
+    r"(?<![\w./-])(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?"
+    r"prefecthq/prefect:(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
+)
+_OLD_TAG = re.compile(
+    r"(?:(?P<core>core-)(?P<core_version>0\.\d+\.\d+)"
+    r"|(?P<version>0\.\d+\.\d+|latest)(?:-python3\.(?P<minor>\d+))?)"
+)
+_PYTHON36_IMAGE = re.compile(r"(?<![\w.-])(?:[\w.-]+/)*python:3\.6(?!\d)[\w.-]*")
+_PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
+
+_PYTHON36_PATH_TODO = (
+    "this names Python 3.6, but the Prefect image of this file now runs Python 3.7: update it"
+)
+_DIGEST_TODO = "this Prefect 0.x image is pinned by digest: pin the {target} image by its digest"
+_PYTHON36_TODO = (
+    "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
+    "image here"
+)
+
+
+def new_tag(tag: str, target: str) -> str | None:
+    """The 1.x tag for an old Prefect image tag, None when the tag needs no change."""
+    match = _OLD_TAG.fullmatch(tag)
+    if match is None:
+        return None
+    if match.group("core"):
+        return f"core-{target}"
+    minor = match.group("minor")
+    if match.group("version") == "latest":
+        return f"{target}-python3.7" if minor == "6" else None
+    if minor is None:
+        return target
+    return f"{target}-python3.{7 if minor == '6' else minor}"
+
+
+def rewrite(text: str, file: TextFile) -> str:
+    lines = text.split("\n")
+    target = file.options.prefect_version
+    edits = LineEdits()
+    left_python36 = False
+    for index, line in enumerate(lines):
+        for match in _PREFECT_IMAGE.finditer(line):
+            tag = new_tag(match.group("tag"), target)
+            if tag is not None and match.group("digest"):
+                edits.todo(logical_start(lines, index), _DIGEST_TODO.format(target=target))
+            elif tag is not None:
+                edits.replace(index, match.start("tag"), match.end("tag"), tag)
+                left_python36 |= match.group("tag").endswith("-python3.6")
+    code = code_block_mask(lines, file.kind)
+    if mentions_prefect(text):
+        for index, line in enumerate(lines):
+            if code[index] and _PYTHON36_IMAGE.search(line):
+                edits.todo(logical_start(lines, index), _PYTHON36_TODO)
+    if left_python36:
+        for index, line in enumerate(lines):
+            if code[index] and _PYTHON36_PATH.search(_PREFECT_IMAGE.sub("", line)):
+                edits.todo(logical_start(lines, index), _PYTHON36_PATH_TODO)
+    return "\n".join(edits.apply(lines, file)) if edits else text
+
+
+CODEMOD = TextCodemod(
+    id="python36-images",
+    title="Docker images: Prefect 1.x tags, no Python 3.6",
+    guide_section=PYTHON_36,
+    order=20,
+    summary="prefecthq/prefect:0.x[-python3.6] image tags become <target>[-python3.7]; "
+    "python:3.6 base images next to Prefect are flagged.",
+    description=(
+        "Moved prefecthq/prefect image tags to the Prefect 1.x release being migrated to: "
+        "0.x-python3.6 and latest-python3.6 tags to <target>-python3.7 (1.x publishes no Python "
+        "3.6 images), other 0.x-python3.Y tags to <target>-python3.Y, bare 0.x tags to <target>. "
+        "The catalog suggests latest-python3.7 for latest-python3.6, but the latest tags now "
+        "track Prefect 2 and later, so the pinned 1.x tag is used."
+    ),
+    flags=(
+        "python:3.6 base images in files that mention Prefect",
+        "Prefect 0.x images pinned by digest (tag@sha256:...)",
+        "python3.6 paths or programs in a file whose Prefect image moved from Python 3.6 to 3.7",
+    ),
+    review_note=(
+        "Flows pickled under Python 3.6 must be re-registered from Python 3.7+ to run in the new "
+        "images; a `latest` tag now means Prefect 2 or later, so pin a 1.x tag wherever it is used."
+    ),
+    triggers=("prefecthq/prefect:", "python:3.6"),
+    file_kinds=ENVIRONMENT_KINDS,
+    rewrite=rewrite,
+)
