@@ -1,0 +1,183 @@
+"""Drop support for Python 3.6 (upgrade guide: "Drop support for Python 3.6"), for the
+interpreter versions a project declares outside Python code.
+
+In files that mention Prefect:
+
+- ``python_requires`` (setup.cfg), ``requires-python`` (PEP 621) and Poetry's ``python``
+  dependency: a lower bound below 3.7 becomes 3.7, keeping the rest of the specifier and its
+  style (``>=3.6, <4`` -> ``>=3.7, <4``, ``^3.6`` -> ``^3.7``, ``~=3.6`` -> ``~=3.7``); a
+  specifier without a lower bound gets ``>=3.7`` in front;
+- ``Programming Language :: Python :: 3.6`` classifiers are dropped.
+
+Flags specifiers that only allow 3.6 (``==3.6.*``, ``~3.6``), Python 3.6 in CI matrices and
+``setup-python`` steps, ``py36`` tox environments, ``python=3.6`` in conda environments and a
+Pipfile's ``[requires] python_version = "3.6"``:
+which newer interpreter to run is a human choice. (Real Prefect: 1.0.0 itself still declared
+``Requires-Python >=3.6``; 1.2.0 and later, including 1.4.1, require ``>=3.7``.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from codemods._settings import (
+    LineEdits,
+    bump_python_specifier,
+    code_block_mask,
+    mentions_prefect,
+    scan_toml,
+)
+from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.guide import PYTHON_36
+
+_TODO = (
+    "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use 3.7 or later here"
+)
+_SPEC_TODO = (
+    "Prefect 1.x needs Python 3.7 or later (1.4.1 requires >=3.7) and this specifier "
+    "cannot be widened mechanically: allow 3.7+ here"
+)
+_CLASSIFIER = "Programming Language :: Python :: 3.6"
+
+_SETUP_CFG_REQUIRES = re.compile(r"(\s*python_requires\s*=\s*)(?P<spec>[^#;]*?)\s*(?:[#;].*)?$")
+_SETUP_CFG_CLASSIFIER = re.compile(r"\s*" + re.escape(_CLASSIFIER) + r"\s*$")
+_TOML_STRING = re.compile(r"(?P<quote>[\"'])(?P<body>.*?)(?P=quote)")
+_TOML_CLASSIFIER = re.compile(r"[\"']" + re.escape(_CLASSIFIER) + r"[\"']\s*,?\s*")
+_CI_KEY = re.compile(
+    r"\s*(?:-\s+)?[\"']?(?:python[-_.]?(?:versions?)?|pythons?)[\"']?\s*:(?P<value>.*)$"
+)
+_VERSION_36 = re.compile(r"(?<![\w.])[\"']?3\.6(?:\.\d+)?[\"']?(?![\w.])")
+_CONDA_PYTHON_36 = re.compile(r"\s*-\s+[\"']?python\s*(?:==?|\s)\s*3\.6(?![\d])")
+_TOX_PY36 = re.compile(r"\bpy36\b")
+
+
+def rewrite(text: str, file: TextFile) -> str:
+    if not mentions_prefect(text):
+        return text
+    lines = text.split("\n")
+    edits = LineEdits()
+    if file.kind is FileKind.SETUP_CFG:
+        _setup_cfg(lines, edits)
+    elif file.kind is FileKind.PYPROJECT:
+        _pyproject(lines, edits)
+    elif file.kind is FileKind.PIPFILE:
+        for entry in scan_toml(lines)[1]:
+            if entry.path[:1] == ("requires",) and _VERSION_36.match(
+                lines[entry.first][entry.value_start :]
+            ):
+                edits.todo(entry.first, _TODO)
+    elif file.kind is FileKind.CONDA:
+        for index, line in enumerate(lines):
+            if _CONDA_PYTHON_36.match(line):
+                edits.todo(index, _TODO)
+    elif file.kind is FileKind.INI:
+        if file.path.rsplit("/", 1)[-1] == "tox.ini":
+            for index, line in enumerate(lines):
+                if _TOX_PY36.search(line) and not line.lstrip().startswith(("#", ";")):
+                    edits.todo(index, _TODO)
+    else:
+        _ci_matrices(lines, file, edits)
+    return "\n".join(edits.apply(lines, file)) if edits else text
+
+
+def _bump(edits: LineEdits, index: int, start: int, spec: str) -> None:
+    bumped = bump_python_specifier(spec)
+    if bumped is None:
+        edits.todo(index, _SPEC_TODO)
+    elif bumped != spec:
+        edits.replace(index, start, start + len(spec), bumped)
+
+
+def _setup_cfg(lines: list[str], edits: LineEdits) -> None:
+    for index, line in enumerate(lines):
+        requires = _SETUP_CFG_REQUIRES.match(line)
+        if requires:
+            _bump(edits, index, requires.start("spec"), requires.group("spec"))
+        elif _SETUP_CFG_CLASSIFIER.fullmatch(line):
+            edits.delete(index, index + 1)
+
+
+def _pyproject(lines: list[str], edits: LineEdits) -> None:
+    _, entries = scan_toml(lines)
+    for entry in entries:
+        if entry.path in (
+            ("project", "requires-python"),
+            ("tool", "poetry", "dependencies", "python"),
+        ):
+            string = _TOML_STRING.match(lines[entry.first], entry.value_start)
+            if string and entry.end == entry.first + 1:
+                _bump(edits, entry.first, string.start("body"), string.group("body"))
+        elif entry.path in (("project", "classifiers"), ("tool", "poetry", "classifiers")):
+            for index in range(entry.first, entry.end):
+                found = _TOML_CLASSIFIER.search(lines[index])
+                if found is None:
+                    continue
+                if (
+                    index != entry.first
+                    and not lines[index][: found.start()].strip()
+                    and (not lines[index][found.end() :].strip())
+                ):
+                    edits.delete(index, index + 1)
+                else:
+                    edits.replace(index, found.start(), found.end(), "")
+
+
+def _ci_matrices(lines: list[str], file: TextFile, edits: LineEdits) -> None:
+    """Python 3.6 as the value of a ``python``/``python-version`` key, or in its list."""
+    code = code_block_mask(lines, file.kind)
+    list_indent: int | None = None  # indentation of the key whose block list is being read
+    for index, line in enumerate(lines):
+        if not code[index] or not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        if list_indent is not None:
+            if indent >= list_indent and line.lstrip().startswith("- "):
+                if _VERSION_36.search(line.lstrip()[2:]):
+                    edits.todo(index, _TODO)
+                continue
+            list_indent = None
+        key = _CI_KEY.match(line)
+        if key is None:
+            continue
+        value = key.group("value").split("#", 1)[0].strip()
+        if not value:
+            list_indent = indent
+        elif _VERSION_36.search(value):
+            edits.todo(index, _TODO)
+
+
+CODEMOD = TextCodemod(
+    id="requires-python",
+    title="Python 3.7 or later: requires-python, classifiers, CI matrices",
+    guide_section=PYTHON_36,
+    order=30,
+    summary="python_requires / requires-python / Poetry python allowing 3.6 start at 3.7; 3.6 "
+    "classifiers dropped; 3.6 in CI matrices, tox and conda flagged.",
+    description=(
+        "Raised the lowest Python version the project declares to 3.7 (python_requires, "
+        "requires-python, Poetry's python dependency) and dropped the Python 3.6 classifier: "
+        "Prefect 1.4.1 requires Python >=3.7 (1.0.0 still declared >=3.6 though its "
+        "dependencies no longer installed there)."
+    ),
+    flags=(
+        "specifiers that allow only Python 3.6 or cannot be widened mechanically",
+        "Python 3.6 in CI matrices and setup-python steps, py36 tox environments, python=3.6 in "
+        "conda environments (files that mention Prefect)",
+    ),
+    review_note="setup.py (Python) is not edited here; check runtime.txt, .python-version and "
+    "other interpreter pins too.",
+    triggers=("3.6", "py36"),
+    file_kinds=frozenset(
+        {
+            FileKind.SETUP_CFG,
+            FileKind.PYPROJECT,
+            FileKind.PIPFILE,
+            FileKind.CI,
+            FileKind.YAML,
+            FileKind.INI,
+            FileKind.CONDA,
+        }
+    ),
+    rewrite=rewrite,
+)
