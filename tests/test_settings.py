@@ -1,0 +1,167 @@
+"""The settings codemods' shared matching (codemods/_settings.py) against packaging's reference
+implementation, the pins they write against the releases that exist, and their behaviour with
+another target version or a configuration they cannot edit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from codemods._settings import bump_python_specifier, parse_specifier, specifier_admits
+from codemods.prefect_pins import repin
+from prefect1_migrate.codemod import MigrationOptions, TextFile
+from prefect1_migrate.filekinds import classify
+from prefect1_migrate.pipeline import FileProcessor
+from prefect1_migrate.registry import codemod_by_id
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "codemods"
+PEP440_SPECS = [
+    ">=3.6",
+    ">=3.6, <4",
+    "~=3.6",
+    "~=3.6.1",
+    "==3.6.*",
+    "!=3.6.*,>=3.5",
+    ">3.6",
+    "<=3.7",
+    "==3.7",
+    ">=2.7, !=3.0.*, !=3.1.*",
+    "<4",
+    "~=0.15.0",
+    "~=0.15",
+    ">=0.14,<0.16",
+    "==0.15.13",
+]
+VERSIONS = [
+    "2.7",
+    "3.5.9",
+    "3.6",
+    "3.6.0",
+    "3.6.15",
+    "3.7",
+    "3.7.1",
+    "3.8.0",
+    "3.10",
+    "4.0",
+    "0.14.22",
+    "0.15",
+    "0.15.0",
+    "0.15.13",
+    "0.16.0",
+    "1.4.1",
+]
+
+
+@pytest.mark.parametrize("spec", PEP440_SPECS)
+def test_specifier_admits_agrees_with_packaging(spec: str) -> None:
+    clauses = parse_specifier(spec)
+    assert clauses is not None
+    reference = SpecifierSet(spec)
+    for version in VERSIONS:
+        release = tuple(int(part) for part in version.split("."))
+        assert specifier_admits(clauses, release) == (Version(version) in reference), version
+
+
+@pytest.mark.parametrize("spec", [s for s in PEP440_SPECS if "3." in s or s == "<4"])
+def test_bumped_python_specifier_starts_at_3_7(spec: str) -> None:
+    bumped = bump_python_specifier(spec)
+    reference = SpecifierSet(spec)
+    if not any(Version(f"3.{minor}") in reference for minor in range(7, 13)):
+        assert bumped is None  # nothing mechanical can make it allow 3.7+
+        return
+    assert bumped is not None
+    new = SpecifierSet(bumped)
+    assert not any(Version(f"3.6.{micro}") in new for micro in range(16))
+    for minor in range(7, 13):  # 3.7+ stays allowed exactly where it was
+        assert (Version(f"3.{minor}") in new) == (Version(f"3.{minor}") in reference)
+
+
+@pytest.mark.parametrize(
+    ("spec", "target", "expected"),
+    [
+        ("==0.15.13", "1.4.1", "==1.4.1"),
+        ("==0.15.*", "1.4.1", "==1.4.*"),
+        ("~=0.15.0", "1.4.1", "~=1.4.1"),
+        ("~=0.15", "1.0.0", "~=1.0"),
+        ("^0.15", "1.4.1", "^1.4"),
+        ("0.15.13", "1.4.1", "1.4.1"),
+        ("=0.15", "1.4.1", "=1.4"),
+        (">=0.14,<0.16", "1.4.1", ">=1.4.1,<2.0"),
+        (">= 0.14, < 0.16", "1.0.0", ">=1.0.0, <2.0"),
+        (">=0.15", "1.4.1", ">=1.4.1,<2"),
+        ("", "1.4.1", None),
+        ("*", "1.4.1", None),
+        (">=1.0", "1.4.1", None),
+        ("==2.7.0", "1.4.1", None),
+    ],
+)
+def test_repin_keeps_the_style(spec: str, target: str, expected: str | None) -> None:
+    assert repin(spec, target) == expected
+
+
+def _pep508_prefect_requirements(path: Path) -> list[Requirement]:
+    """Every PEP 508 ``prefect`` requirement written in a golden file (quoted or one a line)."""
+    found = []
+    text = path.read_text(encoding="utf-8")
+    candidates = re.findall(r"[\"']([^\"']+)[\"']", text) + text.splitlines()
+    for candidate in candidates:
+        candidate = re.sub(r"^\s*(?:-\s+|[\w.-]+\s*=\s*)?", "", candidate.split(" #")[0])
+        candidate = candidate.rstrip(" \\")
+        try:
+            requirement = Requirement(candidate)
+        except InvalidRequirement:
+            continue
+        if requirement.name.lower() == "prefect" and str(requirement.specifier):
+            found.append(requirement)
+    return found
+
+
+def test_every_pin_written_resolves_to_an_existing_1x_release() -> None:
+    """After: each pinned ``prefect`` admits 1.4.1 (on PyPI) and no 0.15 release; before: the
+    same files pinned 0.x, so every case really exercised a rewrite."""
+    checked = 0
+    for after in sorted((GOLDEN / "prefect-pins").glob("*/after/**/*")):
+        if not after.is_file():
+            continue
+        before = Path(str(after).replace("/after/", "/before/"))
+        for requirement in _pep508_prefect_requirements(after):
+            assert Version("1.4.1") in requirement.specifier, (after, requirement)
+            assert Version("0.15.13") not in requirement.specifier, (after, requirement)
+            checked += 1
+        for requirement in _pep508_prefect_requirements(before):
+            assert any(
+                Version(v) in requirement.specifier for v in ("0.14.22", "0.15.0", "0.15.13")
+            ) or not str(requirement.specifier), (before, requirement)
+    assert checked >= 15  # the parser above does find the pins
+
+
+def _rewrite(codemod_id: str, path: str, text: str, target: str = "1.4.1") -> str:
+    codemod = codemod_by_id(codemod_id)
+    file = TextFile(path, classify(path), MigrationOptions(prefect_version=target))
+    return codemod.rewrite(text, file)  # type: ignore[attr-defined]
+
+
+def test_another_target_version_is_used_for_pins_and_images() -> None:
+    assert _rewrite("prefect-pins", "requirements.txt", "prefect==0.15.13\n", "1.0.0") == (
+        "prefect==1.0.0\n"
+    )
+    dockerfile = "FROM prefecthq/prefect:0.15.13-python3.6\n"
+    assert _rewrite("python36-images", "Dockerfile", dockerfile, "1.0.0") == (
+        "FROM prefecthq/prefect:1.0.0-python3.7\n"
+    )
+
+
+def test_a_config_the_codemod_cannot_edit_is_reported_and_left_alone(tmp_path: Path) -> None:
+    original = b'cloud = { auth_token = "placeholder" }\n'
+    (tmp_path / "config.toml").write_bytes(original)
+    processor = FileProcessor(tmp_path, [codemod_by_id("config-toml")], MigrationOptions())
+    result = processor.process("config.toml")
+    assert not result.steps
+    assert [problem.codemod_id for problem in result.problems] == ["config-toml"]
+    assert "cloud.auth_token" in result.problems[0].reason
+    assert (tmp_path / "config.toml").read_bytes() == original
