@@ -89,3 +89,46 @@ def run_cli(
         capture_output=True,
         env={**os.environ, "NO_COLOR": "1", **(env or {})},
     )
+
+
+# The real command line with two test-only codemods added to the pipeline (never registered):
+# ``test-settings`` (text, INI files: OLD_SETTING -> NEW_SETTING, one commit after
+# imports-moved) and ``test-explodes`` (Python: raises on every file whose name contains
+# "boom"). Select them with --only imports-moved,test-settings,test-explodes.
+_TEST_CODEMODS_DRIVER = """
+import sys
+from bowler import Query
+from prefect1_migrate import cli, registry
+from prefect1_migrate.codemod import PythonCodemod, TextCodemod
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.guide import SECTIONS
+
+def explode(node, capture, filename):
+    raise RuntimeError("test codemod exploded")
+
+EXPLODES = PythonCodemod(
+    id="test-explodes", title="Test: raises", guide_section=SECTIONS[-1], order=999,
+    summary="test", description="test", triggers=("prefect",),
+    build_queries=lambda options: [
+        Query().select_root().filter(lambda node, capture, filename: "boom" in filename)
+        .modify(explode)
+    ],
+)
+SETTINGS = TextCodemod(
+    id="test-settings", title="Test: OLD_SETTING is NEW_SETTING", guide_section=SECTIONS[-1],
+    order=998, summary="test", description="Renamed OLD_SETTING to NEW_SETTING.",
+    triggers=("OLD_SETTING",), file_kinds=frozenset({FileKind.INI}),
+    rewrite=lambda text, file: text.replace("OLD_SETTING", "NEW_SETTING"),
+)
+everything = (*registry.all_codemods(), SETTINGS, EXPLODES)
+registry.all_codemods = lambda: tuple(sorted(everything, key=lambda c: c.pipeline_position))
+sys.argv = ["prefect1-migrate", *sys.argv[1:]]
+cli.main()
+"""
+
+TEST_CODEMODS = "imports-moved,test-settings,test-explodes"
+
+
+def cli_with_test_codemods(*args: str) -> list[str]:
+    """argv running the real command line with the test-only codemods available."""
+    return [sys.executable, "-c", _TEST_CODEMODS_DRIVER, *args]
