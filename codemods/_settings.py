@@ -184,19 +184,22 @@ def env_references(
     after_line: int,
     settings: Iterable[EnvSetting] = (),
 ) -> list[tuple[int, int]]:
-    """(line, column) of every read of variable ``name`` below ``after_line``: ``$NAME``,
-    ``${NAME...}``, ``${#NAME}``, ``$(NAME)``, ``${{ env.NAME }}``, ``export NAME``. Lines
-    holding one of ``settings`` are skipped: a value there reads the outer scope
-    (``ENV X=$X`` reads a build argument, compose's ``X: ${X}`` the host)."""
+    """(line, column) of every read of variable ``name``: ``$NAME``, ``${NAME...}``,
+    ``${#NAME}``, ``$(NAME)``, ``${{ env.NAME }}``, ``export NAME``. In scripts, Dockerfiles
+    and docs only reads below ``after_line`` count (order matters there); in YAML (Kubernetes
+    ``$(NAME)`` in ``args``, CI expressions) and Makefiles every line does. Lines holding one
+    of ``settings`` are skipped: a value there reads the outer scope (``ENV X=$X`` reads a
+    build argument, compose's ``X: ${X}`` the host)."""
     escaped = re.escape(name)
     pattern = re.compile(
         rf"(?:\$\{{[#!]?|\$\(|\$|\benv\.|\b(?:export|unset|readonly)\s+)(?={escaped}(?![\w=]))"
     )
     mask = code_block_mask(lines, file.kind)
     setting_lines = {setting.line for setting in settings}
+    first = 0 if file.kind in YAML_KINDS or file.kind is FileKind.MAKEFILE else after_line + 1
     return [
         (index, match.end())
-        for index in range(after_line + 1, len(lines))
+        for index in range(first, len(lines))
         if mask[index] and index not in setting_lines
         for match in pattern.finditer(lines[index])
         if not lines[index][match.end() + len(name) :].lstrip().startswith("=")
