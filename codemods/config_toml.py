@@ -47,7 +47,7 @@ MOVED_CLASSES = {
 }
 
 _API_KEY_TODO = (
-    "api_key replaces auth_token: the value must be an API key (`prefect auth create-key`), not "
+    "api_key replaces auth_token; the value must be an API key (`prefect auth create-key`), not "
     "an auth token; add tenant_id if the key's default tenant is not the one to use"
 )
 _AGENT_TODO = (

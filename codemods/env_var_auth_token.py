@@ -27,11 +27,11 @@ AGENT_TOKEN = "PREFECT__CLOUD__AGENT__AUTH_TOKEN"
 API_KEY = "PREFECT__CLOUD__API_KEY"
 
 _NEEDS_KEY = (
-    "{new} replaces {old}{why}: its value must be an API key (`prefect auth create-key`), not "
+    "{new} replaces {old}{why}; the value must be an API key (`prefect auth create-key`), not "
     "an auth token; also set PREFECT__CLOUD__TENANT_ID if the key's default tenant is not the "
     "one to use"
 )
-_ALREADY_SET = "{new} is already set here and Prefect 1.0 ignores {old}: remove it"
+_ALREADY_SET = "{new} is already set here and Prefect 1.0 ignores {old}; remove it"
 
 
 def rewrite(text: str, file: TextFile) -> str:

@@ -16,10 +16,21 @@ from codemods._settings import bump_python_specifier, parse_specifier, specifier
 from codemods.prefect_pins import repin
 from prefect1_migrate.codemod import MigrationOptions, TextFile
 from prefect1_migrate.filekinds import classify
+from prefect1_migrate.markers import MARKER, marker_message
 from prefect1_migrate.pipeline import FileProcessor
+from prefect1_migrate.redaction import redact
 from prefect1_migrate.registry import codemod_by_id
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "codemods"
+SETTINGS_CODEMODS = (
+    "env-var-auth-token",
+    "env-var-log-to-cloud",
+    "env-var-executor-class",
+    "config-toml",
+    "python36-images",
+    "requires-python",
+    "prefect-pins",
+)
 PEP440_SPECS = [
     ">=3.6",
     ">=3.6, <4",
@@ -165,3 +176,18 @@ def test_a_config_the_codemod_cannot_edit_is_reported_and_left_alone(tmp_path: P
     assert [problem.codemod_id for problem in result.problems] == ["config-toml"]
     assert "cloud.auth_token" in result.problems[0].reason
     assert (tmp_path / "config.toml").read_bytes() == original
+
+
+@pytest.mark.parametrize("codemod_id", SETTINGS_CODEMODS)
+def test_review_messages_survive_redaction(codemod_id: str) -> None:
+    """The report redacts values in secret slots (``..._TOKEN: x``); the messages must not
+    look like one, or the reviewer reads ``***`` instead of the instruction."""
+    messages = {
+        marker_message(line)
+        for path in (GOLDEN / codemod_id).glob("*/after/**/*")
+        if path.is_file()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if MARKER in line
+    }
+    for message in messages:
+        assert message is not None and redact(message) == message
