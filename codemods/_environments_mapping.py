@@ -91,12 +91,15 @@ _TAKES_KWARGS = frozenset({"FargateTaskEnvironment", "DaskCloudProviderEnvironme
 HINTS: dict[str, str] = {
     "LocalEnvironment": "flow.run_config = UniversalRun(labels=...) (DockerRun/KubernetesRun/"
     "ECSRun(image=...) when it had an image) and its executor as flow.executor",
-    "KubernetesJobEnvironment": "flow.run_config = KubernetesRun(job_template_path=<job_spec_file>, "
+    "KubernetesJobEnvironment": "flow.run_config = KubernetesRun("
+    "job_template_path=<job_spec_file>, "
     "labels=..., image=...) and its executor as flow.executor",
-    "FargateTaskEnvironment": "flow.run_config = ECSRun(cpu=..., memory=..., task_definition={...}, "
+    "FargateTaskEnvironment": "flow.run_config = ECSRun(cpu=..., memory=..., "
+    "task_definition={...}, "
     "run_task_kwargs={...}, labels=...) (run by an ECS agent) and its executor as flow.executor",
     "DaskKubernetesEnvironment": "flow.run_config = KubernetesRun(labels=..., image=...) and "
-    "flow.executor = DaskExecutor(cluster_class=<function returning a dask_kubernetes.KubeCluster>, "
+    "flow.executor = DaskExecutor("
+    "cluster_class=<function returning a dask_kubernetes.KubeCluster>, "
     'adapt_kwargs={"minimum": min_workers, "maximum": max_workers})',
     "DaskCloudProviderEnvironment": "flow.run_config = ECSRun(labels=..., image=...) and "
     "flow.executor = DaskExecutor(cluster_class=<provider_class>, cluster_kwargs={...}, "
@@ -186,7 +189,6 @@ class NewArgument:
 
 @dataclass
 class Plan:
-    environment: str
     run_config: CallValue | None = None
     executor: Value | None = None
     executor_origin: LN | None = None  # the environment's own executor= argument
@@ -232,7 +234,7 @@ def bind(environment: str, trailer: LN) -> tuple[dict[str, Argument], list[Argum
 def plan_for(environment: str, trailer: LN) -> Plan:
     named, extra = bind(environment, trailer)
     named = {name: arg for name, arg in named.items() if not _is_none(arg.value)}
-    plan = Plan(environment)
+    plan = Plan()
     return _PLANNERS[environment](plan, named, extra)
 
 
@@ -294,8 +296,9 @@ def _fargate(plan: Plan, named: dict[str, Argument], extra: list[Argument]) -> P
             definition.append(("requiresCompatibilities", f"[{_render_inline(launch_type)}]"))
         elif not definition and _literal(launch_type.node) != "FARGATE":
             plan.todos.append(
-                f"launch_type={shown(launch_type.node, strings=True)}: the ECS agent's default task definition "
-                "uses the agent's launch type; start the agent with the same --launch-type"
+                f"launch_type={shown(launch_type.node, strings=True)}: the ECS agent's default "
+                "task definition uses the agent's launch type; start the agent with the same "
+                "--launch-type"
             )
     aws = [name for name in _AWS_CONNECTION if name in named]
     if aws:
@@ -333,7 +336,8 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
         )
     if "worker_spec_file" in named:
         plan.todos.append(
-            f"worker_spec_file={shown(named['worker_spec_file'].value, strings=True)} has no equivalent: build "
+            f"worker_spec_file={shown(named['worker_spec_file'].value, strings=True)} has no "
+            "equivalent: build "
             f"the worker pods from that spec in {KUBE_CLUSTER_FACTORY} (e.g. "
             "KubeCluster.from_yaml(...)); the file is now read when the flow runs"
         )
@@ -358,7 +362,8 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
     if registry:
         plan.todos.append(
             f"{' and '.join(registry)} (deprecated) were dropped: create a Kubernetes image pull "
-            "secret and pass it as KubernetesRun(image_pull_secrets=[...]) and in the worker pod spec"
+            "secret and pass it as KubernetesRun(image_pull_secrets=[...]) and in the worker pod "
+            "spec"
         )
     env: list[tuple[str, Value]] = []
     if "work_stealing" in named:
@@ -412,7 +417,8 @@ def _dask_cloud_provider(plan: Plan, named: dict[str, Argument], extra: list[Arg
     if "image" not in {arg.name for arg in extra}:
         plan.todos.append(
             "DaskCloudProviderEnvironment started the Dask scheduler and workers with the flow's "
-            'image when no image= was given: add "image" to cluster_kwargs if your provider needs it'
+            'image when no image= was given: add "image" to cluster_kwargs if your provider '
+            "needs it"
         )
     executor = [NewArgument("cluster_class", Source(named["provider_class"].value))]
     security = named.get("security")
