@@ -1,6 +1,6 @@
-"""Pin Prefect 1.x wherever a non-Python file pins Prefect 0.x: the upgrade itself (upgrade
-guide: "Additional changes" is the last section; this runs last so that every other change is
-committed before the version moves).
+"""Pin Prefect 1.x wherever a non-Python file pins Prefect 0.x. No guide section asks for it
+(it is the upgrade itself): it sits in the last one, "Additional changes", and runs last, so
+that every other change is committed before the version moves.
 
 Rewrites ``prefect`` requirements that allow a 0.x release to the target version
 (``--prefect-version``, default 1.4.1), keeping extras, markers, comments and the pin's style:
