@@ -126,6 +126,9 @@ _OWN_LINE_BEFORE = re.compile(r"\s*(?:(?:export|override)\s+|-\s+|[Ee]nvironment
 _ASSIGNMENT_BOUNDARY = re.compile(r"(?:^|[\s\"',]|[Ee]nvironment=|--env=)$")
 _COMMENT_TAIL = re.compile(r"\s*(?:#.*)?$")
 _COMMENT_STARTS = ("#", ";", "//")
+# YAML keys whose entries name something else than the environment: reusable-workflow
+# ``secrets``, compose build ``args``.
+_NOT_ENVIRONMENT_KEYS = frozenset({"secrets", "args"})
 # Commands whose settings last beyond themselves (the rest of the script or Makefile).
 _WHOLE_SCOPE_COMMAND = re.compile(r"\s*(?:export|override)\s")
 
@@ -212,6 +215,8 @@ def _classify(
     line = lines[index]
     before, after = line[:start], line[start + len(name) :]
     yaml_like = file.kind in YAML_KINDS or file.kind in DOC_KINDS
+    if yaml_like and _parent_key(lines, index) in _NOT_ENVIRONMENT_KEYS:
+        return None
     if yaml_like:
         k8s = _K8S_NAME_BEFORE.fullmatch(before)
         if k8s and re.fullmatch(re.escape(k8s.group(3)) + r"\s*(?:#.*)?", after):
@@ -376,6 +381,23 @@ def _k8s_setting(
         name, index, start, value, span, (item_line, end), item_line,
         _yaml_block(lines, item_line, dash, True, mask), dash,
     )  # fmt: skip
+
+
+def _parent_key(lines: Sequence[str], index: int) -> str | None:
+    """The YAML key whose value holds line ``index`` (``environment`` for an entry of it)."""
+    line = lines[index]
+    indent = _indent(line)
+    is_item = line.lstrip().startswith("-")
+    for above in range(index - 1, -1, -1):
+        text = lines[above]
+        if not _is_content(text):
+            continue
+        if _indent(text) < indent or (
+            is_item and _indent(text) == indent and not text.lstrip().startswith("-")
+        ):
+            key = re.match(r"\s*(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:", text)
+            return key.group(1) if key else None
+    return None
 
 
 def _indent(line: str) -> int:
