@@ -15,16 +15,12 @@ from codemods._python import (
     LN,
     add_todo,
     dotted_text,
-    first_leaf,
     from_import_module,
     import_bindings,
     imported_names,
     qualified_chain,
-    root_of,
-    statement_of,
     syms,
 )
-from prefect1_migrate.markers import MARKER
 
 ENVIRONMENTS = "prefect.environments"
 _EXECUTION = "prefect.environments.execution"
@@ -174,30 +170,6 @@ def in_class_bases(node: LN) -> bool:
     return False
 
 
-def add_todo_once(node: LN, message: str) -> None:
-    """:func:`codemods._python.add_todo`, unless the same marker already stands right above.
-
-    ``add_todo`` only looks at the statement's own prefix; after an indented block fissix puts
-    the comments above the next statement into the block, so a second run would repeat them.
-    """
-    statement = statement_of(node)
-    target = first_leaf(statement)
-    before: list[str] = []
-    for leaf in root_of(statement).leaves():
-        if leaf is target:
-            before.append(leaf.prefix)
-            break
-        before.append(leaf.prefix + leaf.value)
-    marker = f"# {MARKER}: {message}"
-    for line in reversed("".join(before).split("\n")[:-1]):
-        stripped = line.strip()
-        if stripped == marker:
-            return
-        if not stripped.startswith("#"):
-            break
-    add_todo(node, message)
-
-
 IMPORT_REMOVED = (
     "prefect.environments was removed in Prefect 1.0 (ImportError): drop this import once "
     "the uses marked in this file are gone"
@@ -221,4 +193,4 @@ def flag_environment_imports(root: LN) -> None:
         else:
             continue
         if any(is_environment_module(module) for module in modules):
-            add_todo_once(node, IMPORT_REMOVED)
+            add_todo(node, IMPORT_REMOVED)

@@ -87,27 +87,56 @@ def names_in(root: LN) -> Iterator[Leaf]:
 def add_todo(node: LN, message: str) -> None:
     """Put ``# TODO(prefect-1.0): message`` on its own line above the statement of ``node``.
 
-    A marker with the same message already right above the statement is not repeated, so a
-    second run adds nothing.
+    A marker with the same message already among the comment lines right above the
+    statement is not repeated, so a second run adds nothing.
     """
     statement = statement_of(node)
-    indent = indentation_of(statement)
     marker = f"# {MARKER}: {message}"
     leaf = first_leaf(statement)
+    if marker in _comment_lines_above(leaf):
+        return
+    indent = indentation_of(statement)
     indent_leaf = _indent_before(leaf)
     if indent_leaf is not None and not leaf.prefix:
-        if marker in indent_leaf.prefix:
-            return
         indent_leaf.prefix += f"{indent}{marker}\n"
         return
-    prefix = leaf.prefix
-    if marker in prefix:
-        return
-    head, newline, tail = prefix.rpartition("\n")
+    head, newline, tail = leaf.prefix.rpartition("\n")
     if newline:
         leaf.prefix = f"{head}\n{indent}{marker}\n{tail}"
     else:
         leaf.prefix = f"{indent}{marker}\n{tail or indent}"
+
+
+def _previous_leaf(leaf: LN) -> Leaf | None:
+    node: LN | None = leaf
+    while node is not None and node.prev_sibling is None:
+        node = node.parent
+    if node is None:
+        return None
+    previous = node.prev_sibling
+    while isinstance(previous, Node):
+        previous = previous.children[-1]
+    return previous
+
+
+def _comment_lines_above(leaf: Leaf) -> list[str]:
+    """The stripped comment lines directly above ``leaf``'s line.
+
+    fissix stores the comments above a statement in its first leaf's prefix, or, after an
+    indented block, in the prefixes of the block's closing NEWLINE/DEDENT leaves.
+    """
+    text = leaf.prefix
+    previous = _previous_leaf(leaf)
+    while previous is not None and not previous.value.strip():
+        text = previous.prefix + previous.value + text
+        previous = _previous_leaf(previous)
+    lines: list[str] = []
+    for line in reversed(text.split("\n")[:-1]):
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        lines.append(stripped)
+    return lines
 
 
 def _indent_before(leaf: Leaf) -> Leaf | None:
@@ -337,9 +366,9 @@ def add_top_level_statement(root: LN, code: str) -> None:
 
 def name_is_used(root: LN, name: str, ignoring: LN | None = None) -> bool:
     """Whether ``name`` is referenced anywhere outside import statements (and ``ignoring``)."""
-    skip = set(ignoring.leaves()) if ignoring is not None else set()
+    skip = {id(leaf) for leaf in ignoring.leaves()} if ignoring is not None else set()
     for leaf in names_in(root):
-        if leaf.value != name or leaf in skip:
+        if leaf.value != name or id(leaf) in skip:
             continue
         if _inside_import(leaf):
             continue

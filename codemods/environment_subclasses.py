@@ -23,7 +23,7 @@ from bowler import Query
 from fissix.pgen2 import token
 
 from codemods._environments import (
-    add_todo_once,
+    add_todo,
     environment_bindings,
     exported_name,
     flag_environment_imports,
@@ -75,20 +75,20 @@ def _flag(node: LN, capture: dict, filename: str) -> None:
         if in_class_bases(reference):
             continue
         if name == "Environment":
-            add_todo_once(reference, _ENVIRONMENT)
+            add_todo(reference, _ENVIRONMENT)
         elif name == "load_and_run_flow":
-            add_todo_once(reference, _LOAD_AND_RUN)
+            add_todo(reference, _LOAD_AND_RUN)
     for statement in node.pre_order():
         if statement.type == syms.classdef:
             _flag_subclass(statement, bindings)
         elif statement.type == token.STRING and "load_and_run_flow" in statement.value:
-            add_todo_once(statement, _LOAD_AND_RUN)
+            add_todo(statement, _LOAD_AND_RUN)
         elif statement.type == syms.import_from and _imports_schemas(statement):
-            add_todo_once(statement, _SCHEMAS)
+            add_todo(statement, _SCHEMAS)
         elif statement.type == syms.import_name and _SERIALIZATION in str(statement):
-            add_todo_once(statement, _SCHEMAS)
+            add_todo(statement, _SCHEMAS)
         elif statement.type == syms.power and _names_schemas(statement, bindings):
-            add_todo_once(statement, _SCHEMAS)
+            add_todo(statement, _SCHEMAS)
 
 
 def _flag_subclass(classdef: LN, bindings: dict[str, str]) -> None:
@@ -105,7 +105,7 @@ def _flag_subclass(classdef: LN, bindings: dict[str, str]) -> None:
             qualified = chain[-1] if chain else None
         name = exported_name(qualified)
         if name is not None and name != "load_and_run_flow":
-            add_todo_once(
+            add_todo(
                 statement_of(classdef), _SUBCLASS.format(name=classdef.children[1].value, base=name)
             )
             return

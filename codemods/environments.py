@@ -37,7 +37,6 @@ from codemods._environments import (
     CONVERTIBLE,
     EXPORTS,
     FLOW,
-    add_todo_once,
     called,
     environment_bindings,
     exported_name,
@@ -60,6 +59,7 @@ from codemods._environments_mapping import (
 )
 from codemods._python import (
     LN,
+    add_todo,
     call_arguments,
     dotted_text,
     ensure_from_import,
@@ -140,7 +140,7 @@ class _File:
     factory_users: list[LN] = field(default_factory=list)  # top-level statements needing it
 
     def todo(self, node: LN, message: str) -> None:
-        add_todo_once(node, message)
+        add_todo(node, message)
         self.flagged.add(id(statement_of(node)))
 
 
@@ -417,7 +417,7 @@ def _flag_reads(file: _File) -> None:
                 break
             receiver = _text(Node(syms.power, [c.clone() for c in node.children[:index]]))
             if _is_flow(file, receiver):
-                add_todo_once(node, _READ)
+                add_todo(node, _READ)
             break
 
 
