@@ -26,17 +26,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bowler import Query
-from fissix.pgen2 import token
 
 from codemods._python import (
     LN,
     add_todo,
+    binding_sites,
     first_leaf,
     from_import_module,
-    import_bindings,
     imported_names,
     insert_statement_after,
-    names_in,
+    name_is_used,
     statement_of,
     syms,
 )
@@ -181,14 +180,16 @@ def _rewrite(root: LN, capture: dict, filename: str) -> None:
     ]
     if not stars:
         return
-    bound = set(import_bindings(root)) | _locally_bound(root)
-    missing = _names_used(root) - bound
+    scopes = [
+        root,
+        *(n for n in root.pre_order() if n.type in (syms.funcdef, syms.classdef, syms.lambdef)),
+    ]
     # A name two star imports provided came from the later one in 0.15.13.
     provider: dict[str, LN] = {}
     for node in stars:
         module = from_import_module(node)
         for name in [*LOST_NAMES.get(module, "").split(), *GONE_NAMES.get(module, {})]:
-            if name in missing:
+            if name_is_used(root, name) and not any(binding_sites(s, name) for s in scopes):
                 provider[name] = node
     for node in stars:
         module = from_import_module(node)
@@ -207,65 +208,10 @@ def _rewrite(root: LN, capture: dict, filename: str) -> None:
             insert_statement_after(statement, f"from {module} import {', '.join(others)}")
 
 
-def _names_used(root: LN) -> set[str]:
-    """Every name the file uses as a plain name outside import statements."""
-    used: set[str] = set()
-    for leaf in names_in(root):
-        node = leaf.parent
-        while node is not None and node.type not in (syms.import_from, syms.import_name):
-            node = node.parent
-        if node is None:
-            used.add(leaf.value)
-    return used
-
-
 def _flagged_above(node: LN) -> str:
     """The text of the markers already standing above the import (another codemod's)."""
     prefix = first_leaf(statement_of(node)).prefix
     return "\n".join(line for line in prefix.split("\n") if MARKER in line)
-
-
-def _locally_bound(root: LN) -> set[str]:
-    """Names the file binds itself: assignment, loop and ``as`` targets, functions, classes,
-    parameters."""
-    bound: set[str] = set()
-    for node in root.pre_order():
-        if node.type == syms.expr_stmt:
-            for index, child in enumerate(node.children[:-1]):
-                if node.children[index + 1].type == token.EQUAL or (
-                    node.children[index + 1].type == syms.annassign
-                ):
-                    bound.update(_target_names(child))
-        elif node.type in (syms.funcdef, syms.classdef):
-            bound.add(node.children[1].value)
-        elif node.type in (syms.for_stmt, syms.comp_for):
-            bound.update(_target_names(node.children[1]))
-        elif node.type in (syms.with_stmt, syms.with_item, syms.except_clause):
-            for index, child in enumerate(node.children[:-1]):
-                if child.type == token.NAME and child.value == "as":
-                    bound.update(_target_names(node.children[index + 1]))
-        elif node.type in (syms.tname, syms.namedexpr_test):
-            bound.update(_target_names(node.children[0]))
-        elif node.type == syms.lambdef:
-            bound.update(_target_names(node.children[1]))
-        elif node.type in (syms.parameters, syms.typedargslist, syms.varargslist):
-            bound.update(
-                child.value
-                for child in node.children
-                if child.type == token.NAME
-                and (child.prev_sibling is None or child.prev_sibling.type != token.EQUAL)
-            )
-    return bound
-
-
-def _target_names(target: LN) -> list[str]:
-    if target.type == token.NAME:
-        return [target.value]
-    if target.type in (syms.exprlist, syms.testlist_star_expr, syms.testlist_gexp, syms.atom):
-        return [name for child in target.children for name in _target_names(child)]
-    if target.type == syms.star_expr:
-        return _target_names(target.children[1])
-    return []
 
 
 CODEMOD = PythonCodemod(
