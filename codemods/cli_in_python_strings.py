@@ -1,0 +1,125 @@
+"""``prefect`` command lines inside Python code (upgrade guide: "Registering and running flows
+with the CLI"; also the CLI parts of "API keys replace authentication tokens" and "Additional
+changes").
+
+Applies the argv rewrites of the text codemods ``cli-auth``, ``cli-register``, ``cli-run`` and
+``cli-agent`` (in pipeline order) to the command lines a Python file holds:
+
+- list and tuple displays that start with the program: ``subprocess.run(["prefect",
+  "register", "flow", "-f", path])``, ``[sys.executable, "-m", "prefect", ...]``; items that are
+  expressions are run-time values and move as they are;
+- string literals holding a command line (``os.system("prefect run flow ...")``,
+  ``subprocess.run("...", shell=True)``, ``shlex.split("...")``), f-strings included (their
+  fields are run-time values), docstrings included;
+- comments.
+
+New list items are string literals in the quote style of the list; edits inside a literal keep
+its prefix, quotes and escapes. Flags are those of the text codemods, as comments above the
+statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from bowler import Query
+
+from codemods import cli_agent, cli_auth, cli_register, cli_run
+from codemods._python import LN, add_todo
+from codemods._shell import (
+    CANNOT_WRITE,
+    PythonSpot,
+    Rewriter,
+    Unencodable,
+    apply_text_edits,
+    invocations,
+    python_spots,
+    text_edits,
+)
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.guide import CLI_REGISTER_RUN
+
+REWRITERS: tuple[Rewriter, ...] = (
+    cli_auth.rewrite_argv,
+    cli_register.rewrite_argv,
+    cli_run.rewrite_argv,
+    cli_agent.rewrite_argv,
+)
+
+
+def build_queries(options: MigrationOptions) -> Sequence[Query]:
+    def rewrite(node: LN, capture: dict, filename: str) -> None:
+        for rewriter in REWRITERS:
+            spots = list(python_spots(node))
+            for _, same_place in groupby(spots, key=lambda spot: (id(spot.node), spot.part)):
+                _rewrite_place(list(same_place), rewriter)
+
+    return [Query().select_root().modify(rewrite)]
+
+
+def _rewrite_place(spots: list[PythonSpot], rewriter: Rewriter) -> None:
+    """Rewrite the invocations of the spots of one literal, prefix or list display."""
+    text = spots[0].text
+    edits = []
+    messages: list[str] = []
+    for spot in spots:
+        for invocation in invocations(spot.segment, FileKind.PYTHON, frozenset()):
+            rewrite = rewriter(invocation)
+            if rewrite is None:
+                continue
+            try:
+                edits.extend(text_edits(invocation, rewrite.ops, text))
+                messages.extend(rewrite.todos)
+            except Unencodable:
+                messages.extend((*rewrite.todos, CANNOT_WRITE))
+    node = _replace(spots[0], apply_text_edits(text, edits)) if edits else spots[0].node
+    for message in dict.fromkeys(messages):
+        add_todo(node, message)
+
+
+def _replace(spot: PythonSpot, new_text: str) -> LN:
+    """Put ``new_text`` where :attr:`PythonSpot.text` was; returns the node now there."""
+    from prefect1_migrate.python_tree import parse
+
+    node = spot.node
+    if spot.part == "value":
+        node.value = new_text  # type: ignore[union-attr]
+        node.changed()
+        return node
+    if spot.part == "prefix":
+        node.prefix = new_text
+        return node
+    statement = parse(f"_ = {new_text}\n").children[0]
+    new = statement.children[0].children[2]
+    new.remove()
+    new.prefix = node.prefix
+    node.replace(new)
+    return new
+
+
+CODEMOD = PythonCodemod(
+    id="cli-in-python-strings",
+    title="prefect command lines in Python code",
+    guide_section=CLI_REGISTER_RUN,
+    order=30,
+    summary="The CLI rewrites (register, run, auth/agent tokens, Fargate agent) in subprocess "
+    "argv lists, os.system strings, f-strings, docstrings and comments.",
+    description=(
+        "Rewrote `prefect` command lines inside Python code (subprocess argv lists, command "
+        "strings, docstrings, comments) the way cli-auth, cli-register, cli-run and cli-agent "
+        "rewrite them in scripts: `register flow` -> `register --path/--project`, `run flow` -> "
+        "`run --project/--param/...`, token options -> --key, `agent fargate` -> `agent ecs`."
+    ),
+    flags=(
+        "the cases cli-auth, cli-register, cli-run and cli-agent flag",
+        "argv lists built piece by piece (`cmd += [...]`) are not recognised",
+    ),
+    review_note=(
+        "Only list/tuple displays and string literals are read: a command assembled from "
+        "variables elsewhere in the code needs a look by hand."
+    ),
+    triggers=("prefect",),
+    build_queries=build_queries,
+)
