@@ -10,22 +10,35 @@ check kind runs as one batch per Prefect version over all cases (one subprocess 
 from __future__ import annotations
 
 import pytest
-from realprefect.checks import CHECKS, Batch, Check
+from realprefect.checks import CHECKS, Batch, Check, before_is_valid_0_15_13, command_lines_before
 from realprefect.sources import Migration, golden_cases
 
 pytestmark = pytest.mark.real_prefect
 
 # Codemods whose before files use Prefect APIs removed *before* 0.15.13, so that they cannot
-# be valid there. For these the before check asserts the opposite (that they really fail on
-# 0.15.13, so a stale entry is noticed); their after files are checked as usual, without a
-# 0.15.13 flow to compare with.
+# be valid there: their before files are not required to build (the after files are checked
+# as usual, without a 0.15.13 flow to compare with). Each entry must stay true: at least one
+# of the codemod's cases has to fail on 0.15.13.
 UNBUILDABLE_ON_0_15_13: dict[str, str] = {
-    # "codemod-id": "the old API it migrates was removed in 0.15.0",
+    "legacy-storage-path": "prefect.environments.storage was removed in 0.15.0",
+    "subflow-legacy-task-names": "FlowRunTask, RenameFlowRunTask and CancelFlowRunTask were "
+    "removed in 0.15.0",
+}
+
+# Cases whose before command lines are known not to parse on 0.15.13 (same rule: must stay true).
+INVALID_COMMANDS_ON_0_15_13: dict[str, str] = {
+    "cli-register/guide-example": "the guide's `prefect register flows --project testing "
+    "--path flows` never parsed on any release (catalog cli-register-guide-example)",
 }
 
 
 def _migrations() -> list[Migration]:
-    return [case.migration(UNBUILDABLE_ON_0_15_13.get(case.codemod)) for case in golden_cases()]
+    return [
+        case.migration(
+            UNBUILDABLE_ON_0_15_13.get(case.codemod), INVALID_COMMANDS_ON_0_15_13.get(case.id)
+        )
+        for case in golden_cases()
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +62,15 @@ def test_golden_case_on_real_prefect(golden_batch: Batch, check: Check, case_id:
     assert not failures, "\n".join(failures)
 
 
-def test_unbuildable_list_names_existing_codemods() -> None:
-    codemods = {case.codemod for case in golden_cases()}
-    assert set(UNBUILDABLE_ON_0_15_13) <= codemods, "allow-list entries without golden cases"
+@pytest.mark.parametrize("codemod", sorted(UNBUILDABLE_ON_0_15_13))
+def test_unbuildable_codemod_really_fails_on_0_15_13(golden_batch: Batch, codemod: str) -> None:
+    cases = [m for m in golden_batch.migrations if m.id.split("/")[0] == codemod]
+    assert cases, f"{codemod} has no golden cases"
+    assert any(before_is_valid_0_15_13(golden_batch, m) for m in cases), "remove the entry"
+
+
+@pytest.mark.parametrize("case_id", sorted(INVALID_COMMANDS_ON_0_15_13))
+def test_invalid_commands_really_fail_on_0_15_13(golden_batch: Batch, case_id: str) -> None:
+    cases = [m for m in golden_batch.migrations if m.id == case_id]
+    assert cases, f"no golden case {case_id}"
+    assert command_lines_before(golden_batch, cases[0]), "remove the entry"

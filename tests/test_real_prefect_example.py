@@ -28,7 +28,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, Migration,
     shutil.copytree(EXAMPLE_PROJECT, repo, dirs_exist_ok=True)
     commit_all(repo)
     completed = run_cli("migrate", str(repo), "--quiet")
-    assert completed.returncode == 0, completed.stderr.decode(errors="replace")
+    assert completed.returncode == 0, completed.stderr.decode(errors="replace")[-2000:]
     after = Tree(repo)
     migration = Migration(
         "example-project",

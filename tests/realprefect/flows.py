@@ -52,68 +52,51 @@ def _subflow_inputs(values: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
+def _kind(task: dict[str, Any]) -> str | None:
+    if task["class"] == START_FLOW_RUN:
+        return "start"
+    return {CREATE_FLOW_RUN: "create", WAIT_FOR_FLOW_RUN: "wait"}.get(task.get("function", ""))
+
+
 def canonical(flow: dict[str, Any]) -> dict[str, Any]:
     """Tasks, edges and parameters with sub-flow tasks folded (see the module docstring)."""
-    details = flow["task_details"]
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for task in details:
-        by_name.setdefault(task["name"], []).append(task)
-
-    def kind(name: str) -> str | None:
-        tasks = by_name.get(name, [])
-        for task in tasks:
-            if task["class"] == START_FLOW_RUN:
-                return "start"
-            if task.get("function") == CREATE_FLOW_RUN:
-                return "create"
-            if task.get("function") == WAIT_FOR_FLOW_RUN:
-                return "wait"
-        return None
-
-    renamed: dict[str, str] = {}
+    tasks = {task["id"]: task for task in flow["task_details"]}
+    edges = flow["edges_by_id"]
+    # wait_for_flow_run task -> the create_flow_run task whose run id it waits for
+    waiting = {
+        down: up
+        for up, down, key, _ in edges
+        if key == "flow_run_id" and _kind(tasks[up]) == "create" and _kind(tasks[down]) == "wait"
+    }
+    label: dict[str, str] = {}
     nodes: list[str] = []
-    for task in details:
-        name = task["name"]
-        if task["class"] == START_FLOW_RUN:
-            inputs = _subflow_inputs({**task.get("settings", {}), **task["constants"]})
-            waits = bool(task.get("settings", {}).get("wait"))
-        elif task.get("function") == CREATE_FLOW_RUN:
+    for task_id, task in tasks.items():
+        kind = _kind(task)
+        if task_id in waiting:
+            continue  # folded into its create_flow_run node
+        if kind == "start":
+            settings = task.get("settings", {})
+            inputs = _subflow_inputs({**settings, **task["constants"]})
+            waits = bool(settings.get("wait"))
+        elif kind == "create":
             inputs = _subflow_inputs(task["constants"])
             waits = any(
-                up == name
-                and kind(down) == "wait"
-                and key == "flow_run_id"
-                and _raises(by_name[down])
-                for up, down, key, _ in flow["edges"]
+                up == task_id and tasks[down]["constants"].get("raise_final_state") is True
+                for down, up in waiting.items()
             )
-        elif task.get("function") == WAIT_FOR_FLOW_RUN:
-            continue
         else:
-            nodes.append(_key([name, task["constants"]]))
+            label[task_id] = task["name"]
+            nodes.append(_key([task["name"], task["constants"]]))
             continue
-        renamed[name] = f"subflow:{inputs.get('flow_name', '?')}"
-        nodes.append(_key([renamed[name], {"inputs": inputs, "waits": waits}]))
-
-    waiting: dict[str, str] = {}  # wait_for_flow_run task -> the create_flow_run feeding it
-    for up, down, key, _ in flow["edges"]:
-        if kind(up) == "create" and kind(down) == "wait" and key == "flow_run_id":
-            waiting[down] = up
-    edges = []
-    for up, down, key, mapped in flow["edges"]:
-        if down in waiting and waiting[down] == up:
+        label[task_id] = f"subflow:{inputs.get('flow_name', '?')}"
+        nodes.append(_key([label[task_id], {"inputs": inputs, "waits": waits}]))
+    folded = []
+    for up, down, key, mapped in edges:
+        if waiting.get(down) == up:
             continue
-        up = renamed.get(waiting.get(up, up), up)
-        down = renamed.get(waiting.get(down, down), down)
-        edges.append(_key([up, down, _RENAMED_INPUTS.get(key, key), mapped]))
-    return {
-        "tasks": Counter(nodes),
-        "edges": Counter(edges),
-        "parameters": flow["parameters"],
-    }
-
-
-def _raises(tasks: list[dict[str, Any]]) -> bool:
-    return any(task["constants"].get("raise_final_state") is True for task in tasks)
+        up, down = waiting.get(up, up), waiting.get(down, down)
+        folded.append(_key([label[up], label[down], _RENAMED_INPUTS.get(key, key), mapped]))
+    return {"tasks": Counter(nodes), "edges": Counter(folded), "parameters": flow["parameters"]}
 
 
 def structure_differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -212,6 +195,14 @@ def expected_run_setup(before: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _same_image(actual: Any, expected: Any) -> bool:
+    """Equal, or both Prefect's own image (whose tag the migration moves to the new release)."""
+    if actual == expected:
+        return True
+    prefect_image = "prefecthq/prefect"
+    return all(isinstance(i, str) and i.split(":")[0] == prefect_image for i in (actual, expected))
+
+
 def _same_executor(expected: dict[str, Any] | None, actual: dict[str, Any] | None) -> bool:
     local = {"type": "LocalExecutor"}
     return (expected or local) == (actual or local)
@@ -239,6 +230,8 @@ def run_setup_differences(before: dict[str, Any], after: dict[str, Any]) -> list
                 # KubernetesRun reads a local template file when built: compare the content
                 if run_config["job_template"] != expected.get("job_template"):
                     differences.append(f"run config job_template is not the content of {value}")
+            elif field == "image" and _same_image(run_config.get(field), value):
+                continue
             elif field != "type" and run_config.get(field) != value:
                 differences.append(
                     f"run config {field} = {run_config.get(field)!r}; expected {value!r}"

@@ -13,8 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from codemods._shell import CommandLine, prefect_command_lines
 from prefect1_migrate.filekinds import FileKind, classify
-from realprefect.commands import prefect_command_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "fixtures" / "codemods"
@@ -22,19 +22,37 @@ _SKIPPED_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 
 def defines_flow(path: Path) -> bool:
-    """Whether the file calls ``Flow(...)`` / ``x.Flow(...)`` (a file that does not parse
-    counts, so that building it reports why)."""
+    """Whether the file calls ``Flow(...)`` / ``x.Flow(...)`` when it is run as a module: at
+    module level, outside functions, classes and ``if __name__ == "__main__":`` (a file that
+    does not parse counts, so that building it reports why)."""
     try:
         tree = ast.parse(path.read_bytes())
     except (SyntaxError, ValueError):
         return True
-    for node in ast.walk(tree):
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.If) and _is_main_guard(node.test):
+            pending += node.orelse
+            continue
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
             if name == "Flow":
                 return True
+        pending += ast.iter_child_nodes(node)
     return False
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
 
 
 @dataclass(frozen=True)
@@ -66,16 +84,16 @@ class Tree:
     def flow_files(self) -> list[str]:
         return [name for name in self.python_files() if defines_flow(self.root / name)]
 
-    def command_lines(self) -> dict[str, list[tuple[int, list[str]]]]:
-        """{file: [(line, argv)]} for the files holding ``prefect`` command lines."""
+    def command_lines(self) -> dict[str, list[CommandLine]]:
+        """{text file: its ``prefect`` invocations} (the project's own extraction: shell, CI,
+        Docker, Make, Markdown...; run-time values become a placeholder word)."""
         found = {}
         for name in self.files:
             kind = self.kind(name)
-            if kind is None or kind is FileKind.PYTHON:
-                continue
-            lines = prefect_command_lines(self.text(name), kind)
-            if lines:
-                found[name] = lines
+            if kind is not None and kind is not FileKind.PYTHON:
+                lines = list(prefect_command_lines(self.text(name), kind, name))
+                if lines:
+                    found[name] = lines
         return found
 
     def config_files(self) -> list[str]:
@@ -90,8 +108,8 @@ class Migration:
     ``checked``: the after files the after-checks look at (a golden case's changed files; every
     file of a fully migrated repository). ``expected_config``: {after TOML file: {dotted key:
     value, None meaning unset}}. ``complete``: every codemod ran, so building the flows must not
-    make Prefect warn about moved or deprecated APIs. ``unbuildable``: why the before files
-    cannot be valid 0.15.13 (they use an API removed earlier), or None.
+    make Prefect warn about moved or deprecated APIs. ``unbuildable`` / ``invalid_commands``:
+    why the before Python files / command lines need not be valid 0.15.13, or None.
     """
 
     id: str
@@ -101,6 +119,7 @@ class Migration:
     expected_config: dict[str, dict[str, Any]] = field(default_factory=dict)
     complete: bool = False
     unbuildable: str | None = None
+    invalid_commands: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,11 +137,20 @@ class Case:
     def folder(self) -> Path:
         return GOLDEN / self.codemod / self.name
 
-    def migration(self, unbuildable: str | None = None) -> Migration:
+    def migration(
+        self, unbuildable: str | None = None, invalid_commands: str | None = None
+    ) -> Migration:
         before = Tree(self.folder / "before")
         after_folder = self.folder / "after"
         if not after_folder.is_dir():
-            return Migration(self.id, before, None, (), unbuildable=unbuildable)
+            return Migration(
+                self.id,
+                before,
+                None,
+                (),
+                unbuildable=unbuildable,
+                invalid_commands=invalid_commands,
+            )
         after = Tree(after_folder)
         changed = tuple(
             name
@@ -137,6 +165,7 @@ class Case:
             changed,
             expected_config=self.expected_config(after),
             unbuildable=unbuildable,
+            invalid_commands=invalid_commands,
         )
 
     def expected_config(self, after: Tree) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,8 @@ leak into the next and Prefect is imported once per batch, not once per file.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import json
 import os
 import re
@@ -20,11 +22,13 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+_PREFECT_DIR = ""  # set by install_extra_stubs()
 ITEM_TIMEOUT = 120.0  # seconds for one file; flows must not do real work at import
 _SECRET_NAME = re.compile(r"secret|token|password|access_key|api_key", re.IGNORECASE)
 
 
 def main(handle: Callable[[dict[str, Any]], Any]) -> None:
+    install_extra_stubs()
     in_path, out_path = sys.argv[1], sys.argv[2]
     with open(in_path, encoding="utf-8") as source:
         request = json.load(source)
@@ -123,3 +127,69 @@ def jsonable(value: Any, root: str = "", depth: int = 0) -> Any:
     ):
         return {"callable": qualified_name(value)}
     return {"object": qualified_name(type(value))}
+
+
+# --- Prefect's optional extras ---------------------------------------------------------------
+
+
+class _StubMeta(type):
+    def __getattr__(cls, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return _stub_class(attribute, f"{cls.__module__}.{cls.__qualname__}")
+
+
+def _stub_class(name: str, module: str) -> type:
+    return _StubMeta(name, (), {"__module__": module, "__init__": lambda self, *a, **k: None})
+
+
+class _StubModule(types.ModuleType):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.__path__: list[str] = []
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        value = _stub_class(attribute, self.__name__)
+        setattr(self, attribute, value)
+        return value
+
+
+class _StubLoader(importlib.abc.Loader):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return _StubModule(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        return None
+
+
+class _ExtraStubFinder(importlib.abc.MetaPathFinder):
+    """Last on ``sys.meta_path``: a module nothing else found, imported by Prefect's own code
+    (an optional extra such as ``great_expectations``), becomes a permissive stub."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name.split(".")[0] == "prefect" or not _imported_by_prefect():
+            return None
+        return importlib.machinery.ModuleSpec(name, _StubLoader(), is_package=True)
+
+
+def _imported_by_prefect() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith("<frozen") and "importlib" not in filename:
+            return filename.startswith(_PREFECT_DIR)
+        frame = frame.f_back
+    return False
+
+
+def install_extra_stubs() -> None:
+    """Let Prefect import the modules of extras that are not installed here (as stubs), so
+    that its task classes for them can be imported and their signatures checked. A missing
+    module that user code imports itself still fails."""
+    global _PREFECT_DIR
+    import prefect
+
+    _PREFECT_DIR = os.path.dirname(prefect.__file__) + os.sep
+    sys.meta_path.append(_ExtraStubFinder())

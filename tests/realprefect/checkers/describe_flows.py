@@ -90,13 +90,18 @@ def describe_task(task: Task, flow: Flow, root: str) -> dict[str, Any]:
 
 
 def describe_flow(flow: Flow, root: str) -> dict[str, Any]:
-    tasks = sorted(flow.tasks, key=lambda t: (t.name, t.slug or ""))
+    tasks = sorted(flow.tasks, key=lambda t: t.name)
+    ids = {task: f"{task.name}#{index}" for index, task in enumerate(tasks)}  # names repeat
     return {
         "name": flow.name,
         "tasks": sorted(task.name for task in flow.tasks),
-        "task_details": [describe_task(task, flow, root) for task in tasks],
+        "task_details": [{"id": ids[task], **describe_task(task, flow, root)} for task in tasks],
         "edges": sorted(
             [e.upstream_task.name, e.downstream_task.name, e.key, bool(e.mapped)]
+            for e in flow.edges
+        ),
+        "edges_by_id": sorted(
+            [ids[e.upstream_task], ids[e.downstream_task], e.key, bool(e.mapped)]
             for e in flow.edges
         ),
         "parameters": sorted(
