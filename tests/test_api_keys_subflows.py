@@ -168,3 +168,31 @@ def test_a_name_resolves_to_the_binding_python_would_use(
     kind, value = binding_of(sites[0])
     assert (kind, str(value).strip()) == expected
     assert scope_of(use) is not None
+
+
+def test_legacy_names_are_renamed_before_the_modernisation_sees_them(tmp_path: Path) -> None:
+    (tmp_path / "flow.py").write_text(
+        "from prefect import Flow\n"
+        "from prefect.tasks.prefect import FlowRunTask\n"
+        "\n"
+        "child = FlowRunTask(flow_name='child', project_name='p', wait=True)\n"
+        "\n"
+        "with Flow('parent') as flow:\n"
+        "    child(run_name='nightly')\n",
+        encoding="utf-8",
+    )
+    codemods = [
+        codemod_by_id("subflow-legacy-task-names"),
+        codemod_by_id("subflow-create-flow-run"),
+    ]
+    assert codemods[0].pipeline_position < codemods[1].pipeline_position
+    outcome = FileProcessor(tmp_path, codemods, MigrationOptions()).process("flow.py")
+    assert [step for step, _ in outcome.steps] == [c.id for c in codemods]
+    assert outcome.steps[-1][1].decode() == (
+        "from prefect import Flow\n"
+        "from prefect.tasks.prefect import create_flow_run, wait_for_flow_run\n"
+        "\n"
+        "with Flow('parent') as flow:\n"
+        "    child_run_id = create_flow_run(flow_name='child', project_name='p', run_name='nightly')\n"
+        "    wait_for_flow_run(child_run_id, raise_final_state=True)\n"
+    )
