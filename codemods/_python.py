@@ -103,8 +103,11 @@ def add_todo(node: LN, message: str) -> None:
     head, newline, tail = leaf.prefix.rpartition("\n")
     if newline:
         leaf.prefix = f"{head}\n{indent}{marker}\n{tail}"
-    else:
-        leaf.prefix = f"{indent}{marker}\n{tail or indent}"
+        return
+    # The line's indentation may already be written by the DEDENT leaves before ``leaf``.
+    carried = _whitespace_carried(leaf)
+    lead = indent[len(carried) :] if indent.startswith(carried) else indent
+    leaf.prefix = f"{lead}{marker}\n{indent}"
 
 
 def _previous_leaf(leaf: LN) -> Leaf | None:
@@ -119,17 +122,28 @@ def _previous_leaf(leaf: LN) -> Leaf | None:
     return previous
 
 
+def _whitespace_before(leaf: Leaf) -> str:
+    """The prefixes and values of the whitespace-only leaves right before ``leaf``."""
+    text = ""
+    previous = _previous_leaf(leaf)
+    while previous is not None and not previous.value.strip():
+        text = previous.prefix + previous.value + text
+        previous = _previous_leaf(previous)
+    return text
+
+
+def _whitespace_carried(leaf: Leaf) -> str:
+    """What earlier leaves already wrote on ``leaf``'s line before its own prefix."""
+    return _whitespace_before(leaf).rpartition("\n")[2]
+
+
 def _comment_lines_above(leaf: Leaf) -> list[str]:
     """The stripped comment lines directly above ``leaf``'s line.
 
     fissix stores the comments above a statement in its first leaf's prefix, or, after an
     indented block, in the prefixes of the block's closing NEWLINE/DEDENT leaves.
     """
-    text = leaf.prefix
-    previous = _previous_leaf(leaf)
-    while previous is not None and not previous.value.strip():
-        text = previous.prefix + previous.value + text
-        previous = _previous_leaf(previous)
+    text = _whitespace_before(leaf) + leaf.prefix
     lines: list[str] = []
     for line in reversed(text.split("\n")[:-1]):
         stripped = line.strip()

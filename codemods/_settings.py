@@ -730,3 +730,26 @@ def bump_python_specifier(spec: str) -> str | None:
     if not any(specifier_admits(bumped, version) for version in _PYTHON_3_LATER):
         return None
     return new
+
+
+# --- Prefect image tags --------------------------------------------------------------------
+
+_OLD_PREFECT_TAG = re.compile(
+    r"(?:(?P<core>core-)(?P<core_version>0\.\d+\.\d+)"
+    r"|(?P<version>0\.\d+\.\d+|latest)(?:-python3\.(?P<minor>\d+))?)"
+)
+
+
+def new_tag(tag: str, target: str) -> str | None:
+    """The 1.x tag for an old Prefect image tag, None when the tag needs no change."""
+    match = _OLD_PREFECT_TAG.fullmatch(tag)
+    if match is None:
+        return None
+    if match.group("core"):
+        return f"core-{target}"
+    minor = match.group("minor")
+    if match.group("version") == "latest":
+        return f"{target}-python3.7" if minor == "6" else None
+    if minor is None:
+        return target
+    return f"{target}-python3.{7 if minor == '6' else minor}"

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import re
 
-from codemods._settings import LineEdits, code_block_mask, logical_start, mentions_prefect
+from codemods._settings import (
+    LineEdits,
+    code_block_mask,
+    logical_start,
+    mentions_prefect,
+    new_tag,
+)
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import PYTHON_36
@@ -26,10 +32,6 @@ from prefect1_migrate.guide import PYTHON_36
 _PREFECT_IMAGE = re.compile(
     r"(?<![\w./-])(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?"
     r"prefecthq/prefect:(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
-)
-_OLD_TAG = re.compile(
-    r"(?:(?P<core>core-)(?P<core_version>0\.\d+\.\d+)"
-    r"|(?P<version>0\.\d+\.\d+|latest)(?:-python3\.(?P<minor>\d+))?)"
 )
 _PYTHON36_IMAGE = re.compile(r"(?<![\w.-])(?:[\w.-]+/)*python:3\.6(?!\d)[\w.-]*")
 _PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
@@ -42,21 +44,6 @@ _PYTHON36_TODO = (
     "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
     "image here"
 )
-
-
-def new_tag(tag: str, target: str) -> str | None:
-    """The 1.x tag for an old Prefect image tag, None when the tag needs no change."""
-    match = _OLD_TAG.fullmatch(tag)
-    if match is None:
-        return None
-    if match.group("core"):
-        return f"core-{target}"
-    minor = match.group("minor")
-    if match.group("version") == "latest":
-        return f"{target}-python3.7" if minor == "6" else None
-    if minor is None:
-        return target
-    return f"{target}-python3.{7 if minor == '6' else minor}"
 
 
 def rewrite(text: str, file: TextFile) -> str:

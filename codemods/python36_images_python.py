@@ -33,7 +33,7 @@ from codemods._python import (
     set_string_value,
     string_value,
 )
-from codemods.python36_images import new_tag
+from codemods._settings import new_tag
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import PYTHON_36
 
