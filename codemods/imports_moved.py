@@ -10,7 +10,8 @@ Rewrites, in every import style (``import a.b [as x]``, ``from a.b import C [as 
 - ``prefect.utilities.exceptions`` -> ``prefect.exceptions``, renaming ``PrefectError`` ->
   ``PrefectException`` and ``StorageError`` -> ``FlowStorageError``; the 0.15 compatibility
   aliases ``prefect.exceptions.{PrefectError, StorageError, ClientError_, AuthorizationError_}``
-  get their real names too;
+  get their real names too, and the incidental ``prefect.agent.agent.AuthorizationError``
+  becomes ``prefect.exceptions.AuthorizationError``;
 - ``prefect.artifacts.create_link/update_link/create_markdown/update_markdown/delete_artifact``
   -> ``prefect.backend.artifacts.*_artifact`` / ``delete_artifact``.
 
@@ -56,6 +57,9 @@ MODULE_MOVES = (
 
 NAME_MOVES = (
     NameMove("prefect.core.task", "Parameter", "prefect", "Parameter"),
+    NameMove(
+        "prefect.agent.agent", "AuthorizationError", "prefect.exceptions", "AuthorizationError"
+    ),
     NameMove("prefect.core.tasks", "Parameter", "prefect", "Parameter"),
     NameMove("prefect.exceptions", "PrefectError", "prefect.exceptions", "PrefectException"),
     NameMove("prefect.exceptions", "StorageError", "prefect.exceptions", "FlowStorageError"),
@@ -142,6 +146,7 @@ CODEMOD = PythonCodemod(
         "prefect.utilities",
         "prefect.artifacts",
         "prefect.exceptions",
+        "prefect.agent.agent",
         "from prefect import",
     ),
     build_queries=build_queries,
