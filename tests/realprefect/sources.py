@@ -85,13 +85,14 @@ class Tree:
         return [name for name in self.python_files() if defines_flow(self.root / name)]
 
     def command_lines(self) -> dict[str, list[CommandLine]]:
-        """{text file: its ``prefect`` invocations} (the project's own extraction: shell, CI,
-        Docker, Make, Markdown...; run-time values become a placeholder word)."""
+        """{file: its ``prefect`` invocations} (the project's own extraction: shell, CI, Docker,
+        Make, Markdown..., Python subprocess argv and strings; run-time values become a
+        placeholder word). A bare ``prefect`` has nothing to parse and is left out."""
         found = {}
         for name in self.files:
             kind = self.kind(name)
-            if kind is not None and kind is not FileKind.PYTHON:
-                lines = list(prefect_command_lines(self.text(name), kind, name))
+            if kind is not None:
+                lines = [c for c in prefect_command_lines(self.text(name), kind, name) if c.argv]
                 if lines:
                     found[name] = lines
         return found
