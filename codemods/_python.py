@@ -76,8 +76,6 @@ def names_in(root: LN) -> Iterator[Leaf]:
         if parent is not None and parent.type == syms.argument and leaf is parent.children[0]:
             if len(parent.children) > 1 and parent.children[1].type == token.EQUAL:
                 continue
-        if parent is not None and parent.type == syms.trailer and leaf is not parent.children[0]:
-            continue
         yield leaf
 
 
@@ -235,12 +233,20 @@ def remove_import_element(element: LN) -> None:
 
 
 def remove_statement(statement: LN) -> None:
-    """Remove a statement, keeping the comments that stood above it."""
+    """Remove a statement, keeping the comments that stood above it.
+
+    When it is the first statement of a block, the block's INDENT leaf already indents the
+    statement that moves up into its place, so that one loses its own indentation.
+    """
     comments = first_leaf(statement).prefix
-    following = statement.next_sibling
+    previous, following = statement.prev_sibling, statement.next_sibling
     statement.remove()
-    if following is not None and comments.strip():
-        next_leaf = first_leaf(following)
+    if following is None:
+        return
+    next_leaf = first_leaf(following)
+    if previous is not None and previous.type == token.INDENT:
+        next_leaf.prefix = next_leaf.prefix.lstrip(" \t")
+    if comments.strip():
         next_leaf.prefix = comments + next_leaf.prefix.lstrip(" \t")
 
 

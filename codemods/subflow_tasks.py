@@ -46,7 +46,6 @@ from codemods._python import (
     ensure_from_import,
     first_leaf,
     import_bindings,
-    imported_names,
     imported_qualified_name,
     indentation_of,
     insert_statement_after,
@@ -54,13 +53,12 @@ from codemods._python import (
     keyword_argument,
     keyword_positionals,
     names_in,
-    remove_import_element,
+    remove_imported_name_if_unused,
     remove_statement,
     scope_of,
     shadowed_imports,
     statement_of,
     syms,
-    top_level_imports,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import SUBFLOWS
@@ -175,7 +173,7 @@ def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
         for task in [_task_of(root, power, bindings, shadowed)]
         if task is not None
     ]
-    taken, conflicts = _taken_names(root, bindings)
+    taken, conflicts = _takennames_in(root, bindings)
     waited = False
     converted = False
     for task in tasks:
@@ -194,7 +192,7 @@ def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
         ensure_from_import(root, FUNCTIONAL_MODULE, WAIT_FOR_FLOW_RUN)
     for name, qualified in bindings.items():
         if qualified in START_FLOW_RUN:
-            _remove_import_if_unused(root, name)
+            remove_imported_name_if_unused(root, name)
 
 
 def _task_of(root: LN, power: Node, bindings: dict[str, str], shadowed: set[str]) -> _Task | None:
@@ -227,7 +225,7 @@ def _assigned_task(root: LN, constructor: Node, statement: LN, target: Leaf) -> 
     if binding_sites(scope, target.value) != [target]:
         task.problems.append((statement, _why(f"{target.value} is bound more than once")))
         return task
-    for leaf in _names(root):
+    for leaf in names_in(root):
         if leaf.value != target.value or leaf is target or defining_scope(leaf) is not scope:
             continue
         power = leaf.parent
@@ -366,7 +364,7 @@ def _only_orders_tasks(target: Leaf) -> bool:
     root = target
     while root.parent is not None:
         root = root.parent
-    for leaf in _names(root):
+    for leaf in names_in(root):
         if leaf.value != target.value or leaf is target or defining_scope(leaf) is not scope:
             continue
         node: LN = leaf
@@ -391,7 +389,7 @@ def _same_meaning(constructor: Node, call: Node) -> bool:
     both in one scope, or names only the module binds and nothing between hides."""
     if scope_of(constructor) is scope_of(call):
         return True
-    for leaf in _names(constructor):
+    for leaf in names_in(constructor):
         scope = defining_scope(leaf)
         if scope is not None and scope.parent is not None:
             return False
@@ -429,7 +427,7 @@ def _convert(task: _Task, plan: _Plan) -> None:
         _convert_call(plan, call, plan.run_ids.get(position))
     if task.statement is not None:
         _keep_comments(task.statement)
-        _remove_first_in_block(task.statement)
+        remove_statement(task.statement)
 
 
 def _convert_call(plan: _Plan, call: _Call, run_id: str | None) -> None:
@@ -544,19 +542,6 @@ def _keep_comments(statement: LN) -> None:
     head.prefix += "".join(f"{comment}\n{indent}" for comment in inner)
 
 
-def _remove_first_in_block(statement: LN) -> None:
-    """:func:`remove_statement`, also for the first statement of a block: the block's INDENT
-    leaf already indents the first line of the statement that moves up."""
-    previous, following = statement.prev_sibling, statement.next_sibling
-    if previous is not None and previous.type == token.INDENT and following is not None:
-        leaf = first_leaf(following)
-        leaf.prefix = leaf.prefix.lstrip(" \t")
-    remove_statement(statement)
-
-
-# --- small helpers -------------------------------------------------------------------------
-
-
 def _why(reason: str) -> str:
     return NOT_CONVERTED.format(why=reason)
 
@@ -565,7 +550,7 @@ def _is_call(node: LN) -> bool:
     return node.type == syms.trailer and node.children[0].type == token.LPAR
 
 
-def _taken_names(root: LN, bindings: dict[str, str]) -> tuple[set[str], set[str]]:
+def _takennames_in(root: LN, bindings: dict[str, str]) -> tuple[set[str], set[str]]:
     """(every name used in the file, the functional task names already bound to something
     other than the Prefect task)."""
     used = {leaf.value for leaf in root.leaves() if leaf.type == token.NAME}
@@ -577,49 +562,6 @@ def _taken_names(root: LN, bindings: dict[str, str]) -> tuple[set[str], set[str]
         not in (f"{FUNCTIONAL_MODULE}.{name}", f"{FUNCTIONAL_MODULE}.flow_run.{name}")
     }
     return used, conflicts
-
-
-def _names(node: LN) -> list[Leaf]:
-    """:func:`names_in`, plus the names it misses: a call's only argument (``f(x)``) and a
-    lone subscript (``a[x]``) sit directly in their trailer, which names_in skips."""
-    return [
-        *names_in(node),
-        *(
-            leaf
-            for leaf in node.leaves()
-            if leaf.type == token.NAME
-            and leaf.parent is not None
-            and leaf.parent.type == syms.trailer
-            and leaf.prev_sibling is not None
-            and leaf.prev_sibling.type in (token.LPAR, token.LSQB)
-        ),
-    ]
-
-
-def _remove_import_if_unused(root: LN, name: str) -> None:
-    """``remove_imported_name_if_unused`` without its ``name_is_used``, which raises TypeError
-    whenever the name occurs (it looks fissix leaves up in a set; they are unhashable)."""
-    if any(leaf.value == name and not _in_import(leaf) for leaf in _names(root)):
-        return
-    for statement in top_level_imports(root):
-        node = statement.children[0]
-        if node.type != syms.import_from:
-            continue
-        names = imported_names(node)
-        for element, imported, alias in names:
-            if (alias or imported) == name:
-                if len(names) == 1:
-                    remove_statement(statement)
-                else:
-                    remove_import_element(element)
-                return
-
-
-def _in_import(leaf: Leaf) -> bool:
-    node = leaf.parent
-    while node is not None and node.type not in (syms.import_from, syms.import_name):
-        node = node.parent
-    return node is not None
 
 
 def _only_statement_of_its_block(statement: LN) -> bool:
