@@ -1405,9 +1405,18 @@ def _markdown_scan(text: str, base: int, code_block: bool) -> list[Segment]:
             segments.extend(scanner(text[body_start:body_end], base + body_start, True))
         index = closing + 1
     segments.append(
-        ShellSegment(_mask(text, inline), Identity(base), prose=True, code_block=code_block)
+        ShellSegment(_inline_code(text, inline), Identity(base), prose=True, code_block=code_block)
     )
     return segments
+
+
+def _inline_code(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Prose blanked except inline code spans, each its own command line (the opening
+    backtick, blanked anyway, becomes a ``;``)."""
+    masked = list(_mask(text, spans))
+    for start, _ in spans:
+        masked[start - 1] = ";"
+    return "".join(masked)
 
 
 _RST_DIRECTIVE = re.compile(
@@ -1450,7 +1459,7 @@ def _rst_scan(text: str, base: int, code_block: bool) -> list[Segment]:
             segments.extend(scanner(text[body_start:body_end], base + body_start, True))
         index = last + 1
     segments.append(
-        ShellSegment(_mask(text, inline), Identity(base), prose=True, code_block=code_block)
+        ShellSegment(_inline_code(text, inline), Identity(base), prose=True, code_block=code_block)
     )
     return segments
 

@@ -249,7 +249,8 @@ def test_ini_procfile() -> None:
 
 def test_markdown_and_rst() -> None:
     markdown = (
-        "Run `prefect run flow --id 1`; prefect run flow in prose is no command.\n"
+        "Run `prefect run flow --id 1`; prefect run flow in prose is no command (`x.py`).\n"
+        "See `flows/etl.py` and `prefect run flow --id 9`.\n"
         "```console\n"
         "$ prefect run flow --id 2 \\\n"
         "  --watch\n"
@@ -264,8 +265,9 @@ def test_markdown_and_rst() -> None:
     )
     assert argvs(markdown, FileKind.MARKDOWN) == [
         (1, ["run", "flow", "--id", "1"]),
-        (3, ["run", "flow", "--id", "2", "--watch"]),
-        (8, ["run", "flow", "--id", "3"]),
+        (2, ["run", "flow", "--id", "9"]),
+        (4, ["run", "flow", "--id", "2", "--watch"]),
+        (9, ["run", "flow", "--id", "3"]),
     ]
     rst = (
         "Use ``prefect run flow --id 1``.\n\n"
