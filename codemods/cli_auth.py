@@ -59,8 +59,8 @@ LOGIN_KEY = (
     "for a key's non-default tenant run `prefect auth switch-tenants` after logging in"
 )
 AGENT_KEY_VALUE = (
-    "agents take an API key: make sure the --key value is an API key, not a token; for a "
-    "key's non-default tenant add --tenant-id"
+    "agents authenticate with an API key: the value of --key, formerly a token, must be an "
+    "API key; add --tenant-id for a key's non-default tenant"
 )
 TOKEN_AND_KEY = "both a token and an API key are given: remove the token option"
 PURGE_CONFIRMS = (
