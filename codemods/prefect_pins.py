@@ -23,13 +23,11 @@ from __future__ import annotations
 import re
 
 from codemods._settings import (
-    Clause,
     LineEdits,
+    UnreadableSpecifier,
     code_block_mask,
     logical_start,
-    lowest_bound,
-    parse_specifier,
-    release_of,
+    repin,
     scan_toml,
 )
 from prefect1_migrate.codemod import TextCodemod, TextFile
@@ -59,45 +57,6 @@ _POETRY_TABLE = re.compile(
 )
 _TOML_STRING = re.compile(r"(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
 _INLINE_VERSION = re.compile(r"\bversion\s*=\s*(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
-
-
-class UnreadableSpecifier(ValueError):
-    """A specifier this codemod cannot rewrite mechanically."""
-
-
-def repin(spec: str, target: str) -> str | None:
-    """``spec`` moved to Prefect ``target`` in its own style; None when it needs no change
-    (unpinned, or it already excludes every 0.x release)."""
-    clauses = parse_specifier(spec)
-    if clauses is None:
-        raise UnreadableSpecifier(spec)
-    if not clauses:
-        return None
-    bound = lowest_bound(clauses)
-    if bound is not None and bound >= (1,):
-        return None
-    leading = spec[: len(spec) - len(spec.lstrip())]
-    trailing = spec[len(spec.rstrip()) :]
-    if len(clauses) == 1 and clauses[0].op not in ("<", "<=", ">", ">=", "!="):
-        clause = clauses[0]
-        version = _same_shape(clause, target)
-        return spec[: clause.version_start] + version + spec[clause.span[1] :]
-    if "," in spec:
-        separator = ", " if ", " in spec else ","
-    else:
-        separator = " " if len(clauses) > 1 else ","
-    uppers = [clause.release for clause in clauses if clause.op in ("<", "<=")]
-    upper = ".".join(["2"] + ["0"] * (len(uppers[0]) - 1)) if uppers else "2"
-    return f"{leading}>={target}{separator}<{upper}{trailing}"
-
-
-def _same_shape(clause: Clause, target: str) -> str:
-    release = release_of(target)
-    if clause.op in ("", "==", "===") and not clause.wildcard:
-        return target
-    size = max(len(clause.release), 2 if clause.op == "~=" else 1)
-    shaped = ".".join(str(part) for part in release[:size])
-    return f"{shaped}.*" if clause.wildcard else shaped
 
 
 def rewrite(text: str, file: TextFile) -> str:

@@ -12,8 +12,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from codemods._settings import bump_python_specifier, parse_specifier, specifier_admits
-from codemods.prefect_pins import repin
+from codemods._settings import bump_python_specifier, parse_specifier, repin, specifier_admits
 from prefect1_migrate.codemod import MigrationOptions, TextFile
 from prefect1_migrate.filekinds import classify
 from prefect1_migrate.markers import MARKER, marker_message

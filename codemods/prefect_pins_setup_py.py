@@ -1,0 +1,72 @@
+"""Pin Prefect 1.x in ``setup.py`` (upgrade guide: "Additional changes", next to
+``prefect-pins``, which does the same for requirements, setup.cfg, pyproject.toml, Pipfile
+and conda files).
+
+Rewrites every plain string literal of a ``setup.py`` that is a ``prefect`` requirement
+allowing a 0.x release (``"prefect[aws]==0.15.13"``, ``"prefect>=0.14,<0.16"``) to the target
+version (``--prefect-version``), keeping extras, markers and the pin's style. Flags specifiers
+it cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from bowler import Query
+from fissix.pgen2 import token
+
+from codemods._python import LN, add_todo, set_string_value, string_value
+from codemods._settings import UnreadableSpecifier, repin
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.guide import ADDITIONAL
+
+_REQUIREMENT = re.compile(
+    r"^\s*prefect(?:\s*\[[^\]]*\])?(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)\s*(?:;.*)?$",
+    re.IGNORECASE,
+)
+_UNREADABLE = "pin Prefect {target} here by hand (this version specifier is not understood)"
+
+
+def build_queries(options: MigrationOptions) -> Sequence[Query]:
+    target = options.prefect_version
+
+    def repin_requirements(node: LN, capture: dict, filename: str) -> None:
+        if PurePosixPath(filename).name != "setup.py":
+            return
+        for leaf in list(node.leaves()):
+            if leaf.type != token.STRING:
+                continue
+            value = string_value(leaf)
+            match = _REQUIREMENT.match(value) if value is not None else None
+            if value is None or match is None or not match.group("spec").strip():
+                continue
+            try:
+                new_spec = repin(match.group("spec"), target)
+            except UnreadableSpecifier:
+                add_todo(leaf, _UNREADABLE.format(target=target))
+                continue
+            if new_spec is not None:
+                start, end = match.span("spec")
+                set_string_value(leaf, value[:start] + new_spec + value[end:])
+
+    return [Query().select_root().modify(repin_requirements)]
+
+
+CODEMOD = PythonCodemod(
+    id="prefect-pins-setup-py",
+    title="Pin Prefect 1.x in setup.py",
+    guide_section=ADDITIONAL,
+    order=91,
+    summary="prefect requirement strings in setup.py (install_requires, extras_require) move to "
+    "the target 1.x version, keeping extras and the pin's style.",
+    description=(
+        "Moved the Prefect requirements of setup.py to the target 1.x release, keeping extras, "
+        "markers and each pin's style (== stays ==, a range becomes >=<target>,<2)."
+    ),
+    review_note="Regenerate lock files and re-install the project's environments.",
+    flags=("Prefect requirements whose version specifier cannot be read",),
+    triggers=("prefect",),
+    build_queries=build_queries,
+)
