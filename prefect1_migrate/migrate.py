@@ -9,7 +9,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -46,8 +46,9 @@ class UsageProblem(Exception):
     """Something about the request or the environment that stops the run before it writes."""
 
 
-class Interrupted(Exception):
-    """The run was asked to stop (SIGINT / SIGTERM)."""
+class Interrupted(KeyboardInterrupt):
+    """The run was asked to stop (SIGINT / SIGTERM). Like KeyboardInterrupt, no ``except
+    Exception`` (a codemod guard, say) can swallow it."""
 
 
 @dataclass(frozen=True)
@@ -203,22 +204,31 @@ class Migration:
         outcomes = {codemod.id: CodemodOutcome(codemod) for codemod in request.codemods}
         problems: list[FileProblem] = []
         self.results = []
-        for result in process_files(
+        results = process_files(
             root,
             to_process,
             request.codemods,
             request.options,
             request.jobs,
             self.progress.file_done,
-        ):
-            problems.extend(result.problems)
-            if not result.changed:
-                continue
-            self.results.append(result)
-            for codemod_id, _ in result.steps:
-                outcomes[codemod_id].files.append(result.path)
-            for finding in result.findings:
-                outcomes[finding.codemod_id].findings.append(finding)
+        )
+        # A stop raised while the worker pool starts could leave workers nobody shuts down;
+        # with workers, stops wait for the next result instead. Closing the generator
+        # cancels the work still queued.
+        try:
+            with self._stops.deferred() if request.jobs > 1 else nullcontext():
+                for result in results:
+                    self._stops.checkpoint()
+                    problems.extend(result.problems)
+                    if not result.changed:
+                        continue
+                    self.results.append(result)
+                    for codemod_id, _ in result.steps:
+                        outcomes[codemod_id].files.append(result.path)
+                    for finding in result.findings:
+                        outcomes[finding.codemod_id].findings.append(finding)
+        finally:
+            results.close()
         return MigrationOutcome(
             root=root,
             is_repository=self.repository is not None,
@@ -348,9 +358,11 @@ class _StopRequests:
     """SIGINT and SIGTERM during a run.
 
     Until the first file is written a stop request ends the run at once (``Interrupted``):
-    nothing needs undoing. Once writing has begun it is remembered and honoured at the next
-    safe point (before a file is written, before a commit), never inside a file write or a
-    git command; the run then puts the repository back as it was at the start.
+    nothing needs undoing. Once writing has begun it is honoured at the next safe point
+    (before a file is written, before a commit), never inside a file write or a git command;
+    the run then puts the repository back as it was at the start. Every request is also
+    recorded and checked after each file is scanned: Python drops an exception raised while
+    it runs certain callbacks (at-fork hooks, finalizers), and the stop must not be lost.
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -359,6 +371,7 @@ class _StopRequests:
         self.pending: str | None = None
         self._deferring = False
         self._previous: dict[int, object] = {}
+        self._pid = os.getpid()
 
     def __enter__(self) -> _StopRequests:
         if threading.current_thread() is threading.main_thread():
@@ -371,11 +384,12 @@ class _StopRequests:
         self._previous = {}
 
     def _handle(self, signum: int, _frame: object) -> None:
+        if os.getpid() != self._pid:
+            return  # a pool worker, forked before it set its own dispositions
         name = signal.Signals(signum).name
-        if self._deferring:
-            self.pending = self.pending or name
-            return
-        raise Interrupted(name)
+        self.pending = self.pending or name
+        if not self._deferring:
+            raise Interrupted(name)
 
     def checkpoint(self) -> None:
         if self.pending:

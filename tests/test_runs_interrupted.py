@@ -1,0 +1,197 @@
+"""Interrupted runs and concurrent runs, on real subprocesses of the real command line.
+
+Deterministic points come from the documented debugging hook PREFECT1_MIGRATE_PAUSE_AT
+(the run stops there, says so on stderr, and waits for a line on stdin); a real-timing sweep
+kills runs over many files after growing delays. After any interruption the working tree is
+clean, HEAD is at the starting commit, and running migrate again completes the migration.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import TEST_CODEMODS, cli_with_test_codemods, git
+
+from prefect1_migrate.migrate import PAUSE_VARIABLE
+
+OLD = b"from prefect.engine.executors import LocalExecutor\n"
+NEW = b"from prefect.executors import LocalExecutor\n"
+LOCK = Path(".git") / "prefect1-migrate.lock"
+
+
+def repo_files(count: int) -> dict[str, bytes]:
+    """Files the test codemods migrate in two commits: imports-moved, then test-settings."""
+    files = {f"flows/flow{n:03}.py": b"import os\n" + OLD + b"x = %d\n" % n for n in range(count)}
+    files.update({f"conf/app{n}.ini": b"[app]\nOLD_SETTING = %d\n" % n for n in range(3)})
+    return files
+
+
+def migrated(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {
+        name: data.replace(OLD, NEW).replace(b"OLD_SETTING", b"NEW_SETTING")
+        for name, data in files.items()
+    }
+
+
+def start_run(repo: Path, *options: str, pause: str | None = None) -> subprocess.Popen[bytes]:
+    """The run in a process group of its own, as a shell runs a foreground command."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    if pause:
+        env[PAUSE_VARIABLE] = pause
+    return subprocess.Popen(
+        cli_with_test_codemods("migrate", "--only", TEST_CODEMODS, *options, str(repo)),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """SIGINT as Ctrl-C sends it (to the whole foreground group: the run, its workers);
+    SIGTERM as ``kill`` sends it (to the run alone)."""
+    if sig == signal.SIGINT:
+        os.killpg(process.pid, sig)
+    else:
+        process.send_signal(sig)
+
+
+def wait_for_pause(process: subprocess.Popen[bytes], point: str) -> None:
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    assert line.decode().strip() == f"prefect1-migrate: paused at {point}", line
+
+
+def tracked_bytes(repo: Path) -> dict[str, bytes]:
+    return {name: (repo / name).read_bytes() for name in git(repo, "ls-files").splitlines()}
+
+
+def assert_at_start_and_clean(repo: Path, start: str, files: dict[str, bytes]) -> None:
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
+    assert {name: data for name, data in tracked_bytes(repo).items() if name in files} == files
+    assert not (repo / LOCK).exists()
+
+
+def assert_rerun_completes(repo: Path, start: str, files: dict[str, bytes]) -> None:
+    rerun = start_run(repo)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+POINTS = [
+    ("scanned:1", signal.SIGINT),
+    ("file-written:1", signal.SIGTERM),
+    ("file-written:5", signal.SIGINT),
+    ("committed:1", signal.SIGTERM),  # the first codemod's commit is made, then undone
+    ("file-written:10", signal.SIGINT),  # inside the second codemod's files
+    ("committed:2", signal.SIGTERM),  # every commit made: the whole run is undone
+]
+
+
+@pytest.mark.parametrize(("point", "sig"), POINTS, ids=[p for p, _ in POINTS])
+def test_a_stop_at_any_point_puts_the_repository_back_and_a_rerun_completes(
+    make_repo, point: str, sig: signal.Signals
+) -> None:
+    files = repo_files(8)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause=point)
+    wait_for_pause(run, point)
+    stop(run, sig)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert b"interrupted; the repository was put back as it was" in err
+    assert_at_start_and_clean(repo, start, files)
+    assert_rerun_completes(repo, start, files)
+
+
+def test_ctrl_c_during_a_parallel_scan_stops_cleanly_and_writes_nothing(make_repo) -> None:
+    files = repo_files(600)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "2")
+    assert run.stdout is not None
+    assert run.stdout.readline().startswith(b"Scanning 603 files")  # the workers have begun
+    stop(run, signal.SIGINT)  # reaches the workers too, as a real Ctrl-C does
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 130, err
+    assert b"Traceback" not in err
+    assert_at_start_and_clean(repo, start, files)
+    assert_rerun_completes(repo, start, files)
+
+
+def test_real_timing_kills_at_growing_delays_never_leave_a_half_done_state(make_repo) -> None:
+    files = repo_files(150)
+    reference = migrated(files)
+    stopped_inside = 0
+    for delay in (0.0, 0.3, 0.6, 0.9, 1.2, 1.6, 2.0, 2.5, 3.0, 4.0):
+        repo = make_repo(files=files)
+        start = git(repo, "rev-parse", "HEAD").strip()
+        run = start_run(repo, "--jobs", "1")
+        time.sleep(delay)
+        stop(run, signal.SIGTERM)
+        run.communicate(timeout=300)
+        # whatever the moment: interpreter start-up, scan, writes, commits, the summary
+        assert run.returncode in (0, 130, -signal.SIGTERM), (delay, run.returncode)
+        stopped_inside += run.returncode == 130
+        if git(repo, "rev-parse", "HEAD").strip() == start:
+            assert_at_start_and_clean(repo, start, files)
+            assert_rerun_completes(repo, start, files)
+        else:  # the run had finished: every commit is there and the tree is clean
+            assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+            assert {name: tracked_bytes(repo)[name] for name in files} == reference
+            assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert stopped_inside  # at least one kill landed inside a run
+
+
+def test_sigkill_leaves_no_stale_lock_and_a_half_written_tree_is_refused_not_remigrated(
+    make_repo,
+) -> None:
+    files = repo_files(4)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause="file-written:2")
+    wait_for_pause(run, "file-written:2")
+    stop(run, signal.SIGKILL)  # nothing can be undone after this
+    run.communicate(timeout=60)
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    dirty = git(repo, "status", "--porcelain").splitlines()
+    assert dirty == [" M flows/flow000.py", " M flows/flow001.py"]
+    again = start_run(repo)
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 2  # the kernel released the lock; the dirty tree is refused
+    assert b"flows/flow000.py" in err and b"another prefect1-migrate run" not in err
+    git(repo, "checkout", "--", ".")
+    assert_rerun_completes(repo, start, files)
+
+
+def test_a_second_run_on_the_same_repository_is_refused_while_the_first_runs(make_repo) -> None:
+    files = repo_files(4)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    first = start_run(repo, "--jobs", "1", pause="scanned")
+    wait_for_pause(first, "scanned:1")
+    assert (repo / LOCK).exists()
+    second = start_run(repo)
+    _, err = second.communicate(timeout=120)
+    assert second.returncode == 2
+    assert f"another prefect1-migrate run (process {first.pid})".encode() in err
+    _, first_err = first.communicate(input=b"\n", timeout=300)  # let the first run go on
+    assert first.returncode == 0, first_err
+    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+    assert not (repo / LOCK).exists()
+    third = start_run(repo)
+    third.communicate(timeout=120)
+    assert third.returncode == 0
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
