@@ -18,6 +18,17 @@ from realprefect.sources import Migration, Tree
 
 pytestmark = pytest.mark.real_prefect
 
+# What Prefect 1.4.1 must read from the migrated config.toml: logs stay off (they were off
+# through logging.log_to_cloud), the old user token now sits in the API key slot (with a
+# TODO that it must become a real key), and the default executor resolves.
+EXPECTED_CONFIG = {
+    "config.toml": {
+        "cloud.send_flow_run_logs": False,
+        "cloud.api_key": "placeholder-user-token",
+        "engine.executor.default_class": "prefect.executors.LocalDaskExecutor",
+    }
+}
+
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, Migration, Path]:
@@ -35,6 +46,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, Migration,
         Tree(before),
         after,
         checked=tuple(after.files),
+        expected_config=EXPECTED_CONFIG,
         complete=True,
     )
     return Batch([migration]), migration, repo
