@@ -26,7 +26,7 @@ from prefect1_migrate.gitops import (
     write_atomic,
 )
 from prefect1_migrate.pipeline import FileProblem, FileResult, Finding, process_files
-from prefect1_migrate.redaction import redact
+from prefect1_migrate.redaction import redact, remember
 
 EXIT_OK = 0
 EXIT_WORK_FOUND = 1
@@ -219,6 +219,7 @@ class Migration:
             with self._stops.deferred() if request.jobs > 1 else nullcontext():
                 for result in results:
                     self._stops.checkpoint()
+                    remember(result.secrets)
                     problems.extend(result.problems)
                     if not result.changed:
                         continue

@@ -22,6 +22,7 @@ from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, T
 from prefect1_migrate.filekinds import FileKind, classify
 from prefect1_migrate.gitops import UnsafePath, inside
 from prefect1_migrate.markers import MARKER, marker_message
+from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
     SourceText,
     UndecodableFile,
@@ -60,6 +61,7 @@ class FileResult:
     steps: list[tuple[str, bytes]] = field(default_factory=list)  # (codemod id, bytes after)
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    secrets: frozenset[str] = frozenset()  # secret values the file holds (never printed)
 
     @property
     def changed(self) -> bool:
@@ -120,6 +122,7 @@ class FileProcessor:
         except UndecodableFile as error:
             result.problems.append(FileProblem(path, None, f"cannot decode: {error}"))
             return result
+        result.secrets = frozenset(secret_values(source.text))
         if kind is FileKind.PYTHON:
             texts = self._run_python(path, source.text, candidates, result)
         else:

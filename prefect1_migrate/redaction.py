@@ -1,35 +1,86 @@
-"""Keeps secret values out of everything the tool prints or records (not out of diffs)."""
+"""Keeps secret values out of everything the tool prints or records (not out of diffs).
+
+Two layers. ``redact`` hides whatever sits in a secret's slot (``--token X``, ``api_key = X``,
+``"auth_token": X``, ``Bearer X``, a URL password, a Kubernetes ``value:`` under a secret's
+``name:``) and strings shaped like known tokens. And the values a codemod's input holds in
+such slots are remembered while the files are read (``remember(secret_values(text))``), so
+``redact`` hides them wherever they turn up later, even with no key next to them (a TODO
+message that quoted one, a codemod's exception text).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 REDACTED = "***"
 
+_SECRET_WORDS = r"(?:token|api_key|apikey|api-key|password|passwd|secret)"
+_VALUE = r"(?P<quote>[\"']?)(?P<value>[^\s\"',;)}\]]+)(?P=quote)"
+
 _SECRET_FLAG = re.compile(
-    r"(?P<name>(?<!\S)(?:-t|-k|--key|--token|--api-key))(?P<sep>[ =])(?P<quote>[\"']?)(?P<value>[^\s\"']+)(?P=quote)"
+    r"(?P<name>(?<!\S)(?:-t|-k|--key|--token|--api-key|--auth-token|--password))"
+    r"(?P<sep>[ =]\s*)" + _VALUE
 )
 _SECRET_ASSIGNMENT = re.compile(
-    r"(?P<name>\b[\w.-]*(?:token|api_key|apikey|api-key|password|passwd|secret)[\w.-]*)"
-    r"(?P<sep>\s*[=:]\s*)(?P<quote>[\"']?)(?P<value>[^\s\"',;)]+)(?P=quote)",
+    r"(?P<name>\b[\w.-]*" + _SECRET_WORDS + r"[\w.-]*)"
+    r"(?P<sep>[\"'\]]*\s*[=:]\s*)" + _VALUE,
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(?P<name>\b(?:Bearer|Basic))(?P<sep>\s+)" + _VALUE)
+_URL_PASSWORD = re.compile(r"(?P<name>://[^/\s:@]+)(?P<sep>:)(?P<quote>)(?P<value>[^@\s/]+)(?=@)")
+_MANIFEST_VALUE = re.compile(
+    r"(?P<name>name:\s*[\"']?[\w.-]*" + _SECRET_WORDS + r"[\w.-]*[\"']?\s*\n\s*(?:-\s*)?value)"
+    r"(?P<sep>:\s*)" + _VALUE,
     re.IGNORECASE,
 )
 _TOKEN_SHAPES = re.compile(
     r"\b(?:pnu_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}"
     r"|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_.-]+)"
 )
+_SLOTS = (_SECRET_FLAG, _MANIFEST_VALUE, _SECRET_ASSIGNMENT, _BEARER, _URL_PASSWORD)
+
+# A value this short, or a reference to something else, is not worth remembering.
+_MIN_REMEMBERED = 6
+_remembered: set[str] = set()
+
+
+def _is_reference(value: str) -> bool:
+    """A variable, placeholder or expression standing where a secret would go."""
+    return value.startswith(("$", "<", "{", "%")) or value == REDACTED or "(" in value
 
 
 def _hide(match: re.Match[str]) -> str:
     value = match.group("value")
-    if value.startswith(("$", "<")) or value == REDACTED:
-        return match.group(0)  # a variable reference or placeholder is not a secret
+    if _is_reference(value):
+        return match.group(0)
     quote = match.group("quote")
     return f"{match.group('name')}{match.group('sep')}{quote}{REDACTED}{quote}"
 
 
+def secret_values(text: str) -> set[str]:
+    """The literal values ``text`` holds in secret slots (what ``redact`` would hide)."""
+    found = {
+        match.group("value")
+        for pattern in _SLOTS
+        for match in pattern.finditer(text)
+        if not _is_reference(match.group("value"))
+    }
+    found.update(_TOKEN_SHAPES.findall(text))
+    return {value for value in found if len(value) >= _MIN_REMEMBERED}
+
+
+def remember(values: Iterable[str]) -> None:
+    """Hide these values from now on wherever ``redact`` sees them."""
+    _remembered.update(value for value in values if len(value) >= _MIN_REMEMBERED)
+
+
 def redact(text: str) -> str:
-    """``text`` with every value that sits in a secret's slot shown as ``***``."""
-    text = _SECRET_FLAG.sub(_hide, text)
-    text = _SECRET_ASSIGNMENT.sub(_hide, text)
-    return _TOKEN_SHAPES.sub(REDACTED, text)
+    """``text`` with every secret slot's value and every remembered value shown as ``***``."""
+    for pattern in _SLOTS:
+        text = pattern.sub(_hide, text)
+    text = _TOKEN_SHAPES.sub(REDACTED, text)
+    for value in sorted(_remembered, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
