@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -241,7 +242,9 @@ class _Lexer:
                 found.append(_Comment(self.pos + 1, line_end))
                 self.pos = line_end
             else:
-                operator = next((op for op in _OPERATORS if self._at(op)), None)
+                operator = None
+                if char in "&|;<>()":
+                    operator = next(op for op in _OPERATORS if self._at(op))
                 if operator is None:
                     found.append(self._word())
                     continue
@@ -617,6 +620,8 @@ def invocations(segment: Segment, kind: FileKind, aliases: frozenset[str]) -> It
             yield Invocation(words, end, False, kind, segment, 0)
         return
     value = segment.value
+    if not aliases and "prefect" not in value:
+        return
     for command in _commands(value, 0, len(value), segment.make, segment.prose, 0):
         if any(word.broken for word in command.words):
             continue
@@ -1036,16 +1041,14 @@ class _YamlScanner:
         if last == index:
             return
         content_start, content_end = self.lines[index + 1][0], self.lines[last][1]
-        value = _mask(self.text, [(content_start, content_end)])
+        value = self.text[content_start:content_end]
         anchor = None
         if folded:
-            content = value[content_start:content_end].replace("\n", " ")
-            value = value[:content_start] + content + value[content_end:]
+            value = value.replace("\n", " ")
         if folded or not self.shell_blocks:
             anchor = self.base + self.lines[index][0]
-        self.found.append(
-            ShellSegment(value, Identity(self.base), code_block=self.code_block, anchor=anchor)
-        )
+        codec = Identity(self.base + content_start)
+        self.found.append(ShellSegment(value, codec, code_block=self.code_block, anchor=anchor))
 
     def _scalar(self, start: int, end: int, flow: bool) -> tuple[str, Codec] | None:
         """(value, codec) of a plain or single-line quoted scalar at ``text[start:end]``."""
@@ -1519,7 +1522,7 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
                 in_lists.update(id(leaf) for leaf in node.leaves())
                 yield PythonSpot(node, "node", segment)
     for leaf in root.leaves():
-        if "#" in leaf.prefix and id(leaf) not in in_lists:
+        if "prefect" in leaf.prefix and "#" in leaf.prefix and id(leaf) not in in_lists:
             comments = [
                 (match.start(), match.end())
                 for match in re.finditer(r"#[^\n]*", leaf.prefix)
@@ -1527,7 +1530,7 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
             ]
             segment = ShellSegment(_mask(leaf.prefix, comments), Identity(0), prose=True)
             yield PythonSpot(leaf, "prefix", segment)
-        if leaf.type == token.STRING and id(leaf) not in in_lists:
+        if leaf.type == token.STRING and "prefect" in leaf.value and id(leaf) not in in_lists:
             decoded = decode_python_string(leaf.value)
             if decoded is None:
                 continue
@@ -1553,6 +1556,9 @@ def _python_argv(atom: Node) -> ArgvSegment | None:
     if len(atom.children) != 3 or atom.children[0].value not in ("[", "("):  # type: ignore[union-attr]
         return None
     inner = atom.children[1]
+    head = [child for child in inner.children[:6] if child.type == token.STRING]
+    if not any("prefect" in child.value for child in head):  # type: ignore[union-attr]
+        return None
     if inner.type not in (syms.listmaker, syms.testlist_gexp) or any(
         child.type == syms.comp_for for child in inner.children
     ):
@@ -2007,8 +2013,19 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
     return "".join(pieces)
 
 
-def _shifted(offset: int, edits: Sequence[TextEdit]) -> int:
-    return offset + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= offset)
+def _line_mapper(text: str, edits: Sequence[TextEdit]) -> Callable[[int], int]:
+    """Maps an offset of ``text`` outside every edit to its 0-based line after the edits."""
+    line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    ordered = sorted(edits, key=lambda edit: edit.start)
+    ends = [edit.end for edit in ordered]
+    added = [0]
+    for edit in ordered:
+        added.append(added[-1] + edit.text.count("\n") - text.count("\n", edit.start, edit.end))
+
+    def line_of(offset: int) -> int:
+        return bisect_right(line_starts, offset) - 1 + added[bisect_right(ends, offset)]
+
+    return line_of
 
 
 # --- the driver for text codemods ---------------------------------------------------------
@@ -2062,11 +2079,10 @@ def rewrite_commands(text: str, file: TextFile, rewriter: Rewriter) -> str:
             markers.append((anchor, len(markers), message, invocation.code_block))
     if not edits and not markers:
         return text
-    new_text = apply_text_edits(text, edits)
-    lines = new_text.split("\n")
+    lines = apply_text_edits(text, edits).split("\n")
+    line_of = _line_mapper(text, edits)
     for anchor, _, message, code_block in sorted(markers, reverse=True):
-        line = new_text.count("\n", 0, _shifted(anchor, edits))
-        insert_todo_above(lines, line, file, message, in_code_block=code_block)
+        insert_todo_above(lines, line_of(anchor), file, message, in_code_block=code_block)
     return "\n".join(lines)
 
 

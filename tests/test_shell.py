@@ -421,6 +421,13 @@ def test_untouched_bytes_stay_and_continuation_lines_are_removed_whole() -> None
             "// TODO(prefect-1.0): check this\nsh 'prefect run --param \\'a={\"b\": \"c d\"}\\''\n",
         ),
         (
+            FileKind.SHELL,
+            "a.sh",
+            'bash -c "prefect run x"\n',
+            "# TODO(prefect-1.0): check this\n"
+            'bash -c "prefect run --param \'a={\\"b\\": \\"c d\\"}\'"\n',
+        ),
+        (
             FileKind.MARKDOWN,
             "a.md",
             "Use `prefect run x`.\n",
