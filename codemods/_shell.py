@@ -43,7 +43,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol
@@ -590,7 +590,6 @@ class Invocation:
     words: tuple[Word, ...]  # program (with wrappers) and arguments
     first_arg: int
     captured: bool  # output read by ``$(...)``, backticks or a pipe
-    kind: FileKind
     segment: Segment
     line_start: int  # segment offset (shell) of the command's logical line
 
@@ -606,18 +605,14 @@ class Invocation:
     def code_block(self) -> bool:
         return self.segment.code_block
 
-    @property
-    def is_static(self) -> bool:
-        return all(word.is_static for word in self.args)
 
-
-def invocations(segment: Segment, kind: FileKind, aliases: frozenset[str]) -> Iterator[Invocation]:
+def invocations(segment: Segment, aliases: frozenset[str] = frozenset()) -> Iterator[Invocation]:
     """Every ``prefect`` invocation in ``segment``."""
     if isinstance(segment, ArgvSegment):
         words = tuple(element.word for element in segment.elements)
         end = _program_end(words, "", aliases)
         if end is not None:
-            yield Invocation(words, end, False, kind, segment, 0)
+            yield Invocation(words, end, False, segment, 0)
         return
     value = segment.value
     if not aliases and "prefect" not in value:
@@ -627,22 +622,15 @@ def invocations(segment: Segment, kind: FileKind, aliases: frozenset[str]) -> It
             continue
         end = _program_end(command.words, value, aliases)
         if end is not None:
-            yield Invocation(
-                command.words, end, command.captured, kind, segment, command.line_start
-            )
+            yield Invocation(command.words, end, command.captured, segment, command.line_start)
             continue
         inner = _shell_string_index(command.words)
         if inner is not None:
             nested = _nested_segment(segment, command.words[inner])
-            for found in invocations(nested, kind, aliases):
-                yield Invocation(
-                    found.words,
-                    found.first_arg,
-                    found.captured or command.captured,
-                    kind,
-                    found.segment,
-                    found.line_start,
-                )
+            for found in invocations(nested, aliases):
+                if command.captured:
+                    found = replace(found, captured=True)
+                yield found
 
 
 def _nested_segment(parent: ShellSegment, word: Word) -> ShellSegment:
@@ -1661,7 +1649,7 @@ def python_invocations(text: str) -> Iterator[tuple[PythonSpot, Invocation]]:
     from prefect1_migrate.python_tree import parse
 
     for spot in list(python_spots(parse(text))):
-        for invocation in invocations(spot.segment, FileKind.PYTHON, frozenset()):
+        for invocation in invocations(spot.segment):
             yield spot, invocation
 
 
@@ -2053,7 +2041,7 @@ def file_invocations(text: str, kind: FileKind, path: str = "") -> Iterator[Invo
     messages quote commands)."""
     aliases = command_aliases(text)
     for segment in segments_of(text, kind, path):
-        for invocation in invocations(segment, kind, aliases):
+        for invocation in invocations(segment, aliases):
             at = _program_offset(invocation)
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at)

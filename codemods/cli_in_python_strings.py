@@ -38,7 +38,6 @@ from codemods._shell import (
     text_edits,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
-from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import CLI_REGISTER_RUN
 
 REWRITERS: tuple[Rewriter, ...] = (
@@ -65,7 +64,7 @@ def _rewrite_place(spots: list[PythonSpot], rewriter: Rewriter) -> None:
     edits = []
     messages: list[str] = []
     for spot in spots:
-        for invocation in invocations(spot.segment, FileKind.PYTHON, frozenset()):
+        for invocation in invocations(spot.segment):
             rewrite = rewriter(invocation)
             if rewrite is None:
                 continue
