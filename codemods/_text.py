@@ -45,7 +45,7 @@ def insert_todo_above(
     in_code_block: bool = False,
     indent: str | None = None,
 ) -> int:
-    """Insert a marker line above ``lines[index]``; returns how many lines were inserted (0 or 1).
+    """Insert a marker line above ``lines[index]``; returns how many lines were inserted.
 
     Nothing is inserted when the same marker already stands directly above (idempotence).
     ``indent`` defaults to the indentation of the marked line (none in Makefiles, where an
@@ -54,10 +54,12 @@ def insert_todo_above(
     if indent is None:
         indent = "" if file.kind is FileKind.MAKEFILE else leading_whitespace(lines[index])
     marker = todo_line(file, indent, message, in_code_block)
+    # A reST comment is explicit markup, which must end with a blank line before prose.
+    block = [marker, ""] if file.kind is FileKind.RST and not in_code_block else [marker]
     above = index - 1
-    while above >= 0 and MARKER in lines[above]:
+    while above >= 0 and (MARKER in lines[above] or (len(block) == 2 and not lines[above].strip())):
         if lines[above].strip() == marker.strip():
             return 0
         above -= 1
-    lines.insert(index, marker)
-    return 1
+    lines[index:index] = block
+    return len(block)
