@@ -11,6 +11,7 @@ import fcntl
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ import git
 from prefect1_migrate.redaction import redact
 
 LOCK_NAME = "prefect1-migrate.lock"
+_INDEX_LOCK_RETRIES = 50
+_INDEX_LOCK_WAIT = 0.1  # seconds: another git command gets five seconds to finish
 _REGULAR_FILE_MODES = {"100644", "100755"}
 _OPERATIONS_IN_PROGRESS = {
     "MERGE_HEAD": "a merge",
@@ -246,6 +249,12 @@ class Repository:
 
     def _run(self, args: list[str], env: dict[str, str] | None = None) -> str:
         process = self._git(args, env)
+        for _ in range(_INDEX_LOCK_RETRIES):
+            # Editors and prompts run `git status`, which holds index.lock for a moment.
+            if process.returncode == 0 or "index.lock" not in process.stderr:
+                break
+            time.sleep(_INDEX_LOCK_WAIT)
+            process = self._git(args, env)
         if process.returncode != 0:
             detail = redact((process.stderr or process.stdout).strip())
             raise RepositoryProblem(f"git {args[0]} failed: {detail}")

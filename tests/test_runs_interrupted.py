@@ -195,3 +195,24 @@ def test_a_second_run_on_the_same_repository_is_refused_while_the_first_runs(mak
     third.communicate(timeout=120)
     assert third.returncode == 0
     assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+
+
+def test_a_git_index_lock_held_for_a_moment_by_another_git_command_is_waited_for(
+    make_repo,
+) -> None:
+    files = repo_files(2)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause="file-written:2")
+    wait_for_pause(run, "file-written:2")
+    index_lock = repo / ".git" / "index.lock"
+    index_lock.write_bytes(b"")  # as `git status` in an editor does
+    assert run.stdin is not None
+    run.stdin.write(b"\n")
+    run.stdin.flush()
+    time.sleep(0.5)  # the commit finds the index locked and waits
+    index_lock.unlink()
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
