@@ -303,7 +303,7 @@ def _fargate(plan: Plan, named: dict[str, Argument], extra: list[Argument]) -> P
     aws = [name for name in _AWS_CONNECTION if name in named]
     if aws:
         plan.todos.append(
-            f"dropped FargateTaskEnvironment's {', '.join(aws)}: ECSRun takes no AWS "
+            f"dropped FargateTaskEnvironment's {', '.join(aws)}, since ECSRun takes no AWS "
             "credentials or region; configure them on the ECS agent (ECSAgent(...) arguments "
             "or the standard AWS credential chain)"
         )
@@ -362,7 +362,7 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
     if registry:
         plan.todos.append(
             f"{' and '.join(registry)} (deprecated) were dropped: create a Kubernetes image pull "
-            "secret and pass it as KubernetesRun(image_pull_secrets=[...]) and in the worker pod "
+            "secret and list it in KubernetesRun's image_pull_secrets and in the worker pod "
             "spec"
         )
     env: list[tuple[str, Value]] = []

@@ -117,29 +117,28 @@ REQUEST_TOKEN_POSITION = {"graphql": 4, "get": 4, "post": 4, "_request": 5}
 
 _NEEDS_KEY = "{call} needs an API key, not an API token (create one with `prefect auth create-key`)"
 CLIENT_KEY = (
-    _NEEDS_KEY.format(call="Client(api_key=...)")
+    _NEEDS_KEY.format(call="the api_key of Client()")
     + "; pass tenant_id=... too if the key's default tenant is not the one to use"
 )
-REQUEST_KEY = _NEEDS_KEY.format(call="{method}(api_key=...) (was token=)")
+REQUEST_KEY = _NEEDS_KEY.format(call="the api_key argument of {method}() (was token)")
 REQUEST_POSITIONAL = (
     "argument {position} of {method}() is api_key in Prefect 1.0 (it was token): "
     "pass an API key, not an API token"
 )
 RUN_AGENT_KEY = (
-    _NEEDS_KEY.format(call="run_agent(api_key=...)")
-    + "; Prefect 1.0 silently ignores token=. Set cloud.tenant_id for a non-default tenant"
+    _NEEDS_KEY.format(call="the api_key of run_agent()")
+    + "; Prefect 1.0 silently ignores the token argument. Set cloud.tenant_id for a non-default tenant"
 )
 SUPERVISOR_KEY = (
-    _NEEDS_KEY.format(call="generate_supervisor_conf(key=...)")
-    + "; Prefect 1.0 silently drops token=. Pass tenant_id=... for a non-default tenant"
+    _NEEDS_KEY.format(call="the key of generate_supervisor_conf()")
+    + "; Prefect 1.0 silently drops the token argument. Pass tenant_id=... for a non-default tenant"
 )
 DEPLOYMENT_KEY = (
-    _NEEDS_KEY.format(call="generate_deployment_yaml(key=...)")
-    + " (token= was removed); pass tenant_id=... for a non-default tenant"
+    _NEEDS_KEY.format(call="the key of generate_deployment_yaml()")
+    + " (the token argument was removed); pass tenant_id=... for a non-default tenant"
 )
 TOKEN_DROPPED = (
-    "{call}: the API token argument was removed because an API key is given too; "
-    "revoke the old token"
+    "{call}: its token argument was removed because an API key is given too; revoke the old token"
 )
 STAR_ARGUMENTS = (
     "{call}: check the *args: Prefect 1.0 removed the token parameter (pass an API key as {key}=)"
@@ -283,7 +282,7 @@ def _client_constructor(trailer: Node) -> None:
     if len(_positional(trailer)) >= 4 and not keyword_positionals(trailer, CLIENT_PARAMETERS):
         add_todo(trailer, STAR_ARGUMENTS.format(call="Client(...)", key="api_key"))
         return
-    _move_token(trailer, "api_token", "api_key", "Client(api_token=...)", CLIENT_KEY)
+    _move_token(trailer, "api_token", "api_key", "Client()", CLIENT_KEY)
 
 
 def _move_token(trailer: Node, old: str, new: str, call: str, message: str) -> None:
@@ -315,7 +314,7 @@ def _request_token(power: Node, index: int) -> None:
     if len(_positional(trailer)) > position:
         add_todo(trailer, REQUEST_POSITIONAL.format(position=position + 1, method=method))
     message = REQUEST_KEY.format(method=method)
-    _move_token(trailer, "token", "api_key", f"{method}(token=...)", message)
+    _move_token(trailer, "token", "api_key", f"{method}()", message)
 
 
 def _request_token_advice(power: Node, index: int) -> str | None:
@@ -423,7 +422,7 @@ def _token_parameter(
         if _positional(trailer) and not keyword_positionals(trailer, parameters):
             add_todo(power, STAR_ARGUMENTS.format(call=f"{method}(...)", key=new))
             return
-        _move_token(trailer, "token", new, f"{method}(token=...)", message)
+        _move_token(trailer, "token", new, f"{method}()", message)
 
     def advice(power: Node, index: int) -> str | None:
         trailer = power.children[index]

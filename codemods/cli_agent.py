@@ -107,7 +107,7 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     if environment:
         variables = ", ".join(AWS_ENVIRONMENT[key] for key in environment)
         todos.append(
-            f"`prefect agent ecs start` has no option for {', '.join(environment)}: "
+            f"`prefect agent ecs start` has no option for {', '.join(environment)}; "
             f"set {variables} in the agent's environment and remove these arguments"
         )
     if task_files:
