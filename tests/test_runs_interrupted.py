@@ -216,3 +216,25 @@ def test_a_git_index_lock_held_for_a_moment_by_another_git_command_is_waited_for
     assert run.returncode == 0, err
     assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
     assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+
+
+@pytest.mark.parametrize("options", [["--no-commit"], ["--allow-dirty"]])
+def test_a_stopped_run_without_commits_gives_back_uncommitted_edits_exactly(
+    make_repo, options: list[str]
+) -> None:
+    files = repo_files(4)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    edited = files["flows/flow002.py"] + b"# my unsaved work\r\n"
+    if "--allow-dirty" in options:
+        (repo / "flows/flow002.py").write_bytes(edited)
+    expected = tracked_bytes(repo)
+    status = git(repo, "status", "--porcelain")
+    run = start_run(repo, "--jobs", "1", *options, pause="file-written:4")
+    wait_for_pause(run, "file-written:4")
+    stop(run, signal.SIGTERM)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert tracked_bytes(repo) == expected
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
+    assert git(repo, "rev-parse", "HEAD").strip() == start
