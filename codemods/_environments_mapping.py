@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
 
+from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
 from codemods._python import (
     LN,
     call_arguments,
@@ -110,33 +111,11 @@ _FARGATE_DEFINITION_KEYS = (
     "family",
     "taskRoleArn",
     "executionRoleArn",
-    "networkMode",
     "containerDefinitions",
-    "volumes",
-    "placementConstraints",
     "requiresCompatibilities",
-    "cpu",
-    "memory",
-    "tags",
-    "pidMode",
-    "ipcMode",
-    "proxyConfiguration",
-    "inferenceAccelerators",
+    *TASK_DEFINITION_KEYS,
 )
-_FARGATE_RUN_KEYS = (
-    "cluster",
-    "taskDefinition",
-    "count",
-    "startedBy",
-    "group",
-    "placementConstraints",
-    "placementStrategy",
-    "platformVersion",
-    "networkConfiguration",
-    "tags",
-    "enableECSManagedTags",
-    "propagateTags",
-)
+_FARGATE_RUN_KEYS = ("cluster", "taskDefinition", *RUN_TASK_KEYS)
 _FARGATE_RENAMED = {
     "cpu": "cpu",
     "memory": "memory",

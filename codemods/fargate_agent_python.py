@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from bowler import Query
 
+from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
 from codemods._imports import ModuleMove, import_moves_query
 from codemods._python import (
     LN,
@@ -70,31 +71,8 @@ SHARED_POSITIONS = 7
 KEPT = frozenset(PARAMETERS[:13]) | {"cluster"}
 RENAMED = {"taskRoleArn": "task_role_arn", "executionRoleArn": "execution_role_arn"}
 # FargateAgent._parse_kwargs in 0.15.13: placementConstraints and tags went to both calls.
-TASK_DEFINITION = (
-    "networkMode",
-    "volumes",
-    "placementConstraints",
-    "cpu",
-    "memory",
-    "tags",
-    "pidMode",
-    "ipcMode",
-    "proxyConfiguration",
-    "inferenceAccelerators",
-    "containerDefinitions",
-)
-RUN_TASK = (
-    "count",
-    "startedBy",
-    "group",
-    "placementConstraints",
-    "placementStrategy",
-    "platformVersion",
-    "networkConfiguration",
-    "tags",
-    "enableECSManagedTags",
-    "propagateTags",
-)
+TASK_DEFINITION = (*TASK_DEFINITION_KEYS, "containerDefinitions")
+RUN_TASK = RUN_TASK_KEYS
 NO_EQUIVALENT = PARAMETERS[13:]
 
 TASK_DEFINITION_TODO = (
