@@ -209,10 +209,10 @@ def imported_names(node: Node) -> list[tuple[LN, str, str | None]]:
 
 
 def remove_import_element(element: LN) -> None:
-    """Remove one name from a ``from x import a, b`` list, with its comma."""
+    """Remove one name from a ``from x import a, b`` or ``import a, b`` list, with its comma."""
     parent = element.parent
     assert parent is not None
-    if parent.type != syms.import_as_names:
+    if parent.type not in (syms.import_as_names, syms.dotted_as_names):
         raise ValueError("the import has a single name; remove the statement instead")
     siblings = parent.children
     index = siblings.index(element)

@@ -546,25 +546,10 @@ def _other_import_binds_prefect(root: LN, this: Node) -> bool:
 
 def _remove_import_element(node: Node, element: LN) -> None:
     """Drop one module from ``import a, b``; the whole statement when it is the only one."""
-    target = node.children[1]
-    if target.type != syms.dotted_as_names:
+    if node.children[1].type != syms.dotted_as_names:
         _remove_statement(statement_of(node))
         return
-    siblings = target.children
-    index = siblings.index(element)
-    if index + 1 < len(siblings):
-        following = siblings[index + 2]
-        siblings[index + 1].remove()
-        element_prefix = element.prefix
-        element.remove()
-        following.prefix = element_prefix
-    else:
-        siblings[index - 1].remove()
-        element.remove()
-    if len(target.children) == 1:
-        only = target.children[0]
-        only.remove()
-        target.replace(only)
+    remove_import_element(element)
 
 
 def _remove_statement(statement: LN) -> None:
