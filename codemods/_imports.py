@@ -35,6 +35,7 @@ from codemods._python import (
     rename_name_uses,
     statement_of,
     syms,
+    whole_file_query,
 )
 
 
@@ -74,7 +75,7 @@ def import_moves_query(
     def rewrite(node: LN, capture: dict, filename: str) -> None:
         _rewrite_file(node, moves)
 
-    return Query().select_root().modify(rewrite)
+    return whole_file_query(rewrite)
 
 
 def _rewrite_file(root: LN, moves: _Moves) -> None:

@@ -63,6 +63,7 @@ from codemods._python import (
     shadowed_imports,
     string_value,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import API_KEYS
@@ -203,7 +204,7 @@ ACTIVE_TENANT_ID = "Client.active_tenant_id was removed: read client.tenant_id"
 
 
 def build_queries(options: MigrationOptions) -> list[Query]:
-    return [Query().select_root().modify(_rewrite_file)]
+    return [whole_file_query(_rewrite_file)]
 
 
 @dataclass

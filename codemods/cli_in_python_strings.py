@@ -26,7 +26,7 @@ from itertools import groupby
 from bowler import Query
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
-from codemods._python import LN, add_todo
+from codemods._python import LN, add_todo, whole_file_query
 from codemods._shell import (
     CANNOT_WRITE,
     PythonSpot,
@@ -55,7 +55,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
             for _, same_place in groupby(spots, key=lambda spot: (id(spot.node), spot.part)):
                 _rewrite_place(list(same_place), rewriter)
 
-    return [Query().select_root().modify(rewrite)]
+    return [whole_file_query(rewrite)]
 
 
 def _rewrite_place(spots: list[PythonSpot], rewriter: Rewriter) -> None:

@@ -23,6 +23,7 @@ from codemods._python import (
     is_star_argument,
     keyword_argument,
     remove_listed,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -35,7 +36,7 @@ POSITION = 14  # its index among DockerAgent's parameters in 0.15.13 (the last o
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:

@@ -37,6 +37,7 @@ from codemods._python import (
     qualified_chain,
     statement_of,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ENVIRONMENTS
@@ -64,7 +65,7 @@ _FLOW_SCHEMA = "prefect.serialization.flow.EnvironmentSchema"
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_flag)]
+    return [whole_file_query(_flag)]
 
 
 def _flag(node: LN, capture: dict, filename: str) -> None:

@@ -78,6 +78,7 @@ from codemods._python import (
     statement_of,
     syms,
     top_level_imports,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ENVIRONMENTS
@@ -126,7 +127,7 @@ _READ = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import LN, set_string_value, string_value
+from codemods._python import LN, set_string_value, string_value, whole_file_query
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 
@@ -33,7 +33,7 @@ OLD_NAME = re.compile(
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:

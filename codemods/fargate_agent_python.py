@@ -39,6 +39,7 @@ from codemods._python import (
     make_keyword,
     qualified_chain,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -105,7 +106,7 @@ MODULE_MOVES = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite_uses), import_moves_query(MODULE_MOVES)]
+    return [whole_file_query(_rewrite_uses), import_moves_query(MODULE_MOVES)]
 
 
 def _rewrite_uses(root: LN, capture: dict, filename: str) -> None:

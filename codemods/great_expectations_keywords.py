@@ -34,6 +34,7 @@ from codemods._python import (
     keyword_argument,
     make_keyword,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -71,7 +72,7 @@ MAYBE_TODO = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:

@@ -33,6 +33,7 @@ from codemods._python import (
     set_string_value,
     string_value,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -51,7 +52,7 @@ BOTH_SET_TODO = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import LN, add_todo, set_string_value, string_value
+from codemods._python import LN, add_todo, set_string_value, string_value, whole_file_query
 from codemods._settings import UnreadableSpecifier, repin
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -51,7 +51,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
                 start, end = match.span("spec")
                 set_string_value(leaf, value[:start] + new_spec + value[end:])
 
-    return [Query().select_root().modify(repin_requirements)]
+    return [whole_file_query(repin_requirements)]
 
 
 CODEMOD = PythonCodemod(

@@ -32,6 +32,7 @@ from codemods._python import (
     keyword_argument,
     set_string_value,
     string_value,
+    whole_file_query,
 )
 from codemods._settings import new_tag
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -65,7 +66,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
             if leaf.type == token.STRING:
                 _image(leaf, target)
 
-    return [Query().select_root().modify(rewrite)]
+    return [whole_file_query(rewrite)]
 
 
 def _docker_storage(trailer: LN, target: str) -> None:

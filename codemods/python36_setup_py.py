@@ -30,6 +30,7 @@ from codemods._python import (
     set_string_value,
     string_value,
     syms,
+    whole_file_query,
 )
 from codemods._settings import bump_python_specifier, mentions_prefect
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -43,7 +44,7 @@ SPECIFIER_TODO = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:

@@ -47,6 +47,7 @@ from codemods._python import (
     qualified_chain,
     string_value,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -136,7 +137,7 @@ LOCAL_DASK_TODO = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_flag)]
+    return [whole_file_query(_flag)]
 
 
 def _flag(root: LN, capture: dict, filename: str) -> None:

@@ -38,6 +38,7 @@ from codemods._python import (
     name_is_used,
     statement_of,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -167,7 +168,7 @@ GONE_TODO = (
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [Query().select_root().modify(_rewrite)]
+    return [whole_file_query(_rewrite)]
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:

@@ -59,6 +59,7 @@ from codemods._python import (
     shadowed_imports,
     statement_of,
     syms,
+    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import SUBFLOWS
@@ -135,7 +136,7 @@ POLL_INTERVAL = (
 
 
 def build_queries(options: MigrationOptions) -> list[Query]:
-    return [Query().select_root().modify(_rewrite_file)]
+    return [whole_file_query(_rewrite_file)]
 
 
 # --- finding StartFlowRun tasks ------------------------------------------------------------
