@@ -606,8 +606,6 @@ CODEMOD = PythonCodemod(
         "created; wait_for_flow_run gives up after 12 hours (max_duration in 1.4.1), "
         "StartFlowRun waited without limit."
     ),
-    # FlowRunTask: subflow-legacy-task-names renames it to StartFlowRun first, and the engine
-    # picks a file's codemods by the triggers its original text contains.
-    triggers=("StartFlowRun", "FlowRunTask"),
+    triggers=("StartFlowRun",),
     build_queries=build_queries,
 )

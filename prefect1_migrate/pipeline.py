@@ -10,6 +10,7 @@ import difflib
 import gc
 import multiprocessing
 import os
+import re
 import signal
 import warnings
 from collections import Counter
@@ -68,6 +69,9 @@ class FileResult:
         return bool(self.steps)
 
 
+_PREFECT = re.compile(rb"prefect", re.IGNORECASE)
+
+
 class FileProcessor:
     """Applies a fixed list of codemods to one file at a time."""
 
@@ -109,13 +113,14 @@ class FileProcessor:
         kind = classify(path, data[:256])
         if kind is None:
             return result
-        candidates = [
-            c
-            for c in self.codemods
-            if c.looks_at(kind) and any(t in data for t in self._trigger_bytes[c.id])
-        ]
-        if not candidates:
+        if kind is FileKind.PYTHON and _PREFECT.search(data) is None:
+            return result  # every Python rewrite concerns code that names Prefect
+        for_kind = [c for c in self.codemods if c.looks_at(kind)]
+        if not any(t in data for c in for_kind for t in self._trigger_bytes[c.id]):
             return result
+        # Each codemod checks its triggers again on the text the earlier ones left, so a
+        # name one codemod introduces reaches the codemods after it.
+        candidates = for_kind
         try:
             encoding = python_encoding(data) if kind is FileKind.PYTHON else text_encoding(data)
             source = decode(data, encoding)
