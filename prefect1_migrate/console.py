@@ -102,7 +102,8 @@ class Console:
                 print(f"\nFiles left as they were ({len(outcome.problems)}):", file=self.info)
                 for problem in outcome.problems:
                     where = f":{problem.line}" if problem.line else ""
-                    print(f"  {problem.path}{where}: {redact(problem.reason)}", file=self.info)
+                    by = f" [{problem.codemod_id}]" if problem.codemod_id else ""
+                    print(f"  {problem.path}{where}{by}: {redact(problem.reason)}", file=self.info)
         print(self._closing_line(outcome, len(changed), flagged), file=self.info)
 
     def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:

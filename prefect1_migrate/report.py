@@ -76,7 +76,8 @@ def markdown_report(data: dict[str, Any]) -> str:
         lines += ["## Files left as they were", ""]
         for skipped in data["skipped_files"]:
             where = f":{skipped['line']}" if skipped["line"] else ""
-            lines.append(f"- `{skipped['path']}{where}`: {skipped['reason']}")
+            by = f" ({skipped['codemod']})" if skipped["codemod"] else ""
+            lines.append(f"- `{skipped['path']}{where}`{by}: {skipped['reason']}")
         lines.append("")
     if len(lines) <= 4:
         lines += ["Nothing to migrate.", ""]
@@ -84,7 +85,12 @@ def markdown_report(data: dict[str, Any]) -> str:
 
 
 def write_report(path: Path, data: dict[str, Any]) -> None:
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    else:
-        path.write_text(markdown_report(data), encoding="utf-8")
+    """Write the report in one step (a run stopped meanwhile leaves no half-written report)."""
+    text = (
+        json.dumps(data, indent=2) + "\n"
+        if path.suffix.lower() == ".json"
+        else markdown_report(data)
+    )
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
