@@ -110,7 +110,7 @@ EXPLODES = PythonCodemod(
     id="test-explodes", title="Test: raises", guide_section=SECTIONS[-1], order=999,
     summary="test", description="test", triggers=("prefect",),
     build_queries=lambda options: [
-        Query().select_root().filter(lambda node, capture, filename: "boom" in filename)
+        Query().select("file_input").filter(lambda node, capture, filename: "boom" in filename)
         .modify(explode)
     ],
 )

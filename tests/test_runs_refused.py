@@ -228,7 +228,10 @@ def test_a_codemod_that_raises_leaves_that_file_as_it_was_and_the_run_goes_on(
     result = run_with_test_codemods(repo, "--report", str(report))
     assert result.returncode == 3, result.stderr
     output = (result.stdout + result.stderr).decode()
-    assert "boom_flow.py: codemod raised RuntimeError('test codemod exploded')" in output
+    assert (
+        "boom_flow.py [test-explodes]: codemod raised RuntimeError('test codemod exploded')"
+        in output
+    )
     assert (repo / "boom_flow.py").read_bytes() == OLD  # not even imports-moved's change
     assert (repo / "a_flow.py").read_bytes() == NEW
     assert (repo / "z_flow.py").read_bytes() == NEW
