@@ -315,16 +315,13 @@ def map_line(old_text: str, new_text: str, line: int) -> int:
 _worker_processor: FileProcessor | None = None
 
 
-def _init_worker(root: Path, codemod_ids: list[str], options: MigrationOptions) -> None:
-    from prefect1_migrate.registry import all_codemods
-
+def _init_worker(processor: FileProcessor) -> None:
     global _worker_processor
     # A Ctrl-C at the terminal reaches every process of the group: only the main process
     # decides when to stop; a SIGTERM sent to a worker alone ends it the default way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    chosen = [c for c in all_codemods() if c.id in codemod_ids]
-    _worker_processor = FileProcessor(root, chosen, options)
+    _worker_processor = processor
 
 
 def _process_in_worker(path: str) -> FileResult:
@@ -352,13 +349,15 @@ def process_files(
             on_file_done(result)
             yield result
         return
+    # Forked workers inherit the processor with the very codemod objects given (nothing is
+    # pickled on the way in), so they run exactly what ``--jobs 1`` runs.
     context = multiprocessing.get_context("fork")
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(root, [c.id for c in codemods], options),
+        initargs=(FileProcessor(root, codemods, options),),
     )
     try:
         for result in pool.map(_process_in_worker, paths, chunksize=chunksize):

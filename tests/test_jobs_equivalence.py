@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.codemod import MigrationOptions, TextCodemod
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.guide import SECTIONS
 from prefect1_migrate.pipeline import FileProcessor, FileResult, process_files
 from prefect1_migrate.registry import all_codemods
 from tests.conftest import EXAMPLE_PROJECT, FIXTURES, git, run_cli
@@ -87,14 +89,28 @@ def test_commits_do_not_depend_on_jobs(build_repo: Callable[[], Path]) -> None:
     assert git(parallel, "status", "--porcelain") == git(serial, "status", "--porcelain") == ""
 
 
+# A codemod the registry does not know: workers must run the codemods they are given.
+MARK_READMES = TextCodemod(
+    id="test-mark-readmes",
+    title="Mark READMEs",
+    guide_section=SECTIONS[-1],
+    summary="Appends a line to Markdown files that mention Prefect.",
+    description="Test codemod.",
+    triggers=("Prefect",),
+    file_kinds=frozenset({FileKind.MARKDOWN}),
+    rewrite=lambda text, _file: text + "Migrated.\n",
+)
+
+
 def test_the_pool_really_runs_files_in_other_processes(
     build_repo: Callable[[], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = build_repo()
     paths = sorted(git(repo, "ls-files").split())
-    codemods = all_codemods()
+    codemods = (*all_codemods(), MARK_READMES)
     options = MigrationOptions()
     serial = list(process_files(repo, paths, codemods, options, jobs=1))
+    assert any(step[0] == MARK_READMES.id for result in serial for step in result.steps)
 
     seen = tmp_path / "pids"
     seen.mkdir()
