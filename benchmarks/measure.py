@@ -1,4 +1,4 @@
-"""Runs one command and measures it: wall time, and memory of the whole process tree.
+"""Runs one command and measures it: wall time, CPU time and memory of the whole process tree.
 
 Memory is measured two ways: ``peak_rss_mb`` is the largest resident set any single process of
 the run reached (from ``wait4``, exact), ``peak_total_pss_mb`` the largest sum over the process
@@ -23,6 +23,7 @@ _SAMPLE_SECONDS = 0.05
 @dataclass(frozen=True)
 class Sample:
     seconds: float
+    cpu_seconds: float  # user + system, of the command and every process it waited for
     peak_rss_mb: float
     peak_total_pss_mb: float
     exit_code: int
@@ -58,6 +59,7 @@ def measure(
         )
     return Sample(
         seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
         peak_total_pss_mb=sampler.peak_kb / 1024,
         exit_code=process.returncode,
