@@ -8,10 +8,11 @@
     folder (``benchmarks/naive.py``), on a repository reduced to ``--naive-scale`` because it is
     slow, with (b) measured again on that reduced repository for the ratio d/b;
 
-plus start-up: ``prefect1-migrate --help`` and ``migrate`` on a small repository with no Prefect
-usage. Every command runs in its own process, measured from outside (wall time, peak memory;
+plus the engine's time per codemod and its parse counts (``benchmarks/per_codemod.py``), and
+start-up: ``prefect1-migrate --help`` and ``migrate`` on a small repository without Prefect. Every command runs in its own process, measured from outside (wall time, peak memory;
 see ``benchmarks/measure.py``); (a) to (c) are interleaved ``--repeat`` times so that a busy
-machine slows all of them alike. Prints a table and writes ``benchmarks/results/<date>.json``.
+machine slows all of them alike. Prints a table and writes ``benchmarks/results/<date>.json``
+(``<date>-scale-<scale>.json`` at another scale).
 
     python -m benchmarks.run [--scale 10] [--repeat 3] [--naive-scale 0.1 | 0 to skip]
 """
@@ -238,7 +239,8 @@ def main(argv: list[str] | None = None) -> None:
     ]
     results["seconds_total"] = round((datetime.datetime.now() - started).total_seconds())
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{started.date().isoformat()}.json"
+    suffix = "" if args.scale == 1 else f"-scale-{args.scale:g}"
+    out = RESULTS / f"{started.date().isoformat()}{suffix}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(render(results))
     print(f"\nWritten to {out.relative_to(ROOT)}")
