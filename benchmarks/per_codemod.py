@@ -78,10 +78,13 @@ def profile(repository: Path) -> dict[str, Any]:
     codemods = all_codemods()
     processor = pipeline.FileProcessor(repository, _with_stopwatches(codemods), MigrationOptions())
     changed: Counter[str] = Counter()
+    left_as_they_were = 0
     start = time.perf_counter()
     for path in paths:
         current_path[0] = path
-        for codemod_id, _ in processor.process(path).steps:
+        result = processor.process(path)
+        left_as_they_were += bool(result.problems)
+        for codemod_id, _ in result.steps:
             changed[codemod_id] += 1
     total = time.perf_counter() - start
     python_triggers = [
@@ -109,6 +112,7 @@ def profile(repository: Path) -> dict[str, Any]:
     return {
         "files": len(paths),
         "seconds_total": round(total, 3),
+        "files_left_as_they_were": left_as_they_were,
         "fissix_parses": sum(parses_by_path.values()),
         "fissix_parses_of_snippets": calls["(fissix parse)"] - sum(parses_by_path.values()),
         "fissix_parse_seconds": round(seconds["(fissix parse)"], 3),

@@ -117,7 +117,6 @@ def run_main(manifest: Manifest, repeat: int, jobs: int) -> dict[str, Any]:
         "migrate": [],
     }
     diffs: dict[str, bytes] = {}
-    report = WORK / "migrate-report.json"
     for attempt in range(repeat):
         print(f"  round {attempt + 1}/{repeat}", file=sys.stderr)
         samples["lower_bound"].append(
@@ -137,22 +136,29 @@ def run_main(manifest: Manifest, repeat: int, jobs: int) -> dict[str, Any]:
             diffs[key] = diff_path.read_bytes()
         samples["migrate"].append(
             measure(
-                [*cli(), "migrate", "--jobs", str(jobs), "--report", str(report), "."],
+                [*cli(), "migrate", "--jobs", str(jobs), "."],
                 repository,
                 ok_exit_codes=CLI_OK,
             )
         )
-        outcome = json.loads(report.read_text())
+        commits = _commits(repository, manifest.base_commit)
         reset(repository, manifest.base_commit)
-    changed = {item["id"]: len(item["files_changed"]) for item in outcome["codemods"]}
     return {
         "summaries": {key: summarise(value, manifest.files) for key, value in samples.items()},
         "diff_bytes": len(diffs["dry_run"]),
         "dry_run_identical_with_jobs_1": diffs["dry_run"] == diffs["dry_run_jobs_1"],
-        "commits": sum(1 for item in outcome["codemods"] if item["commit"]),
-        "files_changed_per_codemod": changed,
-        "files_left_as_they_were": len(outcome["skipped_files"]),
+        "commits": len(commits),
+        "files_changed_per_commit": commits,
     }
+
+
+def _commits(repository: Path, base: str) -> dict[str, int]:
+    """Subject and number of files of each commit after ``base``, oldest first."""
+    log = _output(
+        ["git", "log", "--reverse", "--format=%x00%s", "--name-only", f"{base}..HEAD"], repository
+    )
+    entries = [entry.strip().split("\n") for entry in log.split("\0") if entry.strip()]
+    return {lines[0]: len([line for line in lines[1:] if line]) for lines in entries}
 
 
 def run_per_codemod(manifest: Manifest) -> dict[str, Any]:
@@ -348,7 +354,7 @@ def render(results: dict[str, Any]) -> str:
         f"{startup['small_repository_files']} files without Prefect "
         f"{startup['no_prefect_migrate']['median_seconds']:.2f} s",
         f"--dry-run output identical with --jobs 1: {main['dry_run_identical_with_jobs_1']}; "
-        f"files left as they were: {main['files_left_as_they_were']}",
+        f"files left as they were: {results['per_codemod']['files_left_as_they_were']}",
         "",
     ]
     for target in results["targets"]:
