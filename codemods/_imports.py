@@ -27,6 +27,7 @@ from codemods._python import (
     dotted_text,
     ensure_from_import,
     from_import_module,
+    imported_modules,
     imported_names,
     insert_statement_after,
     name_is_used,
@@ -206,15 +207,7 @@ def _dotted(text: str, prefix: str = "") -> LN:
 
 
 def _rewrite_import_name(node: Node, moves: _Moves, bindings: dict[str, str]) -> None:
-    target = node.children[1]
-    elements = (
-        [c for c in target.children if c.type != token.COMMA]
-        if target.type == syms.dotted_as_names
-        else [target]
-    )
-    for element in elements:
-        module_node = element.children[0] if element.type == syms.dotted_as_name else element
-        alias = element.children[2].value if element.type == syms.dotted_as_name else None
+    for _, module_node, alias in imported_modules(node):
         module = dotted_text(module_node)
         if alias is not None:
             bindings[alias] = module

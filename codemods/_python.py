@@ -209,6 +209,22 @@ def imported_names(node: Node) -> list[tuple[LN, str, str | None]]:
     return result
 
 
+def imported_modules(node: Node) -> list[tuple[LN, LN, str | None]]:
+    """(element, module node, alias) for each module of an ``import a.b, c as d`` node."""
+    target = node.children[1]
+    elements = (
+        [c for c in target.children if c.type != token.COMMA]
+        if target.type == syms.dotted_as_names
+        else [target]
+    )
+    return [
+        (element, element.children[0], element.children[2].value)
+        if element.type == syms.dotted_as_name
+        else (element, element, None)
+        for element in elements
+    ]
+
+
 def remove_import_element(element: LN) -> None:
     """Remove one name from a ``from x import a, b`` or ``import a, b`` list, with its comma."""
     parent = element.parent
@@ -293,19 +309,9 @@ def binds_name(root: LN, name: str) -> bool:
 
 
 def _import_name_bindings(node: Node) -> set[str]:
-    bindings: set[str] = set()
-    target = node.children[1]
-    elements = (
-        [c for c in target.children if c.type != token.COMMA]
-        if target.type == syms.dotted_as_names
-        else [target]
-    )
-    for element in elements:
-        if element.type == syms.dotted_as_name:
-            bindings.add(element.children[2].value)
-        else:
-            bindings.add(dotted_text(element).split(".")[0])
-    return bindings
+    return {
+        alias or dotted_text(module).split(".")[0] for _, module, alias in imported_modules(node)
+    }
 
 
 def ensure_from_import(root: LN, module: str, name: str) -> None:
@@ -553,17 +559,11 @@ def import_bindings(root: LN) -> dict[str, str]:
 
     for node in root.pre_order():
         if node.type == syms.import_name:
-            target = node.children[1]
-            elements = (
-                [c for c in target.children if c.type != token.COMMA]
-                if target.type == syms.dotted_as_names
-                else [target]
-            )
-            for element in elements:
-                if element.type == syms.dotted_as_name:
-                    bind(element.children[2].value, dotted_text(element.children[0]))
+            for _, module, alias in imported_modules(node):
+                if alias is not None:
+                    bind(alias, dotted_text(module))
                 else:
-                    top = dotted_text(element).split(".")[0]
+                    top = dotted_text(module).split(".")[0]
                     bind(top, top)
         elif node.type == syms.import_from:
             module = from_import_module(node)

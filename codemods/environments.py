@@ -65,13 +65,14 @@ from codemods._python import (
     ensure_from_import,
     first_leaf,
     from_import_module,
+    imported_modules,
     imported_names,
     indentation_of,
     insert_statement_after,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    names_in,
+    name_is_used,
     remove_import_element,
     remove_listed,
     remove_statement,
@@ -462,11 +463,11 @@ def _remove_unused_from_import(root: LN, node: Node) -> None:
         if is_environment_module(module):
             if name == "*":
                 homes = [n for n, modules in EXPORTS.items() if module in modules]
-                if not any(_is_used(root, n) for n in homes):
+                if not any(name_is_used(root, n) for n in homes):
                     unused.append(element)
-            elif not _is_used(root, alias or name):
+            elif not name_is_used(root, alias or name):
                 unused.append(element)
-        elif is_environment_module(f"{module}.{name}") and not _is_used(root, alias or name):
+        elif is_environment_module(f"{module}.{name}") and not name_is_used(root, alias or name):
             unused.append(element)
     if not unused:
         return
@@ -478,42 +479,19 @@ def _remove_unused_from_import(root: LN, node: Node) -> None:
 
 
 def _remove_unused_import_name(root: LN, node: Node) -> None:
-    target = node.children[1]
-    elements = (
-        [c for c in target.children if c.type != token.COMMA]
-        if target.type == syms.dotted_as_names
-        else [target]
-    )
-    for element in elements:
-        if element.type == syms.dotted_as_name:
-            module, alias = dotted_text(element.children[0]), element.children[2].value
-            if is_environment_module(module) and not _is_used(root, alias):
+    for element, module_node, alias in imported_modules(node):
+        if alias is not None:
+            module = dotted_text(module_node)
+            if is_environment_module(module) and not name_is_used(root, alias):
                 _remove_import_element(node, element)
             continue
         module = dotted_text(element)
         if not is_environment_module(module) or _uses_environments_chain(root):
             continue
-        if _is_used(root, "prefect") and not _other_import_binds_prefect(root, node):
+        if name_is_used(root, "prefect") and not _other_import_binds_prefect(root, node):
             element.replace(Leaf(token.NAME, "prefect", prefix=element.prefix))
         else:
             _remove_import_element(node, element)
-
-
-def _is_used(root: LN, name: str) -> bool:
-    """Whether ``name`` is used outside imports.
-
-    (``codemods._python.name_is_used`` raises TypeError when the name is used: it looks leaves
-    up in a set, and fissix leaves are unhashable.)
-    """
-    return any(leaf.value == name and not _in_import(leaf) for leaf in names_in(root))
-
-
-def _in_import(node: LN) -> bool:
-    while node.parent is not None:
-        node = node.parent
-        if node.type in (syms.import_from, syms.import_name):
-            return True
-    return False
 
 
 def _uses_environments_chain(root: LN) -> bool:
