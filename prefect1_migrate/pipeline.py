@@ -148,13 +148,16 @@ class FileProcessor:
     def _run_python(
         self, path: str, text: str, candidates: list[Codemod], result: FileResult
     ) -> list[tuple[str, str]]:
-        """Each codemod's text of the file, in order; nothing at all once one of them fails."""
+        """Each codemod's text of the file, in order; nothing at all once one of them fails.
+
+        The file is parsed once and every codemod rewrites that same tree; its text is taken
+        after each codemod. Only the final text is checked; when it is not valid Python the
+        intermediate texts are checked too, to name the codemod that broke the file."""
         from prefect1_migrate.python_tree import PythonParseFailure, parse
 
         texts: list[tuple[str, str]] = []
-        tree = None
         original = text
-        compiled_before: bool | None = None  # decided the first time a codemod changes something
+        tree = None
         for codemod in candidates:
             assert isinstance(codemod, PythonCodemod)
             if not codemod.is_triggered_by(text):
@@ -170,20 +173,11 @@ class FileProcessor:
                 new_text = str(tree)
             except Exception as error:  # a codemod bug must not stop the run
                 return _left_as_it_was(result, codemod, f"codemod raised {error!r}")
-            if new_text == text:
-                continue
-            try:
-                tree = parse(new_text)
-            except PythonParseFailure as failure:
-                return _left_as_it_was(
-                    result, codemod, f"the rewrite would not parse ({failure.reason})", failure.line
-                )
-            if compiled_before is None:
-                compiled_before = _compiles(original)
-            if compiled_before and not _compiles(new_text):
-                return _left_as_it_was(result, codemod, "the rewrite is not valid Python any more")
-            texts.append((codemod.id, new_text))
-            text = new_text
+            if new_text != text:
+                texts.append((codemod.id, new_text))
+                text = new_text
+        if texts and not _compiles(text):
+            return _first_broken_rewrite(result, original, candidates, texts)
         return texts
 
     def _run_text(
@@ -253,6 +247,34 @@ def _left_as_it_was(
         FileProblem(result.path, line, f"{reason}; file left as it was", codemod.id)
     )
     return []
+
+
+def _first_broken_rewrite(
+    result: FileResult, original: str, codemods: list[Codemod], texts: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Names the codemod whose rewrite made a Python file invalid; keeps no change. A file
+    that was not valid Python to begin with (syntax only fissix reads) need only still parse
+    with fissix."""
+    from prefect1_migrate.python_tree import PythonParseFailure, parse
+
+    by_id = {codemod.id: codemod for codemod in codemods}
+    if _compiles(original):
+        for codemod_id, text in texts:
+            if not _compiles(text):
+                return _left_as_it_was(
+                    result, by_id[codemod_id], "the rewrite is not valid Python any more"
+                )
+    for codemod_id, text in texts:
+        try:
+            parse(text)
+        except PythonParseFailure as failure:
+            return _left_as_it_was(
+                result,
+                by_id[codemod_id],
+                f"the rewrite would not parse ({failure.reason})",
+                failure.line,
+            )
+    return texts
 
 
 _TOML_KINDS = frozenset({FileKind.TOML, FileKind.PYPROJECT, FileKind.PIPFILE})

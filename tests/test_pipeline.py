@@ -36,3 +36,22 @@ def test_python_files_that_never_name_prefect_are_not_parsed(tmp_path: Path) -> 
     )
     result = FileProcessor(tmp_path, all_codemods(), MigrationOptions()).process("tool.py")
     assert result.steps == [] and result.problems == []
+
+
+def test_a_python_file_is_parsed_once_however_many_codemods_change_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from prefect1_migrate import python_tree
+
+    parsed: list[str] = []
+    real_parse = python_tree.parse
+
+    def counting_parse(text: str):
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(python_tree, "parse", counting_parse)
+    (tmp_path / "flow.py").write_text(LEGACY_THEN_MODERN)
+    result = FileProcessor(tmp_path, all_codemods(), MigrationOptions()).process("flow.py")
+    assert len(result.steps) >= 2
+    assert parsed == [LEGACY_THEN_MODERN]
