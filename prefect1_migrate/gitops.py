@@ -12,7 +12,7 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,12 @@ LOCK_NAME = "prefect1-migrate.lock"
 _INDEX_LOCK_RETRIES = 50
 _INDEX_LOCK_WAIT = 0.1  # seconds: another git command gets five seconds to finish
 _REGULAR_FILE_MODES = {"100644", "100755"}
+_COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+# Attributes under which git stores other bytes than the work tree holds (clean filters,
+# line-ending normalisation, $Id$ expansion, re-encoding).
+_CONTENT_ATTRIBUTES = ("filter", "text", "eol", "crlf", "ident", "working-tree-encoding")
+_GIT_TRUE = {"true", "yes", "on", "1"}
+_SCRATCH_INDEX = "prefect1-migrate-index"
 _OPERATIONS_IN_PROGRESS = {
     "MERGE_HEAD": "a merge",
     "CHERRY_PICK_HEAD": "a cherry-pick",
@@ -173,12 +179,7 @@ class Repository:
     ) -> str:
         """Stage exactly the files in ``contents`` (already written) and commit them; returns
         the new sha. Raises when a hook failed or changed anything the tool did not write."""
-        env = {
-            "GIT_AUTHOR_NAME": identity.name,
-            "GIT_AUTHOR_EMAIL": identity.email,
-            "GIT_COMMITTER_NAME": identity.name,
-            "GIT_COMMITTER_EMAIL": identity.email,
-        }
+        env = _identity_env(identity)
         with _scratch_file(self.git_dir, "\0".join(contents)) as pathspec_file:
             self._run(["add", f"--pathspec-from-file={pathspec_file}", "--pathspec-file-nul"])
         with _scratch_file(self.git_dir, message) as message_file:
@@ -198,6 +199,107 @@ class Repository:
                 + "). Fix the hook, or run again with --no-verify to commit without hooks."
             )
         return self._run(["rev-parse", "HEAD"]).strip()
+
+    def needs_git_commit(self, paths: Sequence[str], run_hooks: bool) -> str | None:
+        """Why commits of ``paths`` must go through ``git commit`` with the files written
+        first (a commit hook to run, or git storing other bytes than the files hold), or None
+        when they can be built straight from the snapshots (:meth:`build_commits`)."""
+        if run_hooks:
+            hooks = self.root / self._run(["rev-parse", "--git-path", "hooks"]).strip()
+            for name in _COMMIT_HOOKS:
+                if (hooks / name).is_file() and os.access(hooks / name, os.X_OK):
+                    return f"the {name} hook runs on every commit"
+        if self._config("core.autocrlf").lower() in _GIT_TRUE | {"input"}:
+            return "core.autocrlf converts line endings"
+        listing = "".join(f"{path}\0" for path in paths)
+        output = self._run(
+            ["check-attr", "-z", "--stdin", *_CONTENT_ATTRIBUTES], input_text=listing
+        ).split("\0")
+        for path, attribute, value in zip(output[0::3], output[1::3], output[2::3], strict=False):
+            if value not in ("unspecified", "unset"):
+                return f"{path} has the git attribute {attribute}={value}"
+        return None
+
+    def build_commits(
+        self,
+        start: str,
+        commits: Sequence[tuple[str, Mapping[str, bytes]]],
+        identity: Identity,
+        on_commit: Callable[[str], None] = lambda _: None,
+    ) -> list[str]:
+        """Commit objects for ``commits`` ((message, {path: bytes}), each on the one before,
+        the first on ``start``), made without touching the work tree, the index or any ref;
+        ``on_commit`` gets each new sha. Paths keep their mode at ``start``."""
+        blobs = iter(
+            self._store_blobs([data for _, contents in commits for data in contents.values()])
+        )
+        modes = {}
+        for entry in self._run(["ls-tree", "-r", "-z", "--full-tree", start]).split("\0"):
+            meta, _, path = entry.partition("\t")
+            modes[path] = meta.split(" ", 1)[0]
+        index = self.git_dir / _SCRATCH_INDEX
+        env = {**_identity_env(identity), "GIT_INDEX_FILE": str(index)}
+        shas: list[str] = []
+        try:
+            self._run(["read-tree", start], env=env)
+            parent = start
+            for message, contents in commits:
+                entries = "".join(f"{modes[path]} {next(blobs)}\t{path}\0" for path in contents)
+                self._run(["update-index", "-z", "--index-info"], env=env, input_text=entries)
+                tree = self._run(["write-tree"], env=env).strip()
+                parent = self._run(
+                    ["commit-tree", tree, "-p", parent], env=env, input_text=message
+                ).strip()
+                shas.append(parent)
+                on_commit(parent)
+        finally:
+            index.unlink(missing_ok=True)
+        return shas
+
+    def _store_blobs(self, contents: Sequence[bytes]) -> list[str]:
+        """Writes ``contents`` into the object database in one ``git fast-import``; their ids."""
+        stream = bytearray()
+        for mark, data in enumerate(contents, start=1):
+            stream += b"blob\nmark :%d\ndata %d\n" % (mark, len(data))
+            stream += data + b"\n"
+        stream += b"done\n"
+        with _scratch_file(self.git_dir, "") as marks_file:
+            process = subprocess.run(
+                ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks_file}"],
+                cwd=self.root,
+                input=bytes(stream),
+                capture_output=True,
+                start_new_session=True,
+            )
+            if process.returncode != 0:
+                detail = redact(process.stderr.decode(errors="replace").strip())
+                raise RepositoryProblem(f"git fast-import failed: {detail}")
+            ids = dict(line.split(" ", 1) for line in Path(marks_file).read_text().splitlines())
+        return [ids[f":{mark}"] for mark in range(1, len(contents) + 1)]
+
+    def move_branch(self, new: str, old: str, reason: str) -> None:
+        """Points HEAD's branch at ``new``, only if it is still at ``old``."""
+        self._run(["update-ref", "-m", reason, "HEAD", new, old])
+
+    def stage_as_committed(self, paths: Sequence[str]) -> None:
+        """Stages the written ``paths`` and checks that the index is then exactly HEAD: what
+        git stores for the files is what the commits hold."""
+        with _scratch_file(self.git_dir, "\0".join(paths)) as pathspec_file:
+            self._run(["add", f"--pathspec-from-file={pathspec_file}", "--pathspec-file-nul"])
+        differing = [
+            path
+            for path in self._run(["diff-index", "--cached", "-z", "--name-only", "HEAD"]).split(
+                "\0"
+            )
+            if path
+        ]
+        if differing:
+            raise RepositoryProblem(
+                "git stores other content for files the tool wrote than its commits hold ("
+                + ", ".join(differing[:5])
+                + (", ..." if len(differing) > 5 else "")
+                + ")"
+            )
 
     def restore(self, start: str, originals: Mapping[str, bytes]) -> None:
         """Put HEAD, the index and every tracked file the run (or a hook it set off) changed
@@ -233,7 +335,7 @@ class Repository:
                 )
 
     def _git(
-        self, args: list[str], env: dict[str, str] | None = None
+        self, args: list[str], env: dict[str, str] | None = None, input_text: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["git", *args],
@@ -243,18 +345,21 @@ class Repository:
             text=True,
             encoding="utf-8",
             errors="surrogateescape",
-            stdin=subprocess.DEVNULL,
+            input=input_text,
+            stdin=subprocess.DEVNULL if input_text is None else None,
             start_new_session=True,
         )
 
-    def _run(self, args: list[str], env: dict[str, str] | None = None) -> str:
-        process = self._git(args, env)
+    def _run(
+        self, args: list[str], env: dict[str, str] | None = None, input_text: str | None = None
+    ) -> str:
+        process = self._git(args, env, input_text)
         for _ in range(_INDEX_LOCK_RETRIES):
             # Editors and prompts run `git status`, which holds index.lock for a moment.
             if process.returncode == 0 or "index.lock" not in process.stderr:
                 break
             time.sleep(_INDEX_LOCK_WAIT)
-            process = self._git(args, env)
+            process = self._git(args, env, input_text)
         if process.returncode != 0:
             detail = redact((process.stderr or process.stdout).strip())
             raise RepositoryProblem(f"git {args[0]} failed: {detail}")
@@ -292,6 +397,15 @@ class Repository:
         finally:
             lock_path.unlink(missing_ok=True)
             os.close(descriptor)
+
+
+def _identity_env(identity: Identity) -> dict[str, str]:
+    return {
+        "GIT_AUTHOR_NAME": identity.name,
+        "GIT_AUTHOR_EMAIL": identity.email,
+        "GIT_COMMITTER_NAME": identity.name,
+        "GIT_COMMITTER_EMAIL": identity.email,
+    }
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import Enum
@@ -34,6 +35,7 @@ EXIT_PROBLEM = 2
 EXIT_FILES_SKIPPED = 3
 
 PREFECT_WORD = "prefect"
+_WRITER_THREADS = 8
 
 
 class Mode(str, Enum):
@@ -281,30 +283,20 @@ class Migration:
         outcome = self._process(root, files)
         self._pauses.reached("scanned")
         originals: dict[str, bytes] = {}
-        by_path = {result.path: result for result in self.results}
         with self._stops.deferred():
             try:
-                for codemod_outcome in outcome.changed:
-                    codemod_id = codemod_outcome.codemod.id
-                    contents: dict[str, bytes] = {}
-                    for path in codemod_outcome.files:
-                        self._stops.checkpoint()
-                        result = by_path[path]
-                        if path not in originals:
-                            _refuse_changed_since_scan(root, result)
-                            originals[path] = result.original
-                        data = next(d for cid, d in result.steps if cid == codemod_id)
-                        write_atomic(root, path, data)
-                        contents[path] = data
-                        self._pauses.reached("file-written")
+                for result in self.results:
                     self._stops.checkpoint()
-                    if request.commit:
-                        assert identity is not None
-                        codemod_outcome.commit = repository.commit(
-                            contents, commit_message(codemod_outcome), identity, request.run_hooks
-                        )
-                    self.progress.codemod_written(codemod_outcome)
-                    self._pauses.reached("committed")
+                    _refuse_changed_since_scan(root, result)
+                    originals[result.path] = result.original
+                if not request.commit:
+                    self._write_files(root, {r.path: r.steps[-1][1] for r in self.results})
+                elif repository.needs_git_commit(sorted(originals), request.run_hooks):
+                    assert identity is not None
+                    self._write_and_commit_each(root, outcome, identity)
+                else:
+                    assert start is not None and identity is not None
+                    self._commit_then_write(root, outcome, start, identity)
             except BaseException as error:
                 self._put_back(root, start, originals, error)
                 put_back = "nothing was changed: every file was put back as it was" + (
@@ -317,6 +309,81 @@ class Migration:
                 raise
         outcome.committed = request.commit
         return outcome
+
+    def _snapshots(self, codemod_id: str, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of ``paths`` as the codemod ``codemod_id`` left them."""
+        by_path = {result.path: result for result in self.results}
+        return {
+            path: next(data for step, data in by_path[path].steps if step == codemod_id)
+            for path in paths
+        }
+
+    def _commit_then_write(
+        self, root: Path, outcome: MigrationOutcome, start: str, identity: Identity
+    ) -> None:
+        """Builds every codemod's commit from the snapshots, then writes each file's final
+        version once and moves the branch: the work tree is touched once per file."""
+        assert self.repository is not None
+        changed = outcome.changed
+        commits = [
+            (commit_message(item), self._snapshots(item.codemod.id, item.files)) for item in changed
+        ]
+
+        def committed(sha: str) -> None:
+            codemod_outcome = changed[len(committed_shas)]
+            codemod_outcome.commit = sha
+            committed_shas.append(sha)
+            self.progress.codemod_written(codemod_outcome)
+            self._stops.checkpoint()
+            self._pauses.reached("committed")
+
+        committed_shas: list[str] = []
+        if not commits:
+            return
+        self.repository.build_commits(start, commits, identity, committed)
+        final = {result.path: result.steps[-1][1] for result in self.results}
+        self._write_files(root, final)
+        self._stops.checkpoint()
+        self.repository.move_branch(
+            committed_shas[-1], start, f"prefect1-migrate: {len(committed_shas)} commits"
+        )
+        self.repository.stage_as_committed(sorted(final))
+
+    def _write_and_commit_each(
+        self, root: Path, outcome: MigrationOutcome, identity: Identity
+    ) -> None:
+        """Codemod by codemod: writes its snapshots and runs ``git commit`` (its hooks see
+        each commit's files in the work tree, and git applies its filters)."""
+        assert self.repository is not None
+        for codemod_outcome in outcome.changed:
+            contents = self._snapshots(codemod_outcome.codemod.id, codemod_outcome.files)
+            self._write_files(root, contents)
+            self._stops.checkpoint()
+            codemod_outcome.commit = self.repository.commit(
+                contents, commit_message(codemod_outcome), identity, self.request.run_hooks
+            )
+            self.progress.codemod_written(codemod_outcome)
+            self._pauses.reached("committed")
+
+    def _write_files(self, root: Path, contents: dict[str, bytes]) -> None:
+        """Writes every file atomically, several at a time (each write waits for the disk).
+        A stop request lets the writes under way finish and starts no others. With the
+        ``file-written`` pause point requested, one file at a time."""
+        if self._pauses.wants("file-written"):
+            for path, data in contents.items():
+                self._stops.checkpoint()
+                write_atomic(root, path, data)
+                self._pauses.reached("file-written")
+            return
+
+        def write(item: tuple[str, bytes]) -> None:
+            if not self._stops.pending:
+                write_atomic(root, *item)
+
+        with ThreadPoolExecutor(_WRITER_THREADS) as writers:
+            for _ in writers.map(write, contents.items()):
+                pass
+        self._stops.checkpoint()
 
     def _put_back(
         self, root: Path, start: str | None, originals: dict[str, bytes], error: BaseException
@@ -437,6 +504,9 @@ class _PausePoints:
             item.strip() for item in os.environ.get(PAUSE_VARIABLE, "").split(",") if item.strip()
         }
         self._seen: Counter[str] = Counter()
+
+    def wants(self, point: str) -> bool:
+        return any(item.split(":")[0] == point for item in self._wanted)
 
     def reached(self, point: str) -> None:
         if not self._wanted:
