@@ -44,6 +44,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol
@@ -189,6 +190,7 @@ Segment = ShellSegment | ArgvSegment
 # --- lexing ------------------------------------------------------------------------------
 
 _BLANK = " \t\r"
+_NEWLINE = re.compile("\n")
 _META = " \t\r\n;&|()<>"
 _OPERATORS = (
     "&>>", "<<<", "<<-", "&&", "||", ";;", "|&", "&>", "<<", ">>", ">&", "<&", ">|", "<>",
@@ -500,7 +502,8 @@ def _commands(
             else:
                 words.append(token)
         elif isinstance(token, _Comment):
-            yield from _commands(text, token.start, token.end, make, True, line_start)
+            if _may_name_program(text[token.start : token.end]):
+                yield from _commands(text, token.start, token.end, make, True, line_start)
         elif token.is_redirect:
             if words and words[-1].end == token.start and words[-1].value.isdigit():
                 words.pop()
@@ -511,6 +514,15 @@ def _commands(
             if token.text == "\n":
                 line_start = token.end
     yield from finish(False)
+
+
+def _may_name_program(text: str) -> bool:
+    """Whether a word of ``text`` may read ``prefect`` or stand for a variable: not when
+    ``text`` has no escapes or expansions and no ``prefect`` once quotes are left out.
+    (Most comments are prose: they need not be read word by word.)"""
+    if "\\" in text or "$" in text or "`" in text:
+        return True
+    return "prefect" in text.replace("'", "").replace('"', "")
 
 
 _RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
@@ -698,10 +710,21 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _mask(text: str, keep: Sequence[tuple[int, int]]) -> str:
     """``text`` with everything outside ``keep`` blanked (newlines stay)."""
-    chars = [char if char == "\n" else " " for char in text]
-    for start, end in keep:
-        chars[start:end] = text[start:end]
-    return "".join(chars)
+    pieces, position = [], 0
+    for start, end in sorted(keep):
+        start = max(start, position)
+        if end <= start:
+            continue
+        pieces.append(_blank(text[position:start]))
+        pieces.append(text[start:end])
+        position = end
+    pieces.append(_blank(text[position:]))
+    return "".join(pieces)
+
+
+def _blank(text: str) -> str:
+    """``text`` with every character but newlines turned into a space."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _is_comment_line(line: str) -> bool:
@@ -2003,7 +2026,7 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
 
 def _line_mapper(text: str, edits: Sequence[TextEdit]) -> Callable[[int], int]:
     """Maps an offset of ``text`` outside every edit to its 0-based line after the edits."""
-    line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    line_starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
     ordered = sorted(edits, key=lambda edit: edit.start)
     ends = [edit.end for edit in ordered]
     added = [0]
@@ -2036,17 +2059,24 @@ def anchor_of(invocation: Invocation, text: str) -> int:
     return text.rfind("\n", 0, at) + 1
 
 
-def file_invocations(text: str, kind: FileKind, path: str = "") -> Iterator[Invocation]:
+@lru_cache(maxsize=8)
+def file_invocations(text: str, kind: FileKind, path: str = "") -> tuple[Invocation, ...]:
     """Every ``prefect`` invocation of a non-Python file, except in review markers (whose
-    messages quote commands)."""
+    messages quote commands).
+
+    Several codemods read the same file text one after the other: the last few answers are
+    kept (invocations are immutable), so a text is parsed once.
+    """
     aliases = command_aliases(text)
+    found: list[Invocation] = []
     for segment in segments_of(text, kind, path):
         for invocation in invocations(segment, aliases):
             at = _program_offset(invocation)
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at)
             if MARKER not in text[line_start : line_end if line_end >= 0 else len(text)]:
-                yield invocation
+                found.append(invocation)
+    return tuple(found)
 
 
 def rewrite_commands(text: str, file: TextFile, rewriter: Rewriter) -> str:
