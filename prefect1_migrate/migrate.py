@@ -16,7 +16,6 @@ from enum import Enum
 from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod, MigrationOptions
-from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.gitops import (
     Identity,
     NotARepository,
@@ -26,7 +25,13 @@ from prefect1_migrate.gitops import (
     walk_folder,
     write_atomic,
 )
-from prefect1_migrate.pipeline import FileProblem, FileResult, Finding, process_files
+from prefect1_migrate.pipeline import (
+    FileProblem,
+    FileResult,
+    Finding,
+    StepOutput,
+    process_files,
+)
 from prefect1_migrate.redaction import redact, remember
 
 EXIT_OK = 0
@@ -42,6 +47,13 @@ class Mode(str, Enum):
     WRITE = "write"
     DRY_RUN = "dry-run"
     CHECK = "check"
+
+
+_STEP_OUTPUTS = {
+    Mode.WRITE: StepOutput.BYTES,
+    Mode.DRY_RUN: StepOutput.PATCH,
+    Mode.CHECK: StepOutput.NONE,
+}
 
 
 class UsageProblem(Exception):
@@ -213,6 +225,7 @@ class Migration:
             request.options,
             request.jobs,
             self.progress.file_done,
+            _STEP_OUTPUTS[request.mode],
         )
         # A stop raised while the worker pool starts could leave workers nobody shuts down;
         # with workers, stops wait for the next result instead. Closing the generator
@@ -248,17 +261,18 @@ class Migration:
 
     def diffs(self) -> Iterator[tuple[Codemod, bytes]]:
         """Per codemod with changes, the patch that takes the tree from the previous codemod's
-        result to its own (so the concatenation applies to the untouched tree)."""
-        current = {result.path: result.original for result in self.results}
+        result to its own (so the concatenation applies to the untouched tree). Dry runs only:
+        the workers made each file's patches."""
+        assert self.request.mode is Mode.DRY_RUN
         for codemod in self.request.codemods:
-            patch: list[bytes] = []
-            for result in self.results:
-                for codemod_id, data in result.steps:
-                    if codemod_id == codemod.id:
-                        patch.append(unified_diff(result.path, current[result.path], data))
-                        current[result.path] = data
+            patch = b"".join(
+                step_patch
+                for result in self.results
+                for codemod_id, step_patch in result.steps
+                if codemod_id == codemod.id
+            )
             if patch:
-                yield codemod, b"".join(patch)
+                yield codemod, patch
 
     def _write(self, root: Path, files: list[str]) -> MigrationOutcome:
         request = self.request

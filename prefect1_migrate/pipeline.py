@@ -17,9 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from enum import Enum
+from itertools import pairwise
 from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, TextCodemod, TextFile
+from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
 from prefect1_migrate.gitops import UnsafePath, inside
 from prefect1_migrate.markers import MARKER, marker_message
@@ -55,11 +58,19 @@ class FileProblem:
     codemod_id: str | None = None
 
 
+class StepOutput(Enum):
+    """What a :class:`FileResult` keeps of each codemod's change to the file."""
+
+    BYTES = "bytes"  # the file's bytes after the codemod (and its original bytes): to write
+    PATCH = "patch"  # the unified diff from the bytes before the codemod: for --dry-run
+    NONE = "none"  # only which codemods changed it: for --check
+
+
 @dataclass
 class FileResult:
     path: str
-    original: bytes = b""
-    steps: list[tuple[str, bytes]] = field(default_factory=list)  # (codemod id, bytes after)
+    original: bytes = b""  # kept with StepOutput.BYTES only
+    steps: list[tuple[str, bytes]] = field(default_factory=list)  # (codemod id, StepOutput)
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     secrets: frozenset[str] = frozenset()  # secret values the file holds (never printed)
@@ -75,10 +86,17 @@ _PREFECT = re.compile(rb"prefect", re.IGNORECASE)
 class FileProcessor:
     """Applies a fixed list of codemods to one file at a time."""
 
-    def __init__(self, root: Path, codemods: Sequence[Codemod], options: MigrationOptions) -> None:
+    def __init__(
+        self,
+        root: Path,
+        codemods: Sequence[Codemod],
+        options: MigrationOptions,
+        output: StepOutput = StepOutput.BYTES,
+    ) -> None:
         self.root = root
         self.codemods = [c for c in codemods if isinstance(c, (PythonCodemod, TextCodemod))]
         self.options = options
+        self.output = output
         self._runners: dict[str, object] = {}
         self._trigger_bytes = {
             c.id: tuple(trigger.encode() for trigger in c.triggers) for c in self.codemods
@@ -210,33 +228,33 @@ class FileProcessor:
     def _finish(
         self, result: FileResult, data: bytes, source: SourceText, texts: list[tuple[str, str]]
     ) -> None:
-        previous = source.text
-        all_texts = [previous] + [text for _, text in texts]
-        for index, (codemod_id, text) in enumerate(texts):
+        encoded: list[bytes] = []
+        for codemod_id, text in texts:
             try:
-                encoded = source.encode(text)
+                encoded.append(source.encode(text))
             except UnicodeEncodeError as error:
-                result.problems.append(
-                    FileProblem(
-                        result.path,
-                        None,
-                        f"the rewrite cannot be written in {source.encoding}: {error.reason}",
-                        codemod_id,
-                    )
-                )
-                result.steps.clear()
-                result.findings.clear()
+                reason = f"the rewrite cannot be written in {source.encoding}: {error.reason}"
+                result.problems.append(FileProblem(result.path, None, reason, codemod_id))
                 return
-            result.steps.append((codemod_id, encoded))
-            for line, message in new_markers(previous, text):
+        versions = [source.text] + [text for _, text in texts]
+        line_maps = [_LineMap(old, new) for old, new in pairwise(versions)]
+        for index, (codemod_id, text) in enumerate(texts):
+            for line, message in new_markers(versions[index], text):
                 final_line = line
-                for later_old, later_new in zip(
-                    all_texts[index + 1 :], all_texts[index + 2 :], strict=False
-                ):
-                    final_line = map_line(later_old, later_new, final_line)
+                for line_map in line_maps[index + 1 :]:
+                    final_line = line_map(final_line)
                 result.findings.append(Finding(result.path, final_line, line, message, codemod_id))
-            previous = text
-        result.original = data
+        previous = data
+        for (codemod_id, _), after in zip(texts, encoded, strict=True):
+            if self.output is StepOutput.BYTES:
+                result.steps.append((codemod_id, after))
+            elif self.output is StepOutput.PATCH:
+                result.steps.append((codemod_id, unified_diff(result.path, previous, after)))
+            else:
+                result.steps.append((codemod_id, b""))
+            previous = after
+        if self.output is StepOutput.BYTES:
+            result.original = data
 
 
 def _left_as_it_was(
@@ -318,18 +336,25 @@ def new_markers(old_text: str, new_text: str) -> list[tuple[int, str]]:
     return added
 
 
-def map_line(old_text: str, new_text: str, line: int) -> int:
-    """Where line ``line`` of ``old_text`` stands in ``new_text``."""
-    matcher = difflib.SequenceMatcher(
-        None, old_text.split("\n"), new_text.split("\n"), autojunk=False
-    )
-    index = line - 1
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if i1 <= index < i2:
-            if tag == "equal":
-                return j1 + (index - i1) + 1
-            return min(j1 + (index - i1), max(j2 - 1, j1)) + 1
-    return line
+class _LineMap:
+    """Where a line of ``old_text`` stands in ``new_text`` (the diff is made on first use)."""
+
+    def __init__(self, old_text: str, new_text: str) -> None:
+        self._texts = (old_text, new_text)
+        self._opcodes: list[tuple[str, int, int, int, int]] | None = None
+
+    def __call__(self, line: int) -> int:
+        if self._opcodes is None:
+            old_lines, new_lines = (text.split("\n") for text in self._texts)
+            matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+            self._opcodes = matcher.get_opcodes()
+        index = line - 1
+        for tag, i1, i2, j1, j2 in self._opcodes:
+            if i1 <= index < i2:
+                if tag == "equal":
+                    return j1 + (index - i1) + 1
+                return min(j1 + (index - i1), max(j2 - 1, j1)) + 1
+        return line
 
 
 # --- running over many files -------------------------------------------------------------
@@ -362,10 +387,11 @@ def process_files(
     options: MigrationOptions,
     jobs: int,
     on_file_done: Callable[[FileResult], None] = lambda _: None,
+    output: StepOutput = StepOutput.BYTES,
 ) -> Iterator[FileResult]:
     """Results for ``paths`` in the order given, computed by ``jobs`` processes."""
+    processor = FileProcessor(root, codemods, options, output)
     if jobs <= 1 or len(paths) < 2 * jobs:
-        processor = FileProcessor(root, codemods, options)
         for path in paths:
             result = processor.process(path)
             on_file_done(result)
@@ -379,7 +405,7 @@ def process_files(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(FileProcessor(root, codemods, options),),
+        initargs=(processor,),
     )
     try:
         for result in pool.map(_process_in_worker, paths, chunksize=chunksize):
