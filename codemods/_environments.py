@@ -20,6 +20,7 @@ from codemods._python import (
     imported_names,
     qualified_chain,
     syms,
+    walk,
 )
 
 ENVIRONMENTS = "prefect.environments"
@@ -92,7 +93,7 @@ def environment_bindings(root: LN) -> dict[str, str]:
     """:func:`codemods._python.import_bindings` plus the names star imports of environment
     modules (and ``from prefect import *``) bind."""
     bindings = import_bindings(root)
-    for node in root.pre_order():
+    for node in walk(root):
         if node.type != syms.import_from:
             continue
         module = from_import_module(node)
@@ -123,7 +124,7 @@ def references(root: LN, bindings: dict[str, str]) -> list[tuple[LN, str]]:
     (``prefect.environments.LocalEnvironment`` in ``prefect.environments.LocalEnvironment()``).
     """
     found: list[tuple[LN, str]] = []
-    for node in root.pre_order():
+    for node in walk(root):
         if _inside_import(node):
             continue
         if node.type == syms.power:
@@ -178,7 +179,7 @@ IMPORT_REMOVED = (
 
 def flag_environment_imports(root: LN) -> None:
     """Mark every import that still names ``prefect.environments`` (or a module under it)."""
-    for node in root.pre_order():
+    for node in walk(root):
         if node.type == syms.import_from:
             module = from_import_module(node)
             modules = [module] + [f"{module}.{name}" for _, name, _ in imported_names(node)]

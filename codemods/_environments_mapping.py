@@ -24,6 +24,7 @@ from codemods._python import (
     first_leaf,
     is_star_argument,
     keyword_argument,
+    leaves_of,
     root_of,
     syms,
 )
@@ -560,7 +561,7 @@ def shown(node: LN, strings: bool = False) -> str:
     """``node``'s source for a TODO message; ``...`` when it is long or holds string literals
     (which may be secrets) unless ``strings`` says the parameter never holds one."""
     text = " ".join(_text(node).split())
-    has_string = any(leaf.type == token.STRING for leaf in node.leaves())
+    has_string = any(leaf.type == token.STRING for leaf in leaves_of(node))
     if len(text) > 60 or (has_string and not strings):
         return "..."
     return text
@@ -685,14 +686,14 @@ def _moved(source: Source, indent: str | None) -> str:
 
 
 def _has_multiline_string(node: LN) -> bool:
-    return any(leaf.type == token.STRING and "\n" in leaf.value for leaf in node.leaves())
+    return any(leaf.type == token.STRING and "\n" in leaf.value for leaf in leaves_of(node))
 
 
 def line_indent(node: LN) -> str:
     """The indentation of the line on which ``node`` starts."""
     target = first_leaf(node)
     line = ""
-    for leaf in root_of(node).leaves():
+    for leaf in leaves_of(root_of(node)):
         text = leaf.prefix if leaf is target else leaf.prefix + leaf.value
         line = text.rpartition("\n")[2] if "\n" in text else line + text
         if leaf is target:

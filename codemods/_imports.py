@@ -36,6 +36,7 @@ from codemods._python import (
     rename_name_uses,
     statement_of,
     syms,
+    walk,
     whole_file_query,
 )
 
@@ -81,14 +82,14 @@ def import_moves_query(
 
 def _rewrite_file(root: LN, moves: _Moves) -> None:
     bindings: dict[str, str] = {}  # local name -> the (old) module it is bound to
-    for node in list(root.pre_order()):
+    for node in walk(root):
         if node.parent is None and node is not root:
             continue  # removed by an earlier rewrite
         if node.type == syms.import_from:
             _rewrite_from_import(root, node, moves, bindings)
         elif node.type == syms.import_name:
             _rewrite_import_name(node, moves, bindings)
-    for node in list(root.pre_order()):
+    for node in walk(root):
         if node.type == syms.power and node.parent is not None:
             _rewrite_chain(root, node, moves, bindings)
 

@@ -25,6 +25,33 @@ _STATEMENT_PARENTS = {syms.file_input, syms.suite}
 # --- navigation ----------------------------------------------------------------------------
 
 
+def walk(node: LN) -> list[LN]:
+    """``node`` and every node under it, in pre-order: what fissix's ``node.pre_order()``
+    gives, without its recursive generators (slow, and deep on long files). A list, taken
+    before the caller changes anything in the tree."""
+    found: list[LN] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        if current.children:
+            stack.extend(reversed(current.children))
+    return found
+
+
+def leaves_of(node: LN) -> list[Leaf]:
+    """The leaves under ``node`` in order (fissix's ``node.leaves()``), as a list."""
+    found: list[Leaf] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Leaf):
+            found.append(current)
+        else:
+            stack.extend(reversed(current.children))
+    return found
+
+
 def root_of(node: LN) -> LN:
     while node.parent is not None:
         node = node.parent
@@ -46,7 +73,7 @@ def first_leaf(node: LN) -> Leaf:
 
 def dotted_text(node: LN) -> str:
     """``a.b.c`` for a NAME or dotted_name node, without whitespace or comments."""
-    return "".join(leaf.value for leaf in node.leaves())
+    return "".join(leaf.value for leaf in leaves_of(node))
 
 
 def indentation_of(statement: LN) -> str:
@@ -67,7 +94,7 @@ def is_top_level(node: LN) -> bool:
 
 def names_in(root: LN) -> Iterator[Leaf]:
     """Every NAME leaf used as a plain name: not an attribute, not a keyword argument name."""
-    for leaf in root.leaves():
+    for leaf in leaves_of(root):
         if leaf.type != token.NAME:
             continue
         previous = leaf.prev_sibling
@@ -393,7 +420,7 @@ def add_top_level_statement(root: LN, code: str) -> None:
 
 def name_is_used(root: LN, name: str, ignoring: LN | None = None) -> bool:
     """Whether ``name`` is referenced anywhere outside import statements (and ``ignoring``)."""
-    skip = {id(leaf) for leaf in ignoring.leaves()} if ignoring is not None else set()
+    skip = {id(leaf) for leaf in leaves_of(ignoring)} if ignoring is not None else set()
     for leaf in names_in(root):
         if leaf.value != name or id(leaf) in skip:
             continue
@@ -557,7 +584,7 @@ def import_bindings(root: LN) -> dict[str, str]:
             ambiguous.add(name)
         found[name] = qualified
 
-    for node in root.pre_order():
+    for node in walk(root):
         if node.type == syms.import_name:
             for _, module, alias in imported_modules(node):
                 if alias is not None:
@@ -606,7 +633,7 @@ def calls_to(
 ) -> list[tuple[str, Node]]:
     """(qualified name, call trailer) of every call of one of ``qualified_names``."""
     found: list[tuple[str, Node]] = []
-    for node in root.pre_order():
+    for node in walk(root):
         chain = qualified_chain(node, bindings)
         if not chain or chain[-1] not in qualified_names or len(node.children) <= len(chain):
             continue
@@ -782,11 +809,35 @@ def _parameter_names(function: Node) -> Iterator[Leaf]:
 
 def _bindings_in(node: LN) -> Iterator[Leaf]:
     """Bindings made by ``node`` in the scope it belongs to (nested scopes only bind their name)."""
-    if node.type in (syms.funcdef, syms.classdef):
-        yield node.children[1]
-        return
-    if node.type == syms.lambdef:
-        return
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node.type in (syms.funcdef, syms.classdef):
+            yield node.children[1]
+        elif node.type != syms.lambdef:
+            if node.type in _BINDING_STATEMENTS:
+                yield from _bindings_of(node)
+            stack.extend(reversed(node.children))
+
+
+_BINDING_STATEMENTS = frozenset(
+    {
+        syms.import_name,
+        syms.import_from,
+        syms.expr_stmt,
+        syms.for_stmt,
+        syms.with_item,
+        syms.with_stmt,
+        syms.except_clause,
+        syms.namedexpr_test,
+        syms.global_stmt,
+        syms.del_stmt,
+    }
+)
+
+
+def _bindings_of(node: Node) -> Iterator[Leaf]:
+    """The names one of the :data:`_BINDING_STATEMENTS` binds itself (not its children)."""
     if node.type == syms.import_name:
         yield from _import_name_leaves(node)
     elif node.type == syms.import_from:
@@ -812,11 +863,9 @@ def _bindings_in(node: LN) -> Iterator[Leaf]:
     elif node.type == syms.namedexpr_test:
         yield from _target_names(node.children[0])
     elif node.type in (syms.global_stmt, syms.del_stmt):
-        for leaf in node.leaves():
+        for leaf in leaves_of(node):
             if leaf.type == token.NAME and leaf.value not in ("global", "nonlocal", "del"):
                 yield leaf
-    for child in node.children if isinstance(node, Node) else ():
-        yield from _bindings_in(child)
 
 
 def _import_name_leaves(node: Node) -> Iterator[Leaf]:
@@ -877,12 +926,16 @@ def keyword_positionals(trailer: Node, names: tuple[str, ...]) -> bool:
 def shadowed_imports(root: LN, bindings: dict[str, str]) -> set[str]:
     """The names of ``bindings`` (see :func:`import_bindings`) that something other than an
     import binds too, somewhere in the file: a parameter, an assignment, a loop target..."""
-    scopes = [root, *(node for node in root.pre_order() if node.type in _SCOPES)]
-    return {
-        name
-        for name in bindings
-        if any(not _is_import_site(site) for scope in scopes for site in binding_sites(scope, name))
+    if not bindings:
+        return set()
+    scopes = [root, *(node for node in walk(root) if node.type in _SCOPES)]
+    bound_otherwise = {
+        site.value
+        for scope in scopes
+        for site in _binding_leaves(scope)
+        if site.value in bindings and not _is_import_site(site)
     }
+    return {name for name in bindings if name in bound_otherwise}
 
 
 def imported_qualified_name(

@@ -1524,15 +1524,21 @@ class PythonSpot:
 def python_spots(root: Node) -> Iterator[PythonSpot]:
     from fissix import pygram
     from fissix.pgen2 import token
+    from fissix.pytree import Leaf
 
+    from codemods._python import leaves_of, walk
+
+    nodes = walk(root)
     in_lists: set[int] = set()
-    for node in root.pre_order():
+    for node in nodes:
         if node.type == pygram.python_symbols.atom:
             segment = _python_argv(node)
             if segment is not None:
-                in_lists.update(id(leaf) for leaf in node.leaves())
+                in_lists.update(id(leaf) for leaf in leaves_of(node))
                 yield PythonSpot(node, "node", segment)
-    for leaf in root.leaves():
+    for leaf in nodes:
+        if not isinstance(leaf, Leaf):
+            continue
         if "prefect" in leaf.prefix and "#" in leaf.prefix and id(leaf) not in in_lists:
             comments = [
                 (match.start(), match.end())

@@ -63,6 +63,7 @@ from codemods._python import (
     shadowed_imports,
     string_value,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -228,14 +229,14 @@ class _File:
             self._uses[classes] = any(
                 (node.type == token.NAME and self.bindings.get(node.value) in classes)
                 or (node.type == syms.power and classes & set(qualified_chain(node, self.bindings)))
-                for node in self.root.pre_order()
+                for node in walk(self.root)
             )
         return self._uses[classes]
 
 
 def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
     file = _File.of(root)
-    for node in list(root.pre_order()):
+    for node in walk(root):
         if node.type == syms.power and node.parent is not None:
             _rewrite_power(file, node)
         elif node.type == token.STRING and string_value(node) in ENVIRONMENT_VARIABLES:

@@ -37,6 +37,7 @@ from codemods._python import (
     qualified_chain,
     statement_of,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -79,7 +80,7 @@ def _flag(node: LN, capture: dict, filename: str) -> None:
             add_todo(reference, _ENVIRONMENT)
         elif name == "load_and_run_flow":
             add_todo(reference, _LOAD_AND_RUN)
-    for statement in node.pre_order():
+    for statement in walk(node):
         if statement.type == syms.classdef:
             _flag_subclass(statement, bindings)
         elif statement.type == token.STRING and "load_and_run_flow" in statement.value:
@@ -95,7 +96,7 @@ def _flag(node: LN, capture: dict, filename: str) -> None:
 def _flag_subclass(classdef: LN, bindings: dict[str, str]) -> None:
     bases = [
         node
-        for node in classdef.pre_order()
+        for node in walk(classdef)
         if node is not classdef and in_class_bases(node) and node.type in (token.NAME, syms.power)
     ]
     for base in bases:

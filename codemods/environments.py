@@ -79,6 +79,7 @@ from codemods._python import (
     statement_of,
     syms,
     top_level_imports,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -150,7 +151,7 @@ def _rewrite(node: LN, capture: dict, filename: str) -> None:
     file = _File(node, environment_bindings(node))
     flow_calls = [
         call[1]
-        for power in node.pre_order()
+        for power in walk(node)
         if (call := called(power, file.bindings)) is not None and call[0] in FLOW
     ]
     for trailer in flow_calls:
@@ -158,7 +159,7 @@ def _rewrite(node: LN, capture: dict, filename: str) -> None:
         receiver = _bound_name(trailer.parent)
         if receiver is not None:
             file.flows.setdefault(receiver, []).append(trailer)
-    for statement in node.pre_order():
+    for statement in walk(node):
         target = _attribute_target(statement)
         if target is not None:
             file.assigned.add((target[0], target[1]))
@@ -167,7 +168,7 @@ def _rewrite(node: LN, capture: dict, filename: str) -> None:
             keyword = keyword_argument(argument)
             if keyword is not None and keyword[0] == "environment":
                 _convert_keyword(file, trailer, argument, keyword[1])
-    for statement in list(node.pre_order()):
+    for statement in walk(node):
         target = _attribute_target(statement)
         if target is not None and target[1] == "environment" and statement.parent is not None:
             _convert_assignment(file, statement, target[0])
@@ -409,7 +410,7 @@ def _place_kube_cluster_factory(file: _File) -> None:
 
 
 def _flag_reads(file: _File) -> None:
-    for node in list(file.root.pre_order()):
+    for node in walk(file.root):
         if node.type != syms.power:
             continue
         for index, trailer in enumerate(node.children[1:], 1):
@@ -446,7 +447,7 @@ def _is_flow(file: _File, receiver: str) -> bool:
 
 
 def _remove_unused_imports(root: LN) -> None:
-    for node in list(root.pre_order()):
+    for node in walk(root):
         if node.parent is None:
             continue
         if node.type == syms.import_from:
@@ -495,7 +496,7 @@ def _remove_unused_import_name(root: LN, node: Node) -> None:
 
 
 def _uses_environments_chain(root: LN) -> bool:
-    for node in root.pre_order():
+    for node in walk(root):
         if (
             node.type == syms.power
             and node.children[0].type == token.NAME

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import LN, set_string_value, string_value, whole_file_query
+from codemods._python import LN, leaves_of, set_string_value, string_value, whole_file_query
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 
@@ -37,7 +37,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
 
 
 def _rewrite(root: LN, capture: dict, filename: str) -> None:
-    for leaf in root.leaves():
+    for leaf in leaves_of(root):
         if leaf.type != token.STRING:
             continue
         match = OLD_NAME.fullmatch(string_value(leaf) or "")

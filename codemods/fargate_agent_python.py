@@ -39,6 +39,7 @@ from codemods._python import (
     make_keyword,
     qualified_chain,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -113,7 +114,7 @@ def _rewrite_uses(root: LN, capture: dict, filename: str) -> None:
     bindings = import_bindings(root)
     for _, trailer in calls_to(root, FARGATE_AGENT, bindings):
         _map_arguments(trailer)
-    for node in root.pre_order():
+    for node in walk(root):
         if node.type == syms.classdef and base_classes(node, bindings) & FARGATE_AGENT:
             add_todo(node, SUBCLASS_TODO)
     _rename_in_chains(root, bindings)
@@ -164,7 +165,7 @@ def _map_arguments(trailer: LN) -> None:
 def _rename_in_chains(root: LN, bindings: dict[str, str]) -> None:
     """``x.FargateAgent`` -> ``x.ECSAgent`` in dotted chains; the module move then fixes ``x``
     (it renames names only right after the moved module, not after ``...fargate.agent``)."""
-    for node in root.pre_order():
+    for node in walk(root):
         for index, qualified in enumerate(qualified_chain(node, bindings)):
             if index > 0 and qualified in FARGATE_AGENT:
                 node.children[index].children[1].value = "ECSAgent"
@@ -174,7 +175,7 @@ def _import_from_package(root: LN) -> None:
     """``from prefect.agent.fargate.agent import FargateAgent`` -> ``from prefect.agent.fargate
     import FargateAgent``, which the module move turns into ``from prefect.agent.ecs import
     ECSAgent``."""
-    for node in list(root.pre_order()):
+    for node in walk(root):
         if (
             node.type == syms.import_from
             and from_import_module(node) == "prefect.agent.fargate.agent"

@@ -34,6 +34,7 @@ from codemods._python import (
     keyword_argument,
     make_keyword,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -81,7 +82,7 @@ def _rewrite(root: LN, capture: dict, filename: str) -> None:
         _keywordise(trailer)
         if _is_call(trailer.next_sibling):
             _keywordise(trailer.next_sibling)  # RunGreatExpectationsValidation(...)(...)
-    for power in list(root.pre_order()):
+    for power in walk(root):
         call = _task_call(power)
         if call is None:
             continue

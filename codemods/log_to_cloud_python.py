@@ -33,6 +33,7 @@ from codemods._python import (
     set_string_value,
     string_value,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -58,7 +59,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
 def _rewrite(root: LN, capture: dict, filename: str) -> None:
     bindings = import_bindings(root)
     old_sections = {f"{config}.{OLD_SECTION}" for config in CONFIG_OBJECTS}
-    for node in root.pre_order():
+    for node in walk(root):
         chain = qualified_chain(node, bindings)
         for index in range(1, len(chain) - 1):
             if chain[index] in old_sections:

@@ -17,7 +17,14 @@ from pathlib import PurePosixPath
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import LN, add_todo, set_string_value, string_value, whole_file_query
+from codemods._python import (
+    LN,
+    add_todo,
+    leaves_of,
+    set_string_value,
+    string_value,
+    whole_file_query,
+)
 from codemods._settings import UnreadableSpecifier, repin
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
@@ -35,7 +42,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
     def repin_requirements(node: LN, capture: dict, filename: str) -> None:
         if PurePosixPath(filename).name != "setup.py":
             return
-        for leaf in list(node.leaves()):
+        for leaf in leaves_of(node):
             if leaf.type != token.STRING:
                 continue
             value = string_value(leaf)

@@ -30,6 +30,7 @@ from codemods._python import (
     calls_to,
     import_bindings,
     keyword_argument,
+    leaves_of,
     set_string_value,
     string_value,
     whole_file_query,
@@ -62,7 +63,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
     def rewrite(root: LN, capture: dict, filename: str) -> None:
         for _, trailer in calls_to(root, DOCKER_STORAGE, import_bindings(root)):
             _docker_storage(trailer, target)
-        for leaf in root.leaves():
+        for leaf in leaves_of(root):
             if leaf.type == token.STRING:
                 _image(leaf, target)
 

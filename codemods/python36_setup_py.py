@@ -30,6 +30,7 @@ from codemods._python import (
     set_string_value,
     string_value,
     syms,
+    walk,
     whole_file_query,
 )
 from codemods._settings import bump_python_specifier, mentions_prefect
@@ -50,7 +51,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
 def _rewrite(root: LN, capture: dict, filename: str) -> None:
     if PurePosixPath(filename).name != "setup.py" or not mentions_prefect(str(root)):
         return
-    for node in list(root.pre_order()):
+    for node in walk(root):
         if node.parent is None and node is not root:
             continue  # removed below
         value = _python_requires_value(node)

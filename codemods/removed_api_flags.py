@@ -44,9 +44,11 @@ from codemods._python import (
     import_bindings,
     imported_names,
     keyword_argument,
+    leaves_of,
     qualified_chain,
     string_value,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -143,7 +145,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
 def _flag(root: LN, capture: dict, filename: str) -> None:
     bindings = import_bindings(root)
     _flag_imports(root)
-    for node in root.pre_order():
+    for node in walk(root):
         for qualified in qualified_chain(node, bindings):
             if qualified == GET_FLOW_IMAGE:
                 add_todo(node, GET_FLOW_IMAGE_TODO)
@@ -158,7 +160,7 @@ def _flag(root: LN, capture: dict, filename: str) -> None:
 
 
 def _flag_imports(root: LN) -> None:
-    for node in root.pre_order():
+    for node in walk(root):
         if node.type == syms.import_from:
             module = from_import_module(node)
             names = {f"{module}.{name}" for _, name, _ in imported_names(node)}
@@ -173,11 +175,11 @@ def _flag_imports(root: LN) -> None:
 def _flag_get_hook(root: LN, bindings: dict[str, str]) -> None:
     subclass_leaves = {
         id(leaf)
-        for node in root.pre_order()
+        for node in walk(root)
         if node.type == syms.classdef and base_classes(node, bindings) & DATABRICKS_TASKS
-        for leaf in node.leaves()
+        for leaf in leaves_of(node)
     }
-    for node in root.pre_order():
+    for node in walk(root):
         if _is_attribute(node) and node.children[1].value == "get_hook":
             power = node.parent
             index = power.children.index(node)

@@ -38,6 +38,7 @@ from codemods._python import (
     name_is_used,
     statement_of,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -174,7 +175,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
 def _rewrite(root: LN, capture: dict, filename: str) -> None:
     stars = [
         node
-        for node in root.pre_order()
+        for node in walk(root)
         if node.type == syms.import_from
         and imported_names(node)[0][1] == "*"
         and (from_import_module(node) in LOST_NAMES or from_import_module(node) in GONE_NAMES)
@@ -183,7 +184,7 @@ def _rewrite(root: LN, capture: dict, filename: str) -> None:
         return
     scopes = [
         root,
-        *(n for n in root.pre_order() if n.type in (syms.funcdef, syms.classdef, syms.lambdef)),
+        *(n for n in walk(root) if n.type in (syms.funcdef, syms.classdef, syms.lambdef)),
     ]
     # A name two star imports provided came from the later one in 0.15.13.
     provider: dict[str, LN] = {}

@@ -52,6 +52,7 @@ from codemods._python import (
     is_star_argument,
     keyword_argument,
     keyword_positionals,
+    leaves_of,
     names_in,
     remove_imported_name_if_unused,
     remove_statement,
@@ -59,6 +60,7 @@ from codemods._python import (
     shadowed_imports,
     statement_of,
     syms,
+    walk,
     whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
@@ -169,7 +171,7 @@ def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
     shadowed = shadowed_imports(root, bindings)
     tasks = [
         task
-        for power in list(root.pre_order())
+        for power in walk(root)
         if power.type == syms.power
         for task in [_task_of(root, power, bindings, shadowed)]
         if task is not None
@@ -534,7 +536,7 @@ def _keep_comments(statement: LN) -> None:
     head = first_leaf(statement)
     inner = [
         line.strip()
-        for leaf in statement.leaves()
+        for leaf in leaves_of(statement)
         if leaf is not head
         for line in leaf.prefix.splitlines()
         if line.strip().startswith("#")
@@ -554,7 +556,7 @@ def _is_call(node: LN) -> bool:
 def _takennames_in(root: LN, bindings: dict[str, str]) -> tuple[set[str], set[str]]:
     """(every name used in the file, the functional task names already bound to something
     other than the Prefect task)."""
-    used = {leaf.value for leaf in root.leaves() if leaf.type == token.NAME}
+    used = {leaf.value for leaf in leaves_of(root) if leaf.type == token.NAME}
     conflicts = {
         name
         for name in (CREATE_FLOW_RUN, WAIT_FOR_FLOW_RUN)
