@@ -29,6 +29,7 @@ from codemods import cli_agent, cli_auth, cli_register, cli_run
 from codemods._python import LN, add_todo, whole_file_query
 from codemods._shell import (
     CANNOT_WRITE,
+    Invocation,
     PythonSpot,
     Rewriter,
     Unencodable,
@@ -50,21 +51,37 @@ REWRITERS: tuple[Rewriter, ...] = (
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
     def rewrite(node: LN, capture: dict, filename: str) -> None:
+        places = _places(node)
         for rewriter in REWRITERS:
-            spots = list(python_spots(node))
-            for _, same_place in groupby(spots, key=lambda spot: (id(spot.node), spot.part)):
-                _rewrite_place(list(same_place), rewriter)
+            changes = [_rewrite_place(place, rewriter) for place in places]
+            if any(changes):
+                places = _places(node)  # read again only what a rewriter changed
 
     return [whole_file_query(rewrite)]
 
 
-def _rewrite_place(spots: list[PythonSpot], rewriter: Rewriter) -> None:
-    """Rewrite the invocations of the spots of one literal, prefix or list display."""
-    text = spots[0].text
+Place = list[tuple[PythonSpot, tuple[Invocation, ...]]]
+
+
+def _places(root: LN) -> list[Place]:
+    """The spots of ``root`` grouped by literal, prefix or list display, each spot with its
+    invocations."""
+    spots = python_spots(root)
+    return [
+        [(spot, tuple(invocations(spot.segment))) for spot in same_place]
+        for _, same_place in groupby(spots, key=lambda spot: (id(spot.node), spot.part))
+    ]
+
+
+def _rewrite_place(place: Place, rewriter: Rewriter) -> bool:
+    """Rewrite the invocations of the spots of one literal, prefix or list display; whether
+    anything was edited or marked."""
+    first = place[0][0]
+    text = first.text
     edits = []
     messages: list[str] = []
-    for spot in spots:
-        for invocation in invocations(spot.segment):
+    for _, found in place:
+        for invocation in found:
             rewrite = rewriter(invocation)
             if rewrite is None:
                 continue
@@ -73,9 +90,10 @@ def _rewrite_place(spots: list[PythonSpot], rewriter: Rewriter) -> None:
                 messages.extend(rewrite.todos)
             except Unencodable:
                 messages.extend((*rewrite.todos, CANNOT_WRITE))
-    node = _replace(spots[0], apply_text_edits(text, edits)) if edits else spots[0].node
+    node = _replace(first, apply_text_edits(text, edits)) if edits else first.node
     for message in dict.fromkeys(messages):
         add_todo(node, message)
+    return bool(edits or messages)
 
 
 def _replace(spot: PythonSpot, new_text: str) -> LN:
