@@ -426,14 +426,20 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def inside(root: Path, path: str) -> Path:
+def inside(root: Path, path: str, safe_folders: set[Path] | None = None) -> Path:
     """``root / path``, refusing a path that leaves ``root`` or passes through a symbolic
-    link (``root`` itself is resolved)."""
+    link (``root`` itself is resolved). Folders found safe are added to ``safe_folders``,
+    and those already in it are not resolved again."""
     target = root / path
     if target.is_symlink():
         raise UnsafePath(f"{path} is a symbolic link; the tool never reads or writes through one")
-    if target.parent.resolve() != target.parent or not target.is_relative_to(root):
+    folder = target.parent
+    if safe_folders is not None and folder in safe_folders:
+        return target
+    if folder.resolve() != folder or not target.is_relative_to(root):
         raise UnsafePath(f"{path} leads through a symbolic link or out of the repository")
+    if safe_folders is not None:
+        safe_folders.add(folder)
     return target
 
 

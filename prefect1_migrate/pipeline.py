@@ -98,6 +98,7 @@ class FileProcessor:
         self.options = options
         self.output = output
         self._runners: dict[str, object] = {}
+        self._safe_folders: set[Path] = set()  # folders of this run checked for symlinks
         self._trigger_bytes = {
             c.id: tuple(trigger.encode() for trigger in c.triggers) for c in self.codemods
         }
@@ -119,7 +120,7 @@ class FileProcessor:
     def _process(self, path: str) -> FileResult:
         result = FileResult(path)
         try:
-            data = inside(self.root, path).read_bytes()
+            data = inside(self.root, path, self._safe_folders).read_bytes()
         except UnsafePath as error:
             result.problems.append(FileProblem(path, None, str(error).removeprefix(f"{path} ")))
             return result
@@ -171,7 +172,7 @@ class FileProcessor:
         The file is parsed once and every codemod rewrites that same tree; its text is taken
         after each codemod. Only the final text is checked; when it is not valid Python the
         intermediate texts are checked too, to name the codemod that broke the file."""
-        from prefect1_migrate.python_tree import PythonParseFailure, parse
+        from prefect1_migrate.python_tree import PythonParseFailure, parse, source_text
 
         texts: list[tuple[str, str]] = []
         original = text
@@ -188,7 +189,7 @@ class FileProcessor:
                 return []
             try:
                 self._runner(codemod).apply(tree, path)  # type: ignore[attr-defined]
-                new_text = str(tree)
+                new_text = source_text(tree)
             except Exception as error:  # a codemod bug must not stop the run
                 return _left_as_it_was(result, codemod, f"codemod raised {error!r}")
             if new_text != text:
@@ -219,7 +220,7 @@ class FileProcessor:
                 return _left_as_it_was(result, codemod, f"codemod raised {error!r}")
             if new_text == text:
                 continue
-            if kind in _TOML_KINDS and _loads_toml(text) and not _loads_toml(new_text):
+            if kind in _TOML_KINDS and not _loads_toml(new_text) and _loads_toml(text):
                 return _left_as_it_was(result, codemod, "the rewrite is not valid TOML any more")
             texts.append((codemod.id, new_text))
             text = new_text

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _GRAMMAR = pygram.python_grammar_no_print_and_exec_statement
 _DRIVER = pgen_driver.Driver(_GRAMMAR, convert=pytree.convert)
+_FILE_INPUT = pygram.python_symbols.file_input
 
 
 class PythonParseFailure(Exception):
@@ -74,9 +75,16 @@ class QueryRunner:
         # leaves for its bottom-up matcher, whether or not any fixer wants that walk, with
         # recursive generators (a cost per node that grows with depth). Bowler's fixers all
         # use the node-by-node walks; only the walks some fixer needs are made, iteratively.
+        # A fixer whose pattern can only match ``file_input`` (a whole-file query) can only
+        # match the root: the walk is skipped.
         self._bottom_up = bool(tool.BM.fixers)
         self._pre_order_heads = tool.bmi_pre_order_heads if tool.bmi_pre_order else None
         self._post_order_heads = tool.bmi_post_order_heads if tool.bmi_post_order else None
+        self._root_only = all(
+            _only_file_input(heads)
+            for heads in (self._pre_order_heads, self._post_order_heads)
+            if heads is not None
+        )
 
     def apply(self, tree: pytree.Node, filename: str) -> None:
         """Run every fixer over ``tree`` in place (what ``refactor_tree`` does, faster)."""
@@ -88,11 +96,31 @@ class QueryRunner:
         for fixer in fixers:
             fixer.start_tree(tree, filename)
         if self._pre_order_heads is not None:
-            tool.traverse_by(self._pre_order_heads, _pre_order(tree))
+            tool.traverse_by(self._pre_order_heads, [tree] if self._root_only else _pre_order(tree))
         if self._post_order_heads is not None:
-            tool.traverse_by(self._post_order_heads, _post_order(tree))
+            tool.traverse_by(
+                self._post_order_heads, [tree] if self._root_only else _post_order(tree)
+            )
         for fixer in fixers:
             fixer.finish_tree(tree, filename)
+
+
+def _only_file_input(heads: dict[int, list[BaseFix]]) -> bool:
+    return all(not fixers for node_type, fixers in heads.items() if node_type != _FILE_INPUT)
+
+
+def source_text(tree: pytree.Base) -> str:
+    """``str(tree)`` without recursion: the prefix and value of every leaf, in order."""
+    parts: list[str] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pytree.Leaf):
+            parts.append(node.prefix)
+            parts.append(node.value)
+        else:
+            stack.extend(reversed(node.children))
+    return "".join(parts)
 
 
 def _pre_order(root: pytree.Base) -> Iterator[pytree.Base]:
