@@ -124,9 +124,7 @@ def references(root: LN, bindings: dict[str, str]) -> list[tuple[LN, str]]:
     (``prefect.environments.LocalEnvironment`` in ``prefect.environments.LocalEnvironment()``).
     """
     found: list[tuple[LN, str]] = []
-    for node in walk(root):
-        if _inside_import(node):
-            continue
+    for node in walk(root, skipping=(syms.import_from, syms.import_name)):
         if node.type == syms.power:
             for qualified in reversed(qualified_chain(node, bindings)):
                 if exported_name(qualified) is not None:
@@ -149,14 +147,6 @@ def _is_plain_name(leaf: Leaf) -> bool:
     if parent.type == syms.argument and parent.children[0] is leaf:
         return not (len(parent.children) > 1 and parent.children[1].type == token.EQUAL)
     return not (parent.type in (syms.funcdef, syms.classdef) and parent.children[1] is leaf)
-
-
-def _inside_import(node: LN) -> bool:
-    while node is not None:
-        if node.type in (syms.import_from, syms.import_name):
-            return True
-        node = node.parent
-    return False
 
 
 def in_class_bases(node: LN) -> bool:

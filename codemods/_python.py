@@ -25,17 +25,20 @@ _STATEMENT_PARENTS = {syms.file_input, syms.suite}
 # --- navigation ----------------------------------------------------------------------------
 
 
-def walk(node: LN) -> list[LN]:
+def walk(node: LN, skipping: Collection[int] = ()) -> list[LN]:
     """``node`` and every node under it, in pre-order: what fissix's ``node.pre_order()``
     gives, without its recursive generators (slow, and deep on long files). A list, taken
-    before the caller changes anything in the tree."""
+    before the caller changes anything in the tree. Nodes of a type in ``skipping`` are left
+    out, with everything under them."""
     found: list[LN] = []
     stack = [node]
     while stack:
         current = stack.pop()
+        if current.type in skipping:
+            continue
         found.append(current)
         if current.children:
-            stack.extend(reversed(current.children))
+            stack.extend(current.children[::-1])
     return found
 
 
@@ -48,7 +51,7 @@ def leaves_of(node: LN) -> list[Leaf]:
         if isinstance(current, Leaf):
             found.append(current)
         else:
-            stack.extend(reversed(current.children))
+            stack.extend(current.children[::-1])
     return found
 
 
