@@ -506,8 +506,9 @@ class _PausePoints:
     the named point (every time, or only the n-th time it is reached), print
     ``prefect1-migrate: paused at <point>:<n>`` to stderr and wait for a line on stdin. A
     SIGINT/SIGTERM sent while it waits stops the run right there. Points: ``scanned`` (the
-    lock is held, nothing is written yet), ``file-written`` (after each file is written),
-    ``committed`` (after each codemod's files are written and committed).
+    lock is held, nothing is written yet), ``file-written`` (after each file is written;
+    files are then written one at a time), ``committed`` (after each codemod's commit is
+    made: built before any file is written, or with hooks, after its files are written).
     """
 
     POINTS = ("scanned", "file-written", "committed")
