@@ -511,8 +511,6 @@ class _PausePoints:
     made: built before any file is written, or with hooks, after its files are written).
     """
 
-    POINTS = ("scanned", "file-written", "committed")
-
     def __init__(self, stops: _StopRequests) -> None:
         self._stops = stops
         self._wanted = {
