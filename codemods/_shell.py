@@ -484,7 +484,10 @@ def _commands(
     prose: bool,
     line_start: int,
     captured: bool = False,
+    skip_marked: bool = False,
 ) -> Iterator[_Command]:
+    """The commands of ``text[start:end]``, those in comments and substitutions included;
+    with ``skip_marked``, not those in a comment holding a review marker."""
     words: list[Word] = []
     redirect_target = False
 
@@ -493,7 +496,9 @@ def _commands(
             yield _Command(tuple(words), line_start, captured or piped)
         for word in words:
             for sub_start, sub_end in word.subs:
-                yield from _commands(text, sub_start, sub_end, make, prose, line_start, True)
+                yield from _commands(
+                    text, sub_start, sub_end, make, prose, line_start, True, skip_marked
+                )
 
     for token in _Lexer(text, start, end, make, prose).tokens():
         if isinstance(token, Word):
@@ -502,8 +507,11 @@ def _commands(
             else:
                 words.append(token)
         elif isinstance(token, _Comment):
-            if _may_name_program(text[token.start : token.end]):
-                yield from _commands(text, token.start, token.end, make, True, line_start)
+            comment = text[token.start : token.end]
+            if _may_name_program(comment) and not (skip_marked and MARKER in comment):
+                yield from _commands(
+                    text, token.start, token.end, make, True, line_start, False, skip_marked
+                )
         elif token.is_redirect:
             if words and words[-1].end == token.start and words[-1].value.isdigit():
                 words.pop()
@@ -629,7 +637,12 @@ def invocations(segment: Segment, aliases: frozenset[str] = frozenset()) -> Iter
     value = segment.value
     if not aliases and "prefect" not in value:
         return
-    for command in _commands(value, 0, len(value), segment.make, segment.prose, 0):
+    # A review marker quotes commands: file_invocations drops what is on its line, which in
+    # file text (Identity) is the line of the marker's comment, so that comment is not read.
+    skip_marked = isinstance(segment.codec, Identity)
+    for command in _commands(
+        value, 0, len(value), segment.make, segment.prose, 0, skip_marked=skip_marked
+    ):
         if any(word.broken for word in command.words):
             continue
         end = _program_end(command.words, value, aliases)

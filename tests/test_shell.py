@@ -14,6 +14,7 @@ from codemods._shell import (
     Replace,
     Rewrite,
     decode_python_string,
+    file_invocations,
     iter_prefect_argvs,
     parse_options,
     prefect_command_lines,
@@ -471,3 +472,21 @@ def test_markers_of_a_second_run_are_not_repeated() -> None:
 def test_shell_quote() -> None:
     assert shell_quote("a=b/c.d") == "a=b/c.d"
     assert shell_quote("it's") == "'it'\\''s'"
+
+
+def test_commands_in_marker_and_prose_comments() -> None:
+    """Comments are read like command lines, except review markers (which quote commands);
+    a comment that can only spell the program through quotes is still read."""
+    text = (
+        "# TODO(prefect-1.0): `prefect register flow -f a.py` is gone\n"
+        "# pre'fect' register flow -f b.py\n"
+        "# nothing to see here\n"
+    )
+    assert argvs(text, FileKind.SHELL) == [(2, ["register", "flow", "-f", "b.py"])]
+
+
+def test_file_invocations_of_the_same_text_are_read_once() -> None:
+    text = "prefect run flow --id 1\n"
+    first = file_invocations(text, FileKind.SHELL, "run.sh")
+    assert isinstance(first, tuple) and len(first) == 1
+    assert file_invocations(text, FileKind.SHELL, "run.sh") is first
