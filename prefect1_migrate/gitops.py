@@ -12,8 +12,8 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,7 +231,7 @@ class Repository:
         the first on ``start``), made without touching the work tree, the index or any ref;
         ``on_commit`` gets each new sha. Paths keep their mode at ``start``."""
         blobs = iter(
-            self._store_blobs([data for _, contents in commits for data in contents.values()])
+            self._store_blobs(data for _, contents in commits for data in contents.values())
         )
         modes = {}
         for entry in self._run(["ls-tree", "-r", "-z", "--full-tree", start]).split("\0"):
@@ -256,26 +256,37 @@ class Repository:
             index.unlink(missing_ok=True)
         return shas
 
-    def _store_blobs(self, contents: Sequence[bytes]) -> list[str]:
-        """Writes ``contents`` into the object database in one ``git fast-import``; their ids."""
-        stream = bytearray()
-        for mark, data in enumerate(contents, start=1):
-            stream += b"blob\nmark :%d\ndata %d\n" % (mark, len(data))
-            stream += data + b"\n"
-        stream += b"done\n"
-        with _scratch_file(self.git_dir, "") as marks_file:
-            process = subprocess.run(
+    def _store_blobs(self, contents: Iterable[bytes]) -> list[str]:
+        """Writes ``contents`` into the object database in one ``git fast-import`` (streamed,
+        never held as one stream in memory); their ids, in order."""
+        with _scratch_file(self.git_dir, "") as marks_file, tempfile.TemporaryFile() as errors:
+            process = subprocess.Popen(
                 ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks_file}"],
                 cwd=self.root,
-                input=bytes(stream),
-                capture_output=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
                 start_new_session=True,
             )
-            if process.returncode != 0:
-                detail = redact(process.stderr.decode(errors="replace").strip())
+            assert process.stdin is not None
+            count = 0
+            try:
+                for count, data in enumerate(contents, start=1):
+                    process.stdin.write(b"blob\nmark :%d\ndata %d\n" % (count, len(data)))
+                    process.stdin.write(data + b"\n")
+                process.stdin.write(b"done\n")
+            except BrokenPipeError:
+                pass  # fast-import stopped early; its exit status and message say why
+            finally:
+                with suppress(BrokenPipeError):
+                    process.stdin.close()
+                returncode = process.wait()
+            if returncode != 0:
+                errors.seek(0)
+                detail = redact(errors.read().decode(errors="replace").strip())
                 raise RepositoryProblem(f"git fast-import failed: {detail}")
             ids = dict(line.split(" ", 1) for line in Path(marks_file).read_text().splitlines())
-        return [ids[f":{mark}"] for mark in range(1, len(contents) + 1)]
+        return [ids[f":{mark}"] for mark in range(1, count + 1)]
 
     def move_branch(self, new: str, old: str, reason: str) -> None:
         """Points HEAD's branch at ``new``, only if it is still at ``old``."""
