@@ -459,14 +459,17 @@ def write_atomic(root: Path, path: str, data: bytes) -> None:
     flushed to disk, then renamed over it), keeping the file's permission bits. Never writes
     through a symbolic link or outside ``root``."""
     target = inside(root, path)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+            os.fchmod(handle.fileno(), mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

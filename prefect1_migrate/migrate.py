@@ -335,8 +335,9 @@ class Migration:
     def _commit_then_write(
         self, root: Path, outcome: MigrationOutcome, start: str, identity: Identity
     ) -> None:
-        """Builds every codemod's commit from the snapshots, then writes each file's final
-        version once and moves the branch: the work tree is touched once per file."""
+        """Builds every codemod's commit from the snapshots, writes each file's final version
+        once (while git builds the commits), then moves the branch: the work tree is touched
+        once per file, and HEAD moves once."""
         assert self.repository is not None
         changed = outcome.changed
         commits = [
@@ -354,9 +355,17 @@ class Migration:
         committed_shas: list[str] = []
         if not commits:
             return
-        self.repository.build_commits(start, commits, identity, committed)
         final = {result.path: result.steps[-1][1] for result in self.results}
-        self._write_files(root, final)
+        if self._pauses.active:  # the debugging hook shows one step after the other
+            self.repository.build_commits(start, commits, identity, committed)
+            self._write_files(root, final)
+        else:  # git builds the commits while the files are written
+            with ThreadPoolExecutor(1) as builder:
+                building = builder.submit(
+                    self.repository.build_commits, start, commits, identity, committed
+                )
+                self._write_files(root, final)
+                building.result()
         self._stops.checkpoint()
         self.repository.move_branch(
             committed_shas[-1], start, f"prefect1-migrate: {len(committed_shas)} commits"
@@ -517,6 +526,10 @@ class _PausePoints:
             item.strip() for item in os.environ.get(PAUSE_VARIABLE, "").split(",") if item.strip()
         }
         self._seen: Counter[str] = Counter()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._wanted)
 
     def wants(self, point: str) -> bool:
         return any(item.split(":")[0] == point for item in self._wanted)
