@@ -26,6 +26,7 @@ _INDEX_LOCK_RETRIES = 50
 _INDEX_LOCK_WAIT = 0.1  # seconds: another git command gets five seconds to finish
 _REGULAR_FILE_MODES = {"100644", "100755"}
 _COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+_HOOKS_NO_VERIFY_KEEPS = ("prepare-commit-msg", "post-commit")  # git commit --no-verify
 # Attributes under which git stores other bytes than the work tree holds (clean filters,
 # line-ending normalisation, $Id$ expansion, re-encoding).
 _CONTENT_ATTRIBUTES = ("filter", "text", "eol", "crlf", "ident", "working-tree-encoding")
@@ -204,11 +205,10 @@ class Repository:
         """Why commits of ``paths`` must go through ``git commit`` with the files written
         first (a commit hook to run, or git storing other bytes than the files hold), or None
         when they can be built straight from the snapshots (:meth:`build_commits`)."""
-        if run_hooks:
-            hooks = self.root / self._run(["rev-parse", "--git-path", "hooks"]).strip()
-            for name in _COMMIT_HOOKS:
-                if (hooks / name).is_file() and os.access(hooks / name, os.X_OK):
-                    return f"the {name} hook runs on every commit"
+        hooks = self.root / self._run(["rev-parse", "--git-path", "hooks"]).strip()
+        for name in _COMMIT_HOOKS if run_hooks else _HOOKS_NO_VERIFY_KEEPS:
+            if (hooks / name).is_file() and os.access(hooks / name, os.X_OK):
+                return f"the {name} hook runs on every commit"
         if self._config("core.autocrlf").lower() in _GIT_TRUE | {"input"}:
             return "core.autocrlf converts line endings"
         listing = "".join(f"{path}\0" for path in paths)

@@ -194,11 +194,14 @@ def test_hooks_run_by_default_and_no_verify_skips_them(make_repo) -> None:
     assert run_with_test_codemods(repo).returncode == 0
     assert log.read_text().split() == ["pre-commit", "commit-msg"] * 2
     repo = two_commit_repo(make_repo)
+    log = repo / ".git" / "hook-log"
     install_hook(repo, "pre-commit", "exit 1\n")
     install_hook(repo, "commit-msg", "exit 1\n")
+    install_hook(repo, "post-commit", f'echo post-commit >> "{log}"\n')  # as git commit -n
     result = run_with_test_codemods(repo, "--no-verify")
     assert result.returncode == 0, result.stderr
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "3"
+    assert log.read_text().split() == ["post-commit"] * 2
 
 
 def test_a_codemod_that_raises_leaves_that_file_as_it_was_and_the_run_goes_on(
