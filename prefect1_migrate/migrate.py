@@ -41,6 +41,7 @@ EXIT_FILES_SKIPPED = 3
 
 PREFECT_WORD = "prefect"
 _WRITER_THREADS = 8
+_WRITE_BATCH = 512
 
 
 class Mode(str, Enum):
@@ -403,9 +404,11 @@ class Migration:
             if not self._stops.pending:
                 write_atomic(root, *item)
 
+        items = list(contents.items())
         with ThreadPoolExecutor(_WRITER_THREADS) as writers:
-            for _ in writers.map(write, contents.items()):
-                pass
+            for batch in range(0, len(items), _WRITE_BATCH):  # bounded: one future per file
+                for _ in writers.map(write, items[batch : batch + _WRITE_BATCH]):
+                    pass
         self._stops.checkpoint()
 
     def _put_back(
