@@ -524,6 +524,16 @@ def _commands(
     yield from finish(False)
 
 
+@lru_cache(maxsize=1024)
+def _segment_commands(
+    text: str, make: bool, prose: bool, skip_marked: bool
+) -> tuple[_Command, ...]:
+    """The commands of a whole segment's text. Kept for the next codemods: most segments of a
+    file (a YAML ``run:`` block, a Dockerfile ``RUN``) are still the same text after one
+    codemod rewrote another, and the commands (frozen, with offsets in ``text``) still hold."""
+    return tuple(_commands(text, 0, len(text), make, prose, 0, skip_marked=skip_marked))
+
+
 def _may_name_program(text: str) -> bool:
     """Whether a word of ``text`` may read ``prefect`` or stand for a variable: not when
     ``text`` has no escapes or expansions and no ``prefect`` once quotes are left out.
@@ -640,9 +650,7 @@ def invocations(segment: Segment, aliases: frozenset[str] = frozenset()) -> Iter
     # A review marker quotes commands: file_invocations drops what is on its line, which in
     # file text (Identity) is the line of the marker's comment, so that comment is not read.
     skip_marked = isinstance(segment.codec, Identity)
-    for command in _commands(
-        value, 0, len(value), segment.make, segment.prose, 0, skip_marked=skip_marked
-    ):
+    for command in _segment_commands(value, segment.make, segment.prose, skip_marked):
         if any(word.broken for word in command.words):
             continue
         end = _program_end(command.words, value, aliases)
