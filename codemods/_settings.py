@@ -516,7 +516,7 @@ class TomlEntry:
 def scan_toml(lines: Sequence[str]) -> tuple[list[TomlTable], list[TomlEntry]]:
     """Tables and key/value entries of a TOML text, with the lines each occupies.
 
-    Only a layout: values are not interpreted (read them with tomlkit); multi-line strings,
+    Only a layout: values are not interpreted (read them with a TOML reader); multi-line strings,
     arrays and inline tables are skipped over so that their contents are never taken for keys.
     """
     headers: list[tuple[int, tuple[str, ...], bool]] = []

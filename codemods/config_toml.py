@@ -5,7 +5,7 @@ the upgrade guide renames ("API keys replace authentication tokens", "Imports ha
 A TOML file counts as a Prefect configuration when it sets one of the keys below (the table and
 key together are Prefect's own); other TOML files, e.g. with an unrelated ``[logging]`` table,
 are left alone. Rewrites, keeping comments and layout (line-precise edits, checked by parsing
-the result with tomlkit):
+the result with a TOML reader):
 
 - ``[logging] log_to_cloud = V`` -> ``[cloud] send_flow_run_logs = V`` (moved into ``[cloud]``,
   created if missing); with both set, ``send_flow_run_logs`` becomes ``log_to_cloud AND
@@ -25,10 +25,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-
 from codemods._settings import LineEdits, TomlEntry, TomlTable, scan_toml
+from prefect1_migrate import tomlread
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import API_KEYS
@@ -108,8 +106,8 @@ def get(document: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 def rewrite(text: str, file: TextFile) -> str:
     try:
-        document = tomlkit.parse(text).unwrap()
-    except TOMLKitError:
+        document = tomlread.loads(text)
+    except tomlread.TOMLDecodeError:
         return text
     if not is_prefect_config(document):
         return text
@@ -120,7 +118,7 @@ def rewrite(text: str, file: TextFile) -> str:
     if not plan.edits:
         return text
     new_text = "\n".join(plan.edits.apply(plan.lines, file))
-    if _pruned(tomlkit.parse(new_text).unwrap()) != _pruned(plan.expected):
+    if _pruned(tomlread.loads(new_text)) != _pruned(plan.expected):
         raise ValueError("the rewritten configuration would not hold the intended values")
     return new_text
 

@@ -311,11 +311,11 @@ def _compiles(text: str) -> bool:
 
 
 def _loads_toml(text: str) -> bool:
-    import tomlkit
+    from prefect1_migrate import tomlread
 
     try:
-        tomlkit.parse(text)
-    except Exception:  # tomlkit raises several unrelated types for invalid documents
+        tomlread.loads(text)
+    except tomlread.TOMLDecodeError:
         return False
     return True
 

@@ -25,7 +25,7 @@ from prefect1_migrate.guide import SECTIONS
 from prefect1_migrate.pipeline import FileProcessor
 from prefect1_migrate.registry import all_codemods
 
-PACKAGES = ("click", "yaml", "tomlkit", "attr", "rich", "git")
+PACKAGES = ("click", "yaml", "fissix", "attr", "rich", "git")
 
 
 def corpus_files() -> dict[str, bytes]:
