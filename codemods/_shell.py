@@ -524,14 +524,26 @@ def _commands(
     yield from finish(False)
 
 
-@lru_cache(maxsize=1024)
 def _segment_commands(
     text: str, make: bool, prose: bool, skip_marked: bool
 ) -> tuple[_Command, ...]:
-    """The commands of a whole segment's text. Kept for the next codemods: most segments of a
-    file (a YAML ``run:`` block, a Dockerfile ``RUN``) are still the same text after one
-    codemod rewrote another, and the commands (frozen, with offsets in ``text``) still hold."""
+    """The commands of a whole segment's text. A short segment's are kept for the next
+    codemods: most segments of a file (a YAML ``run:`` block, a Dockerfile ``RUN``) are still
+    the same text after one codemod rewrote another, and their commands (frozen, offsets in
+    ``text``) still hold. A long segment is a whole file, which the codemods rewrite anyway."""
+    if len(text) > _KEPT_SEGMENT_LENGTH:
+        return _read_segment_commands(text, make, prose, skip_marked)
+    return _kept_segment_commands(text, make, prose, skip_marked)
+
+
+def _read_segment_commands(
+    text: str, make: bool, prose: bool, skip_marked: bool
+) -> tuple[_Command, ...]:
     return tuple(_commands(text, 0, len(text), make, prose, 0, skip_marked=skip_marked))
+
+
+_KEPT_SEGMENT_LENGTH = 4096  # bounds the cache to about 1,024 x 4 KB of text
+_kept_segment_commands = lru_cache(maxsize=1024)(_read_segment_commands)
 
 
 def _may_name_program(text: str) -> bool:
