@@ -341,11 +341,14 @@ class Migration:
         once per file, and HEAD moves once."""
         assert self.repository is not None
         changed = outcome.changed
+        if not changed:
+            return
         commits = [
             (commit_message(item), self._snapshots(item.codemod.id, item.files)) for item in changed
         ]
+        committed_shas: list[str] = []
 
-        def committed(sha: str) -> None:
+        def committed(sha: str) -> None:  # called by build_commits after each commit
             codemod_outcome = changed[len(committed_shas)]
             codemod_outcome.commit = sha
             committed_shas.append(sha)
@@ -353,9 +356,6 @@ class Migration:
             self._stops.checkpoint()
             self._pauses.reached("committed")
 
-        committed_shas: list[str] = []
-        if not commits:
-            return
         final = {result.path: result.steps[-1][1] for result in self.results}
         if self._pauses.active:  # the debugging hook shows one step after the other
             self.repository.build_commits(start, commits, identity, committed)
