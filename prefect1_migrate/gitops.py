@@ -233,7 +233,7 @@ class Repository:
         blobs = iter(
             self._store_blobs(data for _, contents in commits for data in contents.values())
         )
-        modes = {}
+        modes: dict[str, str] = {}
         for entry in self._run(["ls-tree", "-r", "-z", "--full-tree", start]).split("\0"):
             meta, _, path = entry.partition("\t")
             modes[path] = meta.split(" ", 1)[0]
