@@ -25,7 +25,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from codemods._settings import LineEdits, TomlEntry, TomlTable, scan_toml
+from codemods._settings import LineEdits
+from codemods._toml_lines import TomlEntry, TomlTable, scan_toml
 from prefect1_migrate import tomlread
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import FileKind

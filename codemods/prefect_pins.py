@@ -28,8 +28,8 @@ from codemods._settings import (
     code_block_mask,
     logical_start,
     repin,
-    scan_toml,
 )
+from codemods._toml_lines import scan_toml
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import ADDITIONAL

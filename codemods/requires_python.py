@@ -25,8 +25,8 @@ from codemods._settings import (
     bump_python_specifier,
     code_block_mask,
     mentions_prefect,
-    scan_toml,
 )
+from codemods._toml_lines import scan_toml
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import PYTHON_36
