@@ -24,12 +24,11 @@ import re
 
 from codemods._settings import (
     LineEdits,
-    UnreadableSpecifier,
     code_block_mask,
     logical_start,
-    repin,
 )
 from codemods._toml_lines import scan_toml
+from codemods._versions import UnreadableSpecifier, repin
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import ADDITIONAL

@@ -25,7 +25,7 @@ from codemods._python import (
     string_value,
     whole_file_query,
 )
-from codemods._settings import UnreadableSpecifier, repin
+from codemods._versions import UnreadableSpecifier, repin
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 

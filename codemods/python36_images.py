@@ -23,8 +23,8 @@ from codemods._settings import (
     code_block_mask,
     logical_start,
     mentions_prefect,
-    new_tag,
 )
+from codemods._versions import new_tag
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import PYTHON_36

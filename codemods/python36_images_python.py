@@ -35,7 +35,7 @@ from codemods._python import (
     string_value,
     whole_file_query,
 )
-from codemods._settings import new_tag
+from codemods._versions import new_tag
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import PYTHON_36
 

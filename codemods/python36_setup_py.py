@@ -5,7 +5,7 @@ In files named ``setup.py`` that mention Prefect (the same rule the text-side co
 - ``python_requires`` (keyword argument or dict key) that admits Python 3.6 gets a 3.7 lower
   bound, keeping the rest of the specifier: ``">=3.6"`` -> ``">=3.7"``, ``">=3.6, <4"`` ->
   ``">=3.7, <4"``, ``"~=3.6"`` -> ``"~=3.7"``, ``">3.5"`` -> ``">=3.7"``, ``"<4"`` ->
-  ``">=3.7, <4"`` (``codemods._settings.bump_python_specifier``, shared with ``setup.cfg`` /
+  ``">=3.7, <4"`` (``codemods._versions.bump_python_specifier``, shared with ``setup.cfg`` /
   ``pyproject.toml``);
 - the trove classifier ``"Programming Language :: Python :: 3.6"`` is dropped from its list.
 
@@ -33,7 +33,8 @@ from codemods._python import (
     walk,
     whole_file_query,
 )
-from codemods._settings import bump_python_specifier, mentions_prefect
+from codemods._settings import mentions_prefect
+from codemods._versions import bump_python_specifier
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import PYTHON_36
 

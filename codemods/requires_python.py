@@ -22,11 +22,11 @@ import re
 
 from codemods._settings import (
     LineEdits,
-    bump_python_specifier,
     code_block_mask,
     mentions_prefect,
 )
 from codemods._toml_lines import scan_toml
+from codemods._versions import bump_python_specifier
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import PYTHON_36

@@ -1,6 +1,5 @@
-"""The settings codemods' shared matching (codemods/_settings.py) against packaging's reference
-implementation, the pins they write against the releases that exist, and their behaviour with
-another target version or a configuration they cannot edit."""
+"""The settings codemods: the pins they write against the releases that exist, and their
+behaviour with another target version or a configuration they cannot edit."""
 
 from __future__ import annotations
 
@@ -9,10 +8,8 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from codemods._settings import bump_python_specifier, parse_specifier, repin, specifier_admits
 from prefect1_migrate.codemod import MigrationOptions, TextFile
 from prefect1_migrate.filekinds import classify
 from prefect1_migrate.markers import MARKER, marker_message
@@ -30,88 +27,6 @@ SETTINGS_CODEMODS = (
     "requires-python",
     "prefect-pins",
 )
-PEP440_SPECS = [
-    ">=3.6",
-    ">=3.6, <4",
-    "~=3.6",
-    "~=3.6.1",
-    "==3.6.*",
-    "!=3.6.*,>=3.5",
-    ">3.6",
-    "<=3.7",
-    "==3.7",
-    ">=2.7, !=3.0.*, !=3.1.*",
-    "<4",
-    "~=0.15.0",
-    "~=0.15",
-    ">=0.14,<0.16",
-    "==0.15.13",
-]
-VERSIONS = [
-    "2.7",
-    "3.5.9",
-    "3.6",
-    "3.6.0",
-    "3.6.15",
-    "3.7",
-    "3.7.1",
-    "3.8.0",
-    "3.10",
-    "4.0",
-    "0.14.22",
-    "0.15",
-    "0.15.0",
-    "0.15.13",
-    "0.16.0",
-    "1.4.1",
-]
-
-
-@pytest.mark.parametrize("spec", PEP440_SPECS)
-def test_specifier_admits_agrees_with_packaging(spec: str) -> None:
-    clauses = parse_specifier(spec)
-    assert clauses is not None
-    reference = SpecifierSet(spec)
-    for version in VERSIONS:
-        release = tuple(int(part) for part in version.split("."))
-        assert specifier_admits(clauses, release) == (Version(version) in reference), version
-
-
-@pytest.mark.parametrize("spec", [s for s in PEP440_SPECS if "3." in s or s == "<4"])
-def test_bumped_python_specifier_starts_at_3_7(spec: str) -> None:
-    bumped = bump_python_specifier(spec)
-    reference = SpecifierSet(spec)
-    if not any(Version(f"3.{minor}") in reference for minor in range(7, 13)):
-        assert bumped is None  # nothing mechanical can make it allow 3.7+
-        return
-    assert bumped is not None
-    new = SpecifierSet(bumped)
-    assert not any(Version(f"3.6.{micro}") in new for micro in range(16))
-    for minor in range(7, 13):  # 3.7+ stays allowed exactly where it was
-        assert (Version(f"3.{minor}") in new) == (Version(f"3.{minor}") in reference)
-
-
-@pytest.mark.parametrize(
-    ("spec", "target", "expected"),
-    [
-        ("==0.15.13", "1.4.1", "==1.4.1"),
-        ("==0.15.*", "1.4.1", "==1.4.*"),
-        ("~=0.15.0", "1.4.1", "~=1.4.1"),
-        ("~=0.15", "1.0.0", "~=1.0"),
-        ("^0.15", "1.4.1", "^1.4"),
-        ("0.15.13", "1.4.1", "1.4.1"),
-        ("=0.15", "1.4.1", "=1.4"),
-        (">=0.14,<0.16", "1.4.1", ">=1.4.1,<2.0"),
-        (">= 0.14, < 0.16", "1.0.0", ">=1.0.0, <2.0"),
-        (">=0.15", "1.4.1", ">=1.4.1,<2"),
-        ("", "1.4.1", None),
-        ("*", "1.4.1", None),
-        (">=1.0", "1.4.1", None),
-        ("==2.7.0", "1.4.1", None),
-    ],
-)
-def test_repin_keeps_the_style(spec: str, target: str, expected: str | None) -> None:
-    assert repin(spec, target) == expected
 
 
 def _pep508_prefect_requirements(path: Path) -> list[Requirement]:

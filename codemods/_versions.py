@@ -1,0 +1,217 @@
+"""Version numbers a migration moves: PEP 440, Poetry and conda version specifiers (read, tested
+against a release, given a new lower bound), Prefect requirement pins moved to the target 1.x
+release in their own style, and Prefect image tags.
+
+Specifiers are read from the text as written and rewritten clause by clause, so whatever a
+rewrite does not need to touch (spacing, separators, other clauses) stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# --- version specifiers ----------------------------------------------------------------------
+
+_CLAUSE = re.compile(
+    r"(?P<op>===|==|~=|!=|<=|>=|<|>|\^|~|=)?[ \t]*v?(?P<version>\d+(?:\.\d+)*)"
+    r"(?P<wildcard>\.\*)?(?P<suffix>(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview|post|dev)\d*)*)"
+)
+_CLAUSE_SEPARATOR = re.compile(r"[ \t]*,?[ \t]*")
+
+
+@dataclass(frozen=True)
+class Clause:
+    op: str  # "" for a bare version (Poetry: exact)
+    release: tuple[int, ...]
+    wildcard: bool
+    span: tuple[int, int]  # the whole clause
+    version_start: int  # where its version starts
+
+
+def parse_specifier(spec: str) -> list[Clause] | None:
+    """The clauses of a PEP 440, Poetry or conda version specifier; None when it holds
+    anything else (alternatives ``||``, URLs, ...). ``*`` and ``""`` give no clauses."""
+    text = spec.strip()
+    if text in ("", "*"):
+        return []
+    clauses: list[Clause] = []
+    position = len(spec) - len(spec.lstrip())
+    while position < len(spec.rstrip()):
+        match = _CLAUSE.match(spec, position)
+        if match is None:
+            return None
+        release = tuple(int(part) for part in match.group("version").split("."))
+        clauses.append(
+            Clause(
+                match.group("op") or "",
+                release,
+                bool(match.group("wildcard")),
+                match.span(),
+                match.start("version"),
+            )
+        )
+        position = _CLAUSE_SEPARATOR.match(spec, match.end()).end()  # type: ignore[union-attr]
+        if position == match.end() and position < len(spec.rstrip()):
+            return None
+    return clauses
+
+
+def _padded(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    size = max(len(a), len(b))
+    return a + (0,) * (size - len(a)), b + (0,) * (size - len(b))
+
+
+def _next_minor_or_major(release: tuple[int, ...], caret: bool) -> tuple[int, ...]:
+    if caret:
+        for position, part in enumerate(release):
+            if part != 0 or position == len(release) - 1:
+                return (*release[:position], part + 1)
+    if len(release) >= 2:
+        return (release[0], release[1] + 1)
+    return (release[0] + 1,)
+
+
+def _clause_admits(clause: Clause, version: tuple[int, ...]) -> bool:
+    """Does ``version`` (a release tuple) satisfy one clause?"""
+    op, release = clause.op, clause.release
+    if op in ("", "==", "===", "!=", "=") and (clause.wildcard or op == "="):
+        matches = version[: len(release)] == release
+        return not matches if op == "!=" else matches
+    left, right = _padded(version, release)
+    if op in ("", "==", "==="):
+        return left == right
+    if op == "!=":
+        return left != right
+    if op == ">=":
+        return left >= right
+    if op == ">":
+        return left > right
+    if op == "<=":
+        return left <= right
+    if op == "<":
+        return left < right
+    if op == "~=":
+        prefix = release[:-1] if len(release) > 1 else release
+        return left >= right and version[: len(prefix)] == prefix
+    upper = _next_minor_or_major(release, caret=op == "^")
+    low, high = _padded(version, upper)
+    return left >= right and low < high
+
+
+def specifier_admits(clauses: Sequence[Clause], version: tuple[int, ...]) -> bool:
+    return all(_clause_admits(clause, version) for clause in clauses)
+
+
+_LOWER_BOUND_OPS = frozenset({"", "==", "===", "~=", ">=", ">", "^", "~", "="})
+
+
+def _lowest_bound(clauses: Sequence[Clause]) -> tuple[int, ...] | None:
+    """The highest lower bound the clauses set, None when nothing bounds them from below."""
+    bounds = [clause.release for clause in clauses if clause.op in _LOWER_BOUND_OPS]
+    return max(bounds) if bounds else None
+
+
+def _release_of(version: str) -> tuple[int, ...]:
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match.group(0).split(".")) if match else ()
+
+
+_PYTHON_36 = [(3, 6, micro) for micro in range(16)]
+_PYTHON_3_LATER = [(3, minor) for minor in range(7, 14)]
+
+
+def bump_python_specifier(spec: str) -> str | None:
+    """``spec`` with 3.7 as its lowest version; ``spec`` itself when it excludes 3.6 already;
+    None when it cannot be widened mechanically."""
+    clauses = parse_specifier(spec)
+    if clauses is None:
+        return None
+    if not any(specifier_admits(clauses, version) for version in _PYTHON_36):
+        return spec
+    new = spec
+    lower = [c for c in clauses if c.op in _LOWER_BOUND_OPS and c.release < (3, 7)]
+    for clause in sorted(lower, key=lambda c: c.span, reverse=True):
+        if clause.op in (">=", ">"):
+            text = ">=3.7"
+        elif clause.op in ("^", "~=") and len(clause.release) == 2 and not clause.wildcard:
+            text = f"{clause.op}3.7"
+        else:
+            return None
+        new = new[: clause.span[0]] + text + new[clause.span[1] :]
+    if not lower:
+        separator = "," if "," in spec and ", " not in spec else ", "
+        leading = len(spec) - len(spec.lstrip())
+        new = f"{spec[:leading]}>=3.7{separator}{spec[leading:]}"
+    bumped = parse_specifier(new)
+    if bumped is None or any(specifier_admits(bumped, version) for version in _PYTHON_36):
+        return None
+    if not any(specifier_admits(bumped, version) for version in _PYTHON_3_LATER):
+        return None
+    return new
+
+
+# --- Prefect image tags --------------------------------------------------------------------
+
+_OLD_PREFECT_TAG = re.compile(
+    r"(?:(?P<core>core-)(?P<core_version>0\.\d+\.\d+)"
+    r"|(?P<version>0\.\d+\.\d+|latest)(?:-python3\.(?P<minor>\d+))?)"
+)
+
+
+def new_tag(tag: str, target: str) -> str | None:
+    """The 1.x tag for an old Prefect image tag, None when the tag needs no change."""
+    match = _OLD_PREFECT_TAG.fullmatch(tag)
+    if match is None:
+        return None
+    if match.group("core"):
+        return f"core-{target}"
+    minor = match.group("minor")
+    if match.group("version") == "latest":
+        return f"{target}-python3.7" if minor == "6" else None
+    if minor is None:
+        return target
+    return f"{target}-python3.{7 if minor == '6' else minor}"
+
+
+# --- Prefect pins ----------------------------------------------------------------------------
+
+
+class UnreadableSpecifier(ValueError):
+    """A specifier this codemod cannot rewrite mechanically."""
+
+
+def repin(spec: str, target: str) -> str | None:
+    """``spec`` moved to Prefect ``target`` in its own style; None when it needs no change
+    (unpinned, or it already excludes every 0.x release)."""
+    clauses = parse_specifier(spec)
+    if clauses is None:
+        raise UnreadableSpecifier(spec)
+    if not clauses:
+        return None
+    bound = _lowest_bound(clauses)
+    if bound is not None and bound >= (1,):
+        return None
+    leading = spec[: len(spec) - len(spec.lstrip())]
+    trailing = spec[len(spec.rstrip()) :]
+    if len(clauses) == 1 and clauses[0].op not in ("<", "<=", ">", ">=", "!="):
+        clause = clauses[0]
+        version = _same_shape(clause, target)
+        return spec[: clause.version_start] + version + spec[clause.span[1] :]
+    if "," in spec:
+        separator = ", " if ", " in spec else ","
+    else:
+        separator = " " if len(clauses) > 1 else ","
+    uppers = [clause.release for clause in clauses if clause.op in ("<", "<=")]
+    upper = ".".join(["2"] + ["0"] * (len(uppers[0]) - 1)) if uppers else "2"
+    return f"{leading}>={target}{separator}<{upper}{trailing}"
+
+
+def _same_shape(clause: Clause, target: str) -> str:
+    release = _release_of(target)
+    if clause.op in ("", "==", "===") and not clause.wildcard:
+        return target
+    size = max(len(clause.release), 2 if clause.op == "~=" else 1)
+    shaped = ".".join(str(part) for part in release[:size])
+    return f"{shaped}.*" if clause.wildcard else shaped
