@@ -1,16 +1,25 @@
-"""Review markers in non-Python files: the comment syntax of each file kind.
+"""The lines of a non-Python file, as text codemods read and edit them.
 
-Text codemods work on a list of lines (``text.split("\\n")``) and call
-:func:`insert_todo_above` for the line a human must look at.
+Text codemods work on a list of lines (``text.split("\\n")``) and edit them line-precisely
+through :class:`LineEdits`: a rewrite replaces only the characters it means to, so the rest of
+the file stays byte-identical (no YAML or TOML document is ever re-serialised). Here too: review
+markers in each file kind's comment syntax (:func:`insert_todo_above`), which lines of a
+Markdown or reStructuredText document are code, the backslash-continued command a line belongs
+to, and the one rule for whether a text is about Prefect at all.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from prefect1_migrate.codemod import TextFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER
+
+# --- review markers --------------------------------------------------------------------------
 
 
 def comment_delimiters(file: TextFile, in_code_block: bool = False) -> tuple[str, str]:
@@ -63,3 +72,114 @@ def insert_todo_above(
         above -= 1
     lines[index:index] = block
     return len(block)
+
+
+# --- line edits ------------------------------------------------------------------------------
+
+
+@dataclass
+class LineEdits:
+    """Edits planned against the original lines, applied together from the bottom up."""
+
+    replacements: list[tuple[int, int, int, str]] = field(default_factory=list)
+    deletions: set[int] = field(default_factory=set)
+    insertions: dict[int, list[str]] = field(default_factory=dict)  # new lines above an index
+    todos: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, message, in code)
+
+    def replace(self, line: int, start: int, end: int, text: str) -> None:
+        self.replacements.append((line, start, end, text))
+
+    def delete(self, first: int, end: int) -> None:
+        self.deletions.update(range(first, end))
+
+    def insert(self, index: int, new_lines: Iterable[str]) -> None:
+        self.insertions.setdefault(index, []).extend(new_lines)
+
+    def todo(self, line: int, message: str, in_code_block: bool = True) -> None:
+        self.todos.append((line, message, in_code_block))
+
+    def __bool__(self) -> bool:
+        return bool(self.replacements or self.deletions or self.insertions or self.todos)
+
+    def apply(self, lines: Sequence[str], file: TextFile) -> list[str]:
+        new = list(lines)
+        for line, start, end, text in sorted(self.replacements, reverse=True):
+            new[line] = new[line][:start] + text + new[line][end:]
+        indexes = {*self.deletions, *self.insertions, *(line for line, _, _ in self.todos)}
+        for index in sorted(indexes, reverse=True):
+            if index in self.deletions:
+                del new[index]
+            todos = [(message, code) for line, message, code in self.todos if line == index]
+            for message, in_code_block in reversed(todos):
+                insert_todo_above(new, index, file, message, in_code_block)
+            new[index:index] = self.insertions.get(index, [])
+        return new
+
+
+# --- code blocks in documentation ------------------------------------------------------------
+
+DOC_KINDS = frozenset({FileKind.MARKDOWN, FileKind.RST})
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_RST_BLOCK_START = re.compile(r"\s*(?:\.\.\s+(?:code-block|code|sourcecode)::.*|.*::)\s*$")
+
+
+def code_block_mask(lines: Sequence[str], kind: FileKind) -> list[bool]:
+    """For each line: does it hold code (as opposed to prose)?
+
+    Every line of a non-documentation file is code. In Markdown, the lines inside fenced
+    blocks are; in reStructuredText, the indented lines after ``::`` or a code directive.
+    """
+    if kind not in DOC_KINDS:
+        return [True] * len(lines)
+    mask = [False] * len(lines)
+    if kind is FileKind.MARKDOWN:
+        fence: str | None = None
+        for index, line in enumerate(lines):
+            match = _FENCE.match(line)
+            if fence is None:
+                if match:
+                    fence = match.group(1)
+            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            else:
+                mask[index] = True
+        return mask
+    block_indent: int | None = None
+    for index, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                mask[index] = bool(line.strip())
+                continue
+            block_indent = None
+        if _RST_BLOCK_START.match(line) and not line.lstrip().startswith(".. _"):
+            block_indent = indent
+    return mask
+
+
+# --- backslash-continued commands ------------------------------------------------------------
+
+
+def logical_start(lines: Sequence[str], index: int) -> int:
+    """The first line of the backslash-continued command that ``lines[index]`` belongs to."""
+    while index > 0 and lines[index - 1].rstrip().endswith("\\"):
+        index -= 1
+    return index
+
+
+def logical_end(lines: Sequence[str], index: int) -> int:
+    """The line after the backslash-continued command that ``lines[index]`` belongs to."""
+    while index < len(lines) - 1 and lines[index].rstrip().endswith("\\"):
+        index += 1
+    return index + 1
+
+
+# --- is this text about Prefect? ---------------------------------------------------------------
+
+# ``prefect`` as a word: ``prefect``, ``prefect[aws]``, ``prefect.flow``, ``prefecthq/prefect:``;
+# not other distributions such as ``prefect-aws`` or ``prefect_dbt``, nor ``prefecthq``.
+_PREFECT_WORD = re.compile(r"(?<![\w-])prefect(?![\w-])", re.IGNORECASE)
+
+
+def mentions_prefect(text: str) -> bool:
+    return _PREFECT_WORD.search(text) is not None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from codemods._settings import LineEdits
+from codemods._text import LineEdits
 from codemods._toml_lines import TomlEntry, TomlTable, scan_toml
 from prefect1_migrate import tomlread
 from prefect1_migrate.codemod import TextCodemod, TextFile

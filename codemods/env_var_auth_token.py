@@ -17,7 +17,8 @@ pattern itself for pre-0.15 agent images.
 
 from __future__ import annotations
 
-from codemods._settings import EnvSetting, LineEdits, env_references, find_env_settings
+from codemods._env_settings import EnvSetting, env_references, find_env_settings
+from codemods._text import LineEdits
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import API_KEYS

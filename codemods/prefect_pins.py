@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from codemods._settings import (
+from codemods._text import (
     LineEdits,
     code_block_mask,
     logical_start,

@@ -33,7 +33,7 @@ from codemods._python import (
     walk,
     whole_file_query,
 )
-from codemods._settings import mentions_prefect
+from codemods._text import mentions_prefect
 from codemods._versions import bump_python_specifier
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import PYTHON_36

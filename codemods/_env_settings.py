@@ -1,119 +1,23 @@
-"""Matching shared by the settings codemods (environment variables, ``config.toml``, image tags,
-version pins): where a file sets an environment variable, the key/value lines of a TOML file,
-version specifiers, and whether a file is about Prefect at all.
+"""Where a non-Python file sets an environment variable, and where it reads one.
 
-Everything works on the lines of a text (``text.split("\\n")``) and edits line-precisely
-through :class:`LineEdits`: a rewrite replaces only the characters it means to, so the rest of
-the file stays byte-identical. No YAML or TOML document is ever re-serialised.
+Every form a file can set a variable in: shell and dotenv assignments, Makefile and INI
+``KEY = value``, Dockerfile ``ENV``, YAML maps and lists (compose, CI, Kubernetes
+``- name:``/``value:``), in code blocks of documentation too. Each setting comes with the
+columns of its name and value and the lines it and its block occupy, so that a codemod can
+rename, re-value or delete it with :class:`codemods._text.LineEdits`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from codemods._text import insert_todo_above
+from codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_start
 from prefect1_migrate.codemod import TextFile
 from prefect1_migrate.filekinds import FileKind
 
-# --- is this file about Prefect? -------------------------------------------------------------
-
-# ``prefect`` as a word: ``prefect``, ``prefect[aws]``, ``prefect.flow``, ``prefecthq/prefect:``;
-# not other distributions such as ``prefect-aws`` or ``prefect_dbt``, nor ``prefecthq``.
-_PREFECT_WORD = re.compile(r"(?<![\w-])prefect(?![\w-])", re.IGNORECASE)
-
-
-def mentions_prefect(text: str) -> bool:
-    return _PREFECT_WORD.search(text) is not None
-
-
-# --- code blocks in documentation ------------------------------------------------------------
-
-DOC_KINDS = frozenset({FileKind.MARKDOWN, FileKind.RST})
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_RST_BLOCK_START = re.compile(r"\s*(?:\.\.\s+(?:code-block|code|sourcecode)::.*|.*::)\s*$")
-
-
-def code_block_mask(lines: Sequence[str], kind: FileKind) -> list[bool]:
-    """For each line: does it hold code (as opposed to prose)?
-
-    Every line of a non-documentation file is code. In Markdown, the lines inside fenced
-    blocks are; in reStructuredText, the indented lines after ``::`` or a code directive.
-    """
-    if kind not in DOC_KINDS:
-        return [True] * len(lines)
-    mask = [False] * len(lines)
-    if kind is FileKind.MARKDOWN:
-        fence: str | None = None
-        for index, line in enumerate(lines):
-            match = _FENCE.match(line)
-            if fence is None:
-                if match:
-                    fence = match.group(1)
-            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            else:
-                mask[index] = True
-        return mask
-    block_indent: int | None = None
-    for index, line in enumerate(lines):
-        indent = len(line) - len(line.lstrip())
-        if block_indent is not None:
-            if not line.strip() or indent > block_indent:
-                mask[index] = bool(line.strip())
-                continue
-            block_indent = None
-        if _RST_BLOCK_START.match(line) and not line.lstrip().startswith(".. _"):
-            block_indent = indent
-    return mask
-
-
-# --- line edits ------------------------------------------------------------------------------
-
-
-@dataclass
-class LineEdits:
-    """Edits planned against the original lines, applied together from the bottom up."""
-
-    replacements: list[tuple[int, int, int, str]] = field(default_factory=list)
-    deletions: set[int] = field(default_factory=set)
-    insertions: dict[int, list[str]] = field(default_factory=dict)  # new lines above an index
-    todos: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, message, in code)
-
-    def replace(self, line: int, start: int, end: int, text: str) -> None:
-        self.replacements.append((line, start, end, text))
-
-    def delete(self, first: int, end: int) -> None:
-        self.deletions.update(range(first, end))
-
-    def insert(self, index: int, new_lines: Iterable[str]) -> None:
-        self.insertions.setdefault(index, []).extend(new_lines)
-
-    def todo(self, line: int, message: str, in_code_block: bool = True) -> None:
-        self.todos.append((line, message, in_code_block))
-
-    def __bool__(self) -> bool:
-        return bool(self.replacements or self.deletions or self.insertions or self.todos)
-
-    def apply(self, lines: Sequence[str], file: TextFile) -> list[str]:
-        new = list(lines)
-        for line, start, end, text in sorted(self.replacements, reverse=True):
-            new[line] = new[line][:start] + text + new[line][end:]
-        indexes = {*self.deletions, *self.insertions, *(line for line, _, _ in self.todos)}
-        for index in sorted(indexes, reverse=True):
-            if index in self.deletions:
-                del new[index]
-            todos = [(message, code) for line, message, code in self.todos if line == index]
-            for message, in_code_block in reversed(todos):
-                insert_todo_above(new, index, file, message, in_code_block)
-            new[index:index] = self.insertions.get(index, [])
-        return new
-
-
-# --- environment-variable settings -------------------------------------------------------------
-
-YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.YAML})
+_YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.YAML})
 # Kinds where ``KEY = value`` (spaces around ``=``) is an assignment and an unquoted value runs
 # to the end of the line (minus a comment); Makefile recipe lines are shell, though.
 _SPACED_KINDS = frozenset({FileKind.MAKEFILE, FileKind.INI, FileKind.DOTENV})
@@ -199,7 +103,7 @@ def env_references(
     )
     mask = code_block_mask(lines, file.kind)
     setting_lines = {setting.line for setting in settings}
-    first = 0 if file.kind in YAML_KINDS or file.kind is FileKind.MAKEFILE else after_line + 1
+    first = 0 if file.kind in _YAML_KINDS or file.kind is FileKind.MAKEFILE else after_line + 1
     return [
         (index, match.end())
         for index in range(first, len(lines))
@@ -209,12 +113,19 @@ def env_references(
     ]
 
 
+def env_bool(value: str | None) -> bool | None:
+    """True/False for the values Prefect's ``string_to_type`` reads as booleans, else None."""
+    if value is None:
+        return None
+    return {"TRUE": True, "FALSE": False}.get(value.strip().upper())
+
+
 def _classify(
     lines: Sequence[str], index: int, start: int, name: str, file: TextFile, mask: list[bool]
 ) -> EnvSetting | None:
     line = lines[index]
     before, after = line[:start], line[start + len(name) :]
-    yaml_like = file.kind in YAML_KINDS or file.kind in DOC_KINDS
+    yaml_like = file.kind in _YAML_KINDS or file.kind in DOC_KINDS
     if yaml_like and _parent_key(lines, index) in _NOT_ENVIRONMENT_KEYS:
         return None
     if yaml_like:
@@ -291,11 +202,11 @@ def _assignment(
         _OWN_LINE_BEFORE.fullmatch(line[:start]) is not None
         or (dockerfile_env and _DOCKER_ENV_BEFORE.fullmatch(line[:start]) is not None)
     ) and _COMMENT_TAIL.fullmatch(rest) is not None
-    yaml_like = file.kind in YAML_KINDS or file.kind in DOC_KINDS
+    yaml_like = file.kind in _YAML_KINDS or file.kind in DOC_KINDS
     indent: int | None = None
     if not owns_line and not dockerfile_env and not _WHOLE_SCOPE_COMMAND.match(lines[anchor]):
         # ``KEY=v cmd``, ``env KEY=v cmd``, ``docker run -e KEY=v``: only that command sees it
-        block = (anchor, _continuation_end(lines, index))
+        block = (anchor, logical_end(lines, index))
     elif yaml_like and line.lstrip().startswith("- "):
         indent = _indent(line)
         block = _yaml_block(lines, index, indent, True, mask)
@@ -452,24 +363,3 @@ def _flat_block(lines: Sequence[str], index: int, mask: list[bool]) -> tuple[int
     while end < len(lines) and mask[end]:
         end += 1
     return first, end
-
-
-def _continuation_end(lines: Sequence[str], index: int) -> int:
-    """The line after the backslash-continued command that ``lines[index]`` belongs to."""
-    while index < len(lines) - 1 and lines[index].rstrip().endswith("\\"):
-        index += 1
-    return index + 1
-
-
-def logical_start(lines: Sequence[str], index: int) -> int:
-    """The first line of the backslash-continued command that ``lines[index]`` belongs to."""
-    while index > 0 and lines[index - 1].rstrip().endswith("\\"):
-        index -= 1
-    return index
-
-
-def env_bool(value: str | None) -> bool | None:
-    """True/False for the values Prefect's ``string_to_type`` reads as booleans, else None."""
-    if value is None:
-        return None
-    return {"TRUE": True, "FALSE": False}.get(value.strip().upper())
