@@ -152,8 +152,15 @@ def bump_python_specifier(spec: str) -> str | None:
     return new
 
 
-# --- Prefect image tags --------------------------------------------------------------------
+# --- Prefect images --------------------------------------------------------------------------
 
+# Prefect's image repository on Docker Hub, with or without the registry's name.
+PREFECT_IMAGE_REPOSITORY = (
+    r"(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?prefecthq/prefect"
+)
+PINNED_BY_DIGEST_TODO = (
+    "this Prefect 0.x image is pinned by digest: pin the {target} image by its digest"
+)
 _OLD_PREFECT_TAG = re.compile(
     r"(?:(?P<core>core-)(?P<core_version>0\.\d+\.\d+)"
     r"|(?P<version>0\.\d+\.\d+|latest)(?:-python3\.(?P<minor>\d+))?)"
@@ -176,6 +183,11 @@ def new_tag(tag: str, target: str) -> str | None:
 
 
 # --- Prefect pins ----------------------------------------------------------------------------
+
+# ``prefect`` as the distribution a requirement names (match it ignoring case, as pip does): not
+# ``prefect-aws``, ``prefect_dbt`` or a module path such as ``prefect.tasks``.
+PREFECT_DISTRIBUTION = r"prefect(?![\w.-])"
+UNREADABLE_PIN_TODO = "pin Prefect {target} here by hand (this version specifier is not understood)"
 
 
 class UnreadableSpecifier(ValueError):

@@ -28,20 +28,24 @@ from codemods._text import (
     logical_start,
 )
 from codemods._toml_lines import scan_toml
-from codemods._versions import UnreadableSpecifier, repin
+from codemods._versions import (
+    PREFECT_DISTRIBUTION,
+    UNREADABLE_PIN_TODO,
+    UnreadableSpecifier,
+    repin,
+)
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import ADDITIONAL
 
 _URL_TODO = "this requirement installs Prefect from a URL: point it at Prefect {target}"
-_UNREADABLE_TODO = "pin Prefect {target} here by hand (this version specifier is not understood)"
 _HASH_TODO = (
     "update the --hash values of this requirement for Prefect {target} (re-run pip-compile)"
 )
 
 # ``prefect`` (any case), optional extras, then what follows: a specifier, markers, a comment.
 _REQUIREMENT = re.compile(
-    r"(?<![\w.-])(?P<name>prefect)(?![\w.-])(?P<extras>\s*\[[^\]]*\])?"
+    rf"(?<![\w.-]){PREFECT_DISTRIBUTION}(?P<extras>\s*\[[^\]]*\])?"
     r"(?P<tail>[^;#\"']*)",
     re.IGNORECASE,
 )
@@ -93,7 +97,7 @@ def _requirement_spans(lines: list[str], index: int, file: TextFile) -> list[tup
     for token in re.finditer(r"\"[^\"]*\"|'[^']*'|[^\s\"']+", line):
         quoted = token.group(0)[0] in "\"'"
         start, end = token.start() + quoted, token.end() - quoted
-        if re.match(r"prefect(?![\w.-])", line[start:end], re.IGNORECASE):
+        if re.match(PREFECT_DISTRIBUTION, line[start:end], re.IGNORECASE):
             spans.append((start, end))
     return spans
 
@@ -134,7 +138,7 @@ def _repin_requirement(
     try:
         new = repin(body, target)
     except UnreadableSpecifier:
-        edits.todo(anchor, _UNREADABLE_TODO.format(target=target), in_code_block)
+        edits.todo(anchor, UNREADABLE_PIN_TODO.format(target=target), in_code_block)
         return
     if new is None:
         return
@@ -179,7 +183,7 @@ def _toml_dependencies(lines: list[str], edits: LineEdits, target: str) -> None:
         try:
             new = repin(found.group("body"), target)
         except UnreadableSpecifier:
-            edits.todo(entry.first, _UNREADABLE_TODO.format(target=target))
+            edits.todo(entry.first, UNREADABLE_PIN_TODO.format(target=target))
             continue
         if new is not None:
             edits.replace(entry.first, found.start("body"), found.end("body"), new)

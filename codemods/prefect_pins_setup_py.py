@@ -25,15 +25,20 @@ from codemods._python import (
     string_value,
     whole_file_query,
 )
-from codemods._versions import UnreadableSpecifier, repin
+from codemods._versions import (
+    PREFECT_DISTRIBUTION,
+    UNREADABLE_PIN_TODO,
+    UnreadableSpecifier,
+    repin,
+)
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 
 _REQUIREMENT = re.compile(
-    r"^\s*prefect(?:\s*\[[^\]]*\])?(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)\s*(?:;.*)?$",
+    rf"^\s*{PREFECT_DISTRIBUTION}(?:\s*\[[^\]]*\])?"
+    r"(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)\s*(?:;.*)?$",
     re.IGNORECASE,
 )
-_UNREADABLE = "pin Prefect {target} here by hand (this version specifier is not understood)"
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
@@ -52,7 +57,7 @@ def build_queries(options: MigrationOptions) -> Sequence[Query]:
             try:
                 new_spec = repin(match.group("spec"), target)
             except UnreadableSpecifier:
-                add_todo(leaf, _UNREADABLE.format(target=target))
+                add_todo(leaf, UNREADABLE_PIN_TODO.format(target=target))
                 continue
             if new_spec is not None:
                 start, end = match.span("spec")

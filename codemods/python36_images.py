@@ -24,14 +24,14 @@ from codemods._text import (
     logical_start,
     mentions_prefect,
 )
-from codemods._versions import new_tag
+from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import PYTHON_36
 
 _PREFECT_IMAGE = re.compile(
-    r"(?<![\w./-])(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?"
-    r"prefecthq/prefect:(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
+    rf"(?<![\w./-]){PREFECT_IMAGE_REPOSITORY}:"
+    r"(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
 )
 _PYTHON36_IMAGE = re.compile(r"(?<![\w.-])(?:[\w.-]+/)*python:3\.6(?!\d)[\w.-]*")
 _PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
@@ -39,7 +39,6 @@ _PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
 _PYTHON36_PATH_TODO = (
     "this names Python 3.6, but the Prefect image of this file now runs Python 3.7: update it"
 )
-_DIGEST_TODO = "this Prefect 0.x image is pinned by digest: pin the {target} image by its digest"
 _PYTHON36_TODO = (
     "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
     "image here"
@@ -55,7 +54,7 @@ def rewrite(text: str, file: TextFile) -> str:
         for match in _PREFECT_IMAGE.finditer(line):
             tag = new_tag(match.group("tag"), target)
             if tag is not None and match.group("digest"):
-                edits.todo(logical_start(lines, index), _DIGEST_TODO.format(target=target))
+                edits.todo(logical_start(lines, index), PINNED_BY_DIGEST_TODO.format(target=target))
             elif tag is not None:
                 edits.replace(index, match.start("tag"), match.end("tag"), tag)
                 left_python36 |= match.group("tag").endswith("-python3.6")

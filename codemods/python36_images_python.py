@@ -35,13 +35,12 @@ from codemods._python import (
     string_value,
     whole_file_query,
 )
-from codemods._versions import new_tag
+from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import PYTHON_36
 
 IMAGE = re.compile(
-    r"(?P<repository>(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?"
-    r"prefecthq/prefect):(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]+)?"
+    rf"(?P<repository>{PREFECT_IMAGE_REPOSITORY}):(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]+)?"
 )
 OLD_VERSION = re.compile(r"0\.\d+\.\d+")
 DOCKER_STORAGE = frozenset({"prefect.storage.Docker", "prefect.storage.docker.Docker"})
@@ -54,7 +53,6 @@ PYTHON_VERSION_TODO = (
     "Docker storage has no python_version argument (a TypeError in 0.15 and 1.x): the image's "
     "Python comes from base_image, or from the interpreter that builds the flow (3.7+ for 1.x)"
 )
-DIGEST_TODO = "this Prefect 0.x image is pinned by digest: pin the {target} image by its digest"
 
 
 def build_queries(options: MigrationOptions) -> Sequence[Query]:
@@ -92,7 +90,7 @@ def _image(leaf: LN, target: str) -> None:
     if tag is None:
         return
     if match.group("digest"):
-        add_todo(leaf, DIGEST_TODO.format(target=target))
+        add_todo(leaf, PINNED_BY_DIGEST_TODO.format(target=target))
         return
     set_string_value(leaf, f"{match.group('repository')}:{tag}")
 
