@@ -237,8 +237,7 @@ def _map_setting(
     value_end = len(re.sub(r"\s+#.*$", "", line).rstrip())
     value_end = max(value_end, value_start)
     raw = line[value_start:value_end]
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-        value_start, value_end = value_start + 1, value_end - 1
+    value_start, value_end = _unquoted(line, value_start, value_end)
     end = _item_end(lines, index, indent)
     value: str | None = line[value_start:value_end]
     span: tuple[int, int, int] | None = (index, value_start, value_end)
@@ -280,11 +279,10 @@ def _k8s_setting(
         text = lines[other] if other != item_line else " " * key_indent + lines[other][dash + 2 :]
         found = re.match(r"(\s*)value:[ \t]*(.*?)\s*(?:#.*)?$", text)
         if found and len(found.group(1)) == key_indent:
-            raw = found.group(2)
             value_start = found.start(2) + (len(lines[other]) - len(text))
-            value_end = value_start + len(raw)
-            if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-                value_start, value_end = value_start + 1, value_end - 1
+            value_start, value_end = _unquoted(
+                lines[other], value_start, value_start + len(found.group(2))
+            )
             value, span = lines[other][value_start:value_end], (other, value_start, value_end)
         elif re.match(r"\s*valueFrom:", text) and _indent(text) == key_indent:
             value = " ".join(part.strip() for part in lines[other:end] if part.strip())
@@ -292,6 +290,14 @@ def _k8s_setting(
         name, index, start, value, span, (item_line, end), item_line,
         _yaml_block(lines, item_line, dash, True, mask), dash,
     )  # fmt: skip
+
+
+def _unquoted(line: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the YAML scalar ``line[start:end]`` without its quotes."""
+    raw = line[start:end]
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        return start + 1, end - 1
+    return start, end
 
 
 def _parent_key(lines: Sequence[str], index: int) -> str | None:
