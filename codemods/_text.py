@@ -182,4 +182,6 @@ _PREFECT_WORD = re.compile(r"(?<![\w-])prefect(?![\w-])", re.IGNORECASE)
 
 
 def mentions_prefect(text: str) -> bool:
+    """Whether ``text`` is about Prefect: the rule every codemod uses that acts only in such
+    files. (The engine's gates before a file is decoded are a looser, any-case substring test.)"""
     return _PREFECT_WORD.search(text) is not None

@@ -161,6 +161,7 @@ PREFECT_IMAGE_REPOSITORY = (
 PINNED_BY_DIGEST_TODO = (
     "this Prefect 0.x image is pinned by digest: pin the {target} image by its digest"
 )
+
 _OLD_PREFECT_TAG = re.compile(
     r"(?:(?P<core>core-)(?P<core_version>0\.\d+\.\d+)"
     r"|(?P<version>0\.\d+\.\d+|latest)(?:-python3\.(?P<minor>\d+))?)"
@@ -191,7 +192,7 @@ UNREADABLE_PIN_TODO = "pin Prefect {target} here by hand (this version specifier
 
 
 class UnreadableSpecifier(ValueError):
-    """A specifier this codemod cannot rewrite mechanically."""
+    """A Prefect pin whose specifier cannot be read, so cannot be moved mechanically."""
 
 
 def repin(spec: str, target: str) -> str | None:
