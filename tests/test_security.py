@@ -278,9 +278,15 @@ def _imported_from_the_repository():
 """
 
 
-def test_the_code_being_migrated_is_never_imported_or_run(make_repo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["console script", "python -m"])
+def test_the_code_being_migrated_is_never_imported_or_run(
+    make_repo, tmp_path: Path, form: str
+) -> None:
     """Every file below would leave a trace if Python imported or ran it: the real command
-    (the installed entry point, from inside the repository) under an audit hook."""
+    in both documented forms (the installed entry point, ``python -m prefect1_migrate``),
+    from inside the repository, under an audit hook. ``python -m`` puts the current folder
+    first on ``sys.path``, where the repository's ``typer.py``, ``logging.py``, ``secrets.py``
+    or ``codemods/`` would shadow the modules the tool imports."""
     traces = tmp_path / "traces"
     traces.mkdir()
 
@@ -294,18 +300,26 @@ def test_the_code_being_migrated_is_never_imported_or_run(make_repo, tmp_path: P
         "setup.py": "from setuptools import setup\n" + trap("setup"),
         "conftest.py": trap("conftest"),
         "typer.py": trap("typer"),
+        "logging.py": trap("logging"),
+        "secrets.py": trap("secrets"),
+        "rich.py": trap("rich"),
         "git.py": trap("git"),
         "codemods/__init__.py": trap("codemods"),
-        "prefect1_migrate/__init__.py": trap("prefect1_migrate"),
         "sitecustomize.py": trap("sitecustomize"),
         "requirements.txt": "prefect==0.15.13\n",
     }
+    if form == "console script":  # `python -m` imports the package it names from here (Python)
+        files["prefect1_migrate/__init__.py"] = trap("prefect1_migrate")
     repo = make_repo(files=files)
     hook_dir = tmp_path / "hook"
     hook_dir.mkdir()
     (hook_dir / "sitecustomize.py").write_text(_AUDIT_HOOK)
     log = tmp_path / "audit.log"
-    entry_point = Path(sys.executable).parent / "prefect1-migrate"
+    command = (
+        [str(Path(sys.executable).parent / "prefect1-migrate")]
+        if form == "console script"
+        else [sys.executable, "-m", "prefect1_migrate"]
+    )
     env = {
         **os.environ,
         "NO_COLOR": "1",
@@ -315,7 +329,7 @@ def test_the_code_being_migrated_is_never_imported_or_run(make_repo, tmp_path: P
     }
     for options in (["--check"], ["--jobs", "2"]):
         result = subprocess.run(
-            [str(entry_point), "migrate", *options, "."], cwd=repo, env=env, capture_output=True
+            [*command, "migrate", *options, "."], cwd=repo, env=env, capture_output=True
         )
         assert result.returncode in (0, 1, 3), result.stderr
     assert "prefect.executors" in (repo / "flow.py").read_text()  # it did read and migrate
