@@ -55,3 +55,28 @@ def test_pre_commit_try_repo_runs_the_check_on_the_files_it_is_given(tmp_path: P
     passing = try_repo("new.py")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert git(target, "status", "--porcelain") == ""
+
+
+def test_a_file_name_that_looks_like_an_option_is_only_a_file_name(tmp_path: Path) -> None:
+    """pre-commit appends the staged names to the hook's command line; a tracked file named
+    ``--report=README.md`` must be checked, never read as ``--report`` (which would overwrite
+    README.md)."""
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    source = _hook_source(tmp_path)
+    target = init_repo(tmp_path / "target")
+    readme = "# The project\n"
+    (target / "README.md").write_text(readme)
+    (target / "--report=README.md").write_text("```\nprefect register flow -f flow.py\n```\n")
+    commit_all(target)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [str(pre_commit), "try-repo", str(source), "prefect1-migrate-check", "--all-files"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert (target / "README.md").read_text() == readme
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "--report=README.md: would be changed by cli-register" in result.stdout
+    assert git(target, "status", "--porcelain") == ""
