@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from prefect1_migrate.escaping import git_quoted
+
 _AFTER_NEWLINE = re.compile(rb"(?<=\n)")
 _NO_NEWLINE = b"\\ No newline at end of file\n"
 
@@ -16,14 +18,10 @@ def _lines(data: bytes) -> list[bytes]:
 
 def unified_diff(path: str, old: bytes, new: bytes, context: int = 3) -> bytes:
     encoded_path = path.encode("utf-8", "surrogateescape")
-    out = [b"diff --git a/" + encoded_path + b" b/" + encoded_path + b"\n"]
+    before, after = git_quoted(b"a/" + encoded_path), git_quoted(b"b/" + encoded_path)
+    out = [b"diff --git " + before + b" " + after + b"\n"]
     for line in difflib.diff_bytes(
-        difflib.unified_diff,
-        _lines(old),
-        _lines(new),
-        fromfile=b"a/" + encoded_path,
-        tofile=b"b/" + encoded_path,
-        n=context,
+        difflib.unified_diff, _lines(old), _lines(new), fromfile=before, tofile=after, n=context
     ):
         out.append(line)
         if not line.endswith(b"\n"):

@@ -92,7 +92,7 @@ class Repository:
     def tracked_files(self, under: Sequence[Path]) -> list[str]:
         """Regular files git tracks below ``under`` (no symlinks, no submodule contents)."""
         specs = [os.path.relpath(path, self.root) for path in under] or ["."]
-        output = self._run(["ls-files", "-z", "--stage", "--", *specs])
+        output = self._run(["ls-files", "-z", "--stage", "--", *specs], env=_LITERAL_PATHSPECS)
         files: list[str] = []
         for entry in output.split("\0"):
             if not entry:

@@ -1,0 +1,65 @@
+"""Text the repository holds (file names, quoted file content, a hook's output), made safe to
+print or record: it can never move the cursor, recolour or retitle a terminal, start a new
+line of a commit message, or fail to encode.
+
+``escaped`` writes control characters (C0, DEL, C1), Unicode bidirectional overrides and
+the lone surrogates that stand for a file name's non-UTF-8 bytes as ``\\n``, ``\\t``, ``\\r``,
+``\\xNN`` or ``\\uNNNN``, as ``git`` does for paths. ``git_quoted`` is git's own quoting of a
+path in a patch header (``"a\\tb.py"``), which ``git apply`` reads back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_BUT_NEWLINE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_SURROGATE_ESCAPES = range(0xDC80, 0xDD00)  # what surrogateescape decodes a byte >= 0x80 to
+
+_GIT_NEEDS_QUOTES = re.compile(rb'[\x00-\x1f"\\\x7f]')
+_GIT_NAMED = {
+    0x07: b"\\a",
+    0x08: b"\\b",
+    0x09: b"\\t",
+    0x0A: b"\\n",
+    0x0B: b"\\v",
+    0x0C: b"\\f",
+    0x0D: b"\\r",
+    0x22: b'\\"',
+    0x5C: b"\\\\",
+}
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    code = ord(character)
+    if character in _NAMED:
+        return _NAMED[character]
+    if code in _SURROGATE_ESCAPES:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escaped(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with every character that is not plain printable text escaped; with
+    ``keep_newlines``, line breaks stay (a multi-line message the tool relays)."""
+    return (_UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE).sub(_escape, text)
+
+
+def git_quoted(path: bytes) -> bytes:
+    """``path`` as git writes it in a patch header: unchanged, or in double quotes with C
+    escapes when it holds a control character, a double quote or a backslash."""
+    if not _GIT_NEEDS_QUOTES.search(path):
+        return path
+    quoted = bytearray(b'"')
+    for byte in path:
+        if byte in _GIT_NAMED:
+            quoted += _GIT_NAMED[byte]
+        elif byte < 0x20 or byte == 0x7F:
+            quoted += b"\\%03o" % byte
+        else:
+            quoted.append(byte)
+    return bytes(quoted + b'"')
