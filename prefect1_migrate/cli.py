@@ -31,7 +31,10 @@ def _use_colour() -> bool:
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"prefect1-migrate: {message}", err=True)
+    """Print ``message`` (which may quote paths and git's or a hook's output) and exit."""
+    from prefect1_migrate.escaping import escaped
+
+    typer.echo(f"prefect1-migrate: {escaped(message, multiline=True)}", err=True)
     return typer.Exit(code)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from prefect1_migrate.codemod import Codemod
+from prefect1_migrate.escaping import escaped, escaped_lines
 from prefect1_migrate.migrate import CodemodOutcome, MigrationOutcome, Mode, Progress
 from prefect1_migrate.pipeline import FileResult
 from prefect1_migrate.redaction import redact
@@ -60,21 +61,27 @@ class Console:
     # --- results ---------------------------------------------------------------------------
 
     def show_diffs(self, diffs: Iterable[tuple[Codemod, bytes]]) -> None:
+        """The patch, exact when piped; on a terminal, the control characters the files hold
+        are shown escaped (an escape sequence in a file must not drive the terminal)."""
         out = sys.stdout.buffer
+        terminal = sys.stdout.isatty()
         for codemod, patch in diffs:
-            header = f"# prefect1-migrate: {codemod.id}: {codemod.title}\n"
+            text = f"# prefect1-migrate: {codemod.id}: {codemod.title}\n".encode() + patch
+            if terminal:
+                text = escaped_lines(text)
             if self.colour:
                 from prefect1_migrate.diffs import colourise
 
-                out.write(colourise(header.encode() + patch))
-            else:
-                out.write(header.encode() + patch)
+                text = colourise(text)
+            out.write(text)
         out.flush()
 
     def show_check(self, outcome: MigrationOutcome) -> None:
         for item in outcome.changed:
             for path in item.files:
-                print(f"{path}: would be changed by {item.codemod.id} ({item.codemod.title})")
+                print(
+                    f"{escaped(path)}: would be changed by {item.codemod.id} ({item.codemod.title})"
+                )
 
     def show_summary(self, outcome: MigrationOutcome) -> None:
         changed = outcome.changed
@@ -95,7 +102,8 @@ class Console:
             for item in changed:
                 for finding in item.findings:
                     print(
-                        f"  review {finding.path}:{finding.line}: {redact(finding.message)}",
+                        f"  review {escaped(finding.path)}:{finding.line}: "
+                        + escaped(redact(finding.message)),
                         file=self.info,
                     )
             if outcome.problems:
@@ -103,7 +111,10 @@ class Console:
                 for problem in outcome.problems:
                     where = f":{problem.line}" if problem.line else ""
                     by = f" [{problem.codemod_id}]" if problem.codemod_id else ""
-                    print(f"  {problem.path}{where}{by}: {redact(problem.reason)}", file=self.info)
+                    print(
+                        f"  {escaped(problem.path)}{where}{by}: {escaped(redact(problem.reason))}",
+                        file=self.info,
+                    )
         print(self._closing_line(outcome, len(changed), flagged), file=self.info)
 
     def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_BUT_NEWLINE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# Control characters but tab, line feed and carriage return; C1 controls; bidirectional
+# overrides; the lone surrogates that stand for bytes that are not UTF-8.
+_ALWAYS_UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(f"[{_ALWAYS_UNSAFE}\t\n\r]")
+_UNSAFE_IN_LINES = re.compile(f"[{_ALWAYS_UNSAFE}]|\r(?!\n)")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _SURROGATE_ESCAPES = range(0xDC80, 0xDD00)  # what surrogateescape decodes a byte >= 0x80 to
 
@@ -43,10 +44,15 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def escaped(text: str, keep_newlines: bool = False) -> str:
+def escaped(text: str, multiline: bool = False) -> str:
     """``text`` with every character that is not plain printable text escaped; with
-    ``keep_newlines``, line breaks stay (a multi-line message the tool relays)."""
-    return (_UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE).sub(_escape, text)
+    ``multiline``, line breaks and tabs stay (a hook's output, a file's lines)."""
+    return (_UNSAFE_IN_LINES if multiline else _UNSAFE).sub(_escape, text)
+
+
+def escaped_lines(data: bytes) -> bytes:
+    """``data`` (a patch, say) as a terminal can show it: ``escaped(..., multiline=True)``."""
+    return escaped(data.decode("utf-8", "surrogateescape"), multiline=True).encode()
 
 
 def git_quoted(path: bytes) -> bytes:

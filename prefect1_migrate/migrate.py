@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod, MigrationOptions
+from prefect1_migrate.escaping import escaped
 from prefect1_migrate.gitops import (
     Identity,
     NotARepository,
@@ -130,7 +131,7 @@ def commit_message(outcome: CodemodOutcome) -> str:
     if outcome.findings:
         lines.append(f"Needs review ({len(outcome.findings)}):")
         lines.extend(
-            f"- {finding.path}:{finding.commit_line}: {finding.message}"
+            f"- {escaped(finding.path)}:{finding.commit_line}: {escaped(finding.message)}"
             for finding in outcome.findings
         )
     else:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from prefect1_migrate import __version__
+from prefect1_migrate.escaping import escaped
 from prefect1_migrate.guide import SECTIONS, section_link
 from prefect1_migrate.migrate import MigrationOutcome
 from prefect1_migrate.redaction import redact
@@ -45,9 +47,18 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
     }
 
 
+def _code(text: str) -> str:
+    """``text`` (escaped) as a Markdown code span, whatever backticks it holds."""
+    text = escaped(text)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
 def markdown_report(data: dict[str, Any]) -> str:
+    """The report as Markdown; every path and message the repository supplied is escaped."""
     lines = [
-        f"# Prefect 1.0 migration of `{data['repository']}`",
+        f"# Prefect 1.0 migration of {_code(data['repository'])}",
         "",
         f"prefect1-migrate {data['tool_version']}, target Prefect {data['prefect_target']}.",
         "",
@@ -64,20 +75,19 @@ def markdown_report(data: dict[str, Any]) -> str:
                 f"- **{item['title']}**{commit}: {len(item['files_changed'])} file(s) changed"
             )
             for path in item["files_changed"]:
-                lines.append(f"  - `{path}`")
+                lines.append(f"  - {_code(path)}")
             if item["review"]:
                 lines.append("  - Needs review:")
                 for review in item["review"]:
-                    lines.append(
-                        f"    - [ ] `{review['path']}:{review['line']}`: {review['message']}"
-                    )
+                    place = _code(f"{review['path']}:{review['line']}")
+                    lines.append(f"    - [ ] {place}: {escaped(review['message'])}")
         lines.append("")
     if data["skipped_files"]:
         lines += ["## Files left as they were", ""]
         for skipped in data["skipped_files"]:
             where = f":{skipped['line']}" if skipped["line"] else ""
             by = f" ({skipped['codemod']})" if skipped["codemod"] else ""
-            lines.append(f"- `{skipped['path']}{where}`{by}: {skipped['reason']}")
+            lines.append(f"- {_code(skipped['path'] + where)}{by}: {escaped(skipped['reason'])}")
         lines.append("")
     if len(lines) <= 4:
         lines += ["Nothing to migrate.", ""]

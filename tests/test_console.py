@@ -93,3 +93,14 @@ def test_errors_say_what_to_do(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert b"is not inside a git work tree" in result.stderr
     assert b"use --dry-run or --check on a plain folder" in result.stderr
+
+
+def test_escape_sequences_a_file_holds_are_shown_escaped_on_a_terminal(make_repo) -> None:
+    title = b'TITLE = "\x1b]0;pwned\x07\x1b[2J"\n'
+    repo = make_repo(files={"flow.py": OLD.encode() + title})
+    shown = run_in_terminal("migrate", "--dry-run", str(repo), env={"NO_COLOR": "1"})
+    assert b"-from prefect.engine.executors import LocalExecutor" in shown
+    assert b'TITLE = "\\x1b]0;pwned\\x07\\x1b[2J"' in shown
+    assert b"\x1b]0;pwned" not in shown and b"\x1b[2J" not in shown
+    piped = run_cli("migrate", "--dry-run", str(repo))
+    assert b" " + title in piped.stdout  # the patch itself is exact

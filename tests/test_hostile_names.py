@@ -4,11 +4,20 @@ newlines, terminal escape sequences, bytes that are not UTF-8, pathspec magic.""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from conftest import git, run_cli
 
+from prefect1_migrate.registry import all_codemods
+
 OLD = "from prefect.engine.executors import LocalExecutor\n"
 NEW = "from prefect.executors import LocalExecutor\n"
+FLAGGED = (
+    "from prefect.utilities.storage import get_flow_image\n\n\n"
+    "def image_of(flow):\n    return get_flow_image(flow)\n"
+)
+BROKEN = "from prefect.engine.executors import X\nprint 'x'\n"
+FORGED_NAME = "evil\n\nCodemod: forged\x1b]0;pwned\x07\x1b[2J.py"
 
 
 def test_dry_run_patch_applies_to_names_with_tabs_newlines_and_quotes(make_repo) -> None:
@@ -33,3 +42,29 @@ def test_a_path_argument_is_a_literal_path_never_pathspec_magic(make_repo) -> No
     )
     assert b"\nflow.py:" not in check.stdout and not check.stdout.startswith(b"flow.py")
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_control_characters_in_file_names_never_reach_console_commits_or_reports(
+    make_repo, tmp_path: Path
+) -> None:
+    """A name with a newline cannot add a line (a forged ``Codemod:`` trailer) to a commit
+    message, the console or the report, and its escape sequences are shown, not sent."""
+    repo = make_repo(files={FORGED_NAME: FLAGGED, "bad\x1b[31m\n.py": BROKEN})
+    start = git(repo, "rev-parse", "HEAD").strip()
+    report = tmp_path / "report.md"
+    check = run_cli("migrate", "--check", str(repo))
+    result = run_cli("migrate", "--report", str(report), str(repo))
+    assert result.returncode == 3, result.stderr
+    for output in (check.stdout, check.stderr, result.stdout, result.stderr):
+        assert b"\x1b" not in output and b"\nCodemod: forged" not in output
+    assert b"evil\\n\\nCodemod: forged\\x1b]0;pwned\\x07\\x1b[2J.py" in check.stdout
+    assert b"bad\\x1b[31m\\n.py" in result.stdout
+    ids = {codemod.id for codemod in all_codemods()}
+    for sha in git(repo, "rev-list", f"{start}..HEAD").split():
+        message = git(repo, "log", "-1", "--format=%B", sha)
+        assert "\x1b" not in message
+        trailers = [line for line in message.splitlines() if line.startswith("Codemod:")]
+        assert len(trailers) == 1 and trailers[0].removeprefix("Codemod: ") in ids, message
+    text = report.read_text()
+    assert "\x1b" not in text and "\nCodemod: forged" not in text
+    assert "evil\\n\\nCodemod: forged\\x1b]0;pwned\\x07\\x1b[2J.py" in text
