@@ -131,13 +131,13 @@ def commit_message(outcome: CodemodOutcome) -> str:
     if outcome.findings:
         lines.append(f"Needs review ({len(outcome.findings)}):")
         lines.extend(
-            f"- {escaped(finding.path)}:{finding.commit_line}: {escaped(finding.message)}"
+            f"- {escaped(finding.path)}:{finding.commit_line}: {escaped(redact(finding.message))}"
             for finding in outcome.findings
         )
     else:
         lines.append("Needs review (0): nothing flagged.")
     lines += ["", f"Upgrade guide: {codemod.guide_section}", f"Codemod: {codemod.id}", ""]
-    return redact("\n".join(lines))
+    return "\n".join(lines)
 
 
 class Migration:

@@ -1,6 +1,8 @@
 """Keeps secret values out of everything the tool prints or records (not out of diffs).
 
-Two layers. ``redact`` hides whatever sits in a secret's slot (``--token X``, ``api_key = X``,
+Two layers, applied only to text the repository supplied (review messages, reasons, git's
+and hooks' output), never to the tool's own titles, descriptions and sentences, nor paths.
+``redact`` hides whatever sits in a secret's slot (``--token X``, ``api_key = X``,
 ``"auth_token": X``, ``Bearer X``, a URL password, a Kubernetes ``value:`` under a secret's
 ``name:``) and strings shaped like known tokens. And the values a codemod's input holds in
 such slots are remembered while the files are read (``remember(secret_values(text))``), so
@@ -16,7 +18,13 @@ from collections.abc import Iterable
 REDACTED = "***"
 
 _SECRET_WORDS = r"(?:token|api_key|apikey|api-key|password|passwd|secret)"
-_VALUE = r"(?P<quote>[\"']?)(?P<value>[^\s\"',;)}\]]+)(?P=quote)"
+# A quoted value runs to its closing quote on the same line (spaces, commas and semicolons
+# included); a bare one ends at whitespace or punctuation.
+_VALUE = (
+    r"(?P<quote>[\"'])?"
+    r"(?P<value>(?(quote)(?:(?!(?P=quote))[^\n])+|[^\s\"',;)}\]]+))"
+    r"(?(quote)(?P=quote))"
+)
 
 _SECRET_FLAG = re.compile(
     r"(?P<name>(?<!\S)(?:-t|-k|--key|--token|--api-key|--auth-token|--password))"
@@ -27,8 +35,10 @@ _SECRET_ASSIGNMENT = re.compile(
     r"(?P<sep>[\"'\]]*\s*[=:]\s*)" + _VALUE,
     re.IGNORECASE,
 )
+# ``prefect auth login -tVALUE``: a short option glued to its value, on a prefect command.
+_GLUED_SHORT_FLAG = re.compile(r"(?P<name>\bprefect\b[^\n]*?(?<!\S)-[tk])(?P<sep>)(?!\s)" + _VALUE)
 _BEARER = re.compile(r"(?P<name>\b(?:Bearer|Basic))(?P<sep>\s+)" + _VALUE)
-_URL_PASSWORD = re.compile(r"(?P<name>://[^/\s:@]+)(?P<sep>:)(?P<quote>)(?P<value>[^@\s/]+)(?=@)")
+_URL_PASSWORD = re.compile(r"(?P<name>://[^/\s:@]*)(?P<sep>:)(?P<quote>)(?P<value>[^@\s/]+)(?=@)")
 _MANIFEST_VALUE = re.compile(
     r"(?P<name>name:\s*[\"']?[\w.-]*" + _SECRET_WORDS + r"[\w.-]*[\"']?\s*\n\s*(?:-\s*)?value)"
     r"(?P<sep>:\s*)" + _VALUE,
@@ -38,10 +48,20 @@ _TOKEN_SHAPES = re.compile(
     r"\b(?:pnu_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}"
     r"|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_.-]+)"
 )
-_SLOTS = (_SECRET_FLAG, _MANIFEST_VALUE, _SECRET_ASSIGNMENT, _BEARER, _URL_PASSWORD)
+_SLOTS = (
+    _SECRET_FLAG,
+    _GLUED_SHORT_FLAG,
+    _MANIFEST_VALUE,
+    _SECRET_ASSIGNMENT,
+    _BEARER,
+    _URL_PASSWORD,
+)
 
-# A value this short, or a reference to something else, is not worth remembering.
-_MIN_REMEMBERED = 6
+# Which values are looked for everywhere (not only in their slot): at least this long, and
+# not a plain word ("prefect", "changeme", "Postgres"): a password that is a word is hidden
+# where it stands, but hiding that word in every sentence would garble the text around it.
+_MIN_REMEMBERED = 8
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*|[A-Z]+")
 _remembered: set[str] = set()
 
 
@@ -54,7 +74,7 @@ def _hide(match: re.Match[str]) -> str:
     value = match.group("value")
     if _is_reference(value):
         return match.group(0)
-    quote = match.group("quote")
+    quote = match.group("quote") or ""
     return f"{match.group('name')}{match.group('sep')}{quote}{REDACTED}{quote}"
 
 
@@ -67,16 +87,22 @@ def secret_values(text: str) -> set[str]:
         if not _is_reference(match.group("value"))
     }
     found.update(_TOKEN_SHAPES.findall(text))
-    return {value for value in found if len(value) >= _MIN_REMEMBERED}
+    return {value for value in found if _worth_remembering(value)}
+
+
+def _worth_remembering(value: str) -> bool:
+    return len(value) >= _MIN_REMEMBERED and not _PLAIN_WORD.fullmatch(value)
 
 
 def remember(values: Iterable[str]) -> None:
     """Hide these values from now on wherever ``redact`` sees them."""
-    _remembered.update(value for value in values if len(value) >= _MIN_REMEMBERED)
+    _remembered.update(value for value in values if _worth_remembering(value))
 
 
 def redact(text: str) -> str:
-    """``text`` with every secret slot's value and every remembered value shown as ``***``."""
+    """``text`` with every secret slot's value and every remembered value shown as ``***``.
+    Only for text the repository supplied (a review message, a hook's output), never for the
+    tool's own sentences, titles or paths."""
     for pattern in _SLOTS:
         text = pattern.sub(_hide, text)
     text = _TOKEN_SHAPES.sub(REDACTED, text)

@@ -94,6 +94,79 @@ def test_redact_leaves_references_and_ordinary_text_alone(text: str) -> None:
     assert secret_values(text) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('password = "correct horse, battery; staple"', "correct horse, battery; staple"),
+        ("api_key: 'Two Words-99'", "Two Words-99"),
+        ("prefect auth login -tGlu3d-T0ken-Value", "Glu3d-T0ken-Value"),
+        ("prefect agent local start -kGlu3d-K3y-Value -l prod", "Glu3d-K3y-Value"),
+        ("git clone https://:Url-Pa55word@example.com/repo.git", "Url-Pa55word"),
+    ],
+)
+def test_redact_hides_quoted_glued_and_userless_secrets(text: str, secret: str) -> None:
+    assert secret not in redact(text)
+    assert REDACTED in redact(text)
+    assert secret_values(text) == {secret}
+
+
+@pytest.mark.parametrize(
+    "text", ["POSTGRES_PASSWORD: prefect", "password = changeme", "token: Postgres", "-t abc123"]
+)
+def test_plain_words_and_short_values_are_not_remembered(text: str) -> None:
+    """Hidden where they stand, but not looked for elsewhere: a word like "prefect" would
+    otherwise turn into *** in every sentence that quotes the repository."""
+    assert REDACTED in redact(text)
+    assert secret_values(text) == set()
+
+
+def test_a_secret_value_is_hidden_only_where_the_repository_supplied_the_text(
+    make_repo, tmp_path: Path
+) -> None:
+    """Titles, descriptions and paths are the tool's; a secret equal to a word of them
+    leaves them alone. Review messages (which quote the repository) are redacted."""
+    repo = make_repo(
+        files={
+            "docker-compose.yml": "services:\n  db:\n    environment:\n"
+            "      POSTGRES_PASSWORD: prefect\n",
+            ".env": "DB_PASSWORD=prefect-1.0\nPREFECT__CLOUD__AUTH_TOKEN=prefect-1.0\n",
+            "flow.py": "from prefect.engine.executors import LocalExecutor\n",
+        }
+    )
+    start = git(repo, "rev-parse", "HEAD").strip()
+    report = tmp_path / "report.md"
+    result = run_cli("migrate", "--report", str(report), str(repo))
+    assert result.returncode == 0, result.stderr
+    subjects = git(repo, "log", "--format=%s", f"{start}..HEAD").splitlines()
+    assert len(subjects) >= 2
+    assert all(subject.startswith("prefect-1.0: ") for subject in subjects), subjects
+    assert "**Imports have moved**" in report.read_text()
+    assert REDACTED not in report.read_text() + result.stdout.decode()
+    assert (repo / ".env").read_text().startswith("DB_PASSWORD=prefect-1.0\n")
+
+
+_LEAKY_HOOK = """#!/bin/sh
+echo 'deploying with: prefect auth login -tGlu3d-T0ken-Value'
+echo 'password="correct horse, battery; staple"'
+echo 'pulling https://:Url-Pa55word@example.com/repo.git'
+printf 'title \\033]0;pwned\\007 done\\n' >&2
+exit 1
+"""
+
+
+def test_a_failing_hooks_output_is_relayed_without_secrets_or_escape_sequences(make_repo) -> None:
+    repo = make_repo(files={"flow.py": "from prefect.engine.executors import LocalExecutor\n"})
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(_LEAKY_HOOK)
+    hook.chmod(0o755)
+    result = run_cli("migrate", str(repo))
+    assert result.returncode == 2
+    assert b"deploying with: prefect auth login -t***" in result.stderr
+    assert b"title \\x1b]0;pwned\\x07 done" in result.stderr
+    for leaked in (b"Glu3d-T0ken-Value", b"battery", b"Url-Pa55word", b"\x1b"):
+        assert leaked not in result.stderr
+
+
 def test_remembered_values_are_hidden_even_without_a_key_next_to_them() -> None:
     remember({"tok-Rem3mbered-Value"})
     assert redact("TODO: replace tok-Rem3mbered-Value by an API key") == (
