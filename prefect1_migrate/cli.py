@@ -88,9 +88,13 @@ def migrate(
     )
     from prefect1_migrate.pipeline import default_jobs
     from prefect1_migrate.registry import UnknownCodemod, select_codemods
+    from prefect1_migrate.report import report_path_problem
 
     if dry_run and check:
         raise _fail("--dry-run and --check cannot be combined", EXIT_PROBLEM)
+    report_problem = report_path_problem(report) if report is not None else None
+    if report_problem:
+        raise _fail(report_problem, EXIT_PROBLEM)
     try:
         codemods = select_codemods(_split_ids(only), _split_ids(skip))
     except UnknownCodemod as error:

@@ -4,7 +4,8 @@ line of a commit message, or fail to encode.
 
 ``escaped`` writes control characters (C0, DEL, C1), Unicode bidirectional overrides and
 the lone surrogates that stand for a file name's non-UTF-8 bytes as ``\\n``, ``\\t``, ``\\r``,
-``\\xNN`` or ``\\uNNNN``, as ``git`` does for paths. ``git_quoted`` is git's own quoting of a
+``\\xNN`` or ``\\uNNNN``, as ``git`` does for paths (``decodable`` only the bytes that are
+not UTF-8, for JSON). ``git_quoted`` is git's own quoting of a
 path in a patch header (``"a\\tb.py"``), which ``git apply`` reads back exactly.
 """
 
@@ -17,6 +18,7 @@ import re
 _ALWAYS_UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_ALWAYS_UNSAFE}\t\n\r]")
 _UNSAFE_IN_LINES = re.compile(f"[{_ALWAYS_UNSAFE}]|\r(?!\n)")
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _SURROGATE_ESCAPES = range(0xDC80, 0xDD00)  # what surrogateescape decodes a byte >= 0x80 to
 
@@ -48,6 +50,12 @@ def escaped(text: str, multiline: bool = False) -> str:
     """``text`` with every character that is not plain printable text escaped; with
     ``multiline``, line breaks and tabs stay (a hook's output, a file's lines)."""
     return (_UNSAFE_IN_LINES if multiline else _UNSAFE).sub(_escape, text)
+
+
+def decodable(text: str) -> str:
+    """``text`` with only the bytes a file name holds that are not UTF-8 escaped (``\\xNN``),
+    for JSON: every other character is exact there, JSON escapes it itself."""
+    return _UNDECODABLE.sub(_escape, text)
 
 
 def escaped_lines(data: bytes) -> bytes:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from prefect1_migrate import __version__
-from prefect1_migrate.escaping import escaped
+from prefect1_migrate.escaping import decodable, escaped
 from prefect1_migrate.guide import SECTIONS, section_link
 from prefect1_migrate.migrate import MigrationOutcome
 from prefect1_migrate.redaction import redact
@@ -18,7 +19,7 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
     return {
         "tool_version": __version__,
         "prefect_target": outcome.prefect_target,
-        "repository": outcome.root.name,
+        "repository": decodable(outcome.root.name),
         "mode": outcome.mode.value,
         "codemods": [
             {
@@ -26,9 +27,13 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
                 "title": item.codemod.title,
                 "guide_section": item.codemod.guide_section,
                 "commit": item.commit,
-                "files_changed": item.files,
+                "files_changed": [decodable(path) for path in item.files],
                 "review": [
-                    {"path": f.path, "line": f.line, "message": redact(f.message)}
+                    {
+                        "path": decodable(f.path),
+                        "line": f.line,
+                        "message": decodable(redact(f.message)),
+                    }
                     for f in item.findings
                 ],
             }
@@ -36,9 +41,9 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
         ],
         "skipped_files": [
             {
-                "path": problem.path,
+                "path": decodable(problem.path),
                 "line": problem.line,
-                "reason": redact(problem.reason),
+                "reason": decodable(redact(problem.reason)),
                 "codemod": problem.codemod_id,
             }
             for problem in outcome.problems
@@ -92,6 +97,24 @@ def markdown_report(data: dict[str, Any]) -> str:
     if len(lines) <= 4:
         lines += ["Nothing to migrate.", ""]
     return "\n".join(lines)
+
+
+REPORT_FORMATS = {".md": "Markdown", ".json": "JSON"}
+
+
+def report_path_problem(path: Path) -> str | None:
+    """Why a report cannot be written at ``path`` (checked before the run writes anything),
+    or None."""
+    if path.suffix.lower() not in REPORT_FORMATS:
+        return f"--report {path}: name a .md (Markdown) or .json (JSON) file"
+    if path.is_dir():
+        return f"--report {path} is a folder; name a file"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"--report {path}: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"--report {path}: the folder {folder} is not writable"
+    return None
 
 
 def write_report(path: Path, data: dict[str, Any]) -> None:

@@ -167,3 +167,21 @@ def test_markdown_report_groups_by_guide_section_with_links(make_repo, tmp_path:
     sha = git(repo, "rev-parse", "HEAD").strip()
     assert f"- **Imports have moved** ({sha[:10]}): 1 file(s) changed" in text
     assert "    - [ ] `flow.py:4`: ContextError has no Prefect 1.0 equivalent" in text
+
+
+def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(
+    make_repo, tmp_path: Path
+) -> None:
+    repo = make_repo(files={"flow.py": OLD_IMPORT})
+    start = git(repo, "rev-parse", "HEAD").strip()
+    (tmp_path / "a-folder.md").mkdir()
+    for report, complaint in (
+        (tmp_path / "missing" / "report.md", b"does not exist"),
+        (tmp_path / "report.txt", b".md"),
+        (tmp_path / "a-folder.md", b"is a folder"),
+    ):
+        result = run_cli("migrate", "--report", str(report), str(repo))
+        assert result.returncode == 2, result.stderr
+        assert complaint in result.stderr and b"Traceback" not in result.stderr
+        assert git(repo, "rev-parse", "HEAD").strip() == start
+        assert git(repo, "status", "--porcelain") == ""

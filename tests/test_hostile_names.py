@@ -3,6 +3,8 @@ newlines, terminal escape sequences, bytes that are not UTF-8, pathspec magic.""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -68,3 +70,21 @@ def test_control_characters_in_file_names_never_reach_console_commits_or_reports
     text = report.read_text()
     assert "\x1b" not in text and "\nCodemod: forged" not in text
     assert "evil\\n\\nCodemod: forged\\x1b]0;pwned\\x07\\x1b[2J.py" in text
+
+
+def test_reports_name_a_file_whose_name_is_not_utf8(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(files={os.fsdecode(b"caf\xe9.py"): OLD, os.fsdecode(b"bad\xe9.py"): BROKEN})
+    start = git(repo, "rev-parse", "HEAD").strip()
+    json_report, markdown = tmp_path / "report.json", tmp_path / "report.md"
+    result = run_cli("migrate", "--report", str(json_report), str(repo))
+    assert result.returncode == 3, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert (repo / os.fsdecode(b"caf\xe9.py")).read_text() == NEW
+    data = json.loads(json_report.read_text(encoding="utf-8"))
+    changed = {item["id"]: item["files_changed"] for item in data["codemods"]}
+    assert changed["imports-moved"] == ["caf\\xe9.py"]
+    assert [skipped["path"] for skipped in data["skipped_files"]] == ["bad\\xe9.py"]
+    git(repo, "reset", "-q", "--hard", start)
+    result = run_cli("migrate", "--report", str(markdown), str(repo))
+    assert result.returncode == 3, result.stderr
+    assert "  - `caf\\xe9.py`\n" in markdown.read_text(encoding="utf-8")
