@@ -462,24 +462,36 @@ def inside(root: Path, path: str, safe_folders: set[Path] | None = None) -> Path
 
 def write_atomic(root: Path, path: str, data: bytes) -> None:
     """Replace ``root / path`` with ``data`` in one step (a temporary file in the same folder,
-    flushed to disk, then renamed over it), keeping the file's permission bits. Never writes
-    through a symbolic link or outside ``root``."""
+    flushed to disk, then renamed over it), keeping the file's permission bits and, where the
+    OS allows, its owner and group. Never writes through a symbolic link or outside ``root``."""
     target = inside(root, path)
     try:
-        mode = target.stat().st_mode & 0o7777
+        before: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = 0o644
+        before = None
+    mode = before.st_mode & 0o7777 if before else 0o644
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), mode)
+            if before:
+                _keep_owner(handle.fileno(), before)
+            os.fchmod(handle.fileno(), mode)  # after chown, which clears set-id bits
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _keep_owner(descriptor: int, original: os.stat_result) -> None:
+    """Give the new file the owner and group of the one it replaces: as root, always; as
+    another user, a group the user belongs to. Otherwise the new file stays the user's."""
+    written = os.fstat(descriptor)
+    if (written.st_uid, written.st_gid) != (original.st_uid, original.st_gid):
+        with suppress(PermissionError):
+            os.fchown(descriptor, original.st_uid, original.st_gid)
 
 
 def walk_folder(folder: Path) -> list[str]:

@@ -225,6 +225,24 @@ def test_permission_bits_are_kept_on_disk_and_in_git(make_repo) -> None:
     assert (repo / "readonly.py").read_bytes() == NEW + b"\n"
 
 
+def test_rewritten_files_keep_their_owner_and_group(make_repo) -> None:
+    """Run as root (as in a container), a rewritten file stays its owner's, not root's.
+    Without root, a file keeps one of the user's other groups where there is one."""
+    repo = make_repo(files={"flow.py": OLD + b"\n", "setgid.py": OLD + b"\n"})
+    groups = [group for group in os.getgroups() if group != os.getgid()]
+    owner = (1234, 1234) if os.geteuid() == 0 else (os.getuid(), [*groups, os.getgid()][0])
+    for name in ("flow.py", "setgid.py"):
+        os.chown(repo / name, *owner)
+    (repo / "setgid.py").chmod(0o2644)
+    result = migrate(repo)
+    assert result.returncode == 0, result.stderr
+    for name in ("flow.py", "setgid.py"):
+        assert (repo / name).read_bytes() == NEW + b"\n"
+        written = (repo / name).stat()
+        assert (written.st_uid, written.st_gid) == owner, name
+    assert stat.S_IMODE((repo / "setgid.py").stat().st_mode) == 0o2644
+
+
 def test_submodules_ignored_and_untracked_files_are_untouched(make_repo, tmp_path: Path) -> None:
     library = make_repo(files={"lib_flow.py": OLD + b"\n"})
     repo = make_repo(files={"flow.py": OLD + b"\n", ".gitignore": "ignored.py\nbuild/\n"})
