@@ -289,7 +289,7 @@ class Migration:
         if not request.allow_dirty:
             dirty = repository.dirty_paths()
             if dirty:
-                listing = "\n".join(f"  {entry}" for entry in dirty[:20])
+                listing = "\n".join(f"  {escaped(entry)}" for entry in dirty[:20])
                 more = f"\n  ... and {len(dirty) - 20} more" if len(dirty) > 20 else ""
                 raise UsageProblem(
                     "the working tree has uncommitted changes to tracked files:\n"

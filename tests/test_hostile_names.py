@@ -70,6 +70,10 @@ def test_control_characters_in_file_names_never_reach_console_commits_or_reports
     text = report.read_text()
     assert "\x1b" not in text and "\nCodemod: forged" not in text
     assert "evil\\n\\nCodemod: forged\\x1b]0;pwned\\x07\\x1b[2J.py" in text
+    (repo / FORGED_NAME).write_text(FLAGGED + "# edited\n")
+    refused = run_cli("migrate", str(repo))
+    assert refused.returncode == 2
+    assert b"M evil\\n\\nCodemod: forged\\x1b]0;pwned\\x07\\x1b[2J.py\n" in refused.stderr
 
 
 def test_reports_name_a_file_whose_name_is_not_utf8(make_repo, tmp_path: Path) -> None:
