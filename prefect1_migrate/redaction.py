@@ -35,8 +35,10 @@ _SECRET_ASSIGNMENT = re.compile(
     r"(?P<sep>[\"'\]]*\s*[=:]\s*)" + _VALUE,
     re.IGNORECASE,
 )
-# ``prefect auth login -tVALUE``: a short option glued to its value, on a prefect command.
-_GLUED_SHORT_FLAG = re.compile(r"(?P<name>\bprefect\b[^\n]*?(?<!\S)-[tk])(?P<sep>)(?!\s)" + _VALUE)
+# ``prefect auth login -tVALUE``: a short option glued to its value, counted only on a line
+# that mentions prefect shortly before it (``_on_prefect_command``; ``find -type f`` is not).
+_GLUED_SHORT_FLAG = re.compile(r"(?P<name>(?<!\S)-[tk])(?P<sep>)(?![\s=-])" + _VALUE)
+_COMMAND_REACH = 200  # characters before the option where the prefect command may start
 _BEARER = re.compile(r"(?P<name>\b(?:Bearer|Basic))(?P<sep>\s+)" + _VALUE)
 _URL_PASSWORD = re.compile(r"(?P<name>://[^/\s:@]*)(?P<sep>:)(?P<quote>)(?P<value>[^@\s/]+)(?=@)")
 _MANIFEST_VALUE = re.compile(
@@ -70,9 +72,21 @@ def _is_reference(value: str) -> bool:
     return value.startswith(("$", "<", "{", "%")) or value == REDACTED or "(" in value
 
 
+def _on_prefect_command(match: re.Match[str]) -> bool:
+    if match.re is not _GLUED_SHORT_FLAG:
+        return True
+    text, start = match.string, match.start()
+    reach = max(0, start - _COMMAND_REACH)
+    line_start = text.rfind("\n", reach, start) + 1 or reach
+    return re.search(r"\bprefect\b", text[line_start:start]) is not None
+
+
+def _is_secret(match: re.Match[str]) -> bool:
+    return not _is_reference(match.group("value")) and _on_prefect_command(match)
+
+
 def _hide(match: re.Match[str]) -> str:
-    value = match.group("value")
-    if _is_reference(value):
+    if not _is_secret(match):
         return match.group(0)
     quote = match.group("quote") or ""
     return f"{match.group('name')}{match.group('sep')}{quote}{REDACTED}{quote}"
@@ -84,7 +98,7 @@ def secret_values(text: str) -> set[str]:
         match.group("value")
         for pattern in _SLOTS
         for match in pattern.finditer(text)
-        if not _is_reference(match.group("value"))
+        if _is_secret(match)
     }
     found.update(_TOKEN_SHAPES.findall(text))
     return {value for value in found if _worth_remembering(value)}

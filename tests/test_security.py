@@ -87,6 +87,8 @@ def test_redact_hides_the_value_in_every_secret_slot(text: str) -> None:
         "Client(api_token=os.environ.get('TOKEN'))",
         "PREFECT__CLOUD__API_KEY=<your key>",
         "from prefect.engine.executors import LocalExecutor",
+        "find . -type f -name flows  # then prefect",
+        "prefect register --path flows\nfind . -type f -kind x",
     ],
 )
 def test_redact_leaves_references_and_ordinary_text_alone(text: str) -> None:
