@@ -4,9 +4,9 @@ line of a commit message, or fail to encode.
 
 ``escaped`` writes control characters (C0, DEL, C1), Unicode bidirectional overrides and
 the lone surrogates that stand for a file name's non-UTF-8 bytes as ``\\n``, ``\\t``, ``\\r``,
-``\\xNN`` or ``\\uNNNN``, as ``git`` does for paths (``decodable`` only the bytes that are
-not UTF-8, for JSON). ``git_quoted`` is git's own quoting of a
-path in a patch header (``"a\\tb.py"``), which ``git apply`` reads back exactly.
+``\\xNN`` or ``\\uNNNN``, as ``git`` does for paths; ``decodable`` escapes only the bytes
+that are not UTF-8 (for JSON). ``git_quoted`` is git's own quoting of a path in a patch
+header (``"a\\tb.py"``), which ``git apply`` reads back exactly.
 """
 
 from __future__ import annotations
