@@ -19,8 +19,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-MARKER_HELP = "Places a codemod cannot migrate get a TODO(prefect-1.0) comment and a report entry."
-
 
 def _split_ids(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]

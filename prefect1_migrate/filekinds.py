@@ -52,8 +52,6 @@ COMMAND_KINDS = frozenset(
 #: Kinds that can carry ``KEY=value`` style environment settings.
 ENVIRONMENT_KINDS = COMMAND_KINDS | {FileKind.DOTENV}
 
-ALL_TEXT_KINDS = frozenset(kind for kind in FileKind if kind is not FileKind.PYTHON)
-
 _BY_NAME: dict[str, FileKind] = {
     "Makefile": FileKind.MAKEFILE,
     "makefile": FileKind.MAKEFILE,
