@@ -73,9 +73,9 @@ def migrate(
     from prefect1_migrate.codemod import MigrationOptions
     from prefect1_migrate.console import Console
     from prefect1_migrate.gitops import Identity, RepositoryProblem
+    from prefect1_migrate.interrupts import Interrupted
     from prefect1_migrate.migrate import (
         EXIT_PROBLEM,
-        Interrupted,
         Migration,
         MigrationRequest,
         Mode,

@@ -24,7 +24,6 @@ from pathlib import Path
 from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, TextCodemod, TextFile
 from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
-from prefect1_migrate.gitops import UnsafePath, inside
 from prefect1_migrate.markers import MARKER, marker_message
 from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
@@ -35,6 +34,7 @@ from prefect1_migrate.sourcefile import (
     python_encoding,
     text_encoding,
 )
+from prefect1_migrate.workspace import UnsafePath, inside
 
 
 @dataclass(frozen=True)
