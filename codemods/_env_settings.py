@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_start
-from prefect1_migrate.codemod import TextFile
+from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 
 _YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.YAML})
@@ -59,7 +59,7 @@ class EnvSetting:
 
 
 def find_env_settings(
-    lines: Sequence[str], file: TextFile, names: Iterable[str]
+    lines: Sequence[str], file: SourceFile, names: Iterable[str]
 ) -> list[EnvSetting]:
     """Every setting of one of ``names`` in ``lines``, in line order.
 
@@ -86,7 +86,7 @@ def find_env_settings(
 
 def env_references(
     lines: Sequence[str],
-    file: TextFile,
+    file: SourceFile,
     name: str,
     after_line: int,
     settings: Iterable[EnvSetting] = (),
@@ -121,7 +121,7 @@ def env_bool(value: str | None) -> bool | None:
 
 
 def _classify(
-    lines: Sequence[str], index: int, start: int, name: str, file: TextFile, mask: list[bool]
+    lines: Sequence[str], index: int, start: int, name: str, file: SourceFile, mask: list[bool]
 ) -> EnvSetting | None:
     line = lines[index]
     before, after = line[:start], line[start + len(name) :]
@@ -189,7 +189,7 @@ def _assignment(
     start: int,
     name: str,
     span: tuple[int, int, str],
-    file: TextFile,
+    file: SourceFile,
     mask: list[bool],
 ) -> EnvSetting:
     line = lines[index]

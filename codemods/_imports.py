@@ -2,8 +2,8 @@
 
 A :class:`ModuleMove` moves a module (and its submodules) to a new path, optionally renaming
 some of its names and flagging names with no new equivalent. A :class:`NameMove` moves one
-name out of a module that itself stays. :func:`import_moves_query` builds the Bowler query
-that applies a set of moves to:
+name out of a module that itself stays. :func:`move_imports` applies a set of moves to a whole
+file, in:
 
 - ``import a.b`` / ``import a.b as x`` (and the ``x.Name`` uses of the alias),
 - ``from a.b import C`` / ``from a.b import C as D`` / parenthesised, backslash-continued
@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
@@ -37,7 +36,6 @@ from codemods._python import (
     statement_of,
     syms,
     walk,
-    whole_file_query,
 )
 
 
@@ -68,19 +66,11 @@ class _Moves:
     names: Sequence[NameMove]
 
 
-def import_moves_query(
-    module_moves: Sequence[ModuleMove] = (), name_moves: Sequence[NameMove] = ()
-) -> Query:
-    """The Bowler query applying ``module_moves`` and ``name_moves`` to a whole file."""
+def move_imports(
+    root: LN, module_moves: Sequence[ModuleMove] = (), name_moves: Sequence[NameMove] = ()
+) -> None:
+    """Applies ``module_moves`` and ``name_moves`` to the whole file ``root``."""
     moves = _Moves(tuple(module_moves), tuple(name_moves))
-
-    def rewrite(node: LN, capture: dict, filename: str) -> None:
-        _rewrite_file(node, moves)
-
-    return whole_file_query(rewrite)
-
-
-def _rewrite_file(root: LN, moves: _Moves) -> None:
     bindings: dict[str, str] = {}  # local name -> the (old) module it is bound to
     for node in walk(root):
         if node.parent is None and node is not root:

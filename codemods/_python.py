@@ -7,9 +7,8 @@ does not rewrite. Review markers go on their own comment line above the statemen
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 
-from bowler import Query
 from fissix import pygram
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
@@ -1008,15 +1007,3 @@ def base_classes(classdef: Node, bindings: dict[str, str]) -> set[str]:
         elif (chain := qualified_chain(base, bindings)) and len(chain) == len(base.children):
             found.add(chain[-1])
     return found
-
-
-# --- queries -------------------------------------------------------------------------------
-
-
-def whole_file_query(callback: Callable[[LN, dict, str], None]) -> Query:
-    """A Bowler query whose ``callback(root, capture, filename)`` sees each file's tree once.
-
-    Bowler's ``select_root()`` pattern, ``file_input< any* >``, takes time quadratic in the
-    number of top-level statements to match; a bare node-type pattern matches at once.
-    """
-    return Query().select("file_input").modify(callback)

@@ -50,7 +50,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol
 
 from codemods._text import insert_todo_above
-from prefect1_migrate.codemod import TextFile
+from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER
 
@@ -2118,7 +2118,7 @@ def file_invocations(text: str, kind: FileKind, path: str = "") -> tuple[Invocat
     return tuple(found)
 
 
-def rewrite_commands(text: str, file: TextFile, rewriter: Rewriter) -> str:
+def rewrite_commands(text: str, file: SourceFile, rewriter: Rewriter) -> str:
     """``text`` with ``rewriter`` applied to every ``prefect`` invocation of the file."""
     edits: list[TextEdit] = []
     markers: list[tuple[int, int, str, bool]] = []

@@ -41,7 +41,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
@@ -64,10 +63,59 @@ from codemods._python import (
     string_value,
     syms,
     walk,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import API_KEYS
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="API keys replace authentication tokens (Python)",
+    guide_section=API_KEYS,
+    order=10,
+    summary="Client(api_token=), token= on client requests and agents, login_to_tenant, "
+    "get_auth_token, active_tenant_id and cloud.auth_token config reads move to API keys.",
+    description=(
+        "Moved Python code from API tokens to API keys: Client(api_token=...) -> "
+        "Client(api_key=...), token= -> api_key= on Client.graphql/get/post/_request and "
+        "Flow.run_agent, token= -> key= on LocalAgent.generate_supervisor_conf and "
+        "KubernetesAgent.generate_deployment_yaml (positional calls keyworded by the 0.15.13 "
+        "order, which lost its first parameter), login_to_tenant -> switch_tenant where safe, "
+        "get_auth_token() -> .api_key, active_tenant_id -> .tenant_id, as_user= dropped, and "
+        "cloud.auth_token config reads/overrides -> cloud.api_key. Every moved value is marked: "
+        "it must become an API key. Real Prefect 1.0 still accepts run_agent(token=) and "
+        "generate_supervisor_conf(token=) but silently ignores the token."
+    ),
+    flags=(
+        "every value moved from a token slot into an API-key slot (it must be an API key)",
+        "login_to_tenant calls passing both or neither tenant argument, or using the result",
+        "save_api_token, logout_from_tenant and the private token members of Client",
+        "cloud.agent.auth_token reads and PREFECT__CLOUD__[AGENT__]AUTH_TOKEN names in strings",
+        "get_default_tenant_slug(as_user=...) (now always the current tenant)",
+        "token members on objects that might be Prefect clients, flows or agents",
+    ),
+    review_note=(
+        "Clients, flows and agents are recognised through imports and local assignments only: "
+        "token arguments passed through **kwargs, helper functions or attributes such as "
+        "self.client are not rewritten. Replace every token value by an API key and revoke "
+        "the old tokens (`prefect auth purge-tokens` removes the local token files)."
+    ),
+    triggers=(
+        "Client",
+        "api_token",
+        "auth_token",
+        "AUTH_TOKEN",
+        "token=",
+        "token =",
+        "as_user",
+        "_tenant",
+        "run_agent",
+        "generate_supervisor_conf",
+        "generate_deployment_yaml",
+        "_local_settings",
+        "_refresh_access_token",
+    ),
+)
+
 
 CLIENT = frozenset({"prefect.Client", "prefect.client.Client", "prefect.client.client.Client"})
 FLOW = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
@@ -204,10 +252,6 @@ AS_USER_DEFAULT_TENANT = (
 ACTIVE_TENANT_ID = "Client.active_tenant_id was removed: read client.tenant_id"
 
 
-def build_queries(options: MigrationOptions) -> list[Query]:
-    return [whole_file_query(_rewrite_file)]
-
-
 @dataclass
 class _File:
     root: LN
@@ -234,11 +278,12 @@ class _File:
         return self._uses[classes]
 
 
-def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
-    file = _File.of(root)
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    state = _File.of(root)
     for node in walk(root):
         if node.type == syms.power and node.parent is not None:
-            _rewrite_power(file, node)
+            _rewrite_power(state, node)
         elif node.type == token.STRING and string_value(node) in ENVIRONMENT_VARIABLES:
             add_todo(node, ENVIRONMENT_VARIABLES[string_value(node)])
 
@@ -683,54 +728,3 @@ _ATTRIBUTES: dict[str, _Member] = {
         CLIENT, "Client", *_flag(PRIVATE_TOKEN_MEMBER.format(name="_api_token_settings_path"))
     ),
 }
-
-
-CODEMOD = PythonCodemod(
-    id="api-keys-python",
-    title="API keys replace authentication tokens (Python)",
-    guide_section=API_KEYS,
-    order=10,
-    summary="Client(api_token=), token= on client requests and agents, login_to_tenant, "
-    "get_auth_token, active_tenant_id and cloud.auth_token config reads move to API keys.",
-    description=(
-        "Moved Python code from API tokens to API keys: Client(api_token=...) -> "
-        "Client(api_key=...), token= -> api_key= on Client.graphql/get/post/_request and "
-        "Flow.run_agent, token= -> key= on LocalAgent.generate_supervisor_conf and "
-        "KubernetesAgent.generate_deployment_yaml (positional calls keyworded by the 0.15.13 "
-        "order, which lost its first parameter), login_to_tenant -> switch_tenant where safe, "
-        "get_auth_token() -> .api_key, active_tenant_id -> .tenant_id, as_user= dropped, and "
-        "cloud.auth_token config reads/overrides -> cloud.api_key. Every moved value is marked: "
-        "it must become an API key. Real Prefect 1.0 still accepts run_agent(token=) and "
-        "generate_supervisor_conf(token=) but silently ignores the token."
-    ),
-    flags=(
-        "every value moved from a token slot into an API-key slot (it must be an API key)",
-        "login_to_tenant calls passing both or neither tenant argument, or using the result",
-        "save_api_token, logout_from_tenant and the private token members of Client",
-        "cloud.agent.auth_token reads and PREFECT__CLOUD__[AGENT__]AUTH_TOKEN names in strings",
-        "get_default_tenant_slug(as_user=...) (now always the current tenant)",
-        "token members on objects that might be Prefect clients, flows or agents",
-    ),
-    review_note=(
-        "Clients, flows and agents are recognised through imports and local assignments only: "
-        "token arguments passed through **kwargs, helper functions or attributes such as "
-        "self.client are not rewritten. Replace every token value by an API key and revoke "
-        "the old tokens (`prefect auth purge-tokens` removes the local token files)."
-    ),
-    triggers=(
-        "Client",
-        "api_token",
-        "auth_token",
-        "AUTH_TOKEN",
-        "token=",
-        "token =",
-        "as_user",
-        "_tenant",
-        "run_agent",
-        "generate_supervisor_conf",
-        "generate_deployment_yaml",
-        "_local_settings",
-        "_refresh_access_token",
-    ),
-    build_queries=build_queries,
-)

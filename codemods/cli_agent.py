@@ -33,9 +33,38 @@ from codemods._shell import (
     rewrite_commands,
     runtime_arguments,
 )
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="prefect agent fargate becomes prefect agent ecs; --no-docker-interface removed",
+    guide_section=ADDITIONAL,
+    order=20,
+    summary="`prefect agent fargate start [k=v]` -> `prefect agent ecs start [--cluster ...]`; "
+    "`prefect agent docker start --no-docker-interface` loses the flag.",
+    description=(
+        "Rewrote `prefect agent fargate start` command lines to `prefect agent ecs start`, "
+        "turning cluster=, launch_type=, taskRoleArn= and executionRoleArn= arguments into "
+        "--cluster, --launch-type, --task-role-arn and --execution-role-arn, and removed the "
+        "no-op `--no-docker-interface` flag of `prefect agent docker start`. The guide also "
+        "names `--docker-interface`; Prefect 0.15.13 had only `--no-docker-interface`."
+    ),
+    flags=(
+        "every converted Fargate agent (environment settings and flows' run configs)",
+        "AWS credentials/region arguments (environment variables now), other boto3 keys (a "
+        "--task-definition or --run-task-kwargs file), keys with no ECS equivalent",
+        "arguments known only at run time, and options the old command would have rejected",
+    ),
+    review_note=(
+        "The ECS agent registers a task definition per flow run and deregisters it afterwards; "
+        "without networkConfiguration on FARGATE it uses the default VPC's subnets."
+    ),
+    triggers=("fargate", "docker-interface"),
+    file_kinds=COMMAND_KINDS,
+)
+
 
 ECS_OPTIONS = {
     "cluster": "--cluster",
@@ -124,35 +153,6 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     return Rewrite(tuple(ops), tuple(dict.fromkeys(todos)))
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-agent",
-    title="prefect agent fargate becomes prefect agent ecs; --no-docker-interface removed",
-    guide_section=ADDITIONAL,
-    order=20,
-    summary="`prefect agent fargate start [k=v]` -> `prefect agent ecs start [--cluster ...]`; "
-    "`prefect agent docker start --no-docker-interface` loses the flag.",
-    description=(
-        "Rewrote `prefect agent fargate start` command lines to `prefect agent ecs start`, "
-        "turning cluster=, launch_type=, taskRoleArn= and executionRoleArn= arguments into "
-        "--cluster, --launch-type, --task-role-arn and --execution-role-arn, and removed the "
-        "no-op `--no-docker-interface` flag of `prefect agent docker start`. The guide also "
-        "names `--docker-interface`; Prefect 0.15.13 had only `--no-docker-interface`."
-    ),
-    flags=(
-        "every converted Fargate agent (environment settings and flows' run configs)",
-        "AWS credentials/region arguments (environment variables now), other boto3 keys (a "
-        "--task-definition or --run-task-kwargs file), keys with no ECS equivalent",
-        "arguments known only at run time, and options the old command would have rejected",
-    ),
-    review_note=(
-        "The ECS agent registers a task definition per flow run and deregisters it afterwards; "
-        "without networkConfiguration on FARGATE it uses the default VPC's subnets."
-    ),
-    triggers=("fargate", "docker-interface"),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

@@ -20,13 +20,12 @@ statement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import groupby
 
-from bowler import Query
+from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
-from codemods._python import LN, add_todo, whole_file_query
+from codemods._python import LN, add_todo
 from codemods._shell import (
     CANNOT_WRITE,
     Invocation,
@@ -38,8 +37,33 @@ from codemods._shell import (
     python_spots,
     text_edits,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import CLI_REGISTER_RUN
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="prefect command lines in Python code",
+    guide_section=CLI_REGISTER_RUN,
+    order=30,
+    summary="The CLI rewrites (register, run, auth/agent tokens, Fargate agent) in subprocess "
+    "argv lists, os.system strings, f-strings, docstrings and comments.",
+    description=(
+        "Rewrote `prefect` command lines inside Python code (subprocess argv lists, command "
+        "strings, docstrings, comments) the way cli-auth, cli-register, cli-run and cli-agent "
+        "rewrite them in scripts: `register flow` -> `register --path/--project`, `run flow` -> "
+        "`run --project/--param/...`, token options -> --key, `agent fargate` -> `agent ecs`."
+    ),
+    flags=(
+        "the cases cli-auth, cli-register, cli-run and cli-agent flag",
+        "argv lists built piece by piece (`cmd += [...]`) are not recognised",
+    ),
+    review_note=(
+        "Only list/tuple displays and string literals are read: a command assembled from "
+        "variables elsewhere in the code needs a look by hand."
+    ),
+    triggers=("prefect",),
+)
+
 
 REWRITERS: tuple[Rewriter, ...] = (
     cli_auth.rewrite_argv,
@@ -49,15 +73,13 @@ REWRITERS: tuple[Rewriter, ...] = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    def rewrite(node: LN, capture: dict, filename: str) -> None:
-        places = _places(node)
-        for rewriter in REWRITERS:
-            changes = [_rewrite_place(place, rewriter) for place in places]
-            if any(changes):
-                places = _places(node)  # read again only what a rewriter changed
-
-    return [whole_file_query(rewrite)]
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    places = _places(root)
+    for rewriter in REWRITERS:
+        changes = [_rewrite_place(place, rewriter) for place in places]
+        if any(changes):
+            places = _places(root)  # read again only what a rewriter changed
 
 
 Place = list[tuple[PythonSpot, tuple[Invocation, ...]]]
@@ -114,29 +136,3 @@ def _replace(spot: PythonSpot, new_text: str) -> LN:
     new.prefix = node.prefix
     node.replace(new)
     return new
-
-
-CODEMOD = PythonCodemod(
-    id="cli-in-python-strings",
-    title="prefect command lines in Python code",
-    guide_section=CLI_REGISTER_RUN,
-    order=30,
-    summary="The CLI rewrites (register, run, auth/agent tokens, Fargate agent) in subprocess "
-    "argv lists, os.system strings, f-strings, docstrings and comments.",
-    description=(
-        "Rewrote `prefect` command lines inside Python code (subprocess argv lists, command "
-        "strings, docstrings, comments) the way cli-auth, cli-register, cli-run and cli-agent "
-        "rewrite them in scripts: `register flow` -> `register --path/--project`, `run flow` -> "
-        "`run --project/--param/...`, token options -> --key, `agent fargate` -> `agent ecs`."
-    ),
-    flags=(
-        "the cases cli-auth, cli-register, cli-run and cli-agent flag",
-        "argv lists built piece by piece (`cmd += [...]`) are not recognised",
-    ),
-    review_note=(
-        "Only list/tuple displays and string literals are read: a command assembled from "
-        "variables elsewhere in the code needs a look by hand."
-    ),
-    triggers=("prefect",),
-    build_queries=build_queries,
-)

@@ -31,9 +31,38 @@ from codemods._shell import (
     rewrite_commands,
     runtime_arguments,
 )
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="prefect register flow becomes prefect register",
+    guide_section=CLI_REGISTER_RUN,
+    order=10,
+    summary="`prefect register flow -f F -p P` -> `prefect register --path F --project P` in "
+    "scripts, Makefiles, Dockerfiles, CI/compose/Kubernetes YAML, INI units and docs.",
+    description=(
+        "Rewrote `prefect register flow` command lines to `prefect register`: -f/--file became "
+        "--path and -p/--project became --project (in 1.0 -f is --force and -p is --path), "
+        "--skip-if-flow-metadata-unchanged was dropped (it is the 1.0 default). The guide's own "
+        "example `prefect register flows --project ... --path ...` is rejected by every Prefect "
+        "version; it became `prefect register --project ... --path ...`."
+    ),
+    flags=(
+        "commands without --name: 1.0 registers every flow in the file, not only the first",
+        "commands without --skip-if-flow-metadata-unchanged: 1.0 skips unchanged flows "
+        "(--force keeps the old always-new-version behaviour)",
+        "arguments known only at run time, and options the old command would have rejected",
+    ),
+    review_note=(
+        "`prefect register` needs Prefect Server 2021.09.02 or later. It runs the file with "
+        "runpy: code under `if __name__ == '__main__':` is skipped, as before."
+    ),
+    triggers=("register",),
+    file_kinds=COMMAND_KINDS,
+)
+
 
 FILE = Option(("--file", "-f"))
 NAME = Option(("--name", "-n"))
@@ -89,35 +118,6 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     return Rewrite(tuple(op for op in ops if op is not None), tuple(todos))
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-register",
-    title="prefect register flow becomes prefect register",
-    guide_section=CLI_REGISTER_RUN,
-    order=10,
-    summary="`prefect register flow -f F -p P` -> `prefect register --path F --project P` in "
-    "scripts, Makefiles, Dockerfiles, CI/compose/Kubernetes YAML, INI units and docs.",
-    description=(
-        "Rewrote `prefect register flow` command lines to `prefect register`: -f/--file became "
-        "--path and -p/--project became --project (in 1.0 -f is --force and -p is --path), "
-        "--skip-if-flow-metadata-unchanged was dropped (it is the 1.0 default). The guide's own "
-        "example `prefect register flows --project ... --path ...` is rejected by every Prefect "
-        "version; it became `prefect register --project ... --path ...`."
-    ),
-    flags=(
-        "commands without --name: 1.0 registers every flow in the file, not only the first",
-        "commands without --skip-if-flow-metadata-unchanged: 1.0 skips unchanged flows "
-        "(--force keeps the old always-new-version behaviour)",
-        "arguments known only at run time, and options the old command would have rejected",
-    ),
-    review_note=(
-        "`prefect register` needs Prefect Server 2021.09.02 or later. It runs the file with "
-        "runpy: code under `if __name__ == '__main__':` is skipped, as before."
-    ),
-    triggers=("register",),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

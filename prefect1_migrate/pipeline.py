@@ -21,7 +21,13 @@ from enum import Enum
 from itertools import pairwise
 from pathlib import Path
 
-from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, TextCodemod, TextFile
+from prefect1_migrate.codemod import (
+    Codemod,
+    MigrationOptions,
+    PythonCodemod,
+    SourceFile,
+    TextCodemod,
+)
 from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
 from prefect1_migrate.markers import MARKER, marker_message
@@ -134,7 +140,8 @@ class FileProcessor:
             return result
         if kind is FileKind.PYTHON and _PREFECT.search(data) is None:
             return result  # every Python rewrite concerns code that names Prefect
-        for_kind = [c for c in self.codemods if c.looks_at(kind)]
+        name = path.rpartition("/")[2]
+        for_kind = [c for c in self.codemods if c.looks_at(kind, name)]
         if not any(t in data for c in for_kind for t in self._trigger_bytes[c.id]):
             return result
         # Each codemod checks its triggers again on the text the earlier ones left, so a
@@ -156,11 +163,11 @@ class FileProcessor:
         return result
 
     def _runner(self, codemod: PythonCodemod) -> object:
-        from prefect1_migrate.python_tree import QueryRunner
+        from prefect1_migrate.python_tree import CompiledCodemod
 
         runner = self._runners.get(codemod.id)
         if runner is None:
-            runner = QueryRunner(codemod.build_queries(self.options))
+            runner = CompiledCodemod(codemod, self.options)
             self._runners[codemod.id] = runner
         return runner
 
@@ -209,7 +216,7 @@ class FileProcessor:
     ) -> list[tuple[str, str]]:
         """Each codemod's text of the file, in order; nothing at all once one of them fails."""
         texts: list[tuple[str, str]] = []
-        file = TextFile(path, kind, self.options)
+        file = SourceFile(path, kind, self.options)
         for codemod in candidates:
             assert isinstance(codemod, TextCodemod)
             if not codemod.is_triggered_by(text):

@@ -6,16 +6,18 @@ from __future__ import annotations
 import pytest
 
 from codemods import python36_setup_py
-from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.codemod import MigrationOptions, SourceFile
+from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER
-from prefect1_migrate.python_tree import QueryRunner, parse
+from prefect1_migrate.python_tree import parse
 
 SETUP = 'setup(install_requires=["prefect==0.15.13"], python_requires="{spec}")\n'
+SETUP_PY = SourceFile("setup.py", FileKind.PYTHON, MigrationOptions())
 
 
 def _setup_py(spec: str) -> str:
     tree = parse(SETUP.format(spec=spec))
-    QueryRunner(python36_setup_py.build_queries(MigrationOptions())).apply(tree, "setup.py")
+    python36_setup_py.rewrite(tree, SETUP_PY)
     return str(tree)
 
 
@@ -54,5 +56,5 @@ def test_python_requires_that_cannot_be_widened_is_flagged(spec: str) -> None:
 
 def test_setup_py_that_does_not_mention_prefect_is_left_alone() -> None:
     tree = parse('setup(name="tooling", python_requires=">=3.6")\n')
-    QueryRunner(python36_setup_py.build_queries(MigrationOptions())).apply(tree, "setup.py")
+    python36_setup_py.rewrite(tree, SETUP_PY)
     assert str(tree) == 'setup(name="tooling", python_requires=">=3.6")\n'

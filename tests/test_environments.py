@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from realprefect import envs
 
-from codemods import environment_subclasses, environments
+from codemods import environment_subclasses, environments_to_run_configs
 from codemods._environments_mapping import PARAMETERS
 from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.pipeline import FileProcessor
@@ -50,18 +50,22 @@ def _signatures(version: str) -> dict[str, list[str]]:
 @pytest.mark.real_prefect
 def test_parameter_tables_are_the_0_15_13_signatures() -> None:
     found = _signatures("0.15.13")
-    assert found.pop("Flow") == list(environments.FLOW_PARAMETERS_0_15)
+    assert found.pop("Flow") == list(environments_to_run_configs.FLOW_PARAMETERS_0_15)
     assert found == {name: list(parameters) for name, parameters in PARAMETERS.items()}
 
 
 @pytest.mark.real_prefect
 def test_flow_lost_exactly_environment_in_1_x() -> None:
-    expected = [name for name in environments.FLOW_PARAMETERS_0_15 if name != "environment"]
+    expected = [
+        name for name in environments_to_run_configs.FLOW_PARAMETERS_0_15 if name != "environment"
+    ]
     for version in ("1.0.0", "1.4.1"):
         assert _signatures(version)["Flow"] == expected, version
 
 
-def _migrate(tmp_path: Path, source: str, codemod: object = environments.CODEMOD) -> str:
+def _migrate(
+    tmp_path: Path, source: str, codemod: object = environments_to_run_configs.CODEMOD
+) -> str:
     (tmp_path / "flow.py").write_text(textwrap.dedent(source), encoding="utf-8")
     outcome = FileProcessor(tmp_path, [codemod], MigrationOptions()).process("flow.py")
     assert not outcome.problems, outcome.problems

@@ -10,7 +10,7 @@ import pytest
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import Version
 
-from prefect1_migrate.codemod import MigrationOptions, TextFile
+from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.filekinds import classify
 from prefect1_migrate.markers import MARKER, marker_message
 from prefect1_migrate.pipeline import FileProcessor
@@ -67,7 +67,7 @@ def test_every_pin_written_resolves_to_an_existing_1x_release() -> None:
 
 def _rewrite(codemod_id: str, path: str, text: str, target: str = "1.4.1") -> str:
     codemod = codemod_by_id(codemod_id)
-    file = TextFile(path, classify(path), MigrationOptions(prefect_version=target))
+    file = SourceFile(path, classify(path), MigrationOptions(prefect_version=target))
     return codemod.rewrite(text, file)  # type: ignore[attr-defined]
 
 

@@ -22,7 +22,7 @@ from codemods._shell import (
     rewrite_commands,
     shell_quote,
 )
-from prefect1_migrate.codemod import MigrationOptions, TextFile
+from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.filekinds import FileKind
 
 
@@ -31,7 +31,7 @@ def argvs(text: str, kind: FileKind, path: str = "") -> list[tuple[int, list[str
 
 
 def rewrite(text: str, kind: FileKind, rewriter, path: str = "file") -> str:
-    return rewrite_commands(text, TextFile(path, kind, MigrationOptions()), rewriter)
+    return rewrite_commands(text, SourceFile(path, kind, MigrationOptions()), rewriter)
 
 
 def rename_register_file(invocation: Invocation) -> Rewrite | None:

@@ -26,10 +26,8 @@ other environment values, reads of ``flow.environment`` and any other use of the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
@@ -80,10 +78,58 @@ from codemods._python import (
     syms,
     top_level_imports,
     walk,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ENVIRONMENTS
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Replace flow environments by run configs and executors",
+    guide_section=ENVIRONMENTS,
+    order=20,
+    summary="Flow(environment=...) and flow.environment = ... become run_config/executor "
+    "(UniversalRun, DockerRun, KubernetesRun, ECSRun, DaskExecutor); positional Flow calls "
+    "become keyword calls.",
+    description=(
+        "Replaced flow environments, removed in Prefect 1.0, by run configs and executors: "
+        "LocalEnvironment -> UniversalRun (DockerRun when metadata had an image), "
+        "KubernetesJobEnvironment -> KubernetesRun(job_template_path=<job_spec_file>), "
+        "FargateTaskEnvironment -> ECSRun (cpu, memory, role ARNs, task_definition, "
+        "run_task_kwargs), DaskKubernetesEnvironment -> KubernetesRun + DaskExecutor with a "
+        "make_kube_cluster() doing what the guide's `lambda: KubeCluster(make_pod_spec("
+        "image=prefect.context.image))` does but importing dask_kubernetes only when the flow "
+        "runs (so the flow still builds where it is not installed), "
+        "DaskCloudProviderEnvironment -> ECSRun + DaskExecutor(cluster_class=provider_class, "
+        "cluster_kwargs incl. skip_cleanup=True, adapt_kwargs); the environment's executor "
+        "became flow.executor at the same place; environment=None was deleted; Flow calls with "
+        "4+ positional arguments were turned into keyword calls (0.15.13 order) because 1.0 "
+        "removed environment from the middle of the signature. The upgrade doc's "
+        "KubernetesRun(job_spec_file=...) raises TypeError in real Prefect: the parameter is "
+        "job_template_path. Dropped as without effect: unique_job_name (the agent names jobs), "
+        "Fargate family/taskDefinition when the definition is given (the agent registers it), "
+        "work_stealing=True (Dask's default)."
+    ),
+    flags=(
+        "arguments with no 1.0 equivalent (on_start, on_exit, on_execute, AWS credentials and "
+        "region, worker_spec_file, private_registry, metadata keys other than image, ...)",
+        "environment calls that cannot be mapped (unpacked arguments, values held in variables, "
+        "custom environment objects)",
+        "flows that set an environment together with run_config or executor",
+        "reads of flow.environment and other uses of the environment classes",
+        "Flow(*args) calls (positional parameters shifted)",
+    ),
+    review_note=(
+        "Every flow that used an environment must be re-registered: a 1.0 agent runs flows "
+        "registered with an environment using its default run config, and pickled flows that "
+        "reference prefect.environments cannot be unpickled. Check KubernetesRun job templates "
+        "made from job_spec_file: the agent replaces the first container's image and args. "
+        "DaskCloudProviderEnvironment flows now use ECSRun (the upgrade doc's choice); use the "
+        "run config of the agent that runs them. A flow.executor that an environment made "
+        "Prefect 0.15 ignore is used from now on."
+    ),
+    triggers=("environment", "Flow("),
+)
+
 
 # Flow.__init__ in 0.15.13 (inspect.signature); 1.0.0 and 1.4.1 drop "environment".
 FLOW_PARAMETERS_0_15 = (
@@ -128,10 +174,6 @@ _READ = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
 @dataclass
 class _File:
     root: LN
@@ -147,39 +189,40 @@ class _File:
         self.flagged.add(id(statement_of(node)))
 
 
-def _rewrite(node: LN, capture: dict, filename: str) -> None:
-    file = _File(node, environment_bindings(node))
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    state = _File(root, environment_bindings(root))
     flow_calls = [
         call[1]
-        for power in walk(node)
-        if (call := called(power, file.bindings)) is not None and call[0] in FLOW
+        for power in walk(root)
+        if (call := called(power, state.bindings)) is not None and call[0] in FLOW
     ]
     for trailer in flow_calls:
-        _keywordize(file, trailer)
+        _keywordize(state, trailer)
         receiver = _bound_name(trailer.parent)
         if receiver is not None:
-            file.flows.setdefault(receiver, []).append(trailer)
-    for statement in walk(node):
+            state.flows.setdefault(receiver, []).append(trailer)
+    for statement in walk(root):
         target = _attribute_target(statement)
         if target is not None:
-            file.assigned.add((target[0], target[1]))
+            state.assigned.add((target[0], target[1]))
     for trailer in flow_calls:
         for argument in call_arguments(trailer):
             keyword = keyword_argument(argument)
             if keyword is not None and keyword[0] == "environment":
-                _convert_keyword(file, trailer, argument, keyword[1])
-    for statement in walk(node):
+                _convert_keyword(state, trailer, argument, keyword[1])
+    for statement in walk(root):
         target = _attribute_target(statement)
         if target is not None and target[1] == "environment" and statement.parent is not None:
-            _convert_assignment(file, statement, target[0])
-    _flag_reads(file)
-    _flag_leftovers(file)
-    for module, name in file.imports:
-        ensure_from_import(node, module, name)
-    if file.factory_users:
-        _place_kube_cluster_factory(file)
-    _remove_unused_imports(node)
-    flag_environment_imports(node)
+            _convert_assignment(state, statement, target[0])
+    _flag_reads(state)
+    _flag_leftovers(state)
+    for module, name in state.imports:
+        ensure_from_import(root, module, name)
+    if state.factory_users:
+        _place_kube_cluster_factory(state)
+    _remove_unused_imports(root)
+    flag_environment_imports(root)
 
 
 # --- Flow(name, schedule, executor, environment, run_config, ...) ---------------------------
@@ -640,53 +683,3 @@ def _insert_argument_after(argument: LN, new: LN) -> None:
     index = parent.children.index(argument)
     parent.insert_child(index + 1, Leaf(token.COMMA, ","))
     parent.insert_child(index + 2, new)
-
-
-CODEMOD = PythonCodemod(
-    id="environments-to-run-configs",
-    title="Replace flow environments by run configs and executors",
-    guide_section=ENVIRONMENTS,
-    order=20,
-    summary="Flow(environment=...) and flow.environment = ... become run_config/executor "
-    "(UniversalRun, DockerRun, KubernetesRun, ECSRun, DaskExecutor); positional Flow calls "
-    "become keyword calls.",
-    description=(
-        "Replaced flow environments, removed in Prefect 1.0, by run configs and executors: "
-        "LocalEnvironment -> UniversalRun (DockerRun when metadata had an image), "
-        "KubernetesJobEnvironment -> KubernetesRun(job_template_path=<job_spec_file>), "
-        "FargateTaskEnvironment -> ECSRun (cpu, memory, role ARNs, task_definition, "
-        "run_task_kwargs), DaskKubernetesEnvironment -> KubernetesRun + DaskExecutor with a "
-        "make_kube_cluster() doing what the guide's `lambda: KubeCluster(make_pod_spec("
-        "image=prefect.context.image))` does but importing dask_kubernetes only when the flow "
-        "runs (so the flow still builds where it is not installed), "
-        "DaskCloudProviderEnvironment -> ECSRun + DaskExecutor(cluster_class=provider_class, "
-        "cluster_kwargs incl. skip_cleanup=True, adapt_kwargs); the environment's executor "
-        "became flow.executor at the same place; environment=None was deleted; Flow calls with "
-        "4+ positional arguments were turned into keyword calls (0.15.13 order) because 1.0 "
-        "removed environment from the middle of the signature. The upgrade doc's "
-        "KubernetesRun(job_spec_file=...) raises TypeError in real Prefect: the parameter is "
-        "job_template_path. Dropped as without effect: unique_job_name (the agent names jobs), "
-        "Fargate family/taskDefinition when the definition is given (the agent registers it), "
-        "work_stealing=True (Dask's default)."
-    ),
-    flags=(
-        "arguments with no 1.0 equivalent (on_start, on_exit, on_execute, AWS credentials and "
-        "region, worker_spec_file, private_registry, metadata keys other than image, ...)",
-        "environment calls that cannot be mapped (unpacked arguments, values held in variables, "
-        "custom environment objects)",
-        "flows that set an environment together with run_config or executor",
-        "reads of flow.environment and other uses of the environment classes",
-        "Flow(*args) calls (positional parameters shifted)",
-    ),
-    review_note=(
-        "Every flow that used an environment must be re-registered: a 1.0 agent runs flows "
-        "registered with an environment using its default run config, and pickled flows that "
-        "reference prefect.environments cannot be unpickled. Check KubernetesRun job templates "
-        "made from job_spec_file: the agent replaces the first container's image and args. "
-        "DaskCloudProviderEnvironment flows now use ECSRun (the upgrade doc's choice); use the "
-        "run config of the agent that runs them. A flow.executor that an environment made "
-        "Prefect 0.15 ignore is used from now on."
-    ),
-    triggers=("environment", "Flow("),
-    build_queries=build_queries,
-)

@@ -15,13 +15,28 @@ before the ``StartFlowRun`` modernisation of the same section, which then sees t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fissix.pytree import Node
 
-from bowler import Query
-
-from codemods._imports import NameMove, import_moves_query
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._imports import NameMove, move_imports
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import SUBFLOWS
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Legacy sub-flow task names",
+    guide_section=SUBFLOWS,
+    order=10,
+    summary="FlowRunTask, RenameFlowRunTask and CancelFlowRunTask become StartFlowRun, "
+    "RenameFlowRun and CancelFlowRun, in every import style.",
+    description=(
+        "Renamed the sub-flow tasks removed in Prefect 0.15.0: FlowRunTask -> StartFlowRun, "
+        "RenameFlowRunTask -> RenameFlowRun, CancelFlowRunTask -> CancelFlowRun (same "
+        "constructors; the old names were thin subclasses). Not in the upgrade guide: these "
+        "names already failed to import on 0.15."
+    ),
+    triggers=("FlowRunTask",),
+)
+
 
 RENAMED = (
     ("flow_run", "FlowRunTask", "StartFlowRun"),
@@ -36,23 +51,6 @@ NAME_MOVES = tuple(
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [import_moves_query(name_moves=NAME_MOVES)]
-
-
-CODEMOD = PythonCodemod(
-    id="subflow-legacy-task-names",
-    title="Legacy sub-flow task names",
-    guide_section=SUBFLOWS,
-    order=10,
-    summary="FlowRunTask, RenameFlowRunTask and CancelFlowRunTask become StartFlowRun, "
-    "RenameFlowRun and CancelFlowRun, in every import style.",
-    description=(
-        "Renamed the sub-flow tasks removed in Prefect 0.15.0: FlowRunTask -> StartFlowRun, "
-        "RenameFlowRunTask -> RenameFlowRun, CancelFlowRunTask -> CancelFlowRun (same "
-        "constructors; the old names were thin subclasses). Not in the upgrade guide: these "
-        "names already failed to import on 0.15."
-    ),
-    triggers=("FlowRunTask",),
-    build_queries=build_queries,
-)
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    move_imports(root, name_moves=NAME_MOVES)

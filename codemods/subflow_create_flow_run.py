@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
@@ -61,11 +60,46 @@ from codemods._python import (
     statement_of,
     syms,
     walk,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import SUBFLOWS
 from prefect1_migrate.python_tree import parse
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="StartFlowRun -> create_flow_run / wait_for_flow_run",
+    guide_section=SUBFLOWS,
+    order=20,
+    summary="StartFlowRun(...)(...) becomes create_flow_run(...) [+ wait_for_flow_run(..., "
+    "raise_final_state=True) for wait=True] where the mapping is mechanical (optional "
+    "modernisation).",
+    description=(
+        "Modernised sub-flow tasks: StartFlowRun(...) and its calls -> create_flow_run(...), "
+        "plus wait_for_flow_run(<run id>, raise_final_state=True) where wait=True; "
+        "new_flow_context -> context, task options -> task_args=dict(...). StartFlowRun was "
+        "not removed in Prefect 1.0 (the guide only advertises the functional tasks of 0.15.0): "
+        "this is optional modernisation, and the task graph changes accordingly "
+        "(create_flow_run [-> wait_for_flow_run] in place of each StartFlowRun task)."
+    ),
+    flags=(
+        "calls without run_name (the default child run name changes)",
+        "poll_interval (dropped)",
+        "wait=True results used as data (FlowRunView instead of the state signal)",
+        "StartFlowRun tasks used other than by calling them (the docs' flow-of-flows idiom "
+        "upstream_tasks=[flow_a] among them), non-literal wait=, *args/**kwargs, "
+        "mapped calls, task options task_args cannot carry (slug, on_failure, non-numeric "
+        "timeout)",
+    ),
+    review_note=(
+        "create_flow_run looks the flow up by name (and project) among unarchived flows and "
+        "fails when several match; its task is named create_flow_run (StartFlowRun's was "
+        "'Flow <name>'), which changes task slugs; no link artifact to the child run is "
+        "created; wait_for_flow_run gives up after 12 hours (max_duration in 1.4.1), "
+        "StartFlowRun waited without limit."
+    ),
+    triggers=("StartFlowRun",),
+)
+
 
 FUNCTIONAL_MODULE = "prefect.tasks.prefect"
 START_FLOW_RUN = frozenset(
@@ -137,10 +171,6 @@ POLL_INTERVAL = (
 )
 
 
-def build_queries(options: MigrationOptions) -> list[Query]:
-    return [whole_file_query(_rewrite_file)]
-
-
 # --- finding StartFlowRun tasks ------------------------------------------------------------
 
 
@@ -166,7 +196,8 @@ class _Task:
     problems: list[tuple[LN, str]] = field(default_factory=list)  # (where, message)
 
 
-def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
     bindings = import_bindings(root)
     shadowed = shadowed_imports(root, bindings)
     tasks = [
@@ -574,40 +605,3 @@ def _only_statement_of_its_block(statement: LN) -> bool:
         and parent.type == syms.suite
         and sum(isinstance(child, Node) for child in parent.children) == 1
     )
-
-
-CODEMOD = PythonCodemod(
-    id="subflow-create-flow-run",
-    title="StartFlowRun -> create_flow_run / wait_for_flow_run",
-    guide_section=SUBFLOWS,
-    order=20,
-    summary="StartFlowRun(...)(...) becomes create_flow_run(...) [+ wait_for_flow_run(..., "
-    "raise_final_state=True) for wait=True] where the mapping is mechanical (optional "
-    "modernisation).",
-    description=(
-        "Modernised sub-flow tasks: StartFlowRun(...) and its calls -> create_flow_run(...), "
-        "plus wait_for_flow_run(<run id>, raise_final_state=True) where wait=True; "
-        "new_flow_context -> context, task options -> task_args=dict(...). StartFlowRun was "
-        "not removed in Prefect 1.0 (the guide only advertises the functional tasks of 0.15.0): "
-        "this is optional modernisation, and the task graph changes accordingly "
-        "(create_flow_run [-> wait_for_flow_run] in place of each StartFlowRun task)."
-    ),
-    flags=(
-        "calls without run_name (the default child run name changes)",
-        "poll_interval (dropped)",
-        "wait=True results used as data (FlowRunView instead of the state signal)",
-        "StartFlowRun tasks used other than by calling them (the docs' flow-of-flows idiom "
-        "upstream_tasks=[flow_a] among them), non-literal wait=, *args/**kwargs, "
-        "mapped calls, task options task_args cannot carry (slug, on_failure, non-numeric "
-        "timeout)",
-    ),
-    review_note=(
-        "create_flow_run looks the flow up by name (and project) among unarchived flows and "
-        "fails when several match; its task is named create_flow_run (StartFlowRun's was "
-        "'Flow <name>'), which changes task slugs; no link artifact to the child run is "
-        "created; wait_for_flow_run gives up after 12 hours (max_duration in 1.4.1), "
-        "StartFlowRun waited without limit."
-    ),
-    triggers=("StartFlowRun",),
-    build_queries=build_queries,
-)
