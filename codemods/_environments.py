@@ -11,17 +11,10 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    dotted_text,
-    from_import_module,
-    import_bindings,
-    imported_names,
-    qualified_chain,
-    syms,
-    walk,
-)
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.tree import LN, dotted_text, syms, walk
 
 ENVIRONMENTS = "prefect.environments"
 _EXECUTION = "prefect.environments.execution"

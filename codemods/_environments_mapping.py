@@ -18,16 +18,8 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 
 from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._python import (
-    LN,
-    call_arguments,
-    first_leaf,
-    is_star_argument,
-    keyword_argument,
-    leaves_of,
-    root_of,
-    syms,
-)
+from codemods._python.calls import call_arguments, is_star_argument, keyword_argument
+from codemods._python.tree import LN, first_leaf, leaves_of, root_of, syms
 
 RUN_CONFIGS = "prefect.run_configs"
 EXECUTORS = "prefect.executors"

@@ -45,27 +45,24 @@ from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_of,
-    binding_sites,
+from codemods._python.calls import (
     call_arguments,
-    defining_scope,
-    import_bindings,
-    imported_qualified_name,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
-    qualified_chain,
     remove_listed,
-    set_string_value,
-    shadowed_imports,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
 )
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import (
+    import_bindings,
+    imported_qualified_name,
+    qualified_chain,
+    shadowed_imports,
+)
+from codemods._python.query import whole_file_query
+from codemods._python.scopes import binding_of, binding_sites, defining_scope
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import API_KEYS
 

@@ -26,7 +26,9 @@ from itertools import groupby
 from bowler import Query
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
-from codemods._python import LN, add_todo, whole_file_query
+from codemods._python.markers import add_todo
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN
 from codemods._shell import (
     CANNOT_WRITE,
     Invocation,

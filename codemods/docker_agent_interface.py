@@ -15,16 +15,16 @@ from collections.abc import Sequence
 
 from bowler import Query
 
-from codemods._python import (
-    LN,
+from codemods._python.calls import (
     call_arguments,
     calls_to,
-    import_bindings,
     is_star_argument,
     keyword_argument,
     remove_listed,
-    whole_file_query,
 )
+from codemods._python.names import import_bindings
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -30,16 +30,10 @@ from codemods._environments import (
     in_class_bases,
     references,
 )
-from codemods._python import (
-    LN,
-    from_import_module,
-    imported_names,
-    qualified_chain,
-    statement_of,
-    syms,
-    walk,
-    whole_file_query,
-)
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.names import qualified_chain
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, statement_of, syms, walk
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ENVIRONMENTS
 

@@ -57,30 +57,33 @@ from codemods._environments_mapping import (
     render,
     shown,
 )
-from codemods._python import (
-    LN,
-    add_todo,
+from codemods._python.calls import (
     call_arguments,
-    dotted_text,
-    ensure_from_import,
-    first_leaf,
-    from_import_module,
-    imported_modules,
-    imported_names,
-    indentation_of,
-    insert_statement_after,
     is_star_argument,
     keyword_argument,
     make_keyword,
+    remove_listed,
+)
+from codemods._python.imports import (
+    ensure_from_import,
+    from_import_module,
+    imported_modules,
+    imported_names,
     name_is_used,
     remove_import_element,
-    remove_listed,
-    remove_statement,
+    top_level_imports,
+)
+from codemods._python.markers import add_todo
+from codemods._python.query import whole_file_query
+from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.tree import (
+    LN,
+    dotted_text,
+    first_leaf,
+    indentation_of,
     statement_of,
     syms,
-    top_level_imports,
     walk,
-    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ENVIRONMENTS

@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import LN, leaves_of, set_string_value, string_value, whole_file_query
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, leaves_of
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 

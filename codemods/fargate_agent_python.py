@@ -24,24 +24,19 @@ from collections.abc import Sequence
 from bowler import Query
 
 from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._imports import ModuleMove, import_moves_query
-from codemods._python import (
-    LN,
-    add_todo,
-    base_classes,
+from codemods._python.calls import (
     call_arguments,
     calls_to,
-    from_import_module,
-    import_bindings,
-    imported_names,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    qualified_chain,
-    syms,
-    walk,
-    whole_file_query,
 )
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.markers import add_todo
+from codemods._python.moves import ModuleMove, import_moves_query
+from codemods._python.names import base_classes, import_bindings, qualified_chain
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 

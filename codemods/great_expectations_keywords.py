@@ -23,20 +23,18 @@ from collections.abc import Sequence
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import (
-    LN,
-    add_todo,
+from codemods._python.calls import (
     assigned_calls,
     call_arguments,
     calls_to,
-    import_bindings,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    syms,
-    walk,
-    whole_file_query,
 )
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 

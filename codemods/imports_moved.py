@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from bowler import Query
 
-from codemods._imports import ModuleMove, NameMove, import_moves_query
+from codemods._python.moves import ModuleMove, NameMove, import_moves_query
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import IMPORTS_MOVED
 

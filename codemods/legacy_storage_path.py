@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from bowler import Query
 
-from codemods._imports import ModuleMove, import_moves_query
+from codemods._python.moves import ModuleMove, import_moves_query
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ENVIRONMENTS
 

@@ -24,18 +24,12 @@ from collections.abc import Sequence
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import (
-    LN,
-    add_todo,
-    call_arguments,
-    import_bindings,
-    qualified_chain,
-    set_string_value,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
-)
+from codemods._python.calls import call_arguments
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -17,14 +17,10 @@ from pathlib import PurePosixPath
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import (
-    LN,
-    add_todo,
-    leaves_of,
-    set_string_value,
-    string_value,
-    whole_file_query,
-)
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, leaves_of
 from codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,

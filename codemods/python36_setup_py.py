@@ -22,17 +22,11 @@ from pathlib import PurePosixPath
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._python import (
-    LN,
-    add_todo,
-    keyword_argument,
-    remove_listed,
-    set_string_value,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
-)
+from codemods._python.calls import keyword_argument, remove_listed
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.query import whole_file_query
+from codemods._python.tree import LN, syms, walk
 from codemods._text import mentions_prefect
 from codemods._versions import bump_python_specifier
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod

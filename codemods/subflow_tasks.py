@@ -37,31 +37,27 @@ from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_sites,
+from codemods._python.calls import (
     call_arguments,
-    defining_scope,
-    ensure_from_import,
-    first_leaf,
-    import_bindings,
-    imported_qualified_name,
-    indentation_of,
-    insert_statement_after,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
+)
+from codemods._python.imports import ensure_from_import, remove_imported_name_if_unused
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings, imported_qualified_name, shadowed_imports
+from codemods._python.query import whole_file_query
+from codemods._python.scopes import binding_sites, defining_scope, scope_of
+from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.tree import (
+    LN,
+    first_leaf,
+    indentation_of,
     leaves_of,
     names_in,
-    remove_imported_name_if_unused,
-    remove_statement,
-    scope_of,
-    shadowed_imports,
     statement_of,
     syms,
     walk,
-    whole_file_query,
 )
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import SUBFLOWS

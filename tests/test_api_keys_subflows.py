@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods._python import binding_of, binding_sites, defining_scope, scope_of
+from codemods._python.scopes import binding_of, binding_sites, defining_scope, scope_of
 from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.markers import MARKER
 from prefect1_migrate.pipeline import FileProcessor

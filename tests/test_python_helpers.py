@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 
-from codemods._python import add_todo, leaves_of, shadowed_imports, walk
+from codemods._python.markers import add_todo
+from codemods._python.names import shadowed_imports
+from codemods._python.tree import leaves_of, walk
 from prefect1_migrate.python_tree import parse
 
 NESTED = """def f(x):
