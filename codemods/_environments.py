@@ -58,7 +58,6 @@ CONVERTIBLE = (
     "DaskCloudProviderEnvironment",
 )
 
-FLOW = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
 
 # ``prefect.environments.storage`` went away in 0.15.0 and has its own codemod.
 _LEGACY_STORAGE = "prefect.environments.storage"

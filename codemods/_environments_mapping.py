@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
 
-from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
 from codemods._python.calls import call_arguments, is_star_argument, keyword_argument
-from codemods._python.tree import LN, first_leaf, leaves_of, root_of, syms
+from codemods._python.literals import is_none
+from codemods._python.tree import LN, first_leaf, leaves_of, root_of, source_of, syms
 
 RUN_CONFIGS = "prefect.run_configs"
 EXECUTORS = "prefect.executors"
@@ -109,12 +110,7 @@ _FARGATE_DEFINITION_KEYS = (
     *TASK_DEFINITION_KEYS,
 )
 _FARGATE_RUN_KEYS = ("cluster", "taskDefinition", *RUN_TASK_KEYS)
-_FARGATE_RENAMED = {
-    "cpu": "cpu",
-    "memory": "memory",
-    "taskRoleArn": "task_role_arn",
-    "executionRoleArn": "execution_role_arn",
-}
+_FARGATE_RENAMED = {"cpu": "cpu", "memory": "memory", **ROLE_ARNS}
 _AWS_CONNECTION = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "region_name")
 _DASK_K8S_LOGGERS = ("dask_kubernetes.core", "distributed.deploy.adaptive")
 
@@ -205,7 +201,7 @@ def bind(environment: str, trailer: LN) -> tuple[dict[str, Argument], list[Argum
 
 def plan_for(environment: str, trailer: LN) -> Plan:
     named, extra = bind(environment, trailer)
-    named = {name: arg for name, arg in named.items() if not _is_none(arg.value)}
+    named = {name: arg for name, arg in named.items() if not is_none(arg.value)}
     plan = Plan()
     return _PLANNERS[environment](plan, named, extra)
 
@@ -341,7 +337,7 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
     if "work_stealing" in named:
         stealing = named["work_stealing"].value
         if _literal(stealing) is not True:
-            value = '"False"' if _literal(stealing) is False else f"str({_text(stealing)})"
+            value = '"False"' if _literal(stealing) is False else f"str({source_of(stealing)})"
             env.append(("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", value))
     loggers = list(_DASK_K8S_LOGGERS)
     for flag, logger in (
@@ -502,8 +498,8 @@ def _flow_container_first(plan: Plan, definitions: LN) -> Value:
             if entries is not None:
                 renamed = [(k, v) for k, v in entries if k != "name"]
                 value = DictValue((("name", '"flow"'), *((k, Source(v)) for k, v in renamed)))
-                text = _text(definitions)
-                edited = text.replace(_text(first), _render_inline(value), 1)
+                text = source_of(definitions)
+                edited = text.replace(source_of(first), _render_inline(value), 1)
                 return Source(definitions, edited)
     plan.todos.append(
         'the ECS agent runs the flow in the container named "flow" (FargateTaskEnvironment '
@@ -542,17 +538,10 @@ def _value_or(named: dict[str, Argument], name: str, default: str) -> Value:
 _NOT_LITERAL = object()
 
 
-def _text(node: LN) -> str:
-    """The source of ``node`` without the whitespace and comments in front of it."""
-    clone = node.clone()
-    clone.prefix = ""
-    return str(clone)
-
-
 def shown(node: LN, strings: bool = False) -> str:
     """``node``'s source for a TODO message; ``...`` when it is long or holds string literals
     (which may be secrets) unless ``strings`` says the parameter never holds one."""
-    text = " ".join(_text(node).split())
+    text = " ".join(source_of(node).split())
     has_string = any(leaf.type == token.STRING for leaf in leaves_of(node))
     if len(text) > 60 or (has_string and not strings):
         return "..."
@@ -561,13 +550,9 @@ def shown(node: LN, strings: bool = False) -> str:
 
 def _literal(node: LN) -> object:
     try:
-        return ast.literal_eval(_text(node).strip())
+        return ast.literal_eval(source_of(node).strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return _NOT_LITERAL
-
-
-def _is_none(node: LN) -> bool:
-    return node.type == token.NAME and node.value == "None"
 
 
 def _dict_entries(node: LN) -> list[tuple[str, LN]] | None:
@@ -666,7 +651,7 @@ def comments_of(argument: LN | None) -> tuple[list[str], str | None]:
 
 def _moved(source: Source, indent: str | None) -> str:
     node = source.node
-    text = source.text if source.text is not None else _text(node)
+    text = source.text if source.text is not None else source_of(node)
     if indent is None or "\n" not in text or _has_multiline_string(node):
         return text
     old = line_indent(node)

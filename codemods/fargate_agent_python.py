@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from bowler import Query
 
-from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
 from codemods._python.calls import (
     call_arguments,
     calls_to,
@@ -66,7 +66,6 @@ PARAMETERS = (
 )
 SHARED_POSITIONS = 7
 KEPT = frozenset(PARAMETERS[:13]) | {"cluster"}
-RENAMED = {"taskRoleArn": "task_role_arn", "executionRoleArn": "execution_role_arn"}
 # FargateAgent._parse_kwargs in 0.15.13: placementConstraints and tags went to both calls.
 TASK_DEFINITION = (*TASK_DEFINITION_KEYS, "containerDefinitions")
 RUN_TASK = RUN_TASK_KEYS
@@ -134,8 +133,8 @@ def _map_arguments(trailer: LN) -> None:
         if keyword is None:
             continue
         name = keyword[0]
-        if name in RENAMED:
-            argument.children[0].value = RENAMED[name]
+        if name in ROLE_ARNS:
+            argument.children[0].value = ROLE_ARNS[name]
         elif name in KEPT:
             continue
         elif name in NO_EQUIVALENT:

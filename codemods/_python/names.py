@@ -3,6 +3,8 @@ through scopes (a local binding hides an import)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
@@ -90,23 +92,35 @@ def shadowed_imports(root: LN, bindings: dict[str, str]) -> set[str]:
     return {name for name in bindings if name in bound_otherwise}
 
 
-def imported_qualified_name(
-    nodes: list[LN], bindings: dict[str, str], shadowed: set[str]
-) -> str | None:
-    """The qualified name of the dotted expression ``nodes`` (a NAME, or the leading NAME and
-    ``.attr`` trailers of a ``power``) when its first name refers to an import at that place;
-    None when it is not dotted, not imported, or hidden there by a local binding."""
-    if not nodes or nodes[0].type != token.NAME:
-        return None
-    head = nodes[0]
-    if head.value in shadowed:
-        scope = defining_scope(head)
-        if scope is None or not all(map(is_import_site, binding_sites(scope, head.value))):
+@dataclass
+class ImportedNames:
+    """One file's imports: what they bind (:func:`import_bindings`) and which of those names
+    something else binds too (:func:`shadowed_imports`), to resolve names place by place."""
+
+    root: LN
+    bindings: dict[str, str]
+    shadowed: set[str]
+
+    @classmethod
+    def of(cls, root: LN) -> ImportedNames:
+        bindings = import_bindings(root)
+        return cls(root, bindings, shadowed_imports(root, bindings))
+
+    def qualified(self, nodes: list[LN]) -> str | None:
+        """The qualified name of the dotted expression ``nodes`` (a NAME, or the leading NAME
+        and ``.attr`` trailers of a ``power``) when its first name refers to an import at that
+        place; None when it is not dotted, not imported, or hidden there by a local binding."""
+        if not nodes or nodes[0].type != token.NAME:
             return None
-    if len(nodes) == 1:
-        return bindings.get(head.value)
-    chain = qualified_chain(head.parent, bindings)
-    return chain[len(nodes) - 1] if len(chain) >= len(nodes) else None
+        head = nodes[0]
+        if head.value in self.shadowed:
+            scope = defining_scope(head)
+            if scope is None or not all(map(is_import_site, binding_sites(scope, head.value))):
+                return None
+        if len(nodes) == 1:
+            return self.bindings.get(head.value)
+        chain = qualified_chain(head.parent, self.bindings)
+        return chain[len(nodes) - 1] if len(chain) >= len(nodes) else None
 
 
 def base_classes(classdef: Node, bindings: dict[str, str]) -> set[str]:
