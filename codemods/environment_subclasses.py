@@ -22,8 +22,7 @@ from collections.abc import Sequence
 from bowler import Query
 from fissix.pgen2 import token
 
-from codemods._environments import (
-    add_todo,
+from codemods._environments.names import (
     environment_bindings,
     exported_name,
     flag_environment_imports,
@@ -31,6 +30,7 @@ from codemods._environments import (
     references,
 )
 from codemods._python.imports import from_import_module, imported_names
+from codemods._python.markers import add_todo
 from codemods._python.names import qualified_chain
 from codemods._python.query import whole_file_query
 from codemods._python.tree import LN, statement_of, syms, walk

@@ -11,7 +11,7 @@ for ``LocalEnvironment``, ``KubernetesJobEnvironment``, ``FargateTaskEnvironment
 ``prefect.environments[.execution[.<module>]]`` or reached as ``prefect.environments....``,
 into ``run_config=`` / ``executor=`` (or ``flow.run_config =`` / ``flow.executor =`` at the
 same place, so the executor survives script-based storage) following the catalog's tables
-(``codemods/_environments_mapping.py``). ``environment=None`` and
+(``codemods/_environments/mapping.py``). ``environment=None`` and
 ``<flow>.environment = None`` are deleted. ``Flow`` calls with four or more positional
 arguments are turned into keyword calls by the 0.15.13 order, because 1.0 removed
 ``environment`` from the middle of the signature (``Flow(name, schedule, executor,
@@ -33,7 +33,8 @@ from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._environments import (
+from codemods._environments.mapping import HINTS, KUBE_CLUSTER_FACTORY, plan_for
+from codemods._environments.names import (
     CONVERTIBLE,
     EXPORTS,
     called,
@@ -44,18 +45,8 @@ from codemods._environments import (
     is_environment_module,
     references,
 )
-from codemods._environments_mapping import (
-    HINTS,
-    KUBE_CLUSTER_FACTORY,
-    Layout,
-    Plan,
-    Unconvertible,
-    comments_of,
-    line_indent,
-    plan_for,
-    render,
-    shown,
-)
+from codemods._environments.plan import Plan, Unconvertible, shown
+from codemods._environments.render import Layout, comments_of, line_indent, render
 from codemods._prefect_classes import FLOW
 from codemods._python.calls import (
     call_arguments,

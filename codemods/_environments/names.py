@@ -11,7 +11,7 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python.imports import from_import_module, imported_names
+from codemods._python.imports import from_import_module, imported_modules, imported_names
 from codemods._python.markers import add_todo
 from codemods._python.names import import_bindings, qualified_chain
 from codemods._python.tree import LN, dotted_text, syms, walk
@@ -166,13 +166,7 @@ def flag_environment_imports(root: LN) -> None:
             module = from_import_module(node)
             modules = [module] + [f"{module}.{name}" for _, name, _ in imported_names(node)]
         elif node.type == syms.import_name:
-            target = node.children[1]
-            elements = target.children if target.type == syms.dotted_as_names else [target]
-            modules = [
-                dotted_text(e.children[0] if e.type == syms.dotted_as_name else e)
-                for e in elements
-                if e.type != token.COMMA
-            ]
+            modules = [dotted_text(module) for _, module, _ in imported_modules(node)]
         else:
             continue
         if any(is_environment_module(module) for module in modules):
