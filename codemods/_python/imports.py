@@ -132,32 +132,20 @@ def ensure_from_import(root: LN, module: str, name: str) -> None:
 
 def _append_import_name(node: Node, name: str) -> None:
     last = node.children[-1]
-    if last.type == token.RPAR:
-        names = node.children[-2]
-        if names.type == syms.import_as_names:
-            trailing_comma = names.children[-1].type == token.COMMA
-            if trailing_comma:
-                names.append_child(Leaf(token.NAME, name, prefix=" "))
-                names.append_child(Leaf(token.COMMA, ","))
-            else:
-                names.append_child(Leaf(token.COMMA, ","))
-                names.append_child(Leaf(token.NAME, name, prefix=" "))
-            return
-        replacement = Node(
-            syms.import_as_names,
-            [names.clone(), Leaf(token.COMMA, ","), Leaf(token.NAME, name, prefix=" ")],
+    names = node.children[-2] if last.type == token.RPAR else last
+    if names.type != syms.import_as_names:
+        names.replace(
+            Node(
+                syms.import_as_names,
+                [names.clone(), Leaf(token.COMMA, ","), Leaf(token.NAME, name, prefix=" ")],
+            )
         )
-        names.replace(replacement)
-        return
-    if last.type == syms.import_as_names:
-        last.append_child(Leaf(token.COMMA, ","))
-        last.append_child(Leaf(token.NAME, name, prefix=" "))
-        return
-    replacement = Node(
-        syms.import_as_names,
-        [last.clone(), Leaf(token.COMMA, ","), Leaf(token.NAME, name, prefix=" ")],
-    )
-    last.replace(replacement)
+    elif names.children[-1].type == token.COMMA:  # a trailing comma, inside parentheses
+        names.append_child(Leaf(token.NAME, name, prefix=" "))
+        names.append_child(Leaf(token.COMMA, ","))
+    else:
+        names.append_child(Leaf(token.COMMA, ","))
+        names.append_child(Leaf(token.NAME, name, prefix=" "))
 
 
 def add_top_level_statement(root: LN, code: str) -> None:

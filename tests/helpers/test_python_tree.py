@@ -5,17 +5,12 @@ from __future__ import annotations
 from codemods._python.tree import leaves_of, source_of, syms, walk
 from prefect1_migrate.python_tree import parse
 
-NESTED = """def f(x):
-    if x:
-        y = 1
-    else:
-        y = 2
-    return y
-"""
-
 
 def test_walk_and_leaves_of_follow_fissix_order() -> None:
-    tree = parse(NESTED + "class C(B):\n    z = [i for i in range(3)]\n")
+    tree = parse(
+        "def f(x):\n    if x:\n        return [i for i in x]\n    return None\n"
+        "class C(B):\n    z = lambda y: y\n"
+    )
     assert [id(node) for node in walk(tree)] == [id(node) for node in tree.pre_order()]
     assert [id(leaf) for leaf in leaves_of(tree)] == [id(leaf) for leaf in tree.leaves()]
     leaf = leaves_of(tree)[0]
