@@ -12,6 +12,52 @@ from codemods._python.names import qualified_chain
 from codemods._python.scopes import binding_of, binding_sites, defining_scope
 from codemods._python.tree import LN, first_leaf, syms, walk
 
+# --- finding calls ---------------------------------------------------------------------------
+
+
+def calls_to(
+    root: LN, qualified_names: Collection[str], bindings: dict[str, str]
+) -> list[tuple[str, Node]]:
+    """(qualified name, call trailer) of every call of one of ``qualified_names``."""
+    found: list[tuple[str, Node]] = []
+    for node in walk(root):
+        chain = qualified_chain(node, bindings)
+        if not chain or chain[-1] not in qualified_names or len(node.children) <= len(chain):
+            continue
+        trailer = node.children[len(chain)]
+        if trailer.type == syms.trailer and trailer.children[0].type == token.LPAR:
+            found.append((chain[-1], trailer))
+    return found
+
+
+def assigned_calls(
+    leaf: Leaf, qualified_names: Collection[str], bindings: dict[str, str]
+) -> tuple[int, int]:
+    """(matching, total): how many of the bindings the name ``leaf`` refers to (Python's scope
+    rules, see :func:`defining_scope`) are ``name = Q(...)`` with ``Q`` one of
+    ``qualified_names``, out of how many. (0, 0) when nothing in the file binds it."""
+    scope = defining_scope(leaf)
+    if scope is None:
+        return (0, 0)
+    sites = binding_sites(scope, leaf.value)
+    matching = 0
+    for site in sites:
+        kind, value = binding_of(site)
+        if kind != "assign" or value is None or value.type != syms.power:
+            continue
+        chain = qualified_chain(value, bindings)
+        if (
+            chain
+            and chain[-1] in qualified_names
+            and len(value.children) == len(chain) + 1
+            and value.children[-1].children[0].type == token.LPAR
+        ):
+            matching += 1
+    return (matching, len(sites))
+
+
+# --- their arguments -------------------------------------------------------------------------
+
 
 def call_arguments(trailer: Node) -> list[LN]:
     """The argument nodes of a call trailer ``( ... )`` (commas dropped)."""
@@ -36,6 +82,7 @@ def keyword_argument(argument: LN) -> tuple[str, LN] | None:
 
 
 def is_star_argument(argument: LN) -> bool:
+    """Whether ``argument`` unpacks: ``*args`` or ``**kwargs``."""
     if argument.type == syms.argument and argument.children[0].type in (
         token.STAR,
         token.DOUBLESTAR,
@@ -126,44 +173,3 @@ def _drop_same_line_comment(prefix: str) -> str:
     if newline and head.strip().startswith("#"):
         return newline + tail
     return prefix
-
-
-def calls_to(
-    root: LN, qualified_names: Collection[str], bindings: dict[str, str]
-) -> list[tuple[str, Node]]:
-    """(qualified name, call trailer) of every call of one of ``qualified_names``."""
-    found: list[tuple[str, Node]] = []
-    for node in walk(root):
-        chain = qualified_chain(node, bindings)
-        if not chain or chain[-1] not in qualified_names or len(node.children) <= len(chain):
-            continue
-        trailer = node.children[len(chain)]
-        if trailer.type == syms.trailer and trailer.children[0].type == token.LPAR:
-            found.append((chain[-1], trailer))
-    return found
-
-
-def assigned_calls(
-    leaf: Leaf, qualified_names: Collection[str], bindings: dict[str, str]
-) -> tuple[int, int]:
-    """(matching, total): how many of the bindings the name ``leaf`` refers to (Python's scope
-    rules, see :func:`defining_scope`) are ``name = Q(...)`` with ``Q`` one of
-    ``qualified_names``, out of how many. (0, 0) when nothing in the file binds it."""
-    scope = defining_scope(leaf)
-    if scope is None:
-        return (0, 0)
-    sites = binding_sites(scope, leaf.value)
-    matching = 0
-    for site in sites:
-        kind, value = binding_of(site)
-        if kind != "assign" or value is None or value.type != syms.power:
-            continue
-        chain = qualified_chain(value, bindings)
-        if (
-            chain
-            and chain[-1] in qualified_names
-            and len(value.children) == len(chain) + 1
-            and value.children[-1].children[0].type == token.LPAR
-        ):
-            matching += 1
-    return (matching, len(sites))

@@ -111,6 +111,14 @@ def binding_of(site: Leaf) -> tuple[str, LN | None]:
     return ("other", None)
 
 
+def is_import_site(site: Leaf) -> bool:
+    """Whether the binding site ``site`` is a name an import binds."""
+    node = site.parent
+    while node is not None and node.type not in (syms.import_name, syms.import_from):
+        node = node.parent
+    return node is not None
+
+
 def _is_parameter(leaf: Leaf) -> bool:
     parent = leaf.parent
     if parent is None:
@@ -231,11 +239,3 @@ def _target_names(target: LN) -> Iterator[Leaf]:
     ):
         for child in target.children:
             yield from _target_names(child)
-
-
-def is_import_site(site: Leaf) -> bool:
-    """Whether the binding site ``site`` is a name an import binds."""
-    node = site.parent
-    while node is not None and node.type not in (syms.import_name, syms.import_from):
-        node = node.parent
-    return node is not None
