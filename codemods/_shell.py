@@ -1559,7 +1559,7 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
     from fissix.pgen2 import token
     from fissix.pytree import Leaf
 
-    from codemods._python import leaves_of, walk
+    from codemods._python.tree import leaves_of, walk
 
     nodes = walk(root)
     in_lists: set[int] = set()
@@ -2187,7 +2187,7 @@ def iter_prefect_argvs(
 
 
 def _statement_line(node: Leaf | Node) -> int:
-    from codemods._python import first_leaf, statement_of
+    from codemods._python.tree import first_leaf, statement_of
 
     return first_leaf(statement_of(node)).lineno
 

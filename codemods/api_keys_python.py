@@ -44,26 +44,19 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_of,
-    binding_sites,
+from codemods._prefect_classes import FLOW
+from codemods._python.calls import (
     call_arguments,
-    defining_scope,
-    import_bindings,
-    imported_qualified_name,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
-    qualified_chain,
     remove_listed,
-    set_string_value,
-    shadowed_imports,
-    string_value,
-    syms,
-    walk,
 )
+from codemods._python.literals import is_none, set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import ImportedNames, qualified_chain
+from codemods._python.scopes import binding_of, binding_sites, defining_scope
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import API_KEYS
 
@@ -118,7 +111,6 @@ CODEMOD = PythonCodemod(
 
 
 CLIENT = frozenset({"prefect.Client", "prefect.client.Client", "prefect.client.client.Client"})
-FLOW = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
 LOCAL_AGENT = frozenset({"prefect.agent.local.LocalAgent", "prefect.agent.local.agent.LocalAgent"})
 KUBERNETES_AGENT = frozenset(
     {"prefect.agent.kubernetes.KubernetesAgent", "prefect.agent.kubernetes.agent.KubernetesAgent"}
@@ -254,36 +246,27 @@ ACTIVE_TENANT_ID = "Client.active_tenant_id was removed: read client.tenant_id"
 
 @dataclass
 class _File:
-    root: LN
-    bindings: dict[str, str]
-    shadowed: set[str]  # imported names that something else binds too, somewhere in the file
+    names: ImportedNames
     _uses: dict[frozenset[str], bool] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, root: LN) -> _File:
-        bindings = import_bindings(root)
-        return cls(root, bindings, shadowed_imports(root, bindings))
-
-    def qualified(self, nodes: list[LN]) -> str | None:
-        return imported_qualified_name(nodes, self.bindings, self.shadowed)
 
     def uses(self, classes: frozenset[str]) -> bool:
         """Whether the file refers to one of ``classes`` anywhere (imports included)."""
         if classes not in self._uses:
+            bindings = self.names.bindings
             self._uses[classes] = any(
-                (node.type == token.NAME and self.bindings.get(node.value) in classes)
-                or (node.type == syms.power and classes & set(qualified_chain(node, self.bindings)))
-                for node in walk(self.root)
+                (node.type == token.NAME and bindings.get(node.value) in classes)
+                or (node.type == syms.power and classes & set(qualified_chain(node, bindings)))
+                for node in walk(self.names.root)
             )
         return self._uses[classes]
 
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
-    state = _File.of(root)
+    names = _File(ImportedNames.of(root))
     for node in walk(root):
         if node.type == syms.power and node.parent is not None:
-            _rewrite_power(state, node)
+            _rewrite_power(names, node)
         elif node.type == token.STRING and string_value(node) in ENVIRONMENT_VARIABLES:
             add_todo(node, ENVIRONMENT_VARIABLES[string_value(node)])
 
@@ -308,7 +291,7 @@ def _rewrite_power(file: _File, power: Node) -> None:
 def _rewrite_call(file: _File, power: Node, index: int) -> None:
     children = power.children
     trailer = children[index]
-    callee = file.qualified(children[:index])
+    callee = file.names.qualified(children[:index])
     if callee in CLIENT:
         _client_constructor(trailer)
     elif callee in SET_TEMPORARY_CONFIG:
@@ -339,11 +322,11 @@ def _move_token(trailer: Node, old: str, new: str, call: str, message: str) -> N
     token_argument = arguments.get(old)
     if token_argument is None:
         return
-    if _is_none(token_argument.children[2]):
+    if is_none(token_argument.children[2]):
         remove_listed(token_argument)
         return
     key_argument = arguments.get(new)
-    if key_argument is not None and _is_none(key_argument.children[2]):
+    if key_argument is not None and is_none(key_argument.children[2]):
         remove_listed(key_argument)
         key_argument = None
     if key_argument is not None:
@@ -392,7 +375,7 @@ def _tenant_arguments_given(trailer: Node) -> int:
             return 2
         if keyword is not None and keyword[0] not in ("tenant_slug", "tenant_id"):
             return 2
-        if not _is_none(keyword[1] if keyword is not None else argument):
+        if not is_none(keyword[1] if keyword is not None else argument):
             given += 1
     return given
 
@@ -492,7 +475,7 @@ def _rewrite_attribute(file: _File, power: Node, index: int) -> None:
     children = power.children
     name = children[index].children[1].value
     if name == "auth_token":
-        owner = file.qualified(children[:index])
+        owner = file.names.qualified(children[:index])
         if owner in CLOUD:
             add_todo(power, CLOUD_KEY)
             children[index].children[1].value = "api_key"
@@ -516,7 +499,7 @@ def _rewrite_config_lookup(file: _File, owner_nodes: list[LN], key: LN) -> None:
     """``<config>.cloud.get("auth_token")`` and ``<config>.cloud["auth_token"]``."""
     if key.type != token.STRING or string_value(key) != "auth_token":
         return
-    owner = file.qualified(owner_nodes)
+    owner = file.names.qualified(owner_nodes)
     if owner in CLOUD:
         add_todo(key, CLOUD_KEY)
         set_string_value(key, "api_key")
@@ -610,7 +593,7 @@ def _on_receiver(file: _File, receiver: list[LN], member: _Member, power: Node, 
 def _is_known(file: _File, receiver: list[LN], member: _Member) -> bool:
     """Whether ``receiver`` is an instance of ``member.classes`` (or the class, for static
     members): a constructor call, or a name whose every binding in its scope is one."""
-    if member.static and file.qualified(receiver) in member.classes:
+    if member.static and file.names.qualified(receiver) in member.classes:
         return True
     if _constructs(file, receiver, member.classes):
         return True
@@ -629,7 +612,7 @@ def _binds_instance(file: _File, site: Leaf, classes: frozenset[str]) -> bool:
         return False
     if kind in ("assign", "with"):
         return _constructs(file, value.children if value.type == syms.power else [value], classes)
-    return kind == "parameter" and file.qualified(_parts(value)) in classes
+    return kind == "parameter" and file.names.qualified(_parts(value)) in classes
 
 
 def _constructs(file: _File, nodes: list[LN], classes: frozenset[str]) -> bool:
@@ -638,7 +621,7 @@ def _constructs(file: _File, nodes: list[LN], classes: frozenset[str]) -> bool:
         len(nodes) >= 2
         and nodes[-1].type == syms.trailer
         and nodes[-1].children[0].type == token.LPAR
-        and file.qualified(nodes[:-1]) in classes
+        and file.names.qualified(nodes[:-1]) in classes
     )
 
 
@@ -661,10 +644,6 @@ def _describe(receiver: list[LN]) -> str:
 
 def _is_dot(node: LN) -> bool:
     return node.type == syms.trailer and node.children[0].type == token.DOT
-
-
-def _is_none(node: LN) -> bool:
-    return node.type == token.NAME and node.value == "None"
 
 
 def _positional(trailer: Node) -> list[LN]:

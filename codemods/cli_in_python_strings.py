@@ -25,7 +25,9 @@ from itertools import groupby
 from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
-from codemods._python import LN, add_todo
+from codemods._python.markers import add_todo
+from codemods._python.snippets import parse_expression
+from codemods._python.tree import LN
 from codemods._shell import (
     CANNOT_WRITE,
     Invocation,
@@ -120,8 +122,6 @@ def _rewrite_place(place: Place, rewriter: Rewriter) -> bool:
 
 def _replace(spot: PythonSpot, new_text: str) -> LN:
     """Put ``new_text`` where :attr:`PythonSpot.text` was; returns the node now there."""
-    from prefect1_migrate.python_tree import parse
-
     node = spot.node
     if spot.part == "value":
         node.value = new_text  # type: ignore[union-attr]
@@ -130,9 +130,7 @@ def _replace(spot: PythonSpot, new_text: str) -> LN:
     if spot.part == "prefix":
         node.prefix = new_text
         return node
-    statement = parse(f"_ = {new_text}\n").children[0]
-    new = statement.children[0].children[2]
-    new.remove()
+    new = parse_expression(new_text)
     new.prefix = node.prefix
     node.replace(new)
     return new

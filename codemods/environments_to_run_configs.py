@@ -11,7 +11,7 @@ for ``LocalEnvironment``, ``KubernetesJobEnvironment``, ``FargateTaskEnvironment
 ``prefect.environments[.execution[.<module>]]`` or reached as ``prefect.environments....``,
 into ``run_config=`` / ``executor=`` (or ``flow.run_config =`` / ``flow.executor =`` at the
 same place, so the executor survives script-based storage) following the catalog's tables
-(``codemods/_environments_mapping.py``). ``environment=None`` and
+(``codemods/_environments/mapping.py``). ``environment=None`` and
 ``<flow>.environment = None`` are deleted. ``Flow`` calls with four or more positional
 arguments are turned into keyword calls by the 0.15.13 order, because 1.0 removed
 ``environment`` from the middle of the signature (``Flow(name, schedule, executor,
@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._environments import (
+from codemods._environments.mapping import HINTS, KUBE_CLUSTER_FACTORY, plan_for
+from codemods._environments.names import (
     CONVERTIBLE,
     EXPORTS,
-    FLOW,
     called,
     environment_bindings,
     exported_name,
@@ -43,40 +43,37 @@ from codemods._environments import (
     is_environment_module,
     references,
 )
-from codemods._environments_mapping import (
-    HINTS,
-    KUBE_CLUSTER_FACTORY,
-    Layout,
-    Plan,
-    Unconvertible,
-    comments_of,
-    line_indent,
-    plan_for,
-    render,
-    shown,
-)
-from codemods._python import (
-    LN,
-    add_todo,
+from codemods._environments.plan import Plan, Unconvertible, shown
+from codemods._environments.render import Layout, comments_of, line_indent, render
+from codemods._prefect_classes import FLOW
+from codemods._python.calls import (
     call_arguments,
-    dotted_text,
-    ensure_from_import,
-    first_leaf,
-    from_import_module,
-    imported_modules,
-    imported_names,
-    indentation_of,
-    insert_statement_after,
     is_star_argument,
     keyword_argument,
     make_keyword,
+    remove_listed,
+)
+from codemods._python.imports import (
+    ensure_from_import,
+    from_import_module,
+    imported_modules,
+    imported_names,
     name_is_used,
     remove_import_element,
-    remove_listed,
-    remove_statement,
+    top_level_imports,
+)
+from codemods._python.literals import is_none
+from codemods._python.markers import add_todo
+from codemods._python.snippets import parse_argument, parse_expression, parse_statement
+from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.tree import (
+    LN,
+    dotted_text,
+    first_leaf,
+    indentation_of,
+    source_of,
     statement_of,
     syms,
-    top_level_imports,
     walk,
 )
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
@@ -253,7 +250,7 @@ def _keywordize(file: _File, trailer: Node) -> None:
 
 
 def _convert_keyword(file: _File, trailer: Node, argument: LN, value: LN) -> None:
-    if _is_none(value):
+    if is_none(value):
         remove_listed(argument)
         return
     plan = _plan(file, value)
@@ -277,11 +274,11 @@ def _convert_keyword(file: _File, trailer: Node, argument: LN, value: LN) -> Non
     _drop_explicit_none(trailer, "run_config")
     if executor is not None:
         _drop_explicit_none(trailer, "executor")
-    new = _parse_argument(f"run_config={run_config}")
+    new = parse_argument(f"run_config={run_config}")
     new.prefix = argument.prefix
     argument.replace(new)
     if executor is not None:
-        executor_argument = _parse_argument(f"executor={executor}")
+        executor_argument = parse_argument(f"executor={executor}")
         if "\n" in argument.prefix:
             indent = argument.prefix.rpartition("\n")[2]
             executor_argument.prefix = "\n" + _comment_lines(plan, indent) + indent
@@ -296,7 +293,7 @@ def _convert_keyword(file: _File, trailer: Node, argument: LN, value: LN) -> Non
 
 def _convert_assignment(file: _File, statement: Node, receiver: str) -> None:
     value = statement.children[2]
-    if _is_none(value):
+    if is_none(value):
         if _is_flow(file, receiver):
             _remove_statement(statement_of(statement))
         return
@@ -320,7 +317,7 @@ def _convert_assignment(file: _File, statement: Node, receiver: str) -> None:
     executor = render(plan.executor, layout) if plan.executor is not None else None
     target = statement.children[0]
     target.children[-1].children[1].value = "run_config"
-    new_value = _parse_expression(run_config)
+    new_value = parse_expression(run_config)
     new_value.prefix = value.prefix
     value.replace(new_value)
     if executor is not None:
@@ -374,9 +371,9 @@ def _passes(trailer: Node, parameter: str) -> bool:
     for index, argument in enumerate(call_arguments(trailer)):
         keyword = keyword_argument(argument)
         if keyword is not None:
-            if keyword[0] == parameter and not _is_none(keyword[1]):
+            if keyword[0] == parameter and not is_none(keyword[1]):
                 return True
-        elif index == position and not _is_none(argument) and not is_star_argument(argument):
+        elif index == position and not is_none(argument) and not is_star_argument(argument):
             return True
     return False
 
@@ -390,7 +387,7 @@ def _drop_explicit_none(trailer: Node, parameter: str) -> None:
         if (keyword is not None and keyword[0] == parameter) or (
             keyword is None and index == position
         ):
-            if _is_none(value):
+            if is_none(value):
                 remove_listed(argument)
             return
 
@@ -437,10 +434,7 @@ def _place_kube_cluster_factory(file: _File) -> None:
     ):
         return
     anchor = min(file.factory_users, key=root.children.index)
-    from prefect1_migrate.python_tree import parse
-
-    function = parse(_KUBE_CLUSTER_FACTORY_SOURCE).children[0]
-    function.remove()
+    function = parse_statement(_KUBE_CLUSTER_FACTORY_SOURCE)
     previous = str(anchor.prev_sibling) if anchor.prev_sibling is not None else "\n"
     blank_lines = len(previous) - len(previous.rstrip("\n")) - 1  # ending the block above
     function.prefix = "\n" * max(0, 2 - blank_lines)
@@ -461,7 +455,7 @@ def _flag_reads(file: _File) -> None:
                 continue
             if index == len(node.children) - 1 and _is_assignment_target(node):
                 break
-            receiver = _text(Node(syms.power, [c.clone() for c in node.children[:index]]))
+            receiver = source_of(Node(syms.power, [c.clone() for c in node.children[:index]]))
             if _is_flow(file, receiver):
                 add_todo(node, _READ)
             break
@@ -605,7 +599,7 @@ def _attribute_target(node: LN) -> tuple[str, str, Node] | None:
     last = target.children[-1]
     if not _is_attribute(last, None):
         return None
-    receiver = _text(Node(syms.power, [c.clone() for c in target.children[:-1]]))
+    receiver = source_of(Node(syms.power, [c.clone() for c in target.children[:-1]]))
     return receiver, last.children[1].value, node
 
 
@@ -643,33 +637,6 @@ def _bound_name(power: LN | None) -> str | None:
         name = parent.children[0]
         return name.value if name.type == token.NAME else None
     return None
-
-
-def _is_none(node: LN) -> bool:
-    return node.type == token.NAME and node.value == "None"
-
-
-def _text(node: LN) -> str:
-    clone = node.clone()
-    clone.prefix = ""
-    return str(clone)
-
-
-def _parse_expression(text: str) -> LN:
-    from prefect1_migrate.python_tree import parse
-
-    expression = parse(f"({text})\n").children[0].children[0].children[1]
-    expression.remove()
-    return expression
-
-
-def _parse_argument(text: str) -> LN:
-    from prefect1_migrate.python_tree import parse
-
-    trailer = parse(f"f({text})\n").children[0].children[0].children[1]
-    argument = trailer.children[1]
-    argument.remove()
-    return argument
 
 
 def _insert_argument_after(argument: LN, new: LN) -> None:

@@ -19,7 +19,8 @@ import re
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import leaves_of, set_string_value, string_value
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.tree import leaves_of
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -21,24 +21,19 @@ from __future__ import annotations
 
 from fissix.pytree import Node
 
-from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._imports import ModuleMove, move_imports
-from codemods._python import (
-    LN,
-    add_todo,
-    base_classes,
+from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from codemods._python.calls import (
     call_arguments,
     calls_to,
-    from_import_module,
-    import_bindings,
-    imported_names,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    qualified_chain,
-    syms,
-    walk,
 )
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.markers import add_todo
+from codemods._python.moves import ModuleMove, move_imports
+from codemods._python.names import base_classes, import_bindings, qualified_chain
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 
@@ -100,7 +95,6 @@ PARAMETERS = (
 )
 SHARED_POSITIONS = 7
 KEPT = frozenset(PARAMETERS[:13]) | {"cluster"}
-RENAMED = {"taskRoleArn": "task_role_arn", "executionRoleArn": "execution_role_arn"}
 # FargateAgent._parse_kwargs in 0.15.13: placementConstraints and tags went to both calls.
 TASK_DEFINITION = (*TASK_DEFINITION_KEYS, "containerDefinitions")
 RUN_TASK = RUN_TASK_KEYS
@@ -166,8 +160,8 @@ def _map_arguments(trailer: LN) -> None:
         if keyword is None:
             continue
         name = keyword[0]
-        if name in RENAMED:
-            argument.children[0].value = RENAMED[name]
+        if name in ROLE_ARNS:
+            argument.children[0].value = ROLE_ARNS[name]
         elif name in KEPT:
             continue
         elif name in NO_EQUIVALENT:

@@ -21,19 +21,17 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
+from codemods._python.calls import (
     assigned_calls,
     call_arguments,
     calls_to,
-    import_bindings,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    syms,
-    walk,
 )
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -22,17 +22,11 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    call_arguments,
-    import_bindings,
-    qualified_chain,
-    set_string_value,
-    string_value,
-    syms,
-    walk,
-)
+from codemods._python.calls import call_arguments
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -15,12 +15,9 @@ import re
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import (
-    add_todo,
-    leaves_of,
-    set_string_value,
-    string_value,
-)
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.tree import leaves_of
 from codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,

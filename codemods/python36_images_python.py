@@ -22,17 +22,11 @@ import re
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    call_arguments,
-    calls_to,
-    import_bindings,
-    keyword_argument,
-    leaves_of,
-    set_string_value,
-    string_value,
-)
+from codemods._python.calls import call_arguments, calls_to, keyword_argument
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings
+from codemods._python.tree import LN, leaves_of
 from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import PYTHON_36

@@ -19,16 +19,10 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    keyword_argument,
-    remove_listed,
-    set_string_value,
-    string_value,
-    syms,
-    walk,
-)
+from codemods._python.calls import keyword_argument, remove_listed
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.tree import LN, syms, walk
 from codemods._text import mentions_prefect
 from codemods._versions import bump_python_specifier
 from prefect1_migrate.codemod import PythonCodemod, SourceFile

@@ -30,24 +30,12 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    assigned_calls,
-    base_classes,
-    call_arguments,
-    calls_to,
-    dotted_text,
-    from_import_module,
-    import_bindings,
-    imported_names,
-    keyword_argument,
-    leaves_of,
-    qualified_chain,
-    string_value,
-    syms,
-    walk,
-)
+from codemods._python.calls import assigned_calls, call_arguments, calls_to, keyword_argument
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.literals import string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import base_classes, import_bindings, qualified_chain
+from codemods._python.tree import LN, dotted_text, leaves_of, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

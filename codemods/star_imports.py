@@ -25,19 +25,11 @@ from __future__ import annotations
 
 from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_sites,
-    first_leaf,
-    from_import_module,
-    imported_names,
-    insert_statement_after,
-    name_is_used,
-    statement_of,
-    syms,
-    walk,
-)
+from codemods._python.imports import from_import_module, imported_names, name_is_used
+from codemods._python.markers import add_todo
+from codemods._python.scopes import binding_sites
+from codemods._python.statements import insert_statement_after
+from codemods._python.tree import LN, first_leaf, statement_of, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 from prefect1_migrate.markers import MARKER

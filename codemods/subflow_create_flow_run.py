@@ -36,34 +36,32 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_sites,
+from codemods._python.calls import (
     call_arguments,
-    defining_scope,
-    ensure_from_import,
-    first_leaf,
-    import_bindings,
-    imported_qualified_name,
-    indentation_of,
-    insert_statement_after,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
+)
+from codemods._python.imports import ensure_from_import, remove_imported_name_if_unused
+from codemods._python.markers import add_todo
+from codemods._python.names import ImportedNames, shadowed_imports
+from codemods._python.scopes import binding_sites, defining_scope, scope_of
+from codemods._python.snippets import parse_argument
+from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.tree import (
+    LN,
+    first_leaf,
+    indentation_of,
     leaves_of,
     names_in,
-    remove_imported_name_if_unused,
-    remove_statement,
-    scope_of,
-    shadowed_imports,
+    root_of,
+    source_of,
     statement_of,
     syms,
     walk,
 )
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import SUBFLOWS
-from prefect1_migrate.python_tree import parse
 
 CODEMOD = PythonCodemod(
     __name__,
@@ -198,16 +196,15 @@ class _Task:
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
-    bindings = import_bindings(root)
-    shadowed = shadowed_imports(root, bindings)
+    names = ImportedNames.of(root)
     tasks = [
         task
         for power in walk(root)
         if power.type == syms.power
-        for task in [_task_of(root, power, bindings, shadowed)]
+        for task in [_task_of(names, power)]
         if task is not None
     ]
-    taken, conflicts = _takennames_in(root, bindings)
+    taken, conflicts = _takennames_in(root, names.bindings)
     waited = False
     converted = False
     for task in tasks:
@@ -224,19 +221,16 @@ def rewrite(root: Node, file: SourceFile) -> None:
     ensure_from_import(root, FUNCTIONAL_MODULE, CREATE_FLOW_RUN)
     if waited:
         ensure_from_import(root, FUNCTIONAL_MODULE, WAIT_FOR_FLOW_RUN)
-    for name, qualified in bindings.items():
+    for name, qualified in names.bindings.items():
         if qualified in START_FLOW_RUN:
             remove_imported_name_if_unused(root, name)
 
 
-def _task_of(root: LN, power: Node, bindings: dict[str, str], shadowed: set[str]) -> _Task | None:
+def _task_of(names: ImportedNames, power: Node) -> _Task | None:
     """The StartFlowRun task whose constructor call starts ``power``, with its calls."""
     children = power.children
     index = next((i for i, c in enumerate(children) if _is_call(c)), None)
-    if (
-        index is None
-        or imported_qualified_name(children[:index], bindings, shadowed) not in START_FLOW_RUN
-    ):
+    if index is None or names.qualified(children[:index]) not in START_FLOW_RUN:
         return None
     constructor = children[index]
     rest = children[index + 1 :]
@@ -250,7 +244,7 @@ def _task_of(root: LN, power: Node, bindings: dict[str, str], shadowed: set[str]
             None,
             problems=[(power, _why("the task object is used in a way that cannot be followed"))],
         )
-    return _assigned_task(root, constructor, statement_of(power), target)
+    return _assigned_task(names.root, constructor, statement_of(power), target)
 
 
 def _assigned_task(root: LN, constructor: Node, statement: LN, target: Leaf) -> _Task:
@@ -395,10 +389,7 @@ def _only_orders_tasks(target: Leaf) -> bool:
     scope = scope_of(target)
     if binding_sites(scope, target.value) != [target]:
         return False
-    root = target
-    while root.parent is not None:
-        root = root.parent
-    for leaf in names_in(root):
+    for leaf in names_in(root_of(target)):
         if leaf.value != target.value or leaf is target or defining_scope(leaf) is not scope:
             continue
         node: LN = leaf
@@ -472,13 +463,13 @@ def _convert_call(plan: _Plan, call: _Call, run_id: str | None) -> None:
         if name in RENAMED:
             argument.children[0].value = RENAMED[name]
     front = [
-        f"{RENAMED.get(name, name)}={_text(value)}"
+        f"{RENAMED.get(name, name)}={source_of(value)}"
         for name, value in plan.constructor_arguments.items()
         if name not in given
     ]
     back = []
     if plan.task_args:
-        options = ", ".join(f"{name}={_text(value)}" for name, value in plan.task_args.items())
+        options = ", ".join(f"{name}={source_of(value)}" for name, value in plan.task_args.items())
         back.append(f"task_args=dict({options})")
     _add_arguments(trailer, front, back)
     power = call.power
@@ -509,8 +500,8 @@ def _add_arguments(trailer: Node, front: list[str], back: list[str]) -> None:
     for argument in existing:
         if argument.parent is not None:
             argument.remove()
-    added_front = [_argument(text) for text in front]
-    added_back = [_argument(text) for text in back]
+    added_front = [parse_argument(text) for text in front]
+    added_back = [parse_argument(text) for text in back]
     everything = [*added_front, *existing, *added_back]
     for argument in [*added_front, *added_back]:
         argument.prefix = separator
@@ -525,19 +516,6 @@ def _add_arguments(trailer: Node, front: list[str], back: list[str]) -> None:
     if trailing_comma:
         children.append(Leaf(token.COMMA, ","))
     trailer.insert_child(1, Node(syms.arglist, children))
-
-
-def _argument(text: str) -> LN:
-    """The argument node for ``name=value`` source text."""
-    call = parse(f"f({text})\n").children[0].children[0]
-    argument = call.children[1].children[1]
-    argument.remove()
-    return argument
-
-
-def _text(value: LN) -> str:
-    """The source of an expression, without the whitespace and comments before it."""
-    return str(value)[len(first_leaf(value).prefix) :]
 
 
 def _wait_after(power: Node, run_id: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fissix.pytree import Node
 
-from codemods._imports import NameMove, move_imports
+from codemods._python.moves import NameMove, move_imports
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import SUBFLOWS
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from codemods._python import binding_of, binding_sites, defining_scope, scope_of
 from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.markers import MARKER
 from prefect1_migrate.pipeline import FileProcessor
-from prefect1_migrate.python_tree import parse
 from prefect1_migrate.registry import codemod_by_id
 
 
@@ -142,32 +138,6 @@ def test_generated_run_id_names_do_not_collide(tmp_path: Path) -> None:
     migrated = migrate("subflow-create-flow-run", text, tmp_path)
     assert "    done_run_id_2 = create_flow_run(" in migrated
     assert "    done = wait_for_flow_run(done_run_id_2, raise_final_state=True)\n" in migrated
-
-
-# --- scope helpers -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("x = 1\ndef f():\n    return x\n", ("assign", "1")),
-        ("def f(x: int):\n    return x\n", ("parameter", "int")),
-        ("with open('a') as x:\n    x\n", ("with", "open('a')")),
-        ("x = 1\nclass C:\n    x = 2\n    def m(self):\n        return x\n", ("assign", "1")),
-    ],
-)
-def test_a_name_resolves_to_the_binding_python_would_use(
-    source: str, expected: tuple[str, str]
-) -> None:
-    tree = parse(source)
-    use = [leaf for leaf in tree.leaves() if leaf.value == "x"][-1]
-    scope = defining_scope(use)
-    assert scope is not None
-    sites = binding_sites(scope, "x")
-    assert len(sites) == 1
-    kind, value = binding_of(sites[0])
-    assert (kind, str(value).strip()) == expected
-    assert scope_of(use) is not None
 
 
 def test_legacy_names_are_renamed_before_the_modernisation_sees_them(tmp_path: Path) -> None:

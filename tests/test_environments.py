@@ -12,7 +12,7 @@ import pytest
 from realprefect import envs
 
 from codemods import environment_subclasses, environments_to_run_configs
-from codemods._environments_mapping import PARAMETERS
+from codemods._environments.mapping import PARAMETERS
 from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.pipeline import FileProcessor
 

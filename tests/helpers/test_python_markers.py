@@ -1,10 +1,11 @@
-"""The shared fissix helpers that every Python codemod relies on for review markers."""
+"""Review markers, which every Python codemod relies on: placed above the statement, at its
+indentation, never repeated."""
 
 from __future__ import annotations
 
 from fissix.pgen2 import token
 
-from codemods._python import add_todo, leaves_of, shadowed_imports, walk
+from codemods._python.markers import add_todo
 from prefect1_migrate.python_tree import parse
 
 NESTED = """def f(x):
@@ -48,23 +49,3 @@ def test_marker_is_not_repeated_on_a_second_run() -> None:
     for name in ("return", "if", "y"):
         once = _mark(NESTED, name)
         assert _mark(once, name) == once
-
-
-def test_walk_and_leaves_of_follow_fissix_order() -> None:
-    tree = parse(NESTED + "class C(B):\n    z = [i for i in range(3)]\n")
-    assert [id(node) for node in walk(tree)] == [id(node) for node in tree.pre_order()]
-    assert [id(leaf) for leaf in leaves_of(tree)] == [id(leaf) for leaf in tree.leaves()]
-    leaf = leaves_of(tree)[0]
-    assert walk(leaf) == [leaf] and leaves_of(leaf) == [leaf]
-
-
-def test_shadowed_imports_are_imported_names_a_parameter_or_assignment_binds() -> None:
-    tree = parse(
-        "import os\nfrom a import b, c, d\n"
-        "def f(b):\n    return b\n"
-        "class K:\n    c = 1\n"
-        "g = lambda d: d\n"
-        "import os\n"
-    )
-    bindings = {"os": "os", "b": "a.b", "c": "a.c", "d": "a.d"}
-    assert shadowed_imports(tree, bindings) == {"b", "c", "d"}

@@ -11,28 +11,33 @@ catalog proves had no effect in Prefect 0.15 (``unique_job_name``, ``family``,
 
 from __future__ import annotations
 
-import ast
 import json
-from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
 
-from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._python import (
-    LN,
-    call_arguments,
-    first_leaf,
-    is_star_argument,
-    keyword_argument,
-    leaves_of,
-    root_of,
-    syms,
+from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from codemods._environments.plan import (
+    SPLAT,
+    Argument,
+    CallValue,
+    DictValue,
+    NewArgument,
+    Plan,
+    Source,
+    Unconvertible,
+    Value,
+    dict_entries,
+    literal_value,
+    shown,
 )
+from codemods._environments.render import render_inline
+from codemods._python.calls import call_arguments, is_star_argument, keyword_argument
+from codemods._python.literals import is_none
+from codemods._python.tree import LN, source_of, syms
 
 RUN_CONFIGS = "prefect.run_configs"
 EXECUTORS = "prefect.executors"
 KUBE_CLUSTER_FACTORY = "make_kube_cluster"
-SPLAT = "**"  # the keyword of a ``**mapping`` argument
 
 # 0.15.13 signatures (positional order), checked with inspect.signature.
 PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -117,74 +122,12 @@ _FARGATE_DEFINITION_KEYS = (
     *TASK_DEFINITION_KEYS,
 )
 _FARGATE_RUN_KEYS = ("cluster", "taskDefinition", *RUN_TASK_KEYS)
-_FARGATE_RENAMED = {
-    "cpu": "cpu",
-    "memory": "memory",
-    "taskRoleArn": "task_role_arn",
-    "executionRoleArn": "execution_role_arn",
-}
+_FARGATE_RENAMED = {"cpu": "cpu", "memory": "memory", **ROLE_ARNS}
 _AWS_CONNECTION = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "region_name")
 _DASK_K8S_LOGGERS = ("dask_kubernetes.core", "distributed.deploy.adaptive")
 
 
-class Unconvertible(Exception):
-    """The call cannot be mapped mechanically; the message says why."""
-
-
-# --- values ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """An expression of the original call, moved as it is written."""
-
-    node: LN
-    text: str | None = None  # the node's source after an edit, when it was edited
-
-
-@dataclass(frozen=True)
-class DictValue:
-    """A dict literal built from string keys and values (rendered on one line)."""
-
-    entries: tuple[tuple[str, Value], ...]
-
-
-@dataclass(frozen=True)
-class CallValue:
-    """``name(keyword=value, ...)``."""
-
-    name: str
-    arguments: tuple[NewArgument, ...]
-
-
-Value = Source | str | DictValue | CallValue
-
-
-@dataclass(frozen=True)
-class NewArgument:
-    keyword: str
-    value: Value
-    origin: LN | None = None  # the argument it comes from (its comments are kept)
-
-
-@dataclass
-class Plan:
-    run_config: CallValue | None = None
-    executor: Value | None = None
-    executor_origin: LN | None = None  # the environment's own executor= argument
-    imports: list[tuple[str, str]] = field(default_factory=list)  # (module, name)
-    kube_cluster_factory: bool = False
-    todos: list[str] = field(default_factory=list)
-
-
 # --- binding the call's arguments to the 0.15.13 parameters ----------------------------------
-
-
-@dataclass(frozen=True)
-class Argument:
-    name: str
-    node: LN  # the whole argument (its prefix holds its layout and comments)
-    value: LN
 
 
 def bind(environment: str, trailer: LN) -> tuple[dict[str, Argument], list[Argument]]:
@@ -213,7 +156,7 @@ def bind(environment: str, trailer: LN) -> tuple[dict[str, Argument], list[Argum
 
 def plan_for(environment: str, trailer: LN) -> Plan:
     named, extra = bind(environment, trailer)
-    named = {name: arg for name, arg in named.items() if not _is_none(arg.value)}
+    named = {name: arg for name, arg in named.items() if not is_none(arg.value)}
     plan = Plan()
     return _PLANNERS[environment](plan, named, extra)
 
@@ -273,8 +216,8 @@ def _fargate(plan: Plan, named: dict[str, Argument], extra: list[Argument]) -> P
         launch_type = Source(named["launch_type"].value)
         run_task.append(("launchType", launch_type))
         if definition and "requiresCompatibilities" not in keys:
-            definition.append(("requiresCompatibilities", f"[{_render_inline(launch_type)}]"))
-        elif not definition and _literal(launch_type.node) != "FARGATE":
+            definition.append(("requiresCompatibilities", f"[{render_inline(launch_type)}]"))
+        elif not definition and literal_value(launch_type.node) != "FARGATE":
             plan.todos.append(
                 f"launch_type={shown(launch_type.node, strings=True)}: the ECS agent's default "
                 "task definition uses the agent's launch type; start the agent with the same "
@@ -323,11 +266,11 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
         )
     if "image_pull_secret" in named:
         secret = named["image_pull_secret"]
-        literal = _literal(secret.value)
+        literal = literal_value(secret.value)
         value: Value = (
             "[" + ", ".join(json.dumps(s) for s in literal.split(",")) + "]"
             if isinstance(literal, str)
-            else f'{_render_inline(Source(secret.value))}.split(",")'
+            else f'{render_inline(Source(secret.value))}.split(",")'
         )
         arguments.append(NewArgument("image_pull_secrets", value, secret.node))
         plan.todos.append(
@@ -337,7 +280,7 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
     registry = [
         name
         for name in ("private_registry", "docker_secret")
-        if name in named and _literal(named[name].value) is not False
+        if name in named and literal_value(named[name].value) is not False
     ]
     if registry:
         plan.todos.append(
@@ -348,8 +291,8 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
     env: list[tuple[str, Value]] = []
     if "work_stealing" in named:
         stealing = named["work_stealing"].value
-        if _literal(stealing) is not True:
-            value = '"False"' if _literal(stealing) is False else f"str({_text(stealing)})"
+        if literal_value(stealing) is not True:
+            value = '"False"' if literal_value(stealing) is False else f"str({source_of(stealing)})"
             env.append(("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", value))
     loggers = list(_DASK_K8S_LOGGERS)
     for flag, logger in (
@@ -358,7 +301,7 @@ def _dask_kubernetes(plan: Plan, named: dict[str, Argument], extra: list[Argumen
     ):
         if flag not in named:
             continue
-        literal = _literal(named[flag].value)
+        literal = literal_value(named[flag].value)
         if literal is True:
             loggers.append(logger)
         elif literal is not False:
@@ -476,7 +419,7 @@ def _common(
 
 
 def _metadata(plan: Plan, metadata: Argument, arguments: list[NewArgument]) -> bool:
-    entries = _dict_entries(metadata.value)
+    entries = dict_entries(metadata.value)
     if entries is None:
         plan.todos.append(
             f"metadata={shown(metadata.value)} was not converted: pass its "
@@ -506,12 +449,12 @@ def _flow_container_first(plan: Plan, definitions: LN) -> Value:
         inner = definitions.children[1] if len(definitions.children) == 3 else None
         first = inner.children[0] if inner is not None and inner.type == syms.listmaker else inner
         if first is not None and first.type == syms.atom and first.children[0].type == token.LBRACE:
-            entries = _dict_entries(first)
+            entries = dict_entries(first)
             if entries is not None:
                 renamed = [(k, v) for k, v in entries if k != "name"]
                 value = DictValue((("name", '"flow"'), *((k, Source(v)) for k, v in renamed)))
-                text = _text(definitions)
-                edited = text.replace(_text(first), _render_inline(value), 1)
+                text = source_of(definitions)
+                edited = text.replace(source_of(first), render_inline(value), 1)
                 return Source(definitions, edited)
     plan.todos.append(
         'the ECS agent runs the flow in the container named "flow" (FargateTaskEnvironment '
@@ -522,7 +465,7 @@ def _flow_container_first(plan: Plan, definitions: LN) -> Value:
 
 def _executor_kwargs(argument: Argument, executor: list[NewArgument]) -> list[NewArgument]:
     taken = {new.keyword for new in executor}
-    entries = _dict_entries(argument.value)
+    entries = dict_entries(argument.value)
     if entries is None or not all(key.isidentifier() for key, _ in entries):
         return [NewArgument(SPLAT, Source(argument.value))]
     clashes = [key for key, _ in entries if key in taken]
@@ -543,159 +486,3 @@ def _set_executor(plan: Plan, arguments: list[NewArgument]) -> None:
 
 def _value_or(named: dict[str, Argument], name: str, default: str) -> Value:
     return Source(named[name].value) if name in named else default
-
-
-# --- literals and source text ---------------------------------------------------------------
-
-_NOT_LITERAL = object()
-
-
-def _text(node: LN) -> str:
-    """The source of ``node`` without the whitespace and comments in front of it."""
-    clone = node.clone()
-    clone.prefix = ""
-    return str(clone)
-
-
-def shown(node: LN, strings: bool = False) -> str:
-    """``node``'s source for a TODO message; ``...`` when it is long or holds string literals
-    (which may be secrets) unless ``strings`` says the parameter never holds one."""
-    text = " ".join(_text(node).split())
-    has_string = any(leaf.type == token.STRING for leaf in leaves_of(node))
-    if len(text) > 60 or (has_string and not strings):
-        return "..."
-    return text
-
-
-def _literal(node: LN) -> object:
-    try:
-        return ast.literal_eval(_text(node).strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return _NOT_LITERAL
-
-
-def _is_none(node: LN) -> bool:
-    return node.type == token.NAME and node.value == "None"
-
-
-def _dict_entries(node: LN) -> list[tuple[str, LN]] | None:
-    """(key, value node) of a ``{...}`` literal whose keys are all string literals."""
-    if node.type != syms.atom or node.children[0].type != token.LBRACE:
-        return None
-    if len(node.children) == 2:
-        return []
-    inner = node.children[1]
-    items = inner.children if inner.type == syms.dictsetmaker else [inner]
-    entries: list[tuple[str, LN]] = []
-    index = 0
-    while index < len(items):
-        if index + 2 >= len(items) or items[index + 1].type != token.COLON:
-            return None
-        key = _literal(items[index])
-        if not isinstance(key, str):
-            return None
-        entries.append((key, items[index + 2]))
-        index += 3
-        if index < len(items) and items[index].type == token.COMMA:
-            index += 1
-    return entries
-
-
-# --- rendering ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How to lay out generated code: one line, or one argument per line below ``indent``."""
-
-    multiline: bool = False
-    indent: str | None = None  # of the line the text starts on; None: keep moved text as is
-    unit: str = "    "
-
-
-def render(value: Value, layout: Layout) -> str:
-    """Source text for ``value``. Moved sources are re-indented to ``layout.indent``."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Source):
-        return _moved(value, layout.indent)
-    if isinstance(value, DictValue):
-        inline = "{" + ", ".join(f'"{k}": {render(v, layout)}' for k, v in value.entries) + "}"
-        if not layout.multiline or layout.indent is None or _fits(inline):
-            return inline
-        nested = Layout(True, layout.indent + layout.unit, layout.unit)
-        entries = "".join(f'\n{nested.indent}"{k}": {render(v, nested)},' for k, v in value.entries)
-        return f"{{{entries}\n{layout.indent}}}"
-    if not value.arguments:
-        return f"{value.name}()"
-    if not layout.multiline or layout.indent is None:
-        inner = ", ".join(_argument(a, layout) for a in value.arguments)
-        return f"{value.name}({inner})"
-    nested = Layout(True, layout.indent + layout.unit, layout.unit)
-    lines = []
-    for argument in value.arguments:
-        above, trailing = comments_of(argument.origin)
-        lines.extend(f"\n{nested.indent}{comment}" for comment in above)
-        lines.append(f"\n{nested.indent}{_argument(argument, nested)},")
-        if trailing:
-            lines.append(f"  {trailing}")
-    return f"{value.name}({''.join(lines)}\n{layout.indent})"
-
-
-def _fits(text: str) -> bool:
-    return "\n" not in text and len(text) <= _INLINE_WIDTH
-
-
-_INLINE_WIDTH = 60
-
-
-def _render_inline(value: Value) -> str:
-    return render(value, Layout())
-
-
-def _argument(argument: NewArgument, layout: Layout) -> str:
-    text = render(argument.value, layout)
-    return f"**{text}" if argument.keyword == SPLAT else f"{argument.keyword}={text}"
-
-
-def comments_of(argument: LN | None) -> tuple[list[str], str | None]:
-    """The comment lines above a call argument, and the comment at the end of its line."""
-    if argument is None:
-        return [], None
-    above = argument.prefix.split("\n")[1:]
-    following = argument.next_sibling
-    if following is not None and following.type == token.COMMA:
-        following = following.next_sibling
-    if following is None and argument.parent is not None and argument.parent.type == syms.arglist:
-        following = argument.parent.next_sibling  # the closing parenthesis
-    trailing = following.prefix.split("\n")[0].strip() if following is not None else ""
-    return [line.strip() for line in above if line.strip()], trailing or None
-
-
-def _moved(source: Source, indent: str | None) -> str:
-    node = source.node
-    text = source.text if source.text is not None else _text(node)
-    if indent is None or "\n" not in text or _has_multiline_string(node):
-        return text
-    old = line_indent(node)
-    lines = text.split("\n")
-    return "\n".join(
-        [lines[0]]
-        + [indent + line[len(old) :] if line.startswith(old) else line for line in lines[1:]]
-    )
-
-
-def _has_multiline_string(node: LN) -> bool:
-    return any(leaf.type == token.STRING and "\n" in leaf.value for leaf in leaves_of(node))
-
-
-def line_indent(node: LN) -> str:
-    """The indentation of the line on which ``node`` starts."""
-    target = first_leaf(node)
-    line = ""
-    for leaf in leaves_of(root_of(node)):
-        text = leaf.prefix if leaf is target else leaf.prefix + leaf.value
-        line = text.rpartition("\n")[2] if "\n" in text else line + text
-        if leaf is target:
-            break
-    return line[: len(line) - len(line.lstrip(" \t"))]

@@ -20,23 +20,18 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    dotted_text,
+from codemods._python.imports import (
     ensure_from_import,
     from_import_module,
     imported_modules,
     imported_names,
-    insert_statement_after,
     name_is_used,
     remove_import_element,
-    remove_statement,
     rename_name_uses,
-    statement_of,
-    syms,
-    walk,
 )
+from codemods._python.markers import add_todo
+from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.tree import LN, dotted_text, statement_of, syms, walk
 
 
 @dataclass(frozen=True)

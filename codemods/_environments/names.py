@@ -11,17 +11,10 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    dotted_text,
-    from_import_module,
-    import_bindings,
-    imported_names,
-    qualified_chain,
-    syms,
-    walk,
-)
+from codemods._python.imports import from_import_module, imported_modules, imported_names
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.tree import LN, dotted_text, syms, walk
 
 ENVIRONMENTS = "prefect.environments"
 _EXECUTION = "prefect.environments.execution"
@@ -65,7 +58,6 @@ CONVERTIBLE = (
     "DaskCloudProviderEnvironment",
 )
 
-FLOW = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
 
 # ``prefect.environments.storage`` went away in 0.15.0 and has its own codemod.
 _LEGACY_STORAGE = "prefect.environments.storage"
@@ -174,13 +166,7 @@ def flag_environment_imports(root: LN) -> None:
             module = from_import_module(node)
             modules = [module] + [f"{module}.{name}" for _, name, _ in imported_names(node)]
         elif node.type == syms.import_name:
-            target = node.children[1]
-            elements = target.children if target.type == syms.dotted_as_names else [target]
-            modules = [
-                dotted_text(e.children[0] if e.type == syms.dotted_as_name else e)
-                for e in elements
-                if e.type != token.COMMA
-            ]
+            modules = [dotted_text(module) for _, module, _ in imported_modules(node)]
         else:
             continue
         if any(is_environment_module(module) for module in modules):
