@@ -1,7 +1,7 @@
 """The Fargate agent command becomes the ECS agent's; the Docker agent loses
 ``--no-docker-interface`` (upgrade guide: "Additional changes").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``):
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``):
 
 - ``prefect agent fargate start ...`` -> ``prefect agent ecs start ...`` with the common agent
   options kept and the Fargate agent's free ``KEY=VALUE`` arguments mapped where the ECS agent
@@ -21,18 +21,11 @@ reads none of the Fargate agent's environment variables and runs only ``ECSRun``
 
 from __future__ import annotations
 
-from codemods._shell import (
-    NO_DOCKER_INTERFACE,
-    PLACEHOLDER,
-    Edit,
-    Invocation,
-    Rewrite,
-    agent_command,
-    cannot_read,
-    delete,
-    rewrite_commands,
-    runtime_arguments,
-)
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Edit, Rewrite, cannot_read, delete, runtime_arguments
+from codemods._commands.invocations import Invocation
+from codemods._commands.words import PLACEHOLDER
+from codemods._prefect_cli import NO_DOCKER_INTERFACE, agent_command
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import ADDITIONAL

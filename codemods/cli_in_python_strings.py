@@ -26,18 +26,12 @@ from itertools import groupby
 from bowler import Query
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
+from codemods._commands.driver import CANNOT_WRITE
+from codemods._commands.edits import Rewriter, apply_text_edits, text_edits
+from codemods._commands.invocations import Invocation, invocations
+from codemods._commands.python_strings import PythonSpot, python_spots
+from codemods._commands.words import Unencodable
 from codemods._python import LN, add_todo, whole_file_query
-from codemods._shell import (
-    CANNOT_WRITE,
-    Invocation,
-    PythonSpot,
-    Rewriter,
-    Unencodable,
-    apply_text_edits,
-    invocations,
-    python_spots,
-    text_edits,
-)
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
 from prefect1_migrate.guide import CLI_REGISTER_RUN
 

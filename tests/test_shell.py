@@ -1,33 +1,23 @@
-"""codemods/_shell.py: finding ``prefect`` invocations in every file kind, reading their options
+"""codemods/_commands: finding ``prefect`` invocations in every file kind, reading their options
 with click's rules, and re-emitting only what an edit touches."""
 
 from __future__ import annotations
 
 import pytest
+from realprefect.command_lines import RUNTIME_VALUE, prefect_command_lines
 
-from codemods._shell import (
-    PLACEHOLDER,
-    RUNTIME_VALUE,
-    Edit,
-    Invocation,
-    Option,
-    Replace,
-    Rewrite,
-    decode_python_string,
-    file_invocations,
-    iter_prefect_argvs,
-    parse_options,
-    prefect_command_lines,
-    rename,
-    rewrite_commands,
-    shell_quote,
-)
+from codemods._commands.driver import file_invocations, rewrite_commands
+from codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Option, parse_options
+from codemods._commands.python_strings import decode_python_string
+from codemods._commands.words import PLACEHOLDER, Word
 from prefect1_migrate.codemod import MigrationOptions, TextFile
 from prefect1_migrate.filekinds import FileKind
 
 
 def argvs(text: str, kind: FileKind, path: str = "") -> list[tuple[int, list[str]]]:
-    return list(iter_prefect_argvs(text, kind, path))
+    return [(command.line, command.argv) for command in prefect_command_lines(text, kind, path)]
 
 
 def rewrite(text: str, kind: FileKind, rewriter, path: str = "file") -> str:
@@ -319,8 +309,6 @@ def test_marked_commands() -> None:
 
 
 def words(*values: str) -> list:
-    from codemods._shell import Word
-
     return [Word(v, 0, len(v), tuple((i, i + 1) for i in range(len(v)))) for v in values]
 
 

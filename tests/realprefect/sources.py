@@ -13,8 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from codemods._shell import CommandLine, prefect_command_lines
 from prefect1_migrate.filekinds import FileKind, classify
+from realprefect.command_lines import CommandLine, prefect_command_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "fixtures" / "codemods"
