@@ -13,11 +13,12 @@ from codemods._commands.options import Option, parse_options
 from codemods._commands.python_strings import decode_python_string
 from codemods._commands.words import PLACEHOLDER, Word
 from prefect1_migrate.codemod import MigrationOptions, TextFile
-from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.registry import all_codemods
 
 
-def argvs(text: str, kind: FileKind, path: str = "") -> list[tuple[int, list[str]]]:
-    return [(command.line, command.argv) for command in prefect_command_lines(text, kind, path)]
+def argvs(text: str, kind: FileKind) -> list[tuple[int, list[str]]]:
+    return [(command.line, command.argv) for command in prefect_command_lines(text, kind)]
 
 
 def rewrite(text: str, kind: FileKind, rewriter, path: str = "file") -> str:
@@ -211,10 +212,17 @@ def test_jenkinsfile_steps() -> None:
     text = (
         "node {\n  sh 'prefect run flow --id 1'\n  sh(script: \"prefect run flow --id ${ID}\")\n}\n"
     )
-    assert argvs(text, FileKind.CI, "Jenkinsfile") == [
+    assert argvs(text, FileKind.JENKINSFILE) == [
         (2, ["run", "flow", "--id", "1"]),
         (3, ["run", "flow", "--id", RUNTIME_VALUE]),
     ]
+
+
+def test_a_jenkinsfile_is_its_own_kind_read_by_the_codemods_of_ci_files() -> None:
+    assert classify("ci/Jenkinsfile") is FileKind.JENKINSFILE
+    assert classify(".gitlab-ci.yml") is FileKind.CI
+    for codemod in all_codemods():
+        assert codemod.looks_at(FileKind.JENKINSFILE) == codemod.looks_at(FileKind.CI), codemod.id
 
 
 def test_ini_procfile() -> None:
@@ -404,7 +412,7 @@ def test_untouched_bytes_stay_and_continuation_lines_are_removed_whole() -> None
             '# TODO(prefect-1.0): check this\nCMD ["prefect", "run", "--param", "a={\\"b\\": \\"c d\\"}"]\n',
         ),
         (
-            FileKind.CI,
+            FileKind.JENKINSFILE,
             "Jenkinsfile",
             "sh 'prefect run x'\n",
             "// TODO(prefect-1.0): check this\nsh 'prefect run --param \\'a={\"b\": \"c d\"}\\''\n",
@@ -475,6 +483,6 @@ def test_commands_in_marker_and_prose_comments() -> None:
 
 def test_file_invocations_of_the_same_text_are_read_once() -> None:
     text = "prefect run flow --id 1\n"
-    first = file_invocations(text, FileKind.SHELL, "run.sh")
+    first = file_invocations(text, FileKind.SHELL)
     assert isinstance(first, tuple) and len(first) == 1
-    assert file_invocations(text, FileKind.SHELL, "run.sh") is first
+    assert file_invocations(text, FileKind.SHELL) is first

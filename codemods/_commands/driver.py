@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from codemods._commands.docker import dockerfile_scan
 from codemods._commands.docs import markdown_scan, rst_scan
@@ -44,22 +43,21 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.INI: ini_scan,
     FileKind.COMPOSE: yaml_scan,
     FileKind.CI: ci_scan,
+    FileKind.JENKINSFILE: jenkinsfile_scan,
     FileKind.YAML: yaml_scan,
     FileKind.MARKDOWN: markdown_scan,
     FileKind.RST: rst_scan,
 }
 
 
-def segments_of(text: str, kind: FileKind, path: str = "") -> list[Segment]:
+def segments_of(text: str, kind: FileKind) -> list[Segment]:
     """The parts of a non-Python file that hold command lines."""
-    if PurePosixPath(path).name == "Jenkinsfile":
-        return jenkinsfile_scan(text, 0, False)
     scanner = _SCANNERS.get(kind)
     return scanner(text, 0, False) if scanner is not None else []
 
 
 @lru_cache(maxsize=8)
-def file_invocations(text: str, kind: FileKind, path: str = "") -> tuple[Invocation, ...]:
+def file_invocations(text: str, kind: FileKind) -> tuple[Invocation, ...]:
     """Every ``prefect`` invocation of a non-Python file, except in review markers (whose
     messages quote commands).
 
@@ -68,7 +66,7 @@ def file_invocations(text: str, kind: FileKind, path: str = "") -> tuple[Invocat
     """
     aliases = command_aliases(text)
     found: list[Invocation] = []
-    for segment in segments_of(text, kind, path):
+    for segment in segments_of(text, kind):
         for invocation in invocations(segment, aliases):
             at = program_offset(invocation)
             line_start = text.rfind("\n", 0, at) + 1
@@ -82,7 +80,7 @@ def rewrite_commands(text: str, file: TextFile, rewriter: Rewriter) -> str:
     """``text`` with ``rewriter`` applied to every ``prefect`` invocation of the file."""
     edits: list[TextEdit] = []
     markers: list[tuple[int, int, str, bool]] = []
-    for invocation in file_invocations(text, file.kind, file.path):
+    for invocation in file_invocations(text, file.kind):
         rewrite = rewriter(invocation)
         if rewrite is None:
             continue

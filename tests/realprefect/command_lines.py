@@ -31,7 +31,7 @@ class CommandLine:
     marked: bool  # a TODO(prefect-1.0) marker stands right above its marker line
 
 
-def prefect_command_lines(text: str, kind: FileKind, path: str = "") -> Iterator[CommandLine]:
+def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
     """Every ``prefect`` invocation of a file of ``kind`` (Python included), in file order."""
     found: list[tuple[int, list[str], int]] = []
     if kind is FileKind.PYTHON:
@@ -40,7 +40,7 @@ def prefect_command_lines(text: str, kind: FileKind, path: str = "") -> Iterator
             line = _first_line(spot) + spot.text.count("\n", 0, program_offset(invocation))
             found.append((line, argv, first_leaf(statement_of(spot.node)).lineno))
     else:
-        for invocation in file_invocations(text, kind, path):
+        for invocation in file_invocations(text, kind):
             argv = _static_argv(invocation)
             if not argv:
                 continue  # ``PREFECT := poetry run prefect`` names the program, runs nothing

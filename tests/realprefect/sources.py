@@ -92,7 +92,7 @@ class Tree:
         for name in self.files:
             kind = self.kind(name)
             if kind is not None:
-                lines = [c for c in prefect_command_lines(self.text(name), kind, name) if c.argv]
+                lines = [c for c in prefect_command_lines(self.text(name), kind) if c.argv]
                 if lines:
                     found[name] = lines
         return found
