@@ -1,6 +1,7 @@
 """Prefect 0.15.13's ``prefect agent`` commands and their options (domain data, read by the
 token and the agent codemods): which options each ``prefect agent <type> <action>`` took, so
-that an invocation's options can be read by click's rules."""
+that an invocation's options can be read by click's rules; and which Fargate agent settings
+the ECS agent that replaces it takes (read by the command-line and the Python codemods)."""
 
 from __future__ import annotations
 
@@ -115,3 +116,21 @@ def agent_command(invocation: Invocation) -> AgentCommand | None:
         invocation.args, options, start=3, extra_args=values[1] == "fargate"
     )
     return AgentCommand(values[1], values[2], occurrences)
+
+
+#: Fargate agent settings (``FargateAgent(...)`` keywords, ``prefect agent fargate start
+#: KEY=VALUE`` arguments) that the ECS agent takes, with the ECSAgent parameter name (its
+#: command-line option: ``--`` and the name with ``-`` for ``_``).
+FARGATE_TO_ECS_AGENT = {
+    "cluster": "cluster",
+    "launch_type": "launch_type",
+    "taskRoleArn": "task_role_arn",
+    "executionRoleArn": "execution_role_arn",
+}
+#: Fargate agent settings the ECS agent has no equivalent for.
+FARGATE_WITHOUT_ECS_EQUIVALENT = (
+    "enable_task_revisions",
+    "use_external_kwargs",
+    "external_kwargs_s3_bucket",
+    "external_kwargs_s3_key",
+)

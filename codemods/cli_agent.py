@@ -25,31 +25,23 @@ from codemods._commands.driver import rewrite_commands
 from codemods._commands.edits import Edit, Rewrite, cannot_read, delete, runtime_arguments
 from codemods._commands.invocations import Invocation
 from codemods._commands.words import PLACEHOLDER
-from codemods._prefect_cli import NO_DOCKER_INTERFACE, agent_command
+from codemods._prefect_cli import (
+    FARGATE_TO_ECS_AGENT,
+    FARGATE_WITHOUT_ECS_EQUIVALENT,
+    NO_DOCKER_INTERFACE,
+    agent_command,
+)
 from prefect1_migrate.codemod import TextCodemod, TextFile
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import ADDITIONAL
 
-ECS_OPTIONS = {
-    "cluster": "--cluster",
-    "launch_type": "--launch-type",
-    "taskRoleArn": "--task-role-arn",
-    "executionRoleArn": "--execution-role-arn",
-}
+ECS_OPTIONS = {key: "--" + name.replace("_", "-") for key, name in FARGATE_TO_ECS_AGENT.items()}
 AWS_ENVIRONMENT = {
     "aws_access_key_id": "AWS_ACCESS_KEY_ID",
     "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
     "aws_session_token": "AWS_SESSION_TOKEN",
     "region_name": "AWS_DEFAULT_REGION",
 }
-NO_EQUIVALENT = frozenset(
-    {
-        "enable_task_revisions",
-        "use_external_kwargs",
-        "external_kwargs_s3_bucket",
-        "external_kwargs_s3_key",
-    }
-)
 
 ECS_AGENT = (
     "the ECS agent reads none of the Fargate agent's environment settings (REGION_NAME, "
@@ -93,7 +85,7 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
                 ops.append(Edit(occurrence.index, 0, len(written), ECS_OPTIONS[key]))
         elif key in AWS_ENVIRONMENT:
             environment.append(key)
-        elif key in NO_EQUIVALENT:
+        elif key in FARGATE_WITHOUT_ECS_EQUIVALENT:
             removed.append(key)
         else:
             task_files.append(key)

@@ -25,6 +25,7 @@ from bowler import Query
 
 from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
 from codemods._imports import ModuleMove, import_moves_query
+from codemods._prefect_cli import FARGATE_TO_ECS_AGENT, FARGATE_WITHOUT_ECS_EQUIVALENT
 from codemods._python import (
     LN,
     add_todo,
@@ -64,18 +65,14 @@ PARAMETERS = (
     "aws_session_token",
     "region_name",
     "botocore_config",
-    "enable_task_revisions",
-    "use_external_kwargs",
-    "external_kwargs_s3_bucket",
-    "external_kwargs_s3_key",
+    *FARGATE_WITHOUT_ECS_EQUIVALENT,
 )
 SHARED_POSITIONS = 7
-KEPT = frozenset(PARAMETERS[:13]) | {"cluster"}
-RENAMED = {"taskRoleArn": "task_role_arn", "executionRoleArn": "execution_role_arn"}
+KEPT = frozenset(PARAMETERS).difference(FARGATE_WITHOUT_ECS_EQUIVALENT).union(FARGATE_TO_ECS_AGENT)
+RENAMED = {old: new for old, new in FARGATE_TO_ECS_AGENT.items() if old != new}
 # FargateAgent._parse_kwargs in 0.15.13: placementConstraints and tags went to both calls.
 TASK_DEFINITION = (*TASK_DEFINITION_KEYS, "containerDefinitions")
 RUN_TASK = RUN_TASK_KEYS
-NO_EQUIVALENT = PARAMETERS[13:]
 
 TASK_DEFINITION_TODO = (
     "FargateAgent task definition options ({names}) are not ECSAgent arguments: put them in a "
@@ -143,7 +140,7 @@ def _map_arguments(trailer: LN) -> None:
             argument.children[0].value = RENAMED[name]
         elif name in KEPT:
             continue
-        elif name in NO_EQUIVALENT:
+        elif name in FARGATE_WITHOUT_ECS_EQUIVALENT:
             no_equivalent.append(name)
         elif name in TASK_DEFINITION or name in RUN_TASK:
             if name in TASK_DEFINITION:
