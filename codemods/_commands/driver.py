@@ -50,7 +50,7 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
 }
 
 
-def segments_of(text: str, kind: FileKind) -> list[Segment]:
+def _segments_of(text: str, kind: FileKind) -> list[Segment]:
     """The parts of a non-Python file that hold command lines."""
     scanner = _SCANNERS.get(kind)
     return scanner(text, 0, False) if scanner is not None else []
@@ -66,7 +66,7 @@ def file_invocations(text: str, kind: FileKind) -> tuple[Invocation, ...]:
     """
     aliases = command_aliases(text)
     found: list[Invocation] = []
-    for segment in segments_of(text, kind):
+    for segment in _segments_of(text, kind):
         for invocation in invocations(segment, aliases):
             at = program_offset(invocation)
             line_start = text.rfind("\n", 0, at) + 1

@@ -124,7 +124,7 @@ def _python_argv(atom: Node) -> ArgvSegment | None:
         text = str(atom)[len(atom.prefix) :]
         separator = text[elements[0].raw_end : elements[1].raw_start]
     return ArgvSegment(
-        tuple(elements), lambda word: python_literal(word, quote), separator, anchor=0
+        tuple(elements), lambda word: _python_literal(word, quote), separator, anchor=0
     )
 
 
@@ -186,6 +186,6 @@ def decode_python_string(literal: str) -> tuple[str, tuple[int, ...], Callable[[
     return "".join(chars), tuple(offsets), encode
 
 
-def python_literal(text: str, quote: str = '"') -> str:
+def _python_literal(text: str, quote: str = '"') -> str:
     escaped = text.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n")
     return quote + escaped + quote
