@@ -17,7 +17,8 @@ from codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_star
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 
-_YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.YAML})
+# A Jenkinsfile's settings are matched like CI YAML's (``KEY: value`` in a map, ``- KEY=value``).
+_YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.JENKINSFILE, FileKind.YAML})
 # Kinds where ``KEY = value`` (spaces around ``=``) is an assignment and an unquoted value runs
 # to the end of the line (minus a comment); Makefile recipe lines are shell, though.
 _SPACED_KINDS = frozenset({FileKind.MAKEFILE, FileKind.INI, FileKind.DOTENV})

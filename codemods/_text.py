@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
@@ -28,7 +27,7 @@ def comment_delimiters(file: SourceFile, in_code_block: bool = False) -> tuple[s
     Markdown and reStructuredText prose get their own comment forms; inside a fenced or
     literal code block (shell, YAML, Dockerfile...) a ``#`` comment is used instead.
     """
-    if PurePosixPath(file.path).name == "Jenkinsfile":
+    if file.kind is FileKind.JENKINSFILE:
         return "// ", ""
     if file.kind is FileKind.MARKDOWN and not in_code_block:
         return "<!-- ", " -->"

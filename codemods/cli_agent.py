@@ -1,7 +1,7 @@
 """The Fargate agent command becomes the ECS agent's; the Docker agent loses
 ``--no-docker-interface`` (upgrade guide: "Additional changes").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``):
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``):
 
 - ``prefect agent fargate start ...`` -> ``prefect agent ecs start ...`` with the common agent
   options kept and the Fargate agent's free ``KEY=VALUE`` arguments mapped where the ECS agent
@@ -21,17 +21,15 @@ reads none of the Fargate agent's environment variables and runs only ``ECSRun``
 
 from __future__ import annotations
 
-from codemods._shell import (
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Edit, Rewrite, cannot_read, delete, runtime_arguments
+from codemods._commands.invocations import Invocation
+from codemods._commands.words import PLACEHOLDER
+from codemods._prefect_cli import (
+    FARGATE_TO_ECS_AGENT,
+    FARGATE_WITHOUT_ECS_EQUIVALENT,
     NO_DOCKER_INTERFACE,
-    PLACEHOLDER,
-    Edit,
-    Invocation,
-    Rewrite,
     agent_command,
-    cannot_read,
-    delete,
-    rewrite_commands,
-    runtime_arguments,
 )
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
@@ -66,26 +64,13 @@ CODEMOD = TextCodemod(
 )
 
 
-ECS_OPTIONS = {
-    "cluster": "--cluster",
-    "launch_type": "--launch-type",
-    "taskRoleArn": "--task-role-arn",
-    "executionRoleArn": "--execution-role-arn",
-}
+ECS_OPTIONS = {key: "--" + name.replace("_", "-") for key, name in FARGATE_TO_ECS_AGENT.items()}
 AWS_ENVIRONMENT = {
     "aws_access_key_id": "AWS_ACCESS_KEY_ID",
     "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
     "aws_session_token": "AWS_SESSION_TOKEN",
     "region_name": "AWS_DEFAULT_REGION",
 }
-NO_EQUIVALENT = frozenset(
-    {
-        "enable_task_revisions",
-        "use_external_kwargs",
-        "external_kwargs_s3_bucket",
-        "external_kwargs_s3_key",
-    }
-)
 
 ECS_AGENT = (
     "the ECS agent reads none of the Fargate agent's environment settings (REGION_NAME, "
@@ -129,7 +114,7 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
                 ops.append(Edit(occurrence.index, 0, len(written), ECS_OPTIONS[key]))
         elif key in AWS_ENVIRONMENT:
             environment.append(key)
-        elif key in NO_EQUIVALENT:
+        elif key in FARGATE_WITHOUT_ECS_EQUIVALENT:
             removed.append(key)
         else:
             task_files.append(key)

@@ -1,7 +1,7 @@
 """Token options and commands of the CLI become API-key ones (upgrade guide: "API keys
 replace authentication tokens").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``):
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``):
 
 - ``prefect auth login -t/--token X`` -> ``prefect auth login --key X``;
 - ``prefect agent <type> start|install -t/--token X`` -> ``--key X`` for every agent type
@@ -21,22 +21,11 @@ token ids); commands giving both a token and a key; options click would have rej
 
 from __future__ import annotations
 
-from codemods._shell import (
-    AGENT_KEY,
-    AGENT_TOKEN,
-    Edit,
-    Invocation,
-    Occurrence,
-    Option,
-    Replace,
-    Rewrite,
-    agent_command,
-    cannot_read,
-    delete,
-    parse_options,
-    rename,
-    rewrite_commands,
-)
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Edit, Replace, Rewrite, cannot_read, delete, rename
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Occurrence, Option, parse_options
+from codemods._prefect_cli import AGENT_KEY, AGENT_TOKEN, agent_command
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import API_KEYS

@@ -25,20 +25,14 @@ from itertools import groupby
 from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
+from codemods._commands.driver import CANNOT_WRITE
+from codemods._commands.edits import Rewriter, apply_text_edits, text_edits
+from codemods._commands.invocations import Invocation, invocations
+from codemods._commands.python_strings import PythonSpot, python_spots
+from codemods._commands.words import Unencodable
 from codemods._python.markers import add_todo
 from codemods._python.snippets import parse_expression
 from codemods._python.tree import LN
-from codemods._shell import (
-    CANNOT_WRITE,
-    Invocation,
-    PythonSpot,
-    Rewriter,
-    Unencodable,
-    apply_text_edits,
-    invocations,
-    python_spots,
-    text_edits,
-)
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import CLI_REGISTER_RUN
 

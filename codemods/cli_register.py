@@ -2,7 +2,7 @@
 running flows with the CLI", "Registering flows").
 
 Rewrites every ``prefect`` command line a file holds (shell scripts, Makefiles, Dockerfiles,
-compose/CI/Kubernetes YAML, Procfiles, INI units, Markdown/reST code; see ``codemods/_shell.py``):
+compose/CI/Kubernetes YAML, Procfiles, INI units, Markdown/reST code; see ``codemods/_commands/``):
 
 - ``prefect register flow ...`` -> ``prefect register ...``: ``-f/--file X`` -> ``--path X``
   and ``-p/--project X`` -> ``--project X`` (in 1.0 ``-f`` means ``--force`` and ``-p`` means
@@ -19,18 +19,17 @@ known only at run time; options click would have rejected.
 
 from __future__ import annotations
 
-from codemods._shell import (
-    Invocation,
-    Option,
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import (
     Replace,
     Rewrite,
     cannot_read,
     delete,
-    parse_options,
     rename,
-    rewrite_commands,
     runtime_arguments,
 )
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Option, parse_options
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN

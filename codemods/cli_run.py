@@ -1,7 +1,7 @@
 """``prefect run flow`` becomes ``prefect run`` (upgrade guide: "Registering and running flows
 with the CLI", "Running flows").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``), with the
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``), with the
 option table of catalog cli-run-flow-removed:
 
 - ``prefect run flow ...`` -> ``prefect run ...``; ``--id``, ``-n/--name``, ``--label`` stay;
@@ -25,20 +25,11 @@ from __future__ import annotations
 
 import json
 
-from codemods._shell import (
-    PLACEHOLDER,
-    Invocation,
-    Occurrence,
-    Op,
-    Option,
-    Replace,
-    Rewrite,
-    cannot_read,
-    parse_options,
-    rename,
-    rewrite_commands,
-    runtime_arguments,
-)
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Op, Replace, Rewrite, cannot_read, rename, runtime_arguments
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Occurrence, Option, parse_options
+from codemods._commands.words import PLACEHOLDER
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import re
 
-from codemods._shell import Invocation, Rewrite, rewrite_commands
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Rewrite
+from codemods._commands.invocations import Invocation
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import SERVER_LOCAL

@@ -22,6 +22,7 @@ from __future__ import annotations
 from fissix.pytree import Node
 
 from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from codemods._prefect_cli import FARGATE_TO_ECS_AGENT, FARGATE_WITHOUT_ECS_EQUIVALENT
 from codemods._python.calls import (
     call_arguments,
     calls_to,
@@ -88,17 +89,13 @@ PARAMETERS = (
     "aws_session_token",
     "region_name",
     "botocore_config",
-    "enable_task_revisions",
-    "use_external_kwargs",
-    "external_kwargs_s3_bucket",
-    "external_kwargs_s3_key",
+    *FARGATE_WITHOUT_ECS_EQUIVALENT,
 )
 SHARED_POSITIONS = 7
-KEPT = frozenset(PARAMETERS[:13]) | {"cluster"}
+KEPT = frozenset(PARAMETERS).difference(FARGATE_WITHOUT_ECS_EQUIVALENT).union(FARGATE_TO_ECS_AGENT)
 # FargateAgent._parse_kwargs in 0.15.13: placementConstraints and tags went to both calls.
 TASK_DEFINITION = (*TASK_DEFINITION_KEYS, "containerDefinitions")
 RUN_TASK = RUN_TASK_KEYS
-NO_EQUIVALENT = PARAMETERS[13:]
 
 TASK_DEFINITION_TODO = (
     "FargateAgent task definition options ({names}) are not ECSAgent arguments: put them in a "
@@ -164,7 +161,7 @@ def _map_arguments(trailer: LN) -> None:
             argument.children[0].value = ROLE_ARNS[name]
         elif name in KEPT:
             continue
-        elif name in NO_EQUIVALENT:
+        elif name in FARGATE_WITHOUT_ECS_EQUIVALENT:
             no_equivalent.append(name)
         elif name in TASK_DEFINITION or name in RUN_TASK:
             if name in TASK_DEFINITION:

@@ -58,6 +58,7 @@ CODEMOD = TextCodemod(
             FileKind.PYPROJECT,
             FileKind.PIPFILE,
             FileKind.CI,
+            FileKind.JENKINSFILE,
             FileKind.YAML,
             FileKind.INI,
             FileKind.CONDA,

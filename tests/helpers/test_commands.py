@@ -1,33 +1,24 @@
-"""codemods/_shell.py: finding ``prefect`` invocations in every file kind, reading their options
+"""codemods/_commands: finding ``prefect`` invocations in every file kind, reading their options
 with click's rules, and re-emitting only what an edit touches."""
 
 from __future__ import annotations
 
 import pytest
+from realprefect.command_lines import RUNTIME_VALUE, prefect_command_lines
 
-from codemods._shell import (
-    PLACEHOLDER,
-    RUNTIME_VALUE,
-    Edit,
-    Invocation,
-    Option,
-    Replace,
-    Rewrite,
-    decode_python_string,
-    file_invocations,
-    iter_prefect_argvs,
-    parse_options,
-    prefect_command_lines,
-    rename,
-    rewrite_commands,
-    shell_quote,
-)
+from codemods._commands.driver import file_invocations, rewrite_commands
+from codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Option, parse_options
+from codemods._commands.python_strings import decode_python_string
+from codemods._commands.words import PLACEHOLDER, Word
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
-from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.registry import all_codemods
 
 
-def argvs(text: str, kind: FileKind, path: str = "") -> list[tuple[int, list[str]]]:
-    return list(iter_prefect_argvs(text, kind, path))
+def argvs(text: str, kind: FileKind) -> list[tuple[int, list[str]]]:
+    return [(command.line, command.argv) for command in prefect_command_lines(text, kind)]
 
 
 def rewrite(text: str, kind: FileKind, rewriter, path: str = "file") -> str:
@@ -59,7 +50,7 @@ def add_words(invocation: Invocation) -> Rewrite | None:
     return Rewrite((Replace(last, last + 1, ("--param", 'a={"b": "c d"}')),), ("check this",))
 
 
-# --- shell syntax -------------------------------------------------------------------------
+# --- shell syntax (lexer, launchers, invocations) -----------------------------------------
 
 
 def test_quotes_escapes_and_variables() -> None:
@@ -132,7 +123,7 @@ def test_unquoted_expansion_alone_stands_for_any_number_of_words() -> None:
     assert argvs(text, FileKind.SHELL) == [(1, ["run", "flow", "-p", RUNTIME_VALUE, RUNTIME_VALUE])]
 
 
-# --- file kinds ---------------------------------------------------------------------------
+# --- file kinds (one scanner per format) ---------------------------------------------------
 
 
 def test_makefile_syntax() -> None:
@@ -221,10 +212,19 @@ def test_jenkinsfile_steps() -> None:
     text = (
         "node {\n  sh 'prefect run flow --id 1'\n  sh(script: \"prefect run flow --id ${ID}\")\n}\n"
     )
-    assert argvs(text, FileKind.CI, "Jenkinsfile") == [
+    assert argvs(text, FileKind.JENKINSFILE) == [
         (2, ["run", "flow", "--id", "1"]),
         (3, ["run", "flow", "--id", RUNTIME_VALUE]),
     ]
+
+
+def test_a_jenkinsfile_is_its_own_kind_read_by_the_codemods_of_ci_files() -> None:
+    assert classify("ci/Jenkinsfile") is FileKind.JENKINSFILE
+    assert classify(".gitlab-ci.yml") is FileKind.CI
+    for codemod in all_codemods():
+        assert codemod.looks_at(FileKind.JENKINSFILE, "Jenkinsfile") == codemod.looks_at(
+            FileKind.CI, ".gitlab-ci.yml"
+        ), codemod.id
 
 
 def test_ini_procfile() -> None:
@@ -319,8 +319,6 @@ def test_marked_commands() -> None:
 
 
 def words(*values: str) -> list:
-    from codemods._shell import Word
-
     return [Word(v, 0, len(v), tuple((i, i + 1) for i in range(len(v)))) for v in values]
 
 
@@ -364,7 +362,7 @@ def test_extra_arguments_and_run_time_words() -> None:
     ]
 
 
-# --- re-emission --------------------------------------------------------------------------
+# --- re-emission (edits, driver) ----------------------------------------------------------
 
 
 def test_untouched_bytes_stay_and_continuation_lines_are_removed_whole() -> None:
@@ -416,7 +414,7 @@ def test_untouched_bytes_stay_and_continuation_lines_are_removed_whole() -> None
             '# TODO(prefect-1.0): check this\nCMD ["prefect", "run", "--param", "a={\\"b\\": \\"c d\\"}"]\n',
         ),
         (
-            FileKind.CI,
+            FileKind.JENKINSFILE,
             "Jenkinsfile",
             "sh 'prefect run x'\n",
             "// TODO(prefect-1.0): check this\nsh 'prefect run --param \\'a={\"b\": \"c d\"}\\''\n",
@@ -485,8 +483,21 @@ def test_commands_in_marker_and_prose_comments() -> None:
     assert argvs(text, FileKind.SHELL) == [(2, ["register", "flow", "-f", "b.py"])]
 
 
+def test_a_script_of_thousands_of_command_lines_is_rewritten_whole() -> None:
+    """Edits and the line mapping of markers stay linear in the file's size (issue 17)."""
+    before = "".join(f"prefect register flow -f f{i}.py\nprefect run x{i}\n" for i in range(3000))
+    after = rewrite(
+        before, FileKind.SHELL, lambda inv: rename_register_file(inv) or add_words(inv), "run.sh"
+    )
+    assert after == "".join(
+        f"prefect register --path f{i}.py\n# TODO(prefect-1.0): check this\n"
+        f'prefect run --param \'a={{"b": "c d"}}\'\n'
+        for i in range(3000)
+    )
+
+
 def test_file_invocations_of_the_same_text_are_read_once() -> None:
     text = "prefect run flow --id 1\n"
-    first = file_invocations(text, FileKind.SHELL, "run.sh")
+    first = file_invocations(text, FileKind.SHELL)
     assert isinstance(first, tuple) and len(first) == 1
-    assert file_invocations(text, FileKind.SHELL, "run.sh") is first
+    assert file_invocations(text, FileKind.SHELL) is first
