@@ -1,10 +1,21 @@
-"""The shared fissix helpers that every Python codemod relies on for review markers."""
+"""The shared fissix helpers that every Python codemod relies on: review markers and the
+binding a name resolves to."""
 
 from __future__ import annotations
 
+import pytest
 from fissix.pgen2 import token
 
-from codemods._python import add_todo, leaves_of, shadowed_imports, walk
+from codemods._python import (
+    add_todo,
+    binding_of,
+    binding_sites,
+    defining_scope,
+    leaves_of,
+    scope_of,
+    shadowed_imports,
+    walk,
+)
 from prefect1_migrate.python_tree import parse
 
 NESTED = """def f(x):
@@ -68,3 +79,26 @@ def test_shadowed_imports_are_imported_names_a_parameter_or_assignment_binds() -
     )
     bindings = {"os": "os", "b": "a.b", "c": "a.c", "d": "a.d"}
     assert shadowed_imports(tree, bindings) == {"b", "c", "d"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("x = 1\ndef f():\n    return x\n", ("assign", "1")),
+        ("def f(x: int):\n    return x\n", ("parameter", "int")),
+        ("with open('a') as x:\n    x\n", ("with", "open('a')")),
+        ("x = 1\nclass C:\n    x = 2\n    def m(self):\n        return x\n", ("assign", "1")),
+    ],
+)
+def test_a_name_resolves_to_the_binding_python_would_use(
+    source: str, expected: tuple[str, str]
+) -> None:
+    tree = parse(source)
+    use = [leaf for leaf in tree.leaves() if leaf.value == "x"][-1]
+    scope = defining_scope(use)
+    assert scope is not None
+    sites = binding_sites(scope, "x")
+    assert len(sites) == 1
+    kind, value = binding_of(sites[0])
+    assert (kind, str(value).strip()) == expected
+    assert scope_of(use) is not None
