@@ -8,7 +8,8 @@ source held in memory.
   ``fixtures/codemods/<id>/<case>/before/...`` and ``.../after/...`` (a case without
   ``after/`` is a no-op case); each ``GoldenRun.check()`` asserts exact bytes.
 
-Sources are ``str`` (encoded as UTF-8) or ``bytes``; the path only tells the file's kind.
+Sources are ``str`` (encoded as UTF-8) or ``bytes``; the path is the file's name as the
+codemod sees it (it decides the file's kind). Nothing is read from or written to disk.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def run_codemod(
 ) -> FileResult:
     """The pipeline's result for the file at ``path`` holding ``source``, run through one
     codemod (its problems and findings included)."""
-    processor = FileProcessor(ROOT, [codemod_by_id(codemod_id)], options)
+    processor = FileProcessor(ROOT, [codemod_by_id(codemod_id)], options)  # ROOT: never read
     return processor.process_source(path, _encoded(source))
 
 
