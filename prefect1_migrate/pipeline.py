@@ -124,15 +124,20 @@ class FileProcessor:
                 gc.enable()
 
     def _process(self, path: str) -> FileResult:
-        result = FileResult(path)
         try:
             data = inside(self.root, path, self._safe_folders).read_bytes()
         except UnsafePath as error:
-            result.problems.append(FileProblem(path, None, str(error).removeprefix(f"{path} ")))
-            return result
+            problem = FileProblem(path, None, str(error).removeprefix(f"{path} "))
+            return FileResult(path, problems=[problem])
         except OSError as error:
-            result.problems.append(FileProblem(path, None, f"cannot read: {error.strerror}"))
-            return result
+            problem = FileProblem(path, None, f"cannot read: {error.strerror}")
+            return FileResult(path, problems=[problem])
+        return self.process_source(path, data)
+
+    def process_source(self, path: str, data: bytes) -> FileResult:
+        """What the codemods make of ``data``, the bytes of the file at ``path`` (which is
+        only used to tell the file's kind and to name it: nothing is read or written)."""
+        result = FileResult(path)
         if is_binary(data):
             return result
         kind = classify(path, data[:256])
