@@ -1,6 +1,7 @@
 """The naive baseline: what a script built on Bowler's own runner does, one
-``Query(repository).execute(write=False)`` per codemod (each codemod's queries merged into one
-query), so that every Python file under the folder is read and parsed once per codemod.
+``Query(repository).execute(write=False)`` per codemod (the query the engine compiles from the
+codemod's rewrite, over the folder), so that every Python file under the folder is read and
+parsed once per codemod.
 
     python -m benchmarks.naive REPOSITORY TIMINGS.json   (the diffs go to stdout)
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 from bowler import Query
 
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.python_tree import codemod_query
 from prefect1_migrate.registry import all_codemods
 
 
@@ -28,9 +31,10 @@ def run_naive(repository: Path) -> dict[str, float]:
         if not isinstance(codemod, PythonCodemod):
             continue
         query = Query(str(repository))
-        for part in codemod.build_queries(options):
-            query.transforms.extend(part.transforms)
-            query.processors.extend(part.processors)
+        query.transforms.extend(codemod_query(codemod, options).transforms)
+        if codemod.file_names:  # the engine's file-name filter, as a Bowler filter
+            names = "|".join(re.escape(name) for name in sorted(codemod.file_names))
+            query.is_filename(include=rf"(^|/)({names})$")
         start = time.perf_counter()
         query.execute(write=False, interactive=False)
         seconds[codemod.id] = time.perf_counter() - start

@@ -1,6 +1,6 @@
 """Where the engine's time goes, codemod by codemod: one process, ``--jobs 1``, the real
 pipeline over every tracked file, with each codemod's work timed (for a Python codemod the
-application of its compiled queries to a tree, for a text codemod its ``rewrite``) and every
+application of its compiled query to a tree, for a text codemod its ``rewrite``) and every
 fissix parse of a whole file counted per file (a Python file should be parsed once, and only
 when it holds some Python codemod's trigger text; codemods also parse small snippets). The engine runs all codemods in one pass over the files, so their
 times cannot be read off a normal run; this is the same run with stopwatches added.

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_start
-from prefect1_migrate.codemod import TextFile
+from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 
-_YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.YAML})
+# A Jenkinsfile's settings are matched like CI YAML's (``KEY: value`` in a map, ``- KEY=value``).
+_YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.JENKINSFILE, FileKind.YAML})
 # Kinds where ``KEY = value`` (spaces around ``=``) is an assignment and an unquoted value runs
 # to the end of the line (minus a comment); Makefile recipe lines are shell, though.
 _SPACED_KINDS = frozenset({FileKind.MAKEFILE, FileKind.INI, FileKind.DOTENV})
@@ -59,7 +60,7 @@ class EnvSetting:
 
 
 def find_env_settings(
-    lines: Sequence[str], file: TextFile, names: Iterable[str]
+    lines: Sequence[str], file: SourceFile, names: Iterable[str]
 ) -> list[EnvSetting]:
     """Every setting of one of ``names`` in ``lines``, in line order.
 
@@ -86,7 +87,7 @@ def find_env_settings(
 
 def env_references(
     lines: Sequence[str],
-    file: TextFile,
+    file: SourceFile,
     name: str,
     after_line: int,
     settings: Iterable[EnvSetting] = (),
@@ -121,7 +122,7 @@ def env_bool(value: str | None) -> bool | None:
 
 
 def _classify(
-    lines: Sequence[str], index: int, start: int, name: str, file: TextFile, mask: list[bool]
+    lines: Sequence[str], index: int, start: int, name: str, file: SourceFile, mask: list[bool]
 ) -> EnvSetting | None:
     line = lines[index]
     before, after = line[:start], line[start + len(name) :]
@@ -189,7 +190,7 @@ def _assignment(
     start: int,
     name: str,
     span: tuple[int, int, str],
-    file: TextFile,
+    file: SourceFile,
     mask: list[bool],
 ) -> EnvSetting:
     line = lines[index]

@@ -13,22 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from prefect1_migrate.codemod import TextFile
+from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER
 
 # --- review markers --------------------------------------------------------------------------
 
 
-def comment_delimiters(file: TextFile, in_code_block: bool = False) -> tuple[str, str]:
+def comment_delimiters(file: SourceFile, in_code_block: bool = False) -> tuple[str, str]:
     """(opening, closing) of a whole-line comment in ``file``.
 
     Markdown and reStructuredText prose get their own comment forms; inside a fenced or
     literal code block (shell, YAML, Dockerfile...) a ``#`` comment is used instead.
     """
-    if PurePosixPath(file.path).name == "Jenkinsfile":
+    if file.kind is FileKind.JENKINSFILE:
         return "// ", ""
     if file.kind is FileKind.MARKDOWN and not in_code_block:
         return "<!-- ", " -->"
@@ -37,7 +36,7 @@ def comment_delimiters(file: TextFile, in_code_block: bool = False) -> tuple[str
     return "# ", ""
 
 
-def todo_line(file: TextFile, indent: str, message: str, in_code_block: bool = False) -> str:
+def todo_line(file: SourceFile, indent: str, message: str, in_code_block: bool = False) -> str:
     opening, closing = comment_delimiters(file, in_code_block)
     return f"{indent}{opening}{MARKER}: {message}{closing}"
 
@@ -49,7 +48,7 @@ def leading_whitespace(line: str) -> str:
 def insert_todo_above(
     lines: list[str],
     index: int,
-    file: TextFile,
+    file: SourceFile,
     message: str,
     in_code_block: bool = False,
     indent: str | None = None,
@@ -101,7 +100,7 @@ class LineEdits:
     def __bool__(self) -> bool:
         return bool(self.replacements or self.deletions or self.insertions or self.todos)
 
-    def apply(self, lines: Sequence[str], file: TextFile) -> list[str]:
+    def apply(self, lines: Sequence[str], file: SourceFile) -> list[str]:
         new = list(lines)
         for line, start, end, text in sorted(self.replacements, reverse=True):
             new[line] = new[line][:start] + text + new[line][end:]

@@ -41,36 +41,76 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bowler import Query
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_of,
-    binding_sites,
+from codemods._prefect_classes import FLOW
+from codemods._python.calls import (
     call_arguments,
-    defining_scope,
-    import_bindings,
-    imported_qualified_name,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
-    qualified_chain,
     remove_listed,
-    set_string_value,
-    shadowed_imports,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.literals import is_none, set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import ImportedNames, qualified_chain
+from codemods._python.scopes import binding_of, binding_sites, defining_scope
+from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import API_KEYS
 
+CODEMOD = PythonCodemod(
+    __name__,
+    title="API keys replace authentication tokens (Python)",
+    guide_section=API_KEYS,
+    order=10,
+    summary="Client(api_token=), token= on client requests and agents, login_to_tenant, "
+    "get_auth_token, active_tenant_id and cloud.auth_token config reads move to API keys.",
+    description=(
+        "Moved Python code from API tokens to API keys: Client(api_token=...) -> "
+        "Client(api_key=...), token= -> api_key= on Client.graphql/get/post/_request and "
+        "Flow.run_agent, token= -> key= on LocalAgent.generate_supervisor_conf and "
+        "KubernetesAgent.generate_deployment_yaml (positional calls keyworded by the 0.15.13 "
+        "order, which lost its first parameter), login_to_tenant -> switch_tenant where safe, "
+        "get_auth_token() -> .api_key, active_tenant_id -> .tenant_id, as_user= dropped, and "
+        "cloud.auth_token config reads/overrides -> cloud.api_key. Every moved value is marked: "
+        "it must become an API key. Real Prefect 1.0 still accepts run_agent(token=) and "
+        "generate_supervisor_conf(token=) but silently ignores the token."
+    ),
+    flags=(
+        "every value moved from a token slot into an API-key slot (it must be an API key)",
+        "login_to_tenant calls passing both or neither tenant argument, or using the result",
+        "save_api_token, logout_from_tenant and the private token members of Client",
+        "cloud.agent.auth_token reads and PREFECT__CLOUD__[AGENT__]AUTH_TOKEN names in strings",
+        "get_default_tenant_slug(as_user=...) (now always the current tenant)",
+        "token members on objects that might be Prefect clients, flows or agents",
+    ),
+    review_note=(
+        "Clients, flows and agents are recognised through imports and local assignments only: "
+        "token arguments passed through **kwargs, helper functions or attributes such as "
+        "self.client are not rewritten. Replace every token value by an API key and revoke "
+        "the old tokens (`prefect auth purge-tokens` removes the local token files)."
+    ),
+    triggers=(
+        "Client",
+        "api_token",
+        "auth_token",
+        "AUTH_TOKEN",
+        "token=",
+        "token =",
+        "as_user",
+        "_tenant",
+        "run_agent",
+        "generate_supervisor_conf",
+        "generate_deployment_yaml",
+        "_local_settings",
+        "_refresh_access_token",
+    ),
+)
+
+
 CLIENT = frozenset({"prefect.Client", "prefect.client.Client", "prefect.client.client.Client"})
-FLOW = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
 LOCAL_AGENT = frozenset({"prefect.agent.local.LocalAgent", "prefect.agent.local.agent.LocalAgent"})
 KUBERNETES_AGENT = frozenset(
     {"prefect.agent.kubernetes.KubernetesAgent", "prefect.agent.kubernetes.agent.KubernetesAgent"}
@@ -204,41 +244,29 @@ AS_USER_DEFAULT_TENANT = (
 ACTIVE_TENANT_ID = "Client.active_tenant_id was removed: read client.tenant_id"
 
 
-def build_queries(options: MigrationOptions) -> list[Query]:
-    return [whole_file_query(_rewrite_file)]
-
-
 @dataclass
 class _File:
-    root: LN
-    bindings: dict[str, str]
-    shadowed: set[str]  # imported names that something else binds too, somewhere in the file
+    names: ImportedNames
     _uses: dict[frozenset[str], bool] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, root: LN) -> _File:
-        bindings = import_bindings(root)
-        return cls(root, bindings, shadowed_imports(root, bindings))
-
-    def qualified(self, nodes: list[LN]) -> str | None:
-        return imported_qualified_name(nodes, self.bindings, self.shadowed)
 
     def uses(self, classes: frozenset[str]) -> bool:
         """Whether the file refers to one of ``classes`` anywhere (imports included)."""
         if classes not in self._uses:
+            bindings = self.names.bindings
             self._uses[classes] = any(
-                (node.type == token.NAME and self.bindings.get(node.value) in classes)
-                or (node.type == syms.power and classes & set(qualified_chain(node, self.bindings)))
-                for node in walk(self.root)
+                (node.type == token.NAME and bindings.get(node.value) in classes)
+                or (node.type == syms.power and classes & set(qualified_chain(node, bindings)))
+                for node in walk(self.names.root)
             )
         return self._uses[classes]
 
 
-def _rewrite_file(root: LN, capture: dict, filename: str) -> None:
-    file = _File.of(root)
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    names = _File(ImportedNames.of(root))
     for node in walk(root):
         if node.type == syms.power and node.parent is not None:
-            _rewrite_power(file, node)
+            _rewrite_power(names, node)
         elif node.type == token.STRING and string_value(node) in ENVIRONMENT_VARIABLES:
             add_todo(node, ENVIRONMENT_VARIABLES[string_value(node)])
 
@@ -263,7 +291,7 @@ def _rewrite_power(file: _File, power: Node) -> None:
 def _rewrite_call(file: _File, power: Node, index: int) -> None:
     children = power.children
     trailer = children[index]
-    callee = file.qualified(children[:index])
+    callee = file.names.qualified(children[:index])
     if callee in CLIENT:
         _client_constructor(trailer)
     elif callee in SET_TEMPORARY_CONFIG:
@@ -294,11 +322,11 @@ def _move_token(trailer: Node, old: str, new: str, call: str, message: str) -> N
     token_argument = arguments.get(old)
     if token_argument is None:
         return
-    if _is_none(token_argument.children[2]):
+    if is_none(token_argument.children[2]):
         remove_listed(token_argument)
         return
     key_argument = arguments.get(new)
-    if key_argument is not None and _is_none(key_argument.children[2]):
+    if key_argument is not None and is_none(key_argument.children[2]):
         remove_listed(key_argument)
         key_argument = None
     if key_argument is not None:
@@ -347,7 +375,7 @@ def _tenant_arguments_given(trailer: Node) -> int:
             return 2
         if keyword is not None and keyword[0] not in ("tenant_slug", "tenant_id"):
             return 2
-        if not _is_none(keyword[1] if keyword is not None else argument):
+        if not is_none(keyword[1] if keyword is not None else argument):
             given += 1
     return given
 
@@ -447,7 +475,7 @@ def _rewrite_attribute(file: _File, power: Node, index: int) -> None:
     children = power.children
     name = children[index].children[1].value
     if name == "auth_token":
-        owner = file.qualified(children[:index])
+        owner = file.names.qualified(children[:index])
         if owner in CLOUD:
             add_todo(power, CLOUD_KEY)
             children[index].children[1].value = "api_key"
@@ -471,7 +499,7 @@ def _rewrite_config_lookup(file: _File, owner_nodes: list[LN], key: LN) -> None:
     """``<config>.cloud.get("auth_token")`` and ``<config>.cloud["auth_token"]``."""
     if key.type != token.STRING or string_value(key) != "auth_token":
         return
-    owner = file.qualified(owner_nodes)
+    owner = file.names.qualified(owner_nodes)
     if owner in CLOUD:
         add_todo(key, CLOUD_KEY)
         set_string_value(key, "api_key")
@@ -565,7 +593,7 @@ def _on_receiver(file: _File, receiver: list[LN], member: _Member, power: Node, 
 def _is_known(file: _File, receiver: list[LN], member: _Member) -> bool:
     """Whether ``receiver`` is an instance of ``member.classes`` (or the class, for static
     members): a constructor call, or a name whose every binding in its scope is one."""
-    if member.static and file.qualified(receiver) in member.classes:
+    if member.static and file.names.qualified(receiver) in member.classes:
         return True
     if _constructs(file, receiver, member.classes):
         return True
@@ -584,7 +612,7 @@ def _binds_instance(file: _File, site: Leaf, classes: frozenset[str]) -> bool:
         return False
     if kind in ("assign", "with"):
         return _constructs(file, value.children if value.type == syms.power else [value], classes)
-    return kind == "parameter" and file.qualified(_parts(value)) in classes
+    return kind == "parameter" and file.names.qualified(_parts(value)) in classes
 
 
 def _constructs(file: _File, nodes: list[LN], classes: frozenset[str]) -> bool:
@@ -593,7 +621,7 @@ def _constructs(file: _File, nodes: list[LN], classes: frozenset[str]) -> bool:
         len(nodes) >= 2
         and nodes[-1].type == syms.trailer
         and nodes[-1].children[0].type == token.LPAR
-        and file.qualified(nodes[:-1]) in classes
+        and file.names.qualified(nodes[:-1]) in classes
     )
 
 
@@ -616,10 +644,6 @@ def _describe(receiver: list[LN]) -> str:
 
 def _is_dot(node: LN) -> bool:
     return node.type == syms.trailer and node.children[0].type == token.DOT
-
-
-def _is_none(node: LN) -> bool:
-    return node.type == token.NAME and node.value == "None"
 
 
 def _positional(trailer: Node) -> list[LN]:
@@ -683,54 +707,3 @@ _ATTRIBUTES: dict[str, _Member] = {
         CLIENT, "Client", *_flag(PRIVATE_TOKEN_MEMBER.format(name="_api_token_settings_path"))
     ),
 }
-
-
-CODEMOD = PythonCodemod(
-    id="api-keys-python",
-    title="API keys replace authentication tokens (Python)",
-    guide_section=API_KEYS,
-    order=10,
-    summary="Client(api_token=), token= on client requests and agents, login_to_tenant, "
-    "get_auth_token, active_tenant_id and cloud.auth_token config reads move to API keys.",
-    description=(
-        "Moved Python code from API tokens to API keys: Client(api_token=...) -> "
-        "Client(api_key=...), token= -> api_key= on Client.graphql/get/post/_request and "
-        "Flow.run_agent, token= -> key= on LocalAgent.generate_supervisor_conf and "
-        "KubernetesAgent.generate_deployment_yaml (positional calls keyworded by the 0.15.13 "
-        "order, which lost its first parameter), login_to_tenant -> switch_tenant where safe, "
-        "get_auth_token() -> .api_key, active_tenant_id -> .tenant_id, as_user= dropped, and "
-        "cloud.auth_token config reads/overrides -> cloud.api_key. Every moved value is marked: "
-        "it must become an API key. Real Prefect 1.0 still accepts run_agent(token=) and "
-        "generate_supervisor_conf(token=) but silently ignores the token."
-    ),
-    flags=(
-        "every value moved from a token slot into an API-key slot (it must be an API key)",
-        "login_to_tenant calls passing both or neither tenant argument, or using the result",
-        "save_api_token, logout_from_tenant and the private token members of Client",
-        "cloud.agent.auth_token reads and PREFECT__CLOUD__[AGENT__]AUTH_TOKEN names in strings",
-        "get_default_tenant_slug(as_user=...) (now always the current tenant)",
-        "token members on objects that might be Prefect clients, flows or agents",
-    ),
-    review_note=(
-        "Clients, flows and agents are recognised through imports and local assignments only: "
-        "token arguments passed through **kwargs, helper functions or attributes such as "
-        "self.client are not rewritten. Replace every token value by an API key and revoke "
-        "the old tokens (`prefect auth purge-tokens` removes the local token files)."
-    ),
-    triggers=(
-        "Client",
-        "api_token",
-        "auth_token",
-        "AUTH_TOKEN",
-        "token=",
-        "token =",
-        "as_user",
-        "_tenant",
-        "run_agent",
-        "generate_supervisor_conf",
-        "generate_deployment_yaml",
-        "_local_settings",
-        "_refresh_access_token",
-    ),
-    build_queries=build_queries,
-)

@@ -1,7 +1,7 @@
 """The Fargate agent command becomes the ECS agent's; the Docker agent loses
 ``--no-docker-interface`` (upgrade guide: "Additional changes").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``):
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``):
 
 - ``prefect agent fargate start ...`` -> ``prefect agent ecs start ...`` with the common agent
   options kept and the Fargate agent's free ``KEY=VALUE`` arguments mapped where the ECS agent
@@ -21,42 +21,56 @@ reads none of the Fargate agent's environment variables and runs only ``ECSRun``
 
 from __future__ import annotations
 
-from codemods._shell import (
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Edit, Rewrite, cannot_read, delete, runtime_arguments
+from codemods._commands.invocations import Invocation
+from codemods._commands.words import PLACEHOLDER
+from codemods._prefect_cli import (
+    FARGATE_TO_ECS_AGENT,
+    FARGATE_WITHOUT_ECS_EQUIVALENT,
     NO_DOCKER_INTERFACE,
-    PLACEHOLDER,
-    Edit,
-    Invocation,
-    Rewrite,
     agent_command,
-    cannot_read,
-    delete,
-    rewrite_commands,
-    runtime_arguments,
 )
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import ADDITIONAL
 
-ECS_OPTIONS = {
-    "cluster": "--cluster",
-    "launch_type": "--launch-type",
-    "taskRoleArn": "--task-role-arn",
-    "executionRoleArn": "--execution-role-arn",
-}
+CODEMOD = TextCodemod(
+    __name__,
+    title="prefect agent fargate becomes prefect agent ecs; --no-docker-interface removed",
+    guide_section=ADDITIONAL,
+    order=20,
+    summary="`prefect agent fargate start [k=v]` -> `prefect agent ecs start [--cluster ...]`; "
+    "`prefect agent docker start --no-docker-interface` loses the flag.",
+    description=(
+        "Rewrote `prefect agent fargate start` command lines to `prefect agent ecs start`, "
+        "turning cluster=, launch_type=, taskRoleArn= and executionRoleArn= arguments into "
+        "--cluster, --launch-type, --task-role-arn and --execution-role-arn, and removed the "
+        "no-op `--no-docker-interface` flag of `prefect agent docker start`. The guide also "
+        "names `--docker-interface`; Prefect 0.15.13 had only `--no-docker-interface`."
+    ),
+    flags=(
+        "every converted Fargate agent (environment settings and flows' run configs)",
+        "AWS credentials/region arguments (environment variables now), other boto3 keys (a "
+        "--task-definition or --run-task-kwargs file), keys with no ECS equivalent",
+        "arguments known only at run time, and options the old command would have rejected",
+    ),
+    review_note=(
+        "The ECS agent registers a task definition per flow run and deregisters it afterwards; "
+        "without networkConfiguration on FARGATE it uses the default VPC's subnets."
+    ),
+    triggers=("fargate", "docker-interface"),
+    file_kinds=COMMAND_KINDS,
+)
+
+
+ECS_OPTIONS = {key: "--" + name.replace("_", "-") for key, name in FARGATE_TO_ECS_AGENT.items()}
 AWS_ENVIRONMENT = {
     "aws_access_key_id": "AWS_ACCESS_KEY_ID",
     "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
     "aws_session_token": "AWS_SESSION_TOKEN",
     "region_name": "AWS_DEFAULT_REGION",
 }
-NO_EQUIVALENT = frozenset(
-    {
-        "enable_task_revisions",
-        "use_external_kwargs",
-        "external_kwargs_s3_bucket",
-        "external_kwargs_s3_key",
-    }
-)
 
 ECS_AGENT = (
     "the ECS agent reads none of the Fargate agent's environment settings (REGION_NAME, "
@@ -100,7 +114,7 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
                 ops.append(Edit(occurrence.index, 0, len(written), ECS_OPTIONS[key]))
         elif key in AWS_ENVIRONMENT:
             environment.append(key)
-        elif key in NO_EQUIVALENT:
+        elif key in FARGATE_WITHOUT_ECS_EQUIVALENT:
             removed.append(key)
         else:
             task_files.append(key)
@@ -124,35 +138,6 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     return Rewrite(tuple(ops), tuple(dict.fromkeys(todos)))
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-agent",
-    title="prefect agent fargate becomes prefect agent ecs; --no-docker-interface removed",
-    guide_section=ADDITIONAL,
-    order=20,
-    summary="`prefect agent fargate start [k=v]` -> `prefect agent ecs start [--cluster ...]`; "
-    "`prefect agent docker start --no-docker-interface` loses the flag.",
-    description=(
-        "Rewrote `prefect agent fargate start` command lines to `prefect agent ecs start`, "
-        "turning cluster=, launch_type=, taskRoleArn= and executionRoleArn= arguments into "
-        "--cluster, --launch-type, --task-role-arn and --execution-role-arn, and removed the "
-        "no-op `--no-docker-interface` flag of `prefect agent docker start`. The guide also "
-        "names `--docker-interface`; Prefect 0.15.13 had only `--no-docker-interface`."
-    ),
-    flags=(
-        "every converted Fargate agent (environment settings and flows' run configs)",
-        "AWS credentials/region arguments (environment variables now), other boto3 keys (a "
-        "--task-definition or --run-task-kwargs file), keys with no ECS equivalent",
-        "arguments known only at run time, and options the old command would have rejected",
-    ),
-    review_note=(
-        "The ECS agent registers a task definition per flow run and deregisters it afterwards; "
-        "without networkConfiguration on FARGATE it uses the default VPC's subnets."
-    ),
-    triggers=("fargate", "docker-interface"),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

@@ -1,7 +1,7 @@
 """Token options and commands of the CLI become API-key ones (upgrade guide: "API keys
 replace authentication tokens").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``):
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``):
 
 - ``prefect auth login -t/--token X`` -> ``prefect auth login --key X``;
 - ``prefect agent <type> start|install -t/--token X`` -> ``--key X`` for every agent type
@@ -21,25 +21,46 @@ token ids); commands giving both a token and a key; options click would have rej
 
 from __future__ import annotations
 
-from codemods._shell import (
-    AGENT_KEY,
-    AGENT_TOKEN,
-    Edit,
-    Invocation,
-    Occurrence,
-    Option,
-    Replace,
-    Rewrite,
-    agent_command,
-    cannot_read,
-    delete,
-    parse_options,
-    rename,
-    rewrite_commands,
-)
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Edit, Replace, Rewrite, cannot_read, delete, rename
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Occurrence, Option, parse_options
+from codemods._prefect_cli import AGENT_KEY, AGENT_TOKEN, agent_command
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import API_KEYS
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="CLI token options and commands become API-key ones",
+    guide_section=API_KEYS,
+    order=30,
+    summary="`prefect auth login -t`, `prefect agent ... start/install -t` -> `--key`; "
+    "`auth logout --token` -> `auth purge-tokens`; create-token/list-tokens -> create-key/list-keys.",
+    description=(
+        "Rewrote token command lines to API keys: `prefect auth login -t/--token` and "
+        "`prefect agent <type> start|install -t/--token` now pass --key, `prefect auth "
+        "create-token` became `create-key --quiet`, `list-tokens` `list-keys`. `prefect auth "
+        "logout --token` became `prefect auth purge-tokens`: the guide says a second logout "
+        "deletes the token, but that is 0.15 behaviour; in Prefect 1.0 `logout --token` always "
+        "fails and purge-tokens deletes the token store."
+    ),
+    flags=(
+        "every value moved from a token option to --key (it must be an API key; --tenant-id "
+        "for a non-default tenant)",
+        "purge-tokens asks for confirmation",
+        "create-token with a RUNNER/TENANT scope (a service-account key now), list-tokens "
+        "output read by a script, revoke-token (no equivalent for token ids)",
+        "commands giving both a token and a key, and options the old command would have rejected",
+    ),
+    review_note=(
+        "Tokens are ignored by Prefect 1.0: every place that passed one must pass an API key. "
+        "Agents use the key of `prefect auth login` unless --key or PREFECT__CLOUD__API_KEY is set."
+    ),
+    triggers=("auth", "agent"),
+    file_kinds=COMMAND_KINDS,
+)
+
 
 LOGIN_TOKEN = Option(("--token", "-t"))
 LOGOUT_TOKEN = Option(("--token", "-t"), takes_value=False)
@@ -142,38 +163,6 @@ _AUTH_REWRITES = {
 }
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-auth",
-    title="CLI token options and commands become API-key ones",
-    guide_section=API_KEYS,
-    order=30,
-    summary="`prefect auth login -t`, `prefect agent ... start/install -t` -> `--key`; "
-    "`auth logout --token` -> `auth purge-tokens`; create-token/list-tokens -> create-key/list-keys.",
-    description=(
-        "Rewrote token command lines to API keys: `prefect auth login -t/--token` and "
-        "`prefect agent <type> start|install -t/--token` now pass --key, `prefect auth "
-        "create-token` became `create-key --quiet`, `list-tokens` `list-keys`. `prefect auth "
-        "logout --token` became `prefect auth purge-tokens`: the guide says a second logout "
-        "deletes the token, but that is 0.15 behaviour; in Prefect 1.0 `logout --token` always "
-        "fails and purge-tokens deletes the token store."
-    ),
-    flags=(
-        "every value moved from a token option to --key (it must be an API key; --tenant-id "
-        "for a non-default tenant)",
-        "purge-tokens asks for confirmation",
-        "create-token with a RUNNER/TENANT scope (a service-account key now), list-tokens "
-        "output read by a script, revoke-token (no equivalent for token ids)",
-        "commands giving both a token and a key, and options the old command would have rejected",
-    ),
-    review_note=(
-        "Tokens are ignored by Prefect 1.0: every place that passed one must pass an API key. "
-        "Agents use the key of `prefect auth login` unless --key or PREFECT__CLOUD__API_KEY is set."
-    ),
-    triggers=("auth", "agent"),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

@@ -20,26 +20,46 @@ statement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import groupby
 
-from bowler import Query
+from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
-from codemods._python import LN, add_todo, whole_file_query
-from codemods._shell import (
-    CANNOT_WRITE,
-    Invocation,
-    PythonSpot,
-    Rewriter,
-    Unencodable,
-    apply_text_edits,
-    invocations,
-    python_spots,
-    text_edits,
-)
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._commands.driver import CANNOT_WRITE
+from codemods._commands.edits import Rewriter, apply_text_edits, text_edits
+from codemods._commands.invocations import Invocation, invocations
+from codemods._commands.python_strings import PythonSpot, python_spots
+from codemods._commands.words import Unencodable
+from codemods._python.markers import add_todo
+from codemods._python.snippets import parse_expression
+from codemods._python.tree import LN
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import CLI_REGISTER_RUN
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="prefect command lines in Python code",
+    guide_section=CLI_REGISTER_RUN,
+    order=30,
+    summary="The CLI rewrites (register, run, auth/agent tokens, Fargate agent) in subprocess "
+    "argv lists, os.system strings, f-strings, docstrings and comments.",
+    description=(
+        "Rewrote `prefect` command lines inside Python code (subprocess argv lists, command "
+        "strings, docstrings, comments) the way cli-auth, cli-register, cli-run and cli-agent "
+        "rewrite them in scripts: `register flow` -> `register --path/--project`, `run flow` -> "
+        "`run --project/--param/...`, token options -> --key, `agent fargate` -> `agent ecs`."
+    ),
+    flags=(
+        "the cases cli-auth, cli-register, cli-run and cli-agent flag",
+        "argv lists built piece by piece (`cmd += [...]`) are not recognised",
+    ),
+    review_note=(
+        "Only list/tuple displays and string literals are read: a command assembled from "
+        "variables elsewhere in the code needs a look by hand."
+    ),
+    triggers=("prefect",),
+)
+
 
 REWRITERS: tuple[Rewriter, ...] = (
     cli_auth.rewrite_argv,
@@ -49,15 +69,13 @@ REWRITERS: tuple[Rewriter, ...] = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    def rewrite(node: LN, capture: dict, filename: str) -> None:
-        places = _places(node)
-        for rewriter in REWRITERS:
-            changes = [_rewrite_place(place, rewriter) for place in places]
-            if any(changes):
-                places = _places(node)  # read again only what a rewriter changed
-
-    return [whole_file_query(rewrite)]
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    places = _places(root)
+    for rewriter in REWRITERS:
+        changes = [_rewrite_place(place, rewriter) for place in places]
+        if any(changes):
+            places = _places(root)  # read again only what a rewriter changed
 
 
 Place = list[tuple[PythonSpot, tuple[Invocation, ...]]]
@@ -98,8 +116,6 @@ def _rewrite_place(place: Place, rewriter: Rewriter) -> bool:
 
 def _replace(spot: PythonSpot, new_text: str) -> LN:
     """Put ``new_text`` where :attr:`PythonSpot.text` was; returns the node now there."""
-    from prefect1_migrate.python_tree import parse
-
     node = spot.node
     if spot.part == "value":
         node.value = new_text  # type: ignore[union-attr]
@@ -108,35 +124,7 @@ def _replace(spot: PythonSpot, new_text: str) -> LN:
     if spot.part == "prefix":
         node.prefix = new_text
         return node
-    statement = parse(f"_ = {new_text}\n").children[0]
-    new = statement.children[0].children[2]
-    new.remove()
+    new = parse_expression(new_text)
     new.prefix = node.prefix
     node.replace(new)
     return new
-
-
-CODEMOD = PythonCodemod(
-    id="cli-in-python-strings",
-    title="prefect command lines in Python code",
-    guide_section=CLI_REGISTER_RUN,
-    order=30,
-    summary="The CLI rewrites (register, run, auth/agent tokens, Fargate agent) in subprocess "
-    "argv lists, os.system strings, f-strings, docstrings and comments.",
-    description=(
-        "Rewrote `prefect` command lines inside Python code (subprocess argv lists, command "
-        "strings, docstrings, comments) the way cli-auth, cli-register, cli-run and cli-agent "
-        "rewrite them in scripts: `register flow` -> `register --path/--project`, `run flow` -> "
-        "`run --project/--param/...`, token options -> --key, `agent fargate` -> `agent ecs`."
-    ),
-    flags=(
-        "the cases cli-auth, cli-register, cli-run and cli-agent flag",
-        "argv lists built piece by piece (`cmd += [...]`) are not recognised",
-    ),
-    review_note=(
-        "Only list/tuple displays and string literals are read: a command assembled from "
-        "variables elsewhere in the code needs a look by hand."
-    ),
-    triggers=("prefect",),
-    build_queries=build_queries,
-)

@@ -2,7 +2,7 @@
 running flows with the CLI", "Registering flows").
 
 Rewrites every ``prefect`` command line a file holds (shell scripts, Makefiles, Dockerfiles,
-compose/CI/Kubernetes YAML, Procfiles, INI units, Markdown/reST code; see ``codemods/_shell.py``):
+compose/CI/Kubernetes YAML, Procfiles, INI units, Markdown/reST code; see ``codemods/_commands/``):
 
 - ``prefect register flow ...`` -> ``prefect register ...``: ``-f/--file X`` -> ``--path X``
   and ``-p/--project X`` -> ``--project X`` (in 1.0 ``-f`` means ``--force`` and ``-p`` means
@@ -19,21 +19,49 @@ known only at run time; options click would have rejected.
 
 from __future__ import annotations
 
-from codemods._shell import (
-    Invocation,
-    Option,
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import (
     Replace,
     Rewrite,
     cannot_read,
     delete,
-    parse_options,
     rename,
-    rewrite_commands,
     runtime_arguments,
 )
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Option, parse_options
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="prefect register flow becomes prefect register",
+    guide_section=CLI_REGISTER_RUN,
+    order=10,
+    summary="`prefect register flow -f F -p P` -> `prefect register --path F --project P` in "
+    "scripts, Makefiles, Dockerfiles, CI/compose/Kubernetes YAML, INI units and docs.",
+    description=(
+        "Rewrote `prefect register flow` command lines to `prefect register`: -f/--file became "
+        "--path and -p/--project became --project (in 1.0 -f is --force and -p is --path), "
+        "--skip-if-flow-metadata-unchanged was dropped (it is the 1.0 default). The guide's own "
+        "example `prefect register flows --project ... --path ...` is rejected by every Prefect "
+        "version; it became `prefect register --project ... --path ...`."
+    ),
+    flags=(
+        "commands without --name: 1.0 registers every flow in the file, not only the first",
+        "commands without --skip-if-flow-metadata-unchanged: 1.0 skips unchanged flows "
+        "(--force keeps the old always-new-version behaviour)",
+        "arguments known only at run time, and options the old command would have rejected",
+    ),
+    review_note=(
+        "`prefect register` needs Prefect Server 2021.09.02 or later. It runs the file with "
+        "runpy: code under `if __name__ == '__main__':` is skipped, as before."
+    ),
+    triggers=("register",),
+    file_kinds=COMMAND_KINDS,
+)
+
 
 FILE = Option(("--file", "-f"))
 NAME = Option(("--name", "-n"))
@@ -89,35 +117,6 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     return Rewrite(tuple(op for op in ops if op is not None), tuple(todos))
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-register",
-    title="prefect register flow becomes prefect register",
-    guide_section=CLI_REGISTER_RUN,
-    order=10,
-    summary="`prefect register flow -f F -p P` -> `prefect register --path F --project P` in "
-    "scripts, Makefiles, Dockerfiles, CI/compose/Kubernetes YAML, INI units and docs.",
-    description=(
-        "Rewrote `prefect register flow` command lines to `prefect register`: -f/--file became "
-        "--path and -p/--project became --project (in 1.0 -f is --force and -p is --path), "
-        "--skip-if-flow-metadata-unchanged was dropped (it is the 1.0 default). The guide's own "
-        "example `prefect register flows --project ... --path ...` is rejected by every Prefect "
-        "version; it became `prefect register --project ... --path ...`."
-    ),
-    flags=(
-        "commands without --name: 1.0 registers every flow in the file, not only the first",
-        "commands without --skip-if-flow-metadata-unchanged: 1.0 skips unchanged flows "
-        "(--force keeps the old always-new-version behaviour)",
-        "arguments known only at run time, and options the old command would have rejected",
-    ),
-    review_note=(
-        "`prefect register` needs Prefect Server 2021.09.02 or later. It runs the file with "
-        "runpy: code under `if __name__ == '__main__':` is skipped, as before."
-    ),
-    triggers=("register",),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

@@ -1,7 +1,7 @@
 """``prefect run flow`` becomes ``prefect run`` (upgrade guide: "Registering and running flows
 with the CLI", "Running flows").
 
-Rewrites every ``prefect`` command line a file holds (see ``codemods/_shell.py``), with the
+Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/``), with the
 option table of catalog cli-run-flow-removed:
 
 - ``prefect run flow ...`` -> ``prefect run ...``; ``--id``, ``-n/--name``, ``--label`` stay;
@@ -25,23 +25,44 @@ from __future__ import annotations
 
 import json
 
-from codemods._shell import (
-    PLACEHOLDER,
-    Invocation,
-    Occurrence,
-    Op,
-    Option,
-    Replace,
-    Rewrite,
-    cannot_read,
-    parse_options,
-    rename,
-    rewrite_commands,
-    runtime_arguments,
-)
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Op, Replace, Rewrite, cannot_read, rename, runtime_arguments
+from codemods._commands.invocations import Invocation
+from codemods._commands.options import Occurrence, Option, parse_options
+from codemods._commands.words import PLACEHOLDER
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="prefect run flow becomes prefect run",
+    guide_section=CLI_REGISTER_RUN,
+    order=20,
+    summary="`prefect run flow` -> `prefect run`: --project, --param-file, --param k=v, "
+    "--context k=v, --run-name, --watch [--no-logs], --quiet.",
+    description=(
+        "Rewrote `prefect run flow` command lines to `prefect run`: -p/--project became "
+        "--project (-p is --path in 1.0), -pf/--parameters-file --param-file, -rn --run-name, "
+        "--logs --watch, --watch --watch --no-logs (1.0 --watch also streams logs), --no-url "
+        "--quiet; a literal -ps/--parameters-string or -c/--context JSON object became one "
+        "--param/--context KEY=JSON per key, with '=' in values written as \\u003d because "
+        "Prefect 1.0.0 splits KEY=VALUE on every '=' (fixed in later 1.x)."
+    ),
+    flags=(
+        "--version and --version-group-id (no 1.0 option; find the flow id)",
+        "parameters or context JSON known only at run time, not an object, or with '=' in a key",
+        "output captured by $(...) or a pipe (1.0 prints different text)",
+        "arguments known only at run time, and options the old command would have rejected",
+    ),
+    review_note=(
+        "`prefect run --watch` exits with status 1 when the flow run fails (the old command "
+        "exited 0) and, in Prefect 1.0.0, gives up after 12 hours."
+    ),
+    triggers=("flow",),
+    file_kinds=COMMAND_KINDS,
+)
+
 
 ID = Option(("--id",))
 VERSION_GROUP_ID = Option(("--version-group-id",))
@@ -177,36 +198,6 @@ def _read_back_as_string(text: str) -> bool:
     return False
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-run",
-    title="prefect run flow becomes prefect run",
-    guide_section=CLI_REGISTER_RUN,
-    order=20,
-    summary="`prefect run flow` -> `prefect run`: --project, --param-file, --param k=v, "
-    "--context k=v, --run-name, --watch [--no-logs], --quiet.",
-    description=(
-        "Rewrote `prefect run flow` command lines to `prefect run`: -p/--project became "
-        "--project (-p is --path in 1.0), -pf/--parameters-file --param-file, -rn --run-name, "
-        "--logs --watch, --watch --watch --no-logs (1.0 --watch also streams logs), --no-url "
-        "--quiet; a literal -ps/--parameters-string or -c/--context JSON object became one "
-        "--param/--context KEY=JSON per key, with '=' in values written as \\u003d because "
-        "Prefect 1.0.0 splits KEY=VALUE on every '=' (fixed in later 1.x)."
-    ),
-    flags=(
-        "--version and --version-group-id (no 1.0 option; find the flow id)",
-        "parameters or context JSON known only at run time, not an object, or with '=' in a key",
-        "output captured by $(...) or a pipe (1.0 prints different text)",
-        "arguments known only at run time, and options the old command would have rejected",
-    ),
-    review_note=(
-        "`prefect run --watch` exits with status 1 when the flow run fails (the old command "
-        "exited 0) and, in Prefect 1.0.0, gives up after 12 hours."
-    ),
-    triggers=("flow",),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

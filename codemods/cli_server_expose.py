@@ -22,10 +22,35 @@ from __future__ import annotations
 
 import re
 
-from codemods._shell import Invocation, Rewrite, rewrite_commands
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from codemods._commands.driver import rewrite_commands
+from codemods._commands.edits import Rewrite
+from codemods._commands.invocations import Invocation
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import SERVER_LOCAL
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="Flag prefect server start where remote access is likely",
+    guide_section=SERVER_LOCAL,
+    order=10,
+    summary="Flags `prefect server start/config` without --expose in containers, service units "
+    "and next to a remote UI API URL.",
+    description=(
+        "Flagged `prefect server start`/`config` without --expose where the server is likely "
+        "reached from elsewhere (Dockerfiles, compose, Kubernetes YAML, Procfiles, service "
+        "units, or a remote apollo_url in the same file). The guide lists this as a 1.0 change; "
+        "real Prefect binds to 127.0.0.1 since 0.15.5 and nothing changed between 0.15.13 and 1.0."
+    ),
+    flags=("`prefect server start`/`config` without --expose in a service or remote context",),
+    review_note=(
+        "Only projects coming from Prefect < 0.15.5 are affected. Postgres, Hasura and the "
+        "GraphQL service stay published on 127.0.0.1 whatever the flags."
+    ),
+    triggers=("server",),
+    file_kinds=COMMAND_KINDS,
+)
+
 
 SERVICE_KINDS = frozenset(
     {FileKind.DOCKERFILE, FileKind.COMPOSE, FileKind.YAML, FileKind.PROCFILE, FileKind.INI}
@@ -50,32 +75,9 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     return Rewrite(todos=(EXPOSE,))
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     remote = file.kind in SERVICE_KINDS or REMOTE_API.search(text) is not None
     if not remote or ALL_INTERFACES.search(text):
         return text
     return rewrite_commands(text, file, rewrite_argv)
-
-
-CODEMOD = TextCodemod(
-    id="cli-server-expose",
-    title="Flag prefect server start where remote access is likely",
-    guide_section=SERVER_LOCAL,
-    order=10,
-    summary="Flags `prefect server start/config` without --expose in containers, service units "
-    "and next to a remote UI API URL.",
-    description=(
-        "Flagged `prefect server start`/`config` without --expose where the server is likely "
-        "reached from elsewhere (Dockerfiles, compose, Kubernetes YAML, Procfiles, service "
-        "units, or a remote apollo_url in the same file). The guide lists this as a 1.0 change; "
-        "real Prefect binds to 127.0.0.1 since 0.15.5 and nothing changed between 0.15.13 and 1.0."
-    ),
-    flags=("`prefect server start`/`config` without --expose in a service or remote context",),
-    review_note=(
-        "Only projects coming from Prefect < 0.15.5 are affected. Postgres, Hasura and the "
-        "GraphQL service stay published on 127.0.0.1 whatever the flags."
-    ),
-    triggers=("server",),
-    file_kinds=COMMAND_KINDS,
-    rewrite=rewrite,
-)

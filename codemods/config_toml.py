@@ -28,9 +28,41 @@ from typing import Any
 from codemods._text import LineEdits
 from codemods._toml_lines import TomlEntry, TomlTable, scan_toml
 from prefect1_migrate import tomlread
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import API_KEYS
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="config.toml: send_flow_run_logs, api_key and 1.0 class paths",
+    guide_section=API_KEYS,
+    order=30,
+    summary="Prefect config.toml files: [logging] log_to_cloud -> [cloud] send_flow_run_logs, "
+    "[cloud] auth_token -> api_key, default executor/storage classes to their 1.0 modules.",
+    description=(
+        "Rewrote Prefect configuration files: [logging] log_to_cloud moved to [cloud] "
+        "send_flow_run_logs (combined with an existing send_flow_run_logs, dropped when it was "
+        "true), [cloud] auth_token renamed api_key, default_class values naming "
+        "prefect.engine.executors / prefect.environments.storage moved to prefect.executors / "
+        "prefect.storage. Prefect 1.0 silently ignores the old keys and falls back to "
+        "LocalExecutor for the old executor path. Comments and layout are kept."
+    ),
+    flags=(
+        "[cloud] auth_token renamed to api_key: the value must be an API key",
+        "[cloud.agent] auth_token: no agent-specific key in 1.0",
+        "log_to_cloud next to send_flow_run_logs when either is not a literal boolean",
+    ),
+    review_note="Revoke the old tokens; `prefect auth login` refuses to run while a config file "
+    "sets [cloud] api_key, so do not mix the two ways of storing a key.",
+    triggers=(
+        "log_to_cloud",
+        "auth_token",
+        "prefect.engine.executors",
+        "prefect.environments.storage",
+    ),
+    file_kinds=frozenset({FileKind.TOML}),
+)
+
 
 LOG_TO_CLOUD = ("logging", "log_to_cloud")
 SEND_FLOW_RUN_LOGS = ("cloud", "send_flow_run_logs")
@@ -105,7 +137,8 @@ def get(document: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     try:
         document = tomlread.loads(text)
     except tomlread.TOMLDecodeError:
@@ -263,36 +296,3 @@ def _drop_if_emptied(plan: _Plan, entry: TomlEntry, first: int | None = None) ->
     if any(plan.lines[i].strip() for i in body):
         return
     plan.edits.delete(table.header, end)
-
-
-CODEMOD = TextCodemod(
-    id="config-toml",
-    title="config.toml: send_flow_run_logs, api_key and 1.0 class paths",
-    guide_section=API_KEYS,
-    order=30,
-    summary="Prefect config.toml files: [logging] log_to_cloud -> [cloud] send_flow_run_logs, "
-    "[cloud] auth_token -> api_key, default executor/storage classes to their 1.0 modules.",
-    description=(
-        "Rewrote Prefect configuration files: [logging] log_to_cloud moved to [cloud] "
-        "send_flow_run_logs (combined with an existing send_flow_run_logs, dropped when it was "
-        "true), [cloud] auth_token renamed api_key, default_class values naming "
-        "prefect.engine.executors / prefect.environments.storage moved to prefect.executors / "
-        "prefect.storage. Prefect 1.0 silently ignores the old keys and falls back to "
-        "LocalExecutor for the old executor path. Comments and layout are kept."
-    ),
-    flags=(
-        "[cloud] auth_token renamed to api_key: the value must be an API key",
-        "[cloud.agent] auth_token: no agent-specific key in 1.0",
-        "log_to_cloud next to send_flow_run_logs when either is not a literal boolean",
-    ),
-    review_note="Revoke the old tokens; `prefect auth login` refuses to run while a config file "
-    "sets [cloud] api_key, so do not mix the two ways of storing a key.",
-    triggers=(
-        "log_to_cloud",
-        "auth_token",
-        "prefect.engine.executors",
-        "prefect.environments.storage",
-    ),
-    file_kinds=frozenset({FileKind.TOML}),
-    rewrite=rewrite,
-)

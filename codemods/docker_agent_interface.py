@@ -11,48 +11,23 @@ alone. Nothing is flagged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fissix.pytree import Node
 
-from bowler import Query
-
-from codemods._python import (
-    LN,
+from codemods._python.calls import (
     call_arguments,
     calls_to,
-    import_bindings,
     is_star_argument,
     keyword_argument,
     remove_listed,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.names import import_bindings
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 
-DOCKER_AGENT = frozenset(
-    {"prefect.agent.docker.DockerAgent", "prefect.agent.docker.agent.DockerAgent"}
-)
 ARGUMENT = "docker_interface"
-POSITION = 14  # its index among DockerAgent's parameters in 0.15.13 (the last one)
-
-
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
-def _rewrite(root: LN, capture: dict, filename: str) -> None:
-    for _, trailer in calls_to(root, DOCKER_AGENT, import_bindings(root)):
-        arguments = call_arguments(trailer)
-        for index, argument in enumerate(arguments):
-            keyword = keyword_argument(argument)
-            if keyword is not None:
-                if keyword[0] == ARGUMENT:
-                    remove_listed(argument)
-            elif index == POSITION and not any(map(is_star_argument, arguments[: index + 1])):
-                remove_listed(argument)
-
 
 CODEMOD = PythonCodemod(
-    id="docker-agent-interface",
+    __name__,
     title="Remove DockerAgent(docker_interface=...)",
     guide_section=ADDITIONAL,
     order=20,
@@ -68,5 +43,23 @@ CODEMOD = PythonCodemod(
         "super().__init__, is not rewritten; remove the key there by hand."
     ),
     triggers=(ARGUMENT,),
-    build_queries=build_queries,
 )
+
+
+DOCKER_AGENT = frozenset(
+    {"prefect.agent.docker.DockerAgent", "prefect.agent.docker.agent.DockerAgent"}
+)
+POSITION = 14  # its index among DockerAgent's parameters in 0.15.13 (the last one)
+
+
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    for _, trailer in calls_to(root, DOCKER_AGENT, import_bindings(root)):
+        arguments = call_arguments(trailer)
+        for index, argument in enumerate(arguments):
+            keyword = keyword_argument(argument)
+            if keyword is not None:
+                if keyword[0] == ARGUMENT:
+                    remove_listed(argument)
+            elif index == POSITION and not any(map(is_star_argument, arguments[: index + 1])):
+                remove_listed(argument)

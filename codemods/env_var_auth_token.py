@@ -19,12 +19,43 @@ from __future__ import annotations
 
 from codemods._env_settings import EnvSetting, env_references, find_env_settings
 from codemods._text import LineEdits
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import API_KEYS
 
 CLIENT_TOKEN = "PREFECT__CLOUD__AUTH_TOKEN"
 AGENT_TOKEN = "PREFECT__CLOUD__AGENT__AUTH_TOKEN"
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="Environment variables: auth tokens become PREFECT__CLOUD__API_KEY",
+    guide_section=API_KEYS,
+    order=40,
+    summary="PREFECT__CLOUD__AUTH_TOKEN / PREFECT__CLOUD__AGENT__AUTH_TOKEN settings in scripts, "
+    "Dockerfiles, compose, CI, manifests and .env files become PREFECT__CLOUD__API_KEY.",
+    description=(
+        "Renamed the environment variables PREFECT__CLOUD__AUTH_TOKEN and "
+        "PREFECT__CLOUD__AGENT__AUTH_TOKEN to PREFECT__CLOUD__API_KEY where files set them (and "
+        "the later reads of the renamed variable in the same file); Prefect 1.0 ignores both "
+        "token variables, and its agents use the client's API key. Where PREFECT__CLOUD__API_KEY "
+        "was already set in the same block, the old entry was removed instead."
+    ),
+    flags=(
+        "every renamed setting: its value must be an API key, and a key used with a non-default "
+        "tenant needs PREFECT__CLOUD__TENANT_ID",
+        "an old token set on the same line as other settings while PREFECT__CLOUD__API_KEY is "
+        "already set in its block",
+    ),
+    review_note=(
+        "Secrets that held tokens keep their names (secrets.PREFECT__CLOUD__AUTH_TOKEN, "
+        "secretKeyRef keys): put API keys in them. Revoke the old tokens "
+        "(`prefect auth purge-tokens` removes them from ~/.prefect)."
+    ),
+    triggers=(CLIENT_TOKEN, AGENT_TOKEN),
+    file_kinds=ENVIRONMENT_KINDS,
+)
+
+
 API_KEY = "PREFECT__CLOUD__API_KEY"
 
 _NEEDS_KEY = (
@@ -35,7 +66,8 @@ _NEEDS_KEY = (
 _ALREADY_SET = "{new} is already set here and Prefect 1.0 ignores {old}; remove it"
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     lines = text.split("\n")
     settings = find_env_settings(lines, file, (CLIENT_TOKEN, AGENT_TOKEN, API_KEY))
     keys = [setting for setting in settings if setting.name == API_KEY]
@@ -67,34 +99,3 @@ def rewrite(text: str, file: TextFile) -> str:
         for index, column in env_references(lines, file, name, line, settings):
             edits.replace(index, column, column + len(name), API_KEY)
     return "\n".join(edits.apply(lines, file)) if edits else text
-
-
-CODEMOD = TextCodemod(
-    id="env-var-auth-token",
-    title="Environment variables: auth tokens become PREFECT__CLOUD__API_KEY",
-    guide_section=API_KEYS,
-    order=40,
-    summary="PREFECT__CLOUD__AUTH_TOKEN / PREFECT__CLOUD__AGENT__AUTH_TOKEN settings in scripts, "
-    "Dockerfiles, compose, CI, manifests and .env files become PREFECT__CLOUD__API_KEY.",
-    description=(
-        "Renamed the environment variables PREFECT__CLOUD__AUTH_TOKEN and "
-        "PREFECT__CLOUD__AGENT__AUTH_TOKEN to PREFECT__CLOUD__API_KEY where files set them (and "
-        "the later reads of the renamed variable in the same file); Prefect 1.0 ignores both "
-        "token variables, and its agents use the client's API key. Where PREFECT__CLOUD__API_KEY "
-        "was already set in the same block, the old entry was removed instead."
-    ),
-    flags=(
-        "every renamed setting: its value must be an API key, and a key used with a non-default "
-        "tenant needs PREFECT__CLOUD__TENANT_ID",
-        "an old token set on the same line as other settings while PREFECT__CLOUD__API_KEY is "
-        "already set in its block",
-    ),
-    review_note=(
-        "Secrets that held tokens keep their names (secrets.PREFECT__CLOUD__AUTH_TOKEN, "
-        "secretKeyRef keys): put API keys in them. Revoke the old tokens "
-        "(`prefect auth purge-tokens` removes them from ~/.prefect)."
-    ),
-    triggers=(CLIENT_TOKEN, AGENT_TOKEN),
-    file_kinds=ENVIRONMENT_KINDS,
-    rewrite=rewrite,
-)

@@ -13,33 +13,12 @@ from __future__ import annotations
 
 from codemods._env_settings import find_env_settings
 from codemods._text import LineEdits
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import IMPORTS_MOVED
 
-MOVED_PREFIXES = {
-    "PREFECT__ENGINE__EXECUTOR__DEFAULT_CLASS": ("prefect.engine.executors.", "prefect.executors."),
-    "PREFECT__FLOWS__DEFAULTS__STORAGE__DEFAULT_CLASS": (
-        "prefect.environments.storage.",
-        "prefect.storage.",
-    ),
-}
-
-
-def rewrite(text: str, file: TextFile) -> str:
-    lines = text.split("\n")
-    edits = LineEdits()
-    for setting in find_env_settings(lines, file, MOVED_PREFIXES):
-        old, new = MOVED_PREFIXES[setting.name]
-        if setting.value_span is None or setting.value is None or old not in setting.value:
-            continue
-        line, start, end = setting.value_span
-        edits.replace(line, start, end, setting.value.replace(old, new))
-    return "\n".join(edits.apply(lines, file)) if edits else text
-
-
 CODEMOD = TextCodemod(
-    id="env-var-executor-class",
+    __name__,
     title="Environment variables: default executor and storage classes name their 1.0 modules",
     guide_section=IMPORTS_MOVED,
     order=40,
@@ -55,5 +34,26 @@ CODEMOD = TextCodemod(
     ),
     triggers=("prefect.engine.executors.", "prefect.environments.storage."),
     file_kinds=ENVIRONMENT_KINDS,
-    rewrite=rewrite,
 )
+
+
+MOVED_PREFIXES = {
+    "PREFECT__ENGINE__EXECUTOR__DEFAULT_CLASS": ("prefect.engine.executors.", "prefect.executors."),
+    "PREFECT__FLOWS__DEFAULTS__STORAGE__DEFAULT_CLASS": (
+        "prefect.environments.storage.",
+        "prefect.storage.",
+    ),
+}
+
+
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
+    lines = text.split("\n")
+    edits = LineEdits()
+    for setting in find_env_settings(lines, file, MOVED_PREFIXES):
+        old, new = MOVED_PREFIXES[setting.name]
+        if setting.value_span is None or setting.value is None or old not in setting.value:
+            continue
+        line, start, end = setting.value_span
+        edits.replace(line, start, end, setting.value.replace(old, new))
+    return "\n".join(edits.apply(lines, file)) if edits else text

@@ -12,12 +12,36 @@ from __future__ import annotations
 
 from codemods._env_settings import env_bool, env_references, find_env_settings
 from codemods._text import LineEdits
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import ADDITIONAL
 
 OLD = "PREFECT__LOGGING__LOG_TO_CLOUD"
 NEW = "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS"
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="Environment variables: PREFECT__LOGGING__LOG_TO_CLOUD becomes "
+    "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS",
+    guide_section=ADDITIONAL,
+    order=40,
+    summary="PREFECT__LOGGING__LOG_TO_CLOUD settings in scripts, Dockerfiles, compose, CI, "
+    "manifests and .env files become PREFECT__CLOUD__SEND_FLOW_RUN_LOGS.",
+    description=(
+        "Renamed the environment variable PREFECT__LOGGING__LOG_TO_CLOUD to "
+        "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS where files set it: Prefect 1.0 ignores the old "
+        "one without a warning, so logs it suppressed would start being shipped. Where both "
+        "were set in the same block, their values were combined (0.15 sent logs only when both "
+        "were true) and the old entry removed."
+    ),
+    flags=(
+        "both variables set in one block when either value is not a literal true/false, or the "
+        "old one shares its line with other settings",
+    ),
+    triggers=(OLD,),
+    file_kinds=ENVIRONMENT_KINDS,
+)
+
 
 _BOTH_SET = (
     f"{OLD} and {NEW} are both set here: Prefect 1.0 reads only {NEW} (0.15 sent logs only "
@@ -25,7 +49,8 @@ _BOTH_SET = (
 )
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     lines = text.split("\n")
     settings = find_env_settings(lines, file, (OLD, NEW))
     current = [setting for setting in settings if setting.name == NEW]
@@ -55,28 +80,3 @@ def rewrite(text: str, file: TextFile) -> str:
         for index, column in env_references(lines, file, OLD, min(replaced), settings):
             edits.replace(index, column, column + len(OLD), NEW)
     return "\n".join(edits.apply(lines, file)) if edits else text
-
-
-CODEMOD = TextCodemod(
-    id="env-var-log-to-cloud",
-    title="Environment variables: PREFECT__LOGGING__LOG_TO_CLOUD becomes "
-    "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS",
-    guide_section=ADDITIONAL,
-    order=40,
-    summary="PREFECT__LOGGING__LOG_TO_CLOUD settings in scripts, Dockerfiles, compose, CI, "
-    "manifests and .env files become PREFECT__CLOUD__SEND_FLOW_RUN_LOGS.",
-    description=(
-        "Renamed the environment variable PREFECT__LOGGING__LOG_TO_CLOUD to "
-        "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS where files set it: Prefect 1.0 ignores the old "
-        "one without a warning, so logs it suppressed would start being shipped. Where both "
-        "were set in the same block, their values were combined (0.15 sent logs only when both "
-        "were true) and the old entry removed."
-    ),
-    flags=(
-        "both variables set in one block when either value is not a literal true/false, or the "
-        "old one shares its line with other settings",
-    ),
-    triggers=(OLD,),
-    file_kinds=ENVIRONMENT_KINDS,
-    rewrite=rewrite,
-)

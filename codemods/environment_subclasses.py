@@ -17,31 +17,49 @@ The environment classes themselves, where a flow sets them, are converted by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._environments import (
-    add_todo,
+from codemods._environments.names import (
     environment_bindings,
     exported_name,
     flag_environment_imports,
     in_class_bases,
     references,
 )
-from codemods._python import (
-    LN,
-    from_import_module,
-    imported_names,
-    qualified_chain,
-    statement_of,
-    syms,
-    walk,
-    whole_file_query,
-)
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.markers import add_todo
+from codemods._python.names import qualified_chain
+from codemods._python.tree import LN, statement_of, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ENVIRONMENTS
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Flag custom environments, load_and_run_flow and environment schemas",
+    guide_section=ENVIRONMENTS,
+    order=30,
+    summary="Flags Environment subclasses, load_and_run_flow and prefect.serialization.environment "
+    "(no Prefect 1.0 equivalent).",
+    description=(
+        "Marked what Prefect 1.0 removed without a replacement: custom Environment subclasses "
+        "(agents, run configs and executors replace them), load_and_run_flow (agents run "
+        "`prefect execute flow-run`) and the environment serialization schemas."
+    ),
+    flags=(
+        "classes deriving from Environment or an environment class",
+        "other uses of prefect.environments.Environment",
+        "load_and_run_flow, also inside strings (container commands)",
+        "prefect.serialization.environment and prefect.serialization.flow.EnvironmentSchema",
+    ),
+    review_note=(
+        "Job specs, task definitions and Dockerfiles outside Python that run "
+        "load_and_run_flow must start `prefect execute flow-run` instead (or let the agent "
+        "set the command)."
+    ),
+    triggers=("environments", "load_and_run_flow", "serialization"),
+)
+
 
 _SUBCLASS = (
     "{name} derives from {base}, removed in Prefect 1.0 with no extension point: move what "
@@ -65,14 +83,11 @@ _SERIALIZATION = "prefect.serialization.environment"
 _FLOW_SCHEMA = "prefect.serialization.flow.EnvironmentSchema"
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_flag)]
-
-
-def _flag(node: LN, capture: dict, filename: str) -> None:
-    bindings = environment_bindings(node)
-    flag_environment_imports(node)
-    for reference, qualified in references(node, bindings):
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    bindings = environment_bindings(root)
+    flag_environment_imports(root)
+    for reference, qualified in references(root, bindings):
         name = exported_name(qualified)
         if in_class_bases(reference):
             continue
@@ -80,7 +95,7 @@ def _flag(node: LN, capture: dict, filename: str) -> None:
             add_todo(reference, _ENVIRONMENT)
         elif name == "load_and_run_flow":
             add_todo(reference, _LOAD_AND_RUN)
-    for statement in walk(node):
+    for statement in walk(root):
         if statement.type == syms.classdef:
             _flag_subclass(statement, bindings)
         elif statement.type == token.STRING and "load_and_run_flow" in statement.value:
@@ -130,31 +145,3 @@ def _names_schemas(power: LN, bindings: dict[str, str]) -> bool:
         or qualified.startswith(_SERIALIZATION + ".")
         for qualified in chain
     )
-
-
-CODEMOD = PythonCodemod(
-    id="environment-subclasses",
-    title="Flag custom environments, load_and_run_flow and environment schemas",
-    guide_section=ENVIRONMENTS,
-    order=30,
-    summary="Flags Environment subclasses, load_and_run_flow and prefect.serialization.environment "
-    "(no Prefect 1.0 equivalent).",
-    description=(
-        "Marked what Prefect 1.0 removed without a replacement: custom Environment subclasses "
-        "(agents, run configs and executors replace them), load_and_run_flow (agents run "
-        "`prefect execute flow-run`) and the environment serialization schemas."
-    ),
-    flags=(
-        "classes deriving from Environment or an environment class",
-        "other uses of prefect.environments.Environment",
-        "load_and_run_flow, also inside strings (container commands)",
-        "prefect.serialization.environment and prefect.serialization.flow.EnvironmentSchema",
-    ),
-    review_note=(
-        "Job specs, task definitions and Dockerfiles outside Python that run "
-        "load_and_run_flow must start `prefect execute flow-run` instead (or let the agent "
-        "set the command)."
-    ),
-    triggers=("environments", "load_and_run_flow", "serialization"),
-    build_queries=build_queries,
-)

@@ -15,38 +15,17 @@ alone. Nothing is flagged.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import LN, leaves_of, set_string_value, string_value, whole_file_query
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.tree import leaves_of
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 
-OLD_NAME = re.compile(
-    r"prefect\.engine\.executors\."
-    r"(?P<rest>(?:Executor|LocalExecutor|DaskExecutor|LocalDaskExecutor)"
-    r"|dask\.(?:DaskExecutor|LocalDaskExecutor)"
-    r"|local\.LocalExecutor)"
-)
-
-
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
-def _rewrite(root: LN, capture: dict, filename: str) -> None:
-    for leaf in leaves_of(root):
-        if leaf.type != token.STRING:
-            continue
-        match = OLD_NAME.fullmatch(string_value(leaf) or "")
-        if match is not None:
-            set_string_value(leaf, f"prefect.executors.{match.group('rest')}")
-
-
 CODEMOD = PythonCodemod(
-    id="executor-config-strings",
+    __name__,
     title="Point executor class strings at prefect.executors",
     guide_section=ADDITIONAL,
     order=40,
@@ -63,5 +42,22 @@ CODEMOD = PythonCodemod(
         "search for prefect.engine.executors in strings the tool could not read."
     ),
     triggers=("prefect.engine.executors.",),
-    build_queries=build_queries,
 )
+
+
+OLD_NAME = re.compile(
+    r"prefect\.engine\.executors\."
+    r"(?P<rest>(?:Executor|LocalExecutor|DaskExecutor|LocalDaskExecutor)"
+    r"|dask\.(?:DaskExecutor|LocalDaskExecutor)"
+    r"|local\.LocalExecutor)"
+)
+
+
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    for leaf in leaves_of(root):
+        if leaf.type != token.STRING:
+            continue
+        match = OLD_NAME.fullmatch(string_value(leaf) or "")
+        if match is not None:
+            set_string_value(leaf, f"prefect.executors.{match.group('rest')}")

@@ -19,31 +19,56 @@ boto3 task-definition options and ``containerDefinitions`` (-> a template file f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fissix.pytree import Node
 
-from bowler import Query
-
-from codemods._ecs import RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._imports import ModuleMove, import_moves_query
-from codemods._python import (
-    LN,
-    add_todo,
-    base_classes,
+from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from codemods._prefect_cli import FARGATE_TO_ECS_AGENT, FARGATE_WITHOUT_ECS_EQUIVALENT
+from codemods._python.calls import (
     call_arguments,
     calls_to,
-    from_import_module,
-    import_bindings,
-    imported_names,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    qualified_chain,
-    syms,
-    walk,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.markers import add_todo
+from codemods._python.moves import ModuleMove, move_imports
+from codemods._python.names import base_classes, import_bindings, qualified_chain
+from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Replace FargateAgent with ECSAgent",
+    guide_section=ADDITIONAL,
+    order=10,
+    summary="FargateAgent -> prefect.agent.ecs.ECSAgent with its arguments mapped; boto3 options "
+    "that need a task definition / run_task file are flagged.",
+    description=(
+        "Replaced the removed FargateAgent with ECSAgent (prefect.agent.ecs): common agent, AWS "
+        "credential, region, botocore_config, launch_type and cluster arguments are kept, "
+        "taskRoleArn/executionRoleArn became task_role_arn/execution_role_arn, and positional "
+        "arguments after the seventh became keywords because ECSAgent orders them differently."
+    ),
+    flags=(
+        "boto3 task definition options and containerDefinitions (move to a template for "
+        "task_definition_path=)",
+        "boto3 run_task options such as networkConfiguration (move to a YAML file for "
+        "run_task_kwargs_path=)",
+        "enable_task_revisions, use_external_kwargs, external_kwargs_s3_bucket/key (no equivalent)",
+        "arguments FargateAgent ignored, unpacked *args/**kwargs, subclasses of FargateAgent",
+    ),
+    review_note=(
+        "FargateAgent also read every boto3 option from an agent environment variable of the same "
+        "name (containerDefinitions_<key>, REGION_NAME); ECSAgent does not: move them into the "
+        "task definition / run_task files (region: AWS_DEFAULT_REGION). Role ARNs already in a "
+        "task definition template now win over the agent's task_role_arn/execution_role_arn. "
+        "Flows deployed by this agent must use ECSRun (or no run config)."
+    ),
+    triggers=("FargateAgent", "fargate"),
+)
+
 
 FARGATE_AGENT = frozenset(
     {"prefect.agent.fargate.FargateAgent", "prefect.agent.fargate.agent.FargateAgent"}
@@ -64,18 +89,13 @@ PARAMETERS = (
     "aws_session_token",
     "region_name",
     "botocore_config",
-    "enable_task_revisions",
-    "use_external_kwargs",
-    "external_kwargs_s3_bucket",
-    "external_kwargs_s3_key",
+    *FARGATE_WITHOUT_ECS_EQUIVALENT,
 )
 SHARED_POSITIONS = 7
-KEPT = frozenset(PARAMETERS[:13]) | {"cluster"}
-RENAMED = {"taskRoleArn": "task_role_arn", "executionRoleArn": "execution_role_arn"}
+KEPT = frozenset(PARAMETERS).difference(FARGATE_WITHOUT_ECS_EQUIVALENT).union(FARGATE_TO_ECS_AGENT)
 # FargateAgent._parse_kwargs in 0.15.13: placementConstraints and tags went to both calls.
 TASK_DEFINITION = (*TASK_DEFINITION_KEYS, "containerDefinitions")
 RUN_TASK = RUN_TASK_KEYS
-NO_EQUIVALENT = PARAMETERS[13:]
 
 TASK_DEFINITION_TODO = (
     "FargateAgent task definition options ({names}) are not ECSAgent arguments: put them in a "
@@ -106,11 +126,8 @@ MODULE_MOVES = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite_uses), import_moves_query(MODULE_MOVES)]
-
-
-def _rewrite_uses(root: LN, capture: dict, filename: str) -> None:
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
     bindings = import_bindings(root)
     for _, trailer in calls_to(root, FARGATE_AGENT, bindings):
         _map_arguments(trailer)
@@ -119,6 +136,7 @@ def _rewrite_uses(root: LN, capture: dict, filename: str) -> None:
             add_todo(node, SUBCLASS_TODO)
     _rename_in_chains(root, bindings)
     _import_from_package(root)
+    move_imports(root, MODULE_MOVES)
 
 
 def _map_arguments(trailer: LN) -> None:
@@ -139,11 +157,11 @@ def _map_arguments(trailer: LN) -> None:
         if keyword is None:
             continue
         name = keyword[0]
-        if name in RENAMED:
-            argument.children[0].value = RENAMED[name]
+        if name in ROLE_ARNS:
+            argument.children[0].value = ROLE_ARNS[name]
         elif name in KEPT:
             continue
-        elif name in NO_EQUIVALENT:
+        elif name in FARGATE_WITHOUT_ECS_EQUIVALENT:
             no_equivalent.append(name)
         elif name in TASK_DEFINITION or name in RUN_TASK:
             if name in TASK_DEFINITION:
@@ -184,36 +202,3 @@ def _import_from_package(root: LN) -> None:
             module = node.children[1]
             module.children[-2].remove()  # the last "."
             module.children[-1].remove()  # "agent"
-
-
-CODEMOD = PythonCodemod(
-    id="fargate-agent-python",
-    title="Replace FargateAgent with ECSAgent",
-    guide_section=ADDITIONAL,
-    order=10,
-    summary="FargateAgent -> prefect.agent.ecs.ECSAgent with its arguments mapped; boto3 options "
-    "that need a task definition / run_task file are flagged.",
-    description=(
-        "Replaced the removed FargateAgent with ECSAgent (prefect.agent.ecs): common agent, AWS "
-        "credential, region, botocore_config, launch_type and cluster arguments are kept, "
-        "taskRoleArn/executionRoleArn became task_role_arn/execution_role_arn, and positional "
-        "arguments after the seventh became keywords because ECSAgent orders them differently."
-    ),
-    flags=(
-        "boto3 task definition options and containerDefinitions (move to a template for "
-        "task_definition_path=)",
-        "boto3 run_task options such as networkConfiguration (move to a YAML file for "
-        "run_task_kwargs_path=)",
-        "enable_task_revisions, use_external_kwargs, external_kwargs_s3_bucket/key (no equivalent)",
-        "arguments FargateAgent ignored, unpacked *args/**kwargs, subclasses of FargateAgent",
-    ),
-    review_note=(
-        "FargateAgent also read every boto3 option from an agent environment variable of the same "
-        "name (containerDefinitions_<key>, REGION_NAME); ECSAgent does not: move them into the "
-        "task definition / run_task files (region: AWS_DEFAULT_REGION). Role ARNs already in a "
-        "task definition template now win over the agent's task_role_arn/execution_role_arn. "
-        "Flows deployed by this agent must use ECSRun (or no run config)."
-    ),
-    triggers=("FargateAgent", "fargate"),
-    build_queries=build_queries,
-)

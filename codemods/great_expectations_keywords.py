@@ -18,27 +18,47 @@ such a task only in some of its assignments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
+from codemods._python.calls import (
     assigned_calls,
     call_arguments,
     calls_to,
-    import_bindings,
     is_star_argument,
     keyword_argument,
     make_keyword,
-    syms,
-    walk,
-    whole_file_query,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings
+from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Pass RunGreatExpectationsValidation arguments by keyword",
+    guide_section=ADDITIONAL,
+    order=50,
+    summary="Positional arguments after checkpoint_name of RunGreatExpectationsValidation "
+    "(constructor, task call, .run) become keywords.",
+    description=(
+        "Turned positional arguments after checkpoint_name of RunGreatExpectationsValidation "
+        "(constructor, task calls and .run) into keywords: Prefect 1.0 inserted ge_checkpoint and "
+        "checkpoint_kwargs as 2nd and 3rd parameters, which silently shifts positional "
+        "arguments."
+    ),
+    flags=(
+        "calls unpacking *args into RunGreatExpectationsValidation",
+        "calls of a name that is only sometimes a RunGreatExpectationsValidation task",
+    ),
+    review_note=(
+        "Subclasses of RunGreatExpectationsValidation that call super().__init__ or super().run "
+        "positionally are not rewritten. prefect.tasks.great_expectations needs the ge extra."
+    ),
+    triggers=("RunGreatExpectationsValidation",),
+)
+
 
 VALIDATION = frozenset(
     {
@@ -72,11 +92,8 @@ MAYBE_TODO = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
-def _rewrite(root: LN, capture: dict, filename: str) -> None:
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
     bindings = import_bindings(root)
     for _, trailer in calls_to(root, VALIDATION, bindings):
         _keywordise(trailer)
@@ -133,29 +150,3 @@ def _task_call(power: LN) -> LN | None:
     ):
         return rest[1]
     return None
-
-
-CODEMOD = PythonCodemod(
-    id="great-expectations-keywords",
-    title="Pass RunGreatExpectationsValidation arguments by keyword",
-    guide_section=ADDITIONAL,
-    order=50,
-    summary="Positional arguments after checkpoint_name of RunGreatExpectationsValidation "
-    "(constructor, task call, .run) become keywords.",
-    description=(
-        "Turned positional arguments after checkpoint_name of RunGreatExpectationsValidation "
-        "(constructor, task calls and .run) into keywords: Prefect 1.0 inserted ge_checkpoint and "
-        "checkpoint_kwargs as 2nd and 3rd parameters, which silently shifts positional "
-        "arguments."
-    ),
-    flags=(
-        "calls unpacking *args into RunGreatExpectationsValidation",
-        "calls of a name that is only sometimes a RunGreatExpectationsValidation task",
-    ),
-    review_note=(
-        "Subclasses of RunGreatExpectationsValidation that call super().__init__ or super().run "
-        "positionally are not rewritten. prefect.tasks.great_expectations needs the ge extra."
-    ),
-    triggers=("RunGreatExpectationsValidation",),
-    build_queries=build_queries,
-)

@@ -22,13 +22,44 @@ signals that an ``except`` clause must not swallow.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fissix.pytree import Node
 
-from bowler import Query
-
-from codemods._imports import ModuleMove, NameMove, import_moves_query
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.moves import ModuleMove, NameMove, move_imports
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import IMPORTS_MOVED
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Imports have moved",
+    guide_section=IMPORTS_MOVED,
+    order=10,
+    summary="prefect.engine.executors, prefect.core.task.Parameter, prefect.utilities.exceptions "
+    "and prefect.artifacts move to their 1.0 homes, in every import style.",
+    description=(
+        "Moved imports to their Prefect 1.0 homes: prefect.engine.executors -> prefect.executors, "
+        "prefect.core.task.Parameter -> prefect.Parameter, prefect.utilities.exceptions -> "
+        "prefect.exceptions (PrefectError -> PrefectException, StorageError -> FlowStorageError), "
+        "prefect.artifacts.* -> prefect.backend.artifacts.*_artifact. The guide names "
+        "prefect.core.tasks; the real module was prefect.core.task (both are handled). The guide "
+        "says the old executor and artifact paths are gone; real Prefect 1.x still imports them "
+        "with a warning, but `prefect.engine.executors.X` after a bare `import prefect` fails."
+    ),
+    flags=(
+        "TaskTimeoutError, VersionLockError, ContextError, SerializationError, PrefectWarning from "
+        "prefect.utilities.exceptions (no 1.0 equivalent)",
+        "star imports from prefect.utilities.exceptions when a renamed name is used",
+    ),
+    triggers=(
+        "prefect.engine",
+        "prefect.core.task",
+        "prefect.utilities",
+        "prefect.artifacts",
+        "prefect.exceptions",
+        "prefect.agent.agent",
+        "from prefect import",
+    ),
+)
+
 
 _NEVER_RAISED = (
     "{name} was never raised by Prefect 0.15 and has no 1.0 equivalent; "
@@ -115,39 +146,6 @@ NAME_MOVES = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [import_moves_query(MODULE_MOVES, NAME_MOVES)]
-
-
-CODEMOD = PythonCodemod(
-    id="imports-moved",
-    title="Imports have moved",
-    guide_section=IMPORTS_MOVED,
-    order=10,
-    summary="prefect.engine.executors, prefect.core.task.Parameter, prefect.utilities.exceptions "
-    "and prefect.artifacts move to their 1.0 homes, in every import style.",
-    description=(
-        "Moved imports to their Prefect 1.0 homes: prefect.engine.executors -> prefect.executors, "
-        "prefect.core.task.Parameter -> prefect.Parameter, prefect.utilities.exceptions -> "
-        "prefect.exceptions (PrefectError -> PrefectException, StorageError -> FlowStorageError), "
-        "prefect.artifacts.* -> prefect.backend.artifacts.*_artifact. The guide names "
-        "prefect.core.tasks; the real module was prefect.core.task (both are handled). The guide "
-        "says the old executor and artifact paths are gone; real Prefect 1.x still imports them "
-        "with a warning, but `prefect.engine.executors.X` after a bare `import prefect` fails."
-    ),
-    flags=(
-        "TaskTimeoutError, VersionLockError, ContextError, SerializationError, PrefectWarning from "
-        "prefect.utilities.exceptions (no 1.0 equivalent)",
-        "star imports from prefect.utilities.exceptions when a renamed name is used",
-    ),
-    triggers=(
-        "prefect.engine",
-        "prefect.core.task",
-        "prefect.utilities",
-        "prefect.artifacts",
-        "prefect.exceptions",
-        "prefect.agent.agent",
-        "from prefect import",
-    ),
-    build_queries=build_queries,
-)
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    move_imports(root, MODULE_MOVES, NAME_MOVES)

@@ -13,23 +13,14 @@ Flags nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fissix.pytree import Node
 
-from bowler import Query
-
-from codemods._imports import ModuleMove, import_moves_query
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.moves import ModuleMove, move_imports
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ENVIRONMENTS
 
-MODULE_MOVES = (ModuleMove("prefect.environments.storage", "prefect.storage"),)
-
-
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [import_moves_query(MODULE_MOVES)]
-
-
 CODEMOD = PythonCodemod(
-    id="legacy-storage-path",
+    __name__,
     title="Import storage from prefect.storage, not prefect.environments.storage",
     guide_section=ENVIRONMENTS,
     order=10,
@@ -40,5 +31,12 @@ CODEMOD = PythonCodemod(
         "so code still using it predates 0.15 and fails on 0.15 and 1.0 alike."
     ),
     triggers=("prefect.environments",),
-    build_queries=build_queries,
 )
+
+
+MODULE_MOVES = (ModuleMove("prefect.environments.storage", "prefect.storage"),)
+
+
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    move_imports(root, MODULE_MOVES)

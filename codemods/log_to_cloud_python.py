@@ -19,25 +19,38 @@ Flags a dict that sets both the old and the new key (0.15 sent logs only when bo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    call_arguments,
-    import_bindings,
-    qualified_chain,
-    set_string_value,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
-)
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.calls import call_arguments
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Use send_flow_run_logs instead of log_to_cloud in Python",
+    guide_section=ADDITIONAL,
+    order=30,
+    summary="prefect.config.logging.log_to_cloud, the logging.log_to_cloud key and "
+    "PREFECT__LOGGING__LOG_TO_CLOUD become cloud.send_flow_run_logs in Python code.",
+    description=(
+        "Replaced the logging.log_to_cloud setting, which Prefect 1.0 ignores without a warning, "
+        "with cloud.send_flow_run_logs in Python code: config attribute reads and assignments, "
+        "set_temporary_config keys and PREFECT__LOGGING__LOG_TO_CLOUD environment variable "
+        "names. flow.run_agent(log_to_cloud=...) and no_cloud_logs are unchanged (still valid)."
+    ),
+    flags=("a dict that sets both logging.log_to_cloud and cloud.send_flow_run_logs",),
+    review_note=(
+        "Assigning log_to_cloud = True used to be overridden by send_flow_run_logs = false; the "
+        "rewritten assignment now turns log shipping on. Check such assignments."
+    ),
+    triggers=("log_to_cloud", "LOG_TO_CLOUD"),
+)
+
 
 CONFIG_OBJECTS = ("prefect.config", "prefect.context.config")
 OLD_SECTION, OLD_KEY = "logging", "log_to_cloud"
@@ -52,11 +65,8 @@ BOTH_SET_TODO = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
-def _rewrite(root: LN, capture: dict, filename: str) -> None:
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
     bindings = import_bindings(root)
     old_sections = {f"{config}.{OLD_SECTION}" for config in CONFIG_OBJECTS}
     for node in walk(root):
@@ -97,26 +107,3 @@ def _rename_string(leaf: LN) -> None:
         add_todo(leaf, BOTH_SET_TODO.format(old=old, new=new))
         return
     set_string_value(leaf, new)
-
-
-CODEMOD = PythonCodemod(
-    id="log-to-cloud-python",
-    title="Use send_flow_run_logs instead of log_to_cloud in Python",
-    guide_section=ADDITIONAL,
-    order=30,
-    summary="prefect.config.logging.log_to_cloud, the logging.log_to_cloud key and "
-    "PREFECT__LOGGING__LOG_TO_CLOUD become cloud.send_flow_run_logs in Python code.",
-    description=(
-        "Replaced the logging.log_to_cloud setting, which Prefect 1.0 ignores without a warning, "
-        "with cloud.send_flow_run_logs in Python code: config attribute reads and assignments, "
-        "set_temporary_config keys and PREFECT__LOGGING__LOG_TO_CLOUD environment variable "
-        "names. flow.run_agent(log_to_cloud=...) and no_cloud_logs are unchanged (still valid)."
-    ),
-    flags=("a dict that sets both logging.log_to_cloud and cloud.send_flow_run_logs",),
-    review_note=(
-        "Assigning log_to_cloud = True used to be overridden by send_flow_run_logs = false; the "
-        "rewritten assignment now turns log shipping on. Check such assignments."
-    ),
-    triggers=("log_to_cloud", "LOG_TO_CLOUD"),
-    build_queries=build_queries,
-)

@@ -34,9 +34,46 @@ from codemods._versions import (
     UnreadableSpecifier,
     repin,
 )
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="Pin Prefect 1.x",
+    guide_section=ADDITIONAL,
+    order=90,
+    summary="prefect==0.15.13 / ~=0.15 / ^0.15 / ranges in requirements, setup.cfg, pyproject, "
+    "Pipfile, environment.yml and install commands move to the target 1.x release.",
+    description=(
+        "Moved Prefect requirements that allowed 0.x releases to the target 1.x release, keeping "
+        "extras, markers and each pin's style (== stays ==, ~= and ^ keep their precision, "
+        "ranges become >=<target>,<2). Unpinned prefect and other prefect-* distributions were "
+        "left alone."
+    ),
+    flags=(
+        "Prefect installed from a URL",
+        "hashed requirements whose --hash values must be regenerated",
+        "version specifiers that could not be read",
+    ),
+    review_note=(
+        "Regenerate lock files (poetry.lock, Pipfile.lock, pip-compile outputs, conda-lock); "
+        "setup.py is Python and not edited here. Flows using prefect.tasks.databricks need the "
+        "`databricks` extra in 1.x (`prefect[databricks]`)."
+    ),
+    triggers=("prefect", "Prefect", "PREFECT"),
+    file_kinds=frozenset(
+        {
+            FileKind.REQUIREMENTS,
+            FileKind.SETUP_CFG,
+            FileKind.PYPROJECT,
+            FileKind.PIPFILE,
+            FileKind.CONDA,
+            *COMMAND_KINDS,
+        }
+    ),
+)
+
 
 _URL_TODO = "this requirement installs Prefect from a URL: point it at Prefect {target}"
 _HASH_TODO = (
@@ -62,7 +99,8 @@ _TOML_STRING = re.compile(r"(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
 _INLINE_VERSION = re.compile(r"\bversion\s*=\s*(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     lines = text.split("\n")
     edits = LineEdits()
     target = file.options.prefect_version
@@ -77,7 +115,7 @@ def rewrite(text: str, file: TextFile) -> str:
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 
-def _requirement_spans(lines: list[str], index: int, file: TextFile) -> list[tuple[int, int]]:
+def _requirement_spans(lines: list[str], index: int, file: SourceFile) -> list[tuple[int, int]]:
     """(start, end) columns of the Prefect requirements written on line ``index``."""
     line = lines[index]
     if file.kind is FileKind.REQUIREMENTS or (
@@ -187,41 +225,3 @@ def _toml_dependencies(lines: list[str], edits: LineEdits, target: str) -> None:
             continue
         if new is not None:
             edits.replace(entry.first, found.start("body"), found.end("body"), new)
-
-
-CODEMOD = TextCodemod(
-    id="prefect-pins",
-    title="Pin Prefect 1.x",
-    guide_section=ADDITIONAL,
-    order=90,
-    summary="prefect==0.15.13 / ~=0.15 / ^0.15 / ranges in requirements, setup.cfg, pyproject, "
-    "Pipfile, environment.yml and install commands move to the target 1.x release.",
-    description=(
-        "Moved Prefect requirements that allowed 0.x releases to the target 1.x release, keeping "
-        "extras, markers and each pin's style (== stays ==, ~= and ^ keep their precision, "
-        "ranges become >=<target>,<2). Unpinned prefect and other prefect-* distributions were "
-        "left alone."
-    ),
-    flags=(
-        "Prefect installed from a URL",
-        "hashed requirements whose --hash values must be regenerated",
-        "version specifiers that could not be read",
-    ),
-    review_note=(
-        "Regenerate lock files (poetry.lock, Pipfile.lock, pip-compile outputs, conda-lock); "
-        "setup.py is Python and not edited here. Flows using prefect.tasks.databricks need the "
-        "`databricks` extra in 1.x (`prefect[databricks]`)."
-    ),
-    triggers=("prefect", "Prefect", "PREFECT"),
-    file_kinds=frozenset(
-        {
-            FileKind.REQUIREMENTS,
-            FileKind.SETUP_CFG,
-            FileKind.PYPROJECT,
-            FileKind.PIPFILE,
-            FileKind.CONDA,
-            *COMMAND_KINDS,
-        }
-    ),
-    rewrite=rewrite,
-)

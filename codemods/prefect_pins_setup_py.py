@@ -11,63 +11,24 @@ it cannot read.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from pathlib import PurePosixPath
 
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    leaves_of,
-    set_string_value,
-    string_value,
-    whole_file_query,
-)
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.tree import leaves_of
 from codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
     UnreadableSpecifier,
     repin,
 )
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 
-_REQUIREMENT = re.compile(
-    rf"^\s*{PREFECT_DISTRIBUTION}(?:\s*\[[^\]]*\])?"
-    r"(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)\s*(?:;.*)?$",
-    re.IGNORECASE,
-)
-
-
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    target = options.prefect_version
-
-    def repin_requirements(node: LN, capture: dict, filename: str) -> None:
-        if PurePosixPath(filename).name != "setup.py":
-            return
-        for leaf in leaves_of(node):
-            if leaf.type != token.STRING:
-                continue
-            value = string_value(leaf)
-            match = _REQUIREMENT.match(value) if value is not None else None
-            if value is None or match is None or not match.group("spec").strip():
-                continue
-            try:
-                new_spec = repin(match.group("spec"), target)
-            except UnreadableSpecifier:
-                add_todo(leaf, UNREADABLE_PIN_TODO.format(target=target))
-                continue
-            if new_spec is not None:
-                start, end = match.span("spec")
-                set_string_value(leaf, value[:start] + new_spec + value[end:])
-
-    return [whole_file_query(repin_requirements)]
-
-
 CODEMOD = PythonCodemod(
-    id="prefect-pins-setup-py",
+    __name__,
     title="Pin Prefect 1.x in setup.py",
     guide_section=ADDITIONAL,
     order=91,
@@ -80,5 +41,32 @@ CODEMOD = PythonCodemod(
     review_note="Regenerate lock files and re-install the project's environments.",
     flags=("Prefect requirements whose version specifier cannot be read",),
     triggers=("prefect",),
-    build_queries=build_queries,
+    file_names=frozenset({"setup.py"}),
 )
+
+
+_REQUIREMENT = re.compile(
+    rf"^\s*{PREFECT_DISTRIBUTION}(?:\s*\[[^\]]*\])?"
+    r"(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)\s*(?:;.*)?$",
+    re.IGNORECASE,
+)
+
+
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    target = file.options.prefect_version
+    for leaf in leaves_of(root):
+        if leaf.type != token.STRING:
+            continue
+        value = string_value(leaf)
+        match = _REQUIREMENT.match(value) if value is not None else None
+        if value is None or match is None or not match.group("spec").strip():
+            continue
+        try:
+            new_spec = repin(match.group("spec"), target)
+        except UnreadableSpecifier:
+            add_todo(leaf, UNREADABLE_PIN_TODO.format(target=target))
+            continue
+        if new_spec is not None:
+            start, end = match.span("spec")
+            set_string_value(leaf, value[:start] + new_spec + value[end:])

@@ -25,53 +25,12 @@ from codemods._text import (
     mentions_prefect,
 )
 from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import PYTHON_36
 
-_PREFECT_IMAGE = re.compile(
-    rf"(?<![\w./-]){PREFECT_IMAGE_REPOSITORY}:"
-    r"(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
-)
-_PYTHON36_IMAGE = re.compile(r"(?<![\w.-])(?:[\w.-]+/)*python:3\.6(?!\d)[\w.-]*")
-_PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
-
-_PYTHON36_PATH_TODO = (
-    "this names Python 3.6, but the Prefect image of this file now runs Python 3.7: update it"
-)
-_PYTHON36_TODO = (
-    "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
-    "image here"
-)
-
-
-def rewrite(text: str, file: TextFile) -> str:
-    lines = text.split("\n")
-    target = file.options.prefect_version
-    edits = LineEdits()
-    left_python36 = False
-    for index, line in enumerate(lines):
-        for match in _PREFECT_IMAGE.finditer(line):
-            tag = new_tag(match.group("tag"), target)
-            if tag is not None and match.group("digest"):
-                edits.todo(logical_start(lines, index), PINNED_BY_DIGEST_TODO.format(target=target))
-            elif tag is not None:
-                edits.replace(index, match.start("tag"), match.end("tag"), tag)
-                left_python36 |= match.group("tag").endswith("-python3.6")
-    code = code_block_mask(lines, file.kind)
-    if mentions_prefect(text):
-        for index, line in enumerate(lines):
-            if code[index] and _PYTHON36_IMAGE.search(line):
-                edits.todo(logical_start(lines, index), _PYTHON36_TODO)
-    if left_python36:
-        for index, line in enumerate(lines):
-            if code[index] and _PYTHON36_PATH.search(_PREFECT_IMAGE.sub("", line)):
-                edits.todo(logical_start(lines, index), _PYTHON36_PATH_TODO)
-    return "\n".join(edits.apply(lines, file)) if edits else text
-
-
 CODEMOD = TextCodemod(
-    id="python36-images",
+    __name__,
     title="Docker images: Prefect 1.x tags, no Python 3.6",
     guide_section=PYTHON_36,
     order=20,
@@ -95,5 +54,46 @@ CODEMOD = TextCodemod(
     ),
     triggers=("prefecthq/prefect:", "python:3.6"),
     file_kinds=ENVIRONMENT_KINDS,
-    rewrite=rewrite,
 )
+
+
+_PREFECT_IMAGE = re.compile(
+    rf"(?<![\w./-]){PREFECT_IMAGE_REPOSITORY}:"
+    r"(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
+)
+_PYTHON36_IMAGE = re.compile(r"(?<![\w.-])(?:[\w.-]+/)*python:3\.6(?!\d)[\w.-]*")
+_PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
+
+_PYTHON36_PATH_TODO = (
+    "this names Python 3.6, but the Prefect image of this file now runs Python 3.7: update it"
+)
+_PYTHON36_TODO = (
+    "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
+    "image here"
+)
+
+
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
+    lines = text.split("\n")
+    target = file.options.prefect_version
+    edits = LineEdits()
+    left_python36 = False
+    for index, line in enumerate(lines):
+        for match in _PREFECT_IMAGE.finditer(line):
+            tag = new_tag(match.group("tag"), target)
+            if tag is not None and match.group("digest"):
+                edits.todo(logical_start(lines, index), PINNED_BY_DIGEST_TODO.format(target=target))
+            elif tag is not None:
+                edits.replace(index, match.start("tag"), match.end("tag"), tag)
+                left_python36 |= match.group("tag").endswith("-python3.6")
+    code = code_block_mask(lines, file.kind)
+    if mentions_prefect(text):
+        for index, line in enumerate(lines):
+            if code[index] and _PYTHON36_IMAGE.search(line):
+                edits.todo(logical_start(lines, index), _PYTHON36_TODO)
+    if left_python36:
+        for index, line in enumerate(lines):
+            if code[index] and _PYTHON36_PATH.search(_PREFECT_IMAGE.sub("", line)):
+                edits.todo(logical_start(lines, index), _PYTHON36_PATH_TODO)
+    return "\n".join(edits.apply(lines, file)) if edits else text

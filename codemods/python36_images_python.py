@@ -18,26 +18,47 @@ and 0.x images pinned by digest.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    call_arguments,
-    calls_to,
-    import_bindings,
-    keyword_argument,
-    leaves_of,
-    set_string_value,
-    string_value,
-    whole_file_query,
-)
+from codemods._python.calls import call_arguments, calls_to, keyword_argument
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import import_bindings
+from codemods._python.tree import LN, leaves_of
 from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import PYTHON_36
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Prefect images and version pins in Python: 1.x tags, no Python 3.6",
+    guide_section=PYTHON_36,
+    order=30,
+    summary="prefecthq/prefect:0.x[-python3.6] image strings become <target>[-python3.7]; Docker "
+    "storage prefect_version pins move to the target version.",
+    description=(
+        "Moved prefecthq/prefect image strings in Python code (Docker storage base images, run "
+        "config images, job templates) to the Prefect 1.x release being migrated to, Python 3.6 "
+        "tags to Python 3.7 (1.x publishes no 3.6 images; latest-python3.6 is pinned to the "
+        "target too, since the latest tags now track Prefect 2 and later), and Docker storage "
+        "prefect_version pins to the target version. Docker storage has no python_version "
+        "argument in 0.15.13 or 1.x (the catalog is right), so such calls are only flagged."
+    ),
+    flags=(
+        "the new Docker storage prefect_version (must match the registering Prefect)",
+        "Docker(python_version=...) (no such argument)",
+        "0.x Prefect images pinned by digest",
+    ),
+    review_note=(
+        "Docker storage without base_image or dockerfile derives its image from the building "
+        "interpreter: build and register from Python 3.7+. Image tags assembled at run time "
+        "(f-strings, concatenation) are not rewritten."
+    ),
+    triggers=("prefecthq/prefect:", "prefect_version", "python_version"),
+)
+
 
 IMAGE = re.compile(
     rf"(?P<repository>{PREFECT_IMAGE_REPOSITORY}):(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]+)?"
@@ -55,17 +76,14 @@ PYTHON_VERSION_TODO = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    target = options.prefect_version
-
-    def rewrite(root: LN, capture: dict, filename: str) -> None:
-        for _, trailer in calls_to(root, DOCKER_STORAGE, import_bindings(root)):
-            _docker_storage(trailer, target)
-        for leaf in leaves_of(root):
-            if leaf.type == token.STRING:
-                _image(leaf, target)
-
-    return [whole_file_query(rewrite)]
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    target = file.options.prefect_version
+    for _, trailer in calls_to(root, DOCKER_STORAGE, import_bindings(root)):
+        _docker_storage(trailer, target)
+    for leaf in leaves_of(root):
+        if leaf.type == token.STRING:
+            _image(leaf, target)
 
 
 def _docker_storage(trailer: LN, target: str) -> None:
@@ -93,33 +111,3 @@ def _image(leaf: LN, target: str) -> None:
         add_todo(leaf, PINNED_BY_DIGEST_TODO.format(target=target))
         return
     set_string_value(leaf, f"{match.group('repository')}:{tag}")
-
-
-CODEMOD = PythonCodemod(
-    id="python36-images-python",
-    title="Prefect images and version pins in Python: 1.x tags, no Python 3.6",
-    guide_section=PYTHON_36,
-    order=30,
-    summary="prefecthq/prefect:0.x[-python3.6] image strings become <target>[-python3.7]; Docker "
-    "storage prefect_version pins move to the target version.",
-    description=(
-        "Moved prefecthq/prefect image strings in Python code (Docker storage base images, run "
-        "config images, job templates) to the Prefect 1.x release being migrated to, Python 3.6 "
-        "tags to Python 3.7 (1.x publishes no 3.6 images; latest-python3.6 is pinned to the "
-        "target too, since the latest tags now track Prefect 2 and later), and Docker storage "
-        "prefect_version pins to the target version. Docker storage has no python_version "
-        "argument in 0.15.13 or 1.x (the catalog is right), so such calls are only flagged."
-    ),
-    flags=(
-        "the new Docker storage prefect_version (must match the registering Prefect)",
-        "Docker(python_version=...) (no such argument)",
-        "0.x Prefect images pinned by digest",
-    ),
-    review_note=(
-        "Docker storage without base_image or dockerfile derives its image from the building "
-        "interpreter: build and register from Python 3.7+. Image tags assembled at run time "
-        "(f-strings, concatenation) are not rewritten."
-    ),
-    triggers=("prefecthq/prefect:", "prefect_version", "python_version"),
-    build_queries=build_queries,
-)

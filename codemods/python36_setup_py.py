@@ -16,41 +16,52 @@ or not a version specifier). Prefect 1.0.0's own metadata still says ``>=3.6`` (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import PurePosixPath
-
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    keyword_argument,
-    remove_listed,
-    set_string_value,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
-)
+from codemods._python.calls import keyword_argument, remove_listed
+from codemods._python.literals import set_string_value, string_value
+from codemods._python.markers import add_todo
+from codemods._python.tree import LN, syms, walk
 from codemods._text import mentions_prefect
 from codemods._versions import bump_python_specifier
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import PYTHON_36
 
 CLASSIFIER = "Programming Language :: Python :: 3.6"
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Require Python 3.7 in setup.py",
+    guide_section=PYTHON_36,
+    order=10,
+    summary="setup.py: python_requires allowing 3.6 gets a >=3.7 lower bound; the 3.6 trove "
+    "classifier is dropped.",
+    description=(
+        "Raised python_requires in setup.py to a Python 3.7 lower bound (keeping the rest of the "
+        "specifier) and dropped the Python 3.6 trove classifier: Prefect 1.0 no longer supports "
+        "3.6. Prefect 1.0.0's own package metadata still says >=3.6 (fixed in 1.2.0), so pip "
+        "would not stop a 3.6 install by itself."
+    ),
+    flags=("python_requires that cannot be widened mechanically (e.g. ==3.6.*)",),
+    review_note=(
+        "Interpreters elsewhere (CI matrices, tox envs, base images, runtime.txt, .python-version) "
+        "must be 3.7 or newer too; a python_requires computed at run time is not rewritten."
+    ),
+    triggers=("python_requires", CLASSIFIER),
+    file_names=frozenset({"setup.py"}),
+)
+
+
 SPECIFIER_TODO = (
     "python_requires {spec!r} cannot be widened mechanically; Prefect 1.x needs Python 3.7 or "
     "later: allow 3.7+ here, together with the interpreters you build and run on"
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
-def _rewrite(root: LN, capture: dict, filename: str) -> None:
-    if PurePosixPath(filename).name != "setup.py" or not mentions_prefect(str(root)):
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    if not mentions_prefect(str(root)):
         return
     for node in walk(root):
         if node.parent is None and node is not root:
@@ -90,26 +101,3 @@ def _raise_lower_bound(leaf: LN) -> None:
         add_todo(leaf, SPECIFIER_TODO.format(spec=spec))
     elif bumped != spec:
         set_string_value(leaf, bumped)
-
-
-CODEMOD = PythonCodemod(
-    id="python36-setup-py",
-    title="Require Python 3.7 in setup.py",
-    guide_section=PYTHON_36,
-    order=10,
-    summary="setup.py: python_requires allowing 3.6 gets a >=3.7 lower bound; the 3.6 trove "
-    "classifier is dropped.",
-    description=(
-        "Raised python_requires in setup.py to a Python 3.7 lower bound (keeping the rest of the "
-        "specifier) and dropped the Python 3.6 trove classifier: Prefect 1.0 no longer supports "
-        "3.6. Prefect 1.0.0's own package metadata still says >=3.6 (fixed in 1.2.0), so pip "
-        "would not stop a 3.6 install by itself."
-    ),
-    flags=("python_requires that cannot be widened mechanically (e.g. ==3.6.*)",),
-    review_note=(
-        "Interpreters elsewhere (CI matrices, tox envs, base images, runtime.txt, .python-version) "
-        "must be 3.7 or newer too; a python_requires computed at run time is not rewritten."
-    ),
-    triggers=("python_requires", CLASSIFIER),
-    build_queries=build_queries,
-)

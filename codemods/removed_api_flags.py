@@ -27,32 +27,58 @@ working 0.15 code refers to it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bowler import Query
 from fissix.pgen2 import token
+from fissix.pytree import Node
 
-from codemods._python import (
-    LN,
-    add_todo,
-    assigned_calls,
-    base_classes,
-    call_arguments,
-    calls_to,
-    dotted_text,
-    from_import_module,
-    import_bindings,
-    imported_names,
-    keyword_argument,
-    leaves_of,
-    qualified_chain,
-    string_value,
-    syms,
-    walk,
-    whole_file_query,
-)
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.calls import assigned_calls, call_arguments, calls_to, keyword_argument
+from codemods._python.imports import from_import_module, imported_names
+from codemods._python.literals import string_value
+from codemods._python.markers import add_todo
+from codemods._python.names import base_classes, import_bindings, qualified_chain
+from codemods._python.tree import LN, dotted_text, leaves_of, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Flag removed and silently changed Prefect APIs",
+    guide_section=ADDITIONAL,
+    order=60,
+    summary="Flags get_flow_image, removed KubernetesAgent/Agent methods, Databricks get_hook and "
+    "extra, process-based LocalDaskExecutor and removed helpers.",
+    description=(
+        "Marked uses of Prefect APIs that were removed or changed behaviour in 1.0 without a "
+        "mechanical replacement: prefect.utilities.storage.get_flow_image, "
+        "KubernetesAgent.generate_job_spec_from_*, Agent._verify_token, Databricks get_hook and "
+        "the new databricks extra, LocalDaskExecutor with processes, and removed configuration, "
+        "healthcheck and CLI helpers. The changelog's replacement for get_flow_image, "
+        "prefect.utilities.agent.get_flow_image, takes a flow run rather than a Flow, so it is "
+        "not substituted."
+    ),
+    flags=(
+        "prefect.utilities.storage.get_flow_image",
+        "KubernetesAgent.generate_job_spec_from_environment/_from_run_config, Agent._verify_token",
+        "DatabricksSubmitRun/DatabricksRunNow.get_hook and imports of prefect.tasks.databricks",
+        'LocalDaskExecutor(scheduler="processes")',
+        "warn_on_deprecated_config_keys, environment_dependency_check, removed CLI command objects",
+    ),
+    review_note=(
+        "Docker storage now removes intermediate build containers (rm=True) unless "
+        'build_kwargs={"rm": False}; LocalDaskExecutor with threads can no longer interrupt '
+        "running tasks on cancellation."
+    ),
+    triggers=(
+        "get_flow_image",
+        "generate_job_spec_from_",
+        "_verify_token",
+        "databricks",
+        "LocalDaskExecutor",
+        "warn_on_deprecated_config_keys",
+        "environment_dependency_check",
+        "prefect.cli",
+    ),
+)
+
 
 GET_FLOW_IMAGE = "prefect.utilities.storage.get_flow_image"
 GET_FLOW_IMAGE_TODO = (
@@ -138,11 +164,8 @@ LOCAL_DASK_TODO = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_flag)]
-
-
-def _flag(root: LN, capture: dict, filename: str) -> None:
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
     bindings = import_bindings(root)
     _flag_imports(root)
     for node in walk(root):
@@ -250,45 +273,3 @@ def _is_attribute(node: LN) -> bool:
         and node.parent is not None
         and node.parent.type == syms.power
     )
-
-
-CODEMOD = PythonCodemod(
-    id="removed-api-flags",
-    title="Flag removed and silently changed Prefect APIs",
-    guide_section=ADDITIONAL,
-    order=60,
-    summary="Flags get_flow_image, removed KubernetesAgent/Agent methods, Databricks get_hook and "
-    "extra, process-based LocalDaskExecutor and removed helpers.",
-    description=(
-        "Marked uses of Prefect APIs that were removed or changed behaviour in 1.0 without a "
-        "mechanical replacement: prefect.utilities.storage.get_flow_image, "
-        "KubernetesAgent.generate_job_spec_from_*, Agent._verify_token, Databricks get_hook and "
-        "the new databricks extra, LocalDaskExecutor with processes, and removed configuration, "
-        "healthcheck and CLI helpers. The changelog's replacement for get_flow_image, "
-        "prefect.utilities.agent.get_flow_image, takes a flow run rather than a Flow, so it is "
-        "not substituted."
-    ),
-    flags=(
-        "prefect.utilities.storage.get_flow_image",
-        "KubernetesAgent.generate_job_spec_from_environment/_from_run_config, Agent._verify_token",
-        "DatabricksSubmitRun/DatabricksRunNow.get_hook and imports of prefect.tasks.databricks",
-        'LocalDaskExecutor(scheduler="processes")',
-        "warn_on_deprecated_config_keys, environment_dependency_check, removed CLI command objects",
-    ),
-    review_note=(
-        "Docker storage now removes intermediate build containers (rm=True) unless "
-        'build_kwargs={"rm": False}; LocalDaskExecutor with threads can no longer interrupt '
-        "running tasks on cancellation."
-    ),
-    triggers=(
-        "get_flow_image",
-        "generate_job_spec_from_",
-        "_verify_token",
-        "databricks",
-        "LocalDaskExecutor",
-        "warn_on_deprecated_config_keys",
-        "environment_dependency_check",
-        "prefect.cli",
-    ),
-    build_queries=build_queries,
-)

@@ -27,9 +27,45 @@ from codemods._text import (
 )
 from codemods._toml_lines import scan_toml
 from codemods._versions import bump_python_specifier
-from prefect1_migrate.codemod import TextCodemod, TextFile
+from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import PYTHON_36
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="Python 3.7 or later: requires-python, classifiers, CI matrices",
+    guide_section=PYTHON_36,
+    order=30,
+    summary="python_requires / requires-python / Poetry python allowing 3.6 start at 3.7; 3.6 "
+    "classifiers dropped; 3.6 in CI matrices, tox and conda flagged.",
+    description=(
+        "Raised the lowest Python version the project declares to 3.7 (python_requires, "
+        "requires-python, Poetry's python dependency) and dropped the Python 3.6 classifier: "
+        "Prefect 1.4.1 requires Python >=3.7 (1.0.0 still declared >=3.6 though its "
+        "dependencies no longer installed there)."
+    ),
+    flags=(
+        "specifiers that allow only Python 3.6 or cannot be widened mechanically",
+        "Python 3.6 in CI matrices and setup-python steps, py36 tox environments, python=3.6 in "
+        "conda environments (files that mention Prefect)",
+    ),
+    review_note="setup.py (Python) is not edited here; check runtime.txt, .python-version and "
+    "other interpreter pins too.",
+    triggers=("3.6", "py36"),
+    file_kinds=frozenset(
+        {
+            FileKind.SETUP_CFG,
+            FileKind.PYPROJECT,
+            FileKind.PIPFILE,
+            FileKind.CI,
+            FileKind.JENKINSFILE,
+            FileKind.YAML,
+            FileKind.INI,
+            FileKind.CONDA,
+        }
+    ),
+)
+
 
 _TODO = (
     "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use 3.7 or later here"
@@ -52,7 +88,8 @@ _CONDA_PYTHON_36 = re.compile(r"\s*-\s+[\"']?python\s*(?:==?|\s)\s*3\.6(?![\d])"
 _TOX_PY36 = re.compile(r"\bpy36\b")
 
 
-def rewrite(text: str, file: TextFile) -> str:
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
     if not mentions_prefect(text):
         return text
     lines = text.split("\n")
@@ -123,7 +160,7 @@ def _pyproject(lines: list[str], edits: LineEdits) -> None:
                     edits.replace(index, found.start(), found.end(), "")
 
 
-def _ci_matrices(lines: list[str], file: TextFile, edits: LineEdits) -> None:
+def _ci_matrices(lines: list[str], file: SourceFile, edits: LineEdits) -> None:
     """Python 3.6 as the value of a ``python``/``python-version`` key, or in its list."""
     code = code_block_mask(lines, file.kind)
     list_indent: int | None = None  # indentation of the key whose block list is being read
@@ -145,39 +182,3 @@ def _ci_matrices(lines: list[str], file: TextFile, edits: LineEdits) -> None:
             list_indent = indent
         elif _VERSION_36.search(value):
             edits.todo(index, _TODO)
-
-
-CODEMOD = TextCodemod(
-    id="requires-python",
-    title="Python 3.7 or later: requires-python, classifiers, CI matrices",
-    guide_section=PYTHON_36,
-    order=30,
-    summary="python_requires / requires-python / Poetry python allowing 3.6 start at 3.7; 3.6 "
-    "classifiers dropped; 3.6 in CI matrices, tox and conda flagged.",
-    description=(
-        "Raised the lowest Python version the project declares to 3.7 (python_requires, "
-        "requires-python, Poetry's python dependency) and dropped the Python 3.6 classifier: "
-        "Prefect 1.4.1 requires Python >=3.7 (1.0.0 still declared >=3.6 though its "
-        "dependencies no longer installed there)."
-    ),
-    flags=(
-        "specifiers that allow only Python 3.6 or cannot be widened mechanically",
-        "Python 3.6 in CI matrices and setup-python steps, py36 tox environments, python=3.6 in "
-        "conda environments (files that mention Prefect)",
-    ),
-    review_note="setup.py (Python) is not edited here; check runtime.txt, .python-version and "
-    "other interpreter pins too.",
-    triggers=("3.6", "py36"),
-    file_kinds=frozenset(
-        {
-            FileKind.SETUP_CFG,
-            FileKind.PYPROJECT,
-            FileKind.PIPFILE,
-            FileKind.CI,
-            FileKind.YAML,
-            FileKind.INI,
-            FileKind.CONDA,
-        }
-    ),
-    rewrite=rewrite,
-)

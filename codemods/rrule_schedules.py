@@ -11,7 +11,7 @@ from prefect1_migrate.codemod import NoticeCodemod
 from prefect1_migrate.guide import RRULE
 
 CODEMOD = NoticeCodemod(
-    id="rrule-schedules",
+    __name__,
     title="iCal recurrence rules schedules",
     guide_section=RRULE,
     summary="Nothing to migrate: RRule clocks are a new feature (since 0.15.8); existing "

@@ -23,27 +23,38 @@ both 1.0.0 and 1.4.1.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fissix.pytree import Node
 
-from bowler import Query
-
-from codemods._python import (
-    LN,
-    add_todo,
-    binding_sites,
-    first_leaf,
-    from_import_module,
-    imported_names,
-    insert_statement_after,
-    name_is_used,
-    statement_of,
-    syms,
-    walk,
-    whole_file_query,
-)
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod
+from codemods._python.imports import from_import_module, imported_names, name_is_used
+from codemods._python.markers import add_todo
+from codemods._python.scopes import binding_sites
+from codemods._python.statements import insert_statement_after
+from codemods._python.tree import LN, first_leaf, statement_of, syms, walk
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 from prefect1_migrate.markers import MARKER
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Import what Prefect star imports no longer provide",
+    guide_section=ADDITIONAL,
+    order=70,
+    summary="from prefect[.x] import * now exports only __all__: the lost names a file uses "
+    "(submodules, helpers) are imported explicitly.",
+    description=(
+        "Added explicit imports after star imports from Prefect modules for the names the file "
+        "uses that the star import no longer provides: Prefect 1.0 declares __all__ in its "
+        "packages, so submodules, incidental imports and helpers outside __all__ are not "
+        "star-exported any more."
+    ),
+    flags=("names star-imported from a Prefect module that Prefect 1.x no longer has there",),
+    review_note=(
+        "A module that star-imports Prefect to re-export names to other modules is not "
+        "detected; check `from yourmodule import <name>` chains that relied on it."
+    ),
+    triggers=("import *",),
+)
+
 
 # module -> names its star import lost that ``from module import name`` still provides.
 LOST_NAMES: dict[str, str] = {
@@ -168,11 +179,8 @@ GONE_TODO = (
 )
 
 
-def build_queries(options: MigrationOptions) -> Sequence[Query]:
-    return [whole_file_query(_rewrite)]
-
-
-def _rewrite(root: LN, capture: dict, filename: str) -> None:
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
     stars = [
         node
         for node in walk(root)
@@ -214,26 +222,3 @@ def _flagged_above(node: LN) -> str:
     """The text of the markers already standing above the import (another codemod's)."""
     prefix = first_leaf(statement_of(node)).prefix
     return "\n".join(line for line in prefix.split("\n") if MARKER in line)
-
-
-CODEMOD = PythonCodemod(
-    id="star-imports",
-    title="Import what Prefect star imports no longer provide",
-    guide_section=ADDITIONAL,
-    order=70,
-    summary="from prefect[.x] import * now exports only __all__: the lost names a file uses "
-    "(submodules, helpers) are imported explicitly.",
-    description=(
-        "Added explicit imports after star imports from Prefect modules for the names the file "
-        "uses that the star import no longer provides: Prefect 1.0 declares __all__ in its "
-        "packages, so submodules, incidental imports and helpers outside __all__ are not "
-        "star-exported any more."
-    ),
-    flags=("names star-imported from a Prefect module that Prefect 1.x no longer has there",),
-    review_note=(
-        "A module that star-imports Prefect to re-export names to other modules is not "
-        "detected; check `from yourmodule import <name>` chains that relied on it."
-    ),
-    triggers=("import *",),
-    build_queries=build_queries,
-)

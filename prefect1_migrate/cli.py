@@ -19,8 +19,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-MARKER_HELP = "Places a codemod cannot migrate get a TODO(prefect-1.0) comment and a report entry."
-
 
 def _split_ids(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
@@ -78,9 +76,9 @@ def migrate(
     from prefect1_migrate.codemod import MigrationOptions
     from prefect1_migrate.console import Console
     from prefect1_migrate.gitops import Identity, RepositoryProblem
+    from prefect1_migrate.interrupts import Interrupted
     from prefect1_migrate.migrate import (
         EXIT_PROBLEM,
-        Interrupted,
         Migration,
         MigrationRequest,
         Mode,

@@ -1,23 +1,33 @@
 """What a codemod is, as the engine sees it.
 
-A codemod module in ``codemods/`` defines one module-level ``CODEMOD``: a
-:class:`PythonCodemod` (Bowler queries over fissix trees), a :class:`TextCodemod` (a
-text rewrite for non-Python files) or a :class:`NoticeCodemod` (a guide section with
-nothing to rewrite, listed so that every section is accounted for). The engine knows
-nothing about any single codemod; codemods know nothing about git or the command line.
+A codemod module in ``codemods/`` declares one module-level ``CODEMOD`` at its top, named
+after the module (``CODEMOD = PythonCodemod(__name__, title=...)`` in
+``codemods/imports_moved.py`` is the codemod ``imports-moved``), and marks its rewrite
+function below with ``@CODEMOD.rewriter``. Every rewrite has the same shape,
+``rewrite(content, file: SourceFile)``:
+
+- :class:`PythonCodemod`: ``rewrite(root, file) -> None`` edits the file's fissix tree in
+  place (the engine compiles it into a Bowler query, ``prefect1_migrate/python_tree.py``);
+- :class:`TextCodemod`: ``rewrite(text, file) -> str`` returns the new text of a non-Python
+  file;
+- :class:`NoticeCodemod`: a guide section with nothing to rewrite, listed so that every
+  section is accounted for.
+
+The engine knows nothing about any single codemod; codemods know nothing about git or the
+command line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import SECTIONS
 
 if TYPE_CHECKING:
-    from bowler import Query
+    from fissix.pytree import Node
 
 DEFAULT_PREFECT_TARGET = "1.4.1"
 
@@ -30,19 +40,30 @@ class MigrationOptions:
 
 
 @dataclass(frozen=True)
-class TextFile:
-    """A non-Python file as a text codemod sees it."""
+class SourceFile:
+    """The file a codemod is rewriting, as every rewrite gets it."""
 
     path: str  # repository-relative, POSIX separators
     kind: FileKind
     options: MigrationOptions
 
 
+PythonRewrite = Callable[["Node", SourceFile], None]
+TextRewrite = Callable[[str, SourceFile], str]
+Rewrite = TypeVar("Rewrite", PythonRewrite, TextRewrite)
+
+
+def codemod_id(module: str) -> str:
+    """The id of the codemod declared in ``module``: ``codemods.imports_moved`` ->
+    ``imports-moved``."""
+    return module.rpartition(".")[2].replace("_", "-")
+
+
 @dataclass(frozen=True)
 class Codemod:
     """The declaration every codemod makes."""
 
-    id: str  # kebab-case, unique
+    module: str  # the declaring module's ``__name__``; the id is derived from it
     title: str  # names the change; first line of its commit message
     guide_section: str  # one of prefect1_migrate.guide.SECTIONS
     summary: str  # one line for ``list``
@@ -51,16 +72,20 @@ class Codemod:
     review_note: str = ""  # what a human must check even where nothing was flagged
     triggers: tuple[str, ...] = ()  # text a file must contain before anything is parsed
     file_kinds: frozenset[FileKind] = frozenset()
+    file_names: frozenset[str] = frozenset()  # when given, only files of these names
     order: int = 0  # position among the codemods of the same guide section
+    id: str = field(init=False)  # kebab-case, unique
 
     kind = "notice"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "id", codemod_id(self.module))
         if self.guide_section not in SECTIONS:
             raise ValueError(f"{self.id}: unknown guide section {self.guide_section!r}")
 
-    def looks_at(self, kind: FileKind) -> bool:
-        return kind in self.file_kinds
+    def looks_at(self, kind: FileKind, file_name: str) -> bool:
+        """Whether the codemod reads a file of ``kind`` named ``file_name`` (no folder)."""
+        return kind in self.file_kinds and (not self.file_names or file_name in self.file_names)
 
     def is_triggered_by(self, text: str) -> bool:
         return any(trigger in text for trigger in self.triggers)
@@ -71,20 +96,30 @@ class Codemod:
 
 
 @dataclass(frozen=True)
-class PythonCodemod(Codemod):
-    """Rewrites Python through Bowler queries, applied to the file's fissix tree."""
+class _RewritingCodemod(Codemod, Generic[Rewrite]):
+    rewrite: Rewrite | None = field(default=None, compare=False, repr=False)
 
-    build_queries: Callable[[MigrationOptions], Sequence[Query]] = field(default=lambda _: ())
+    def rewriter(self, rewrite: Rewrite) -> Rewrite:
+        """Decorator: ``rewrite`` is this codemod's rewrite. The declaration comes first in
+        its module and the rewrite after it, so the rewrite is attached once, at import."""
+        if self.rewrite is not None:
+            raise ValueError(f"{self.id}: a codemod has one rewrite")
+        object.__setattr__(self, "rewrite", rewrite)
+        return rewrite
+
+
+@dataclass(frozen=True)
+class PythonCodemod(_RewritingCodemod[PythonRewrite]):
+    """Rewrites a Python file's fissix tree in place: ``rewrite(root, file) -> None``."""
+
     file_kinds: frozenset[FileKind] = frozenset({FileKind.PYTHON})
 
     kind = "python"
 
 
 @dataclass(frozen=True)
-class TextCodemod(Codemod):
-    """Rewrites non-Python files: ``rewrite`` returns the new text of one file."""
-
-    rewrite: Callable[[str, TextFile], str] = field(default=lambda text, _: text)
+class TextCodemod(_RewritingCodemod[TextRewrite]):
+    """Rewrites non-Python files: ``rewrite(text, file) -> str``, the new text of one file."""
 
     kind = "text"
 

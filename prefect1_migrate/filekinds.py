@@ -18,7 +18,8 @@ class FileKind(str, Enum):
     MAKEFILE = "makefile"
     DOCKERFILE = "dockerfile"
     COMPOSE = "compose"
-    CI = "ci"
+    CI = "ci"  # CI configuration in YAML
+    JENKINSFILE = "jenkinsfile"  # a Jenkins pipeline (Groovy)
     YAML = "yaml"
     PROCFILE = "procfile"
     DOTENV = "dotenv"
@@ -41,6 +42,7 @@ COMMAND_KINDS = frozenset(
         FileKind.DOCKERFILE,
         FileKind.COMPOSE,
         FileKind.CI,
+        FileKind.JENKINSFILE,
         FileKind.YAML,
         FileKind.PROCFILE,
         FileKind.MARKDOWN,
@@ -51,8 +53,6 @@ COMMAND_KINDS = frozenset(
 
 #: Kinds that can carry ``KEY=value`` style environment settings.
 ENVIRONMENT_KINDS = COMMAND_KINDS | {FileKind.DOTENV}
-
-ALL_TEXT_KINDS = frozenset(kind for kind in FileKind if kind is not FileKind.PYTHON)
 
 _BY_NAME: dict[str, FileKind] = {
     "Makefile": FileKind.MAKEFILE,
@@ -65,7 +65,7 @@ _BY_NAME: dict[str, FileKind] = {
     "pyproject.toml": FileKind.PYPROJECT,
     "setup.cfg": FileKind.SETUP_CFG,
     "Pipfile": FileKind.PIPFILE,
-    "Jenkinsfile": FileKind.CI,
+    "Jenkinsfile": FileKind.JENKINSFILE,
     ".gitlab-ci.yml": FileKind.CI,
     "azure-pipelines.yml": FileKind.CI,
     "azure-pipelines.yaml": FileKind.CI,

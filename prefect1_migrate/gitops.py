@@ -20,6 +20,7 @@ from pathlib import Path
 import git
 
 from prefect1_migrate.redaction import redact
+from prefect1_migrate.workspace import write_atomic
 
 LOCK_NAME = "prefect1-migrate.lock"
 _INDEX_LOCK_RETRIES = 50
@@ -49,10 +50,6 @@ class RepositoryProblem(Exception):
 
 class NotARepository(RepositoryProblem):
     pass
-
-
-class UnsafePath(OSError):
-    """A path that leads out of the repository or through a symbolic link."""
 
 
 @dataclass(frozen=True)
@@ -441,74 +438,3 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def inside(root: Path, path: str, safe_folders: set[Path] | None = None) -> Path:
-    """``root / path``, refusing a path that leaves ``root`` or passes through a symbolic
-    link (``root`` itself is resolved). Folders found safe are added to ``safe_folders``,
-    and those already in it are not resolved again."""
-    target = root / path
-    if target.is_symlink():
-        raise UnsafePath(f"{path} is a symbolic link; the tool never reads or writes through one")
-    folder = target.parent
-    if safe_folders is not None and folder in safe_folders:
-        return target
-    if folder.resolve() != folder or not target.is_relative_to(root):
-        raise UnsafePath(f"{path} leads through a symbolic link or out of the repository")
-    if safe_folders is not None:
-        safe_folders.add(folder)
-    return target
-
-
-def write_atomic(root: Path, path: str, data: bytes) -> None:
-    """Replace ``root / path`` with ``data`` in one step (a temporary file in the same folder,
-    flushed to disk, then renamed over it), keeping the file's permission bits and, where the
-    OS allows, its owner and group. Never writes through a symbolic link or outside ``root``."""
-    target = inside(root, path)
-    try:
-        before: os.stat_result | None = target.stat()
-    except FileNotFoundError:
-        before = None
-    mode = before.st_mode & 0o7777 if before else 0o644
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            if before:
-                _keep_owner(handle.fileno(), before)
-            os.fchmod(handle.fileno(), mode)  # after chown, which clears set-id bits
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _keep_owner(descriptor: int, original: os.stat_result) -> None:
-    """Give the new file the owner and group of the one it replaces: as root, always; as
-    another user, a group the user belongs to. Otherwise the new file stays the user's."""
-    written = os.fstat(descriptor)
-    if (written.st_uid, written.st_gid) != (original.st_uid, original.st_gid):
-        with suppress(PermissionError):
-            os.fchown(descriptor, original.st_uid, original.st_gid)
-
-
-def walk_folder(folder: Path) -> list[str]:
-    """Files below a folder that is not a repository, skipping what is never project code."""
-    skipped_names = {"node_modules", "build", "dist", "venv", "__pycache__", "site-packages"}
-    found: list[str] = []
-    for directory, subdirectories, filenames in os.walk(folder):
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not name.startswith(".")
-            and name not in skipped_names
-            and not (Path(directory, name, "pyvenv.cfg")).exists()
-        )
-        for filename in sorted(filenames):
-            full = Path(directory, filename)
-            if full.is_symlink() or not full.is_file():
-                continue
-            found.append(full.relative_to(folder).as_posix())
-    return found

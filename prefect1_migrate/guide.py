@@ -5,7 +5,6 @@ Every codemod names one of these titles; the pipeline runs codemods in this orde
 
 from __future__ import annotations
 
-GUIDE_TITLE = "Upgrading to Prefect 1.0"
 GUIDE_URL = "https://docs.prefect.io/orchestration/faq/upgrading_1.0.html"
 
 API_KEYS = "API keys replace authentication tokens"

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import sys
-import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod, MigrationOptions
 from prefect1_migrate.escaping import escaped
-from prefect1_migrate.gitops import (
-    Identity,
-    NotARepository,
-    Repository,
-    RepositoryProblem,
-    UnsafePath,
-    walk_folder,
-    write_atomic,
-)
+from prefect1_migrate.gitops import Identity, NotARepository, Repository, RepositoryProblem
+from prefect1_migrate.interrupts import PausePoints, StopRequests
 from prefect1_migrate.pipeline import (
     FileProblem,
     FileResult,
@@ -34,6 +22,7 @@ from prefect1_migrate.pipeline import (
     process_files,
 )
 from prefect1_migrate.redaction import redact, remember
+from prefect1_migrate.workspace import UnsafePath, folder_files, write_atomic
 
 EXIT_OK = 0
 EXIT_WORK_FOUND = 1
@@ -60,11 +49,6 @@ _STEP_OUTPUTS = {
 
 class UsageProblem(Exception):
     """Something about the request or the environment that stops the run before it writes."""
-
-
-class Interrupted(KeyboardInterrupt):
-    """The run was asked to stop (SIGINT / SIGTERM). Like KeyboardInterrupt, no ``except
-    Exception`` (a codemod guard, say) can swallow it."""
 
 
 @dataclass(frozen=True)
@@ -148,8 +132,8 @@ class Migration:
         self.progress = progress
         self.repository: Repository | None = None
         self.results: list[FileResult] = []
-        self._stops = _StopRequests()
-        self._pauses = _PausePoints(self._stops)
+        self._stops = StopRequests()
+        self._pauses = PausePoints(self._stops)
 
     def run(self) -> MigrationOutcome:
         with self._stops:
@@ -177,25 +161,13 @@ class Migration:
             files = self.repository.tracked_files(paths)
         else:
             root = paths[0] if paths[0].is_dir() else paths[0].parent
-            files = self._folder_files(root, paths)
+            files = folder_files(root, paths)
 
         if request.mode is Mode.WRITE:
             assert self.repository is not None
             with self.repository.lock():
                 return self._write(root, files)
         return self._scan(root, files)
-
-    def _folder_files(self, root: Path, paths: list[Path]) -> list[str]:
-        files: list[str] = []
-        for path in paths:
-            if path.is_dir():
-                prefix = path.relative_to(root).as_posix()
-                files.extend(
-                    f"{prefix}/{name}" if prefix != "." else name for name in walk_folder(path)
-                )
-            elif path.is_relative_to(root):
-                files.append(path.relative_to(root).as_posix())
-        return sorted(set(files))
 
     def _uses_prefect(self, root: Path, files: list[str]) -> bool:
         """Whether the repository (all its tracked files, whatever paths were named) or the
@@ -449,115 +421,11 @@ def _refuse_changed_since_scan(root: Path, result: FileResult) -> None:
         )
 
 
-class _StopRequests:
-    """SIGINT and SIGTERM during a run.
-
-    Until the first file is written a stop request ends the run at once (``Interrupted``):
-    nothing needs undoing. Once writing has begun it is honoured at the next safe point
-    (before a file is written, before a commit), never inside a file write or a git command;
-    the run then puts the repository back as it was at the start. Every request is also
-    recorded and checked after each file is scanned: Python drops an exception raised while
-    it runs certain callbacks (at-fork hooks, finalizers), and the stop must not be lost.
-    """
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self) -> None:
-        self.pending: str | None = None
-        self._deferring = False
-        self._previous: dict[int, object] = {}
-        self._pid = os.getpid()
-
-    def __enter__(self) -> _StopRequests:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
-        self._previous = {}
-
-    def _handle(self, signum: int, _frame: object) -> None:
-        if os.getpid() != self._pid:
-            return  # a pool worker, forked before it set its own dispositions
-        name = signal.Signals(signum).name
-        self.pending = self.pending or name
-        if not self._deferring:
-            raise Interrupted(name)
-
-    def checkpoint(self) -> None:
-        if self.pending:
-            raise Interrupted(self.pending)
-
-    @contextmanager
-    def deferred(self) -> Iterator[None]:
-        previous, self._deferring = self._deferring, True
-        try:
-            yield
-        finally:
-            self._deferring = previous
-
-    @contextmanager
-    def immediate(self) -> Iterator[None]:
-        """Inside ``deferred()``, a stretch where stopping at once is safe."""
-        self.checkpoint()
-        previous, self._deferring = self._deferring, False
-        try:
-            yield
-        finally:
-            self._deferring = previous
-
-
-PAUSE_VARIABLE = "PREFECT1_MIGRATE_PAUSE_AT"
-
-
-class _PausePoints:
-    """A debugging hook for testing interruptions (documented in the README).
-
-    ``PREFECT1_MIGRATE_PAUSE_AT=point[:n][,point[:n]...]`` makes a ``migrate`` run stop at
-    the named point (every time, or only the n-th time it is reached), print
-    ``prefect1-migrate: paused at <point>:<n>`` to stderr and wait for a line on stdin. A
-    SIGINT/SIGTERM sent while it waits stops the run right there. Points: ``scanned`` (the
-    lock is held, nothing is written yet), ``file-written`` (after each file is written;
-    files are then written one at a time), ``committed`` (after each codemod's commit is
-    made: built before any file is written, or with hooks, after its files are written).
-    """
-
-    def __init__(self, stops: _StopRequests) -> None:
-        self._stops = stops
-        self._wanted = {
-            item.strip() for item in os.environ.get(PAUSE_VARIABLE, "").split(",") if item.strip()
-        }
-        self._seen: Counter[str] = Counter()
-
-    @property
-    def active(self) -> bool:
-        return bool(self._wanted)
-
-    def wants(self, point: str) -> bool:
-        return any(item.split(":")[0] == point for item in self._wanted)
-
-    def reached(self, point: str) -> None:
-        if not self._wanted:
-            return
-        self._seen[point] += 1
-        label = f"{point}:{self._seen[point]}"
-        if point not in self._wanted and label not in self._wanted:
-            return
-        print(f"prefect1-migrate: paused at {label}", file=sys.stderr, flush=True)
-        with self._stops.immediate():
-            if sys.stdin is not None and not sys.stdin.closed:
-                sys.stdin.readline()
-
-
 __all__ = [
     "EXIT_FILES_SKIPPED",
     "EXIT_OK",
     "EXIT_PROBLEM",
     "EXIT_WORK_FOUND",
-    "PAUSE_VARIABLE",
-    "Interrupted",
     "Migration",
     "MigrationOutcome",
     "MigrationRequest",

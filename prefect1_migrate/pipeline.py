@@ -21,10 +21,15 @@ from enum import Enum
 from itertools import pairwise
 from pathlib import Path
 
-from prefect1_migrate.codemod import Codemod, MigrationOptions, PythonCodemod, TextCodemod, TextFile
+from prefect1_migrate.codemod import (
+    Codemod,
+    MigrationOptions,
+    PythonCodemod,
+    SourceFile,
+    TextCodemod,
+)
 from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
-from prefect1_migrate.gitops import UnsafePath, inside
 from prefect1_migrate.markers import MARKER, marker_message
 from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
@@ -35,6 +40,7 @@ from prefect1_migrate.sourcefile import (
     python_encoding,
     text_encoding,
 )
+from prefect1_migrate.workspace import UnsafePath, inside
 
 
 @dataclass(frozen=True)
@@ -118,15 +124,20 @@ class FileProcessor:
                 gc.enable()
 
     def _process(self, path: str) -> FileResult:
-        result = FileResult(path)
         try:
             data = inside(self.root, path, self._safe_folders).read_bytes()
         except UnsafePath as error:
-            result.problems.append(FileProblem(path, None, str(error).removeprefix(f"{path} ")))
-            return result
+            problem = FileProblem(path, None, str(error).removeprefix(f"{path} "))
+            return FileResult(path, problems=[problem])
         except OSError as error:
-            result.problems.append(FileProblem(path, None, f"cannot read: {error.strerror}"))
-            return result
+            problem = FileProblem(path, None, f"cannot read: {error.strerror}")
+            return FileResult(path, problems=[problem])
+        return self.process_source(path, data)
+
+    def process_source(self, path: str, data: bytes) -> FileResult:
+        """What the codemods make of ``data``, the bytes of the file at ``path`` (which is
+        only used to tell the file's kind and to name it: nothing is read or written)."""
+        result = FileResult(path)
         if is_binary(data):
             return result
         kind = classify(path, data[:256])
@@ -134,7 +145,8 @@ class FileProcessor:
             return result
         if kind is FileKind.PYTHON and _PREFECT.search(data) is None:
             return result  # every Python rewrite concerns code that names Prefect
-        for_kind = [c for c in self.codemods if c.looks_at(kind)]
+        name = path.rpartition("/")[2]
+        for_kind = [c for c in self.codemods if c.looks_at(kind, name)]
         if not any(t in data for c in for_kind for t in self._trigger_bytes[c.id]):
             return result
         # Each codemod checks its triggers again on the text the earlier ones left, so a
@@ -156,11 +168,11 @@ class FileProcessor:
         return result
 
     def _runner(self, codemod: PythonCodemod) -> object:
-        from prefect1_migrate.python_tree import QueryRunner
+        from prefect1_migrate.python_tree import CompiledCodemod
 
         runner = self._runners.get(codemod.id)
         if runner is None:
-            runner = QueryRunner(codemod.build_queries(self.options))
+            runner = CompiledCodemod(codemod, self.options)
             self._runners[codemod.id] = runner
         return runner
 
@@ -209,7 +221,7 @@ class FileProcessor:
     ) -> list[tuple[str, str]]:
         """Each codemod's text of the file, in order; nothing at all once one of them fails."""
         texts: list[tuple[str, str]] = []
-        file = TextFile(path, kind, self.options)
+        file = SourceFile(path, kind, self.options)
         for codemod in candidates:
             assert isinstance(codemod, TextCodemod)
             if not codemod.is_triggered_by(text):

@@ -1,28 +1,30 @@
-"""Parsing Python with fissix and applying a codemod's Bowler queries to a parsed tree.
+"""Parsing Python with fissix, and the adapter that makes a Python codemod a Bowler query.
 
-Bowler's own runner re-reads, re-parses and re-writes every file once per query (and damages
-files on the way, see the engineering notes). Here a file is parsed once; each codemod's
-compiled fixers run over the same tree with fissix's ``refactor_tree``.
+A :class:`~prefect1_migrate.codemod.PythonCodemod` is written as ``rewrite(root, file)``; here
+it becomes the Bowler query ``Query().select("file_input").modify(...)`` (compiled once per
+run) whose fixer is applied to each file's tree. Bowler's own runner re-reads, re-parses and
+re-writes every file once per query (and damages files on the way, see the engineering
+notes); here a file is parsed once and every codemod's fixer runs over the same tree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bowler import Query
 from fissix import pygram, pytree
-from fissix.fixer_base import BaseFix
 from fissix.pgen2 import driver as pgen_driver
 from fissix.pgen2.parse import ParseError
 from fissix.pgen2.tokenize import TokenError
-from fissix.refactor import RefactoringTool
+
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod, SourceFile
+from prefect1_migrate.filekinds import FileKind
 
 if TYPE_CHECKING:
-    from bowler import Query
+    from fissix.fixer_base import BaseFix
 
 _GRAMMAR = pygram.python_grammar_no_print_and_exec_statement
 _DRIVER = pgen_driver.Driver(_GRAMMAR, convert=pytree.convert)
-_FILE_INPUT = pygram.python_symbols.file_input
 
 
 class PythonParseFailure(Exception):
@@ -47,66 +49,38 @@ def parse(text: str) -> pytree.Node:
         raise PythonParseFailure(None, "nested too deeply for fissix") from error
 
 
-class _CompiledFixersTool(RefactoringTool):
-    """A fissix refactoring tool over fixer classes compiled from Bowler queries."""
+def codemod_query(codemod: PythonCodemod, options: MigrationOptions) -> Query:
+    """The Bowler query that applies ``codemod.rewrite`` to each file's whole tree once.
 
-    def __init__(self, fixer_classes: Sequence[type[BaseFix]]) -> None:
-        self._fixer_classes = list(fixer_classes)
-        super().__init__([], options={"print_function": True, "exec_function": True})
+    It selects the bare node type ``file_input``, which only the root can be: Bowler's
+    ``select_root()`` pattern, ``file_input< any* >``, takes time quadratic in the number of
+    top-level statements to match."""
+    rewrite = codemod.rewrite
+    assert rewrite is not None, f"{codemod.id} has no rewrite"
 
-    def get_fixers(self) -> tuple[list[BaseFix], list[BaseFix]]:
-        fixers = [cls(self.options, self.fixer_log) for cls in self._fixer_classes]
-        return (
-            [fixer for fixer in fixers if fixer.order == "pre"],
-            [fixer for fixer in fixers if fixer.order == "post"],
-        )
+    def rewrite_file(root: pytree.Node, capture: dict, filename: str) -> None:
+        rewrite(root, SourceFile(filename, FileKind.PYTHON, options))
 
-
-class QueryRunner:
-    """A codemod's queries, compiled once, applied to many trees."""
-
-    def __init__(self, queries: Sequence[Query]) -> None:
-        fixer_classes: list[type[BaseFix]] = []
-        for query in queries:
-            fixer_classes.extend(query.compile())
-        self._tool = _CompiledFixersTool(fixer_classes)
-        tool = self._tool
-        # fissix's tool walks the whole tree once pre-order and once post-order, then the
-        # leaves for its bottom-up matcher, whether or not any fixer wants that walk, with
-        # recursive generators (a cost per node that grows with depth). Bowler's fixers all
-        # use the node-by-node walks; only the walks some fixer needs are made, iteratively.
-        # A fixer whose pattern can only match ``file_input`` (a whole-file query) can only
-        # match the root: the walk is skipped.
-        self._bottom_up = bool(tool.BM.fixers)
-        self._pre_order_heads = tool.bmi_pre_order_heads if tool.bmi_pre_order else None
-        self._post_order_heads = tool.bmi_post_order_heads if tool.bmi_post_order else None
-        self._root_only = all(
-            _only_file_input(heads)
-            for heads in (self._pre_order_heads, self._post_order_heads)
-            if heads is not None
-        )
-
-    def apply(self, tree: pytree.Node, filename: str) -> None:
-        """Run every fixer over ``tree`` in place (what ``refactor_tree`` does, faster)."""
-        tool = self._tool
-        if self._bottom_up:
-            tool.refactor_tree(tree, filename)
-            return
-        fixers = [*tool.pre_order, *tool.post_order]
-        for fixer in fixers:
-            fixer.start_tree(tree, filename)
-        if self._pre_order_heads is not None:
-            tool.traverse_by(self._pre_order_heads, [tree] if self._root_only else _pre_order(tree))
-        if self._post_order_heads is not None:
-            tool.traverse_by(
-                self._post_order_heads, [tree] if self._root_only else _post_order(tree)
-            )
-        for fixer in fixers:
-            fixer.finish_tree(tree, filename)
+    return Query().select("file_input").modify(rewrite_file)
 
 
-def _only_file_input(heads: dict[int, list[BaseFix]]) -> bool:
-    return all(not fixers for node_type, fixers in heads.items() if node_type != _FILE_INPUT)
+class CompiledCodemod:
+    """A Python codemod's query, compiled once into its fissix fixer, applied to many trees."""
+
+    def __init__(self, codemod: PythonCodemod, options: MigrationOptions) -> None:
+        (fixer_class,) = codemod_query(codemod, options).compile()
+        self._fixer: BaseFix = fixer_class({"print_function": True, "exec_function": True}, [])
+
+    def apply(self, tree: pytree.Node, path: str) -> None:
+        """Runs the fixer over ``tree`` in place. Its pattern can only match the root, so
+        the root is the one node tried: no walk over the tree (fissix's ``refactor_tree``
+        would walk it twice and then its leaves)."""
+        fixer = self._fixer
+        fixer.start_tree(tree, path)
+        results = fixer.match(tree)
+        if results:
+            fixer.transform(tree, results)
+        fixer.finish_tree(tree, path)
 
 
 def source_text(tree: pytree.Base) -> str:
@@ -121,38 +95,3 @@ def source_text(tree: pytree.Base) -> str:
         else:
             stack.extend(reversed(node.children))
     return "".join(parts)
-
-
-def _pre_order(root: pytree.Base) -> Iterator[pytree.Base]:
-    """``root.pre_order()`` without recursion: the same nodes in the same order, also when the
-    caller replaces the node it was just given (its old children are still walked, as there)."""
-    yield root
-    if isinstance(root, pytree.Leaf):
-        return
-    stack = [iter(root.children)]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            continue
-        yield child
-        if not isinstance(child, pytree.Leaf):
-            stack.append(iter(child.children))
-
-
-def _post_order(root: pytree.Base) -> Iterator[pytree.Base]:
-    """``root.post_order()`` without recursion, with the same order under the same edits."""
-    if isinstance(root, pytree.Leaf):
-        yield root
-        return
-    stack = [(root, iter(root.children))]
-    while stack:
-        node, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            yield node
-        elif isinstance(child, pytree.Leaf):
-            yield child
-        else:
-            stack.append((child, iter(child.children)))

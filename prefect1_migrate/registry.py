@@ -1,4 +1,6 @@
-"""Discovers the codemods: every public module of the ``codemods`` package defines ``CODEMOD``."""
+"""Discovers the codemods: every public module of the ``codemods`` package declares one
+``CODEMOD`` with its own ``__name__``, so the module name is the codemod id (``imports_moved``
+is ``imports-moved``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Iterable
 from functools import cache
 
 import codemods
-from prefect1_migrate.codemod import Codemod
+from prefect1_migrate.codemod import Codemod, PythonCodemod, TextCodemod
 
 
 class UnknownCodemod(Exception):
@@ -28,7 +30,13 @@ def all_codemods() -> tuple[Codemod, ...]:
         module = importlib.import_module(f"codemods.{module_info.name}")
         codemod = getattr(module, "CODEMOD", None)
         if not isinstance(codemod, Codemod):
-            raise TypeError(f"codemods.{module_info.name} defines no CODEMOD")
+            raise TypeError(f"{module.__name__} defines no CODEMOD")
+        if codemod.module != module.__name__:
+            raise ValueError(
+                f"{module.__name__}: declare CODEMOD with __name__, not {codemod.module!r}"
+            )
+        if isinstance(codemod, (PythonCodemod, TextCodemod)) and codemod.rewrite is None:
+            raise TypeError(f"{module.__name__}: no function is marked @CODEMOD.rewriter")
         found.append(codemod)
     ids = [codemod.id for codemod in found]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

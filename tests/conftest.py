@@ -97,25 +97,21 @@ def run_cli(
 # "boom"). Select them with --only imports-moved,test-settings,test-explodes.
 _TEST_CODEMODS_DRIVER = """
 import sys
-from bowler import Query
 from prefect1_migrate import cli, registry
 from prefect1_migrate.codemod import PythonCodemod, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import SECTIONS
 
-def explode(node, capture, filename):
-    raise RuntimeError("test codemod exploded")
+def explode(root, file):
+    if "boom" in file.path:
+        raise RuntimeError("test codemod exploded")
 
 EXPLODES = PythonCodemod(
-    id="test-explodes", title="Test: raises", guide_section=SECTIONS[-1], order=999,
-    summary="test", description="test", triggers=("prefect",),
-    build_queries=lambda options: [
-        Query().select("file_input").filter(lambda node, capture, filename: "boom" in filename)
-        .modify(explode)
-    ],
+    "test_explodes", title="Test: raises", guide_section=SECTIONS[-1], order=999,
+    summary="test", description="test", triggers=("prefect",), rewrite=explode,
 )
 SETTINGS = TextCodemod(
-    id="test-settings", title="Test: OLD_SETTING is NEW_SETTING", guide_section=SECTIONS[-1],
+    "test_settings", title="Test: OLD_SETTING is NEW_SETTING", guide_section=SECTIONS[-1],
     order=998, summary="test", description="Renamed OLD_SETTING to NEW_SETTING.",
     triggers=("OLD_SETTING",), file_kinds=frozenset({FileKind.INI}),
     rewrite=lambda text, file: text.replace("OLD_SETTING", "NEW_SETTING"),

@@ -91,7 +91,7 @@ def test_commits_do_not_depend_on_jobs(build_repo: Callable[[], Path]) -> None:
 
 # A codemod the registry does not know: workers must run the codemods they are given.
 MARK_READMES = TextCodemod(
-    id="test-mark-readmes",
+    "test_mark_readmes",
     title="Mark READMEs",
     guide_section=SECTIONS[-1],
     summary="Appends a line to Markdown files that mention Prefect.",

@@ -8,7 +8,8 @@ from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.pipeline import FileProcessor
 from prefect1_migrate.registry import all_codemods, codemod_by_id
 
-LEGACY_THEN_MODERN = """from prefect import Flow
+LEGACY_THEN_MODERN = """\
+from prefect import Flow
 from prefect.tasks.prefect import FlowRunTask
 
 child = FlowRunTask(flow_name="child", project_name="data", wait=False)
@@ -18,29 +19,33 @@ with Flow("parent") as flow:
 """
 
 
-def test_a_name_one_codemod_introduces_reaches_the_codemods_after_it(tmp_path: Path) -> None:
-    (tmp_path / "flow.py").write_text(LEGACY_THEN_MODERN)
+def test_a_name_one_codemod_introduces_reaches_the_codemods_after_it() -> None:
     chain = [codemod_by_id("subflow-legacy-task-names"), codemod_by_id("subflow-create-flow-run")]
-    result = FileProcessor(tmp_path, chain, MigrationOptions()).process("flow.py")
+    assert chain[0].pipeline_position < chain[1].pipeline_position
+    processor = FileProcessor(Path("."), chain, MigrationOptions())
+    source = LEGACY_THEN_MODERN.replace("wait=False", "wait=True")
+    result = processor.process_source("flow.py", source.encode())
     assert [codemod_id for codemod_id, _ in result.steps] == [c.id for c in chain]
-    final = result.steps[-1][1].decode()
-    assert "FlowRunTask" not in final and "StartFlowRun" not in final
-    assert "create_flow_run(" in final
+    assert result.steps[-1][1].decode() == (
+        "from prefect import Flow\n"
+        "from prefect.tasks.prefect import create_flow_run, wait_for_flow_run\n"
+        "\n"
+        'with Flow("parent") as flow:\n'
+        '    child_run_id = create_flow_run(flow_name="child", project_name="data", run_name="nightly")\n'
+        "    wait_for_flow_run(child_run_id, raise_final_state=True)\n"
+    )
 
 
-def test_python_files_that_never_name_prefect_are_not_parsed(tmp_path: Path) -> None:
+def test_python_files_that_never_name_prefect_are_not_parsed() -> None:
     # Generic triggers (Client, import *, 3.6) occur here, and fissix cannot parse the file:
     # it must be neither rewritten nor reported, because it has nothing to do with Prefect.
-    (tmp_path / "tool.py").write_text(
-        "from mylib import *\nclient = Client(api_token=TOKEN)\nmatch client:\n    case _:\n        pass\n"
-    )
-    result = FileProcessor(tmp_path, all_codemods(), MigrationOptions()).process("tool.py")
+    source = b"from mylib import *\nclient = Client(api_token=TOKEN)\nmatch client:\n    case _:\n        pass\n"
+    processor = FileProcessor(Path("."), all_codemods(), MigrationOptions())
+    result = processor.process_source("tool.py", source)
     assert result.steps == [] and result.problems == []
 
 
-def test_a_python_file_is_parsed_once_however_many_codemods_change_it(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_a_python_file_is_parsed_once_however_many_codemods_change_it(monkeypatch) -> None:
     from prefect1_migrate import python_tree
 
     parsed: list[str] = []
@@ -51,7 +56,7 @@ def test_a_python_file_is_parsed_once_however_many_codemods_change_it(
         return real_parse(text)
 
     monkeypatch.setattr(python_tree, "parse", counting_parse)
-    (tmp_path / "flow.py").write_text(LEGACY_THEN_MODERN)
-    result = FileProcessor(tmp_path, all_codemods(), MigrationOptions()).process("flow.py")
+    processor = FileProcessor(Path("."), all_codemods(), MigrationOptions())
+    result = processor.process_source("flow.py", LEGACY_THEN_MODERN.encode())
     assert len(result.steps) >= 2
     assert parsed == [LEGACY_THEN_MODERN]

@@ -15,11 +15,12 @@ import pytest
 import tomllib
 import yaml
 from conftest import EXAMPLE_PROJECT, FIXTURES, git, run_cli
+from fissix.pytree import Node
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_files_bytes import SHAPES
 
-from prefect1_migrate.codemod import MigrationOptions, PythonCodemod, TextCodemod
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod, SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import SECTIONS
 from prefect1_migrate.pipeline import FileProcessor
@@ -174,23 +175,23 @@ def test_every_file_written_still_parses_or_loads_when_it_did_before(make_repo) 
 
 
 def breaking_codemods() -> list[PythonCodemod | TextCodemod]:
-    from bowler import Query
-
-    def to_none(node, capture, filename) -> None:
-        node.value = "None"  # fissix still parses `None = 1`; Python does not
+    def to_none(root: Node, file: SourceFile) -> None:
+        for leaf in root.leaves():
+            if leaf.value == "target":
+                leaf.value = "None"  # fissix still parses `None = 1`; Python does not
 
     return [
         PythonCodemod(
-            id="test-breaks-python",
+            "test_breaks_python",
             title="Test",
             guide_section=SECTIONS[-1],
             summary="test",
             description="test",
             triggers=("prefect",),
-            build_queries=lambda options: [Query().select("'target'").modify(to_none)],
+            rewrite=to_none,
         ),
         TextCodemod(
-            id="test-breaks-toml",
+            "test_breaks_toml",
             title="Test",
             guide_section=SECTIONS[-1],
             summary="test",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_CODEMODS, cli_with_test_codemods, git
 
-from prefect1_migrate.migrate import PAUSE_VARIABLE
+from prefect1_migrate.interrupts import PAUSE_VARIABLE
 
 OLD = b"from prefect.engine.executors import LocalExecutor\n"
 NEW = b"from prefect.executors import LocalExecutor\n"

@@ -277,7 +277,7 @@ def test_a_failed_write_puts_everything_back(make_repo, monkeypatch) -> None:
 def test_write_atomic_leaves_the_old_file_and_no_temporary_file_when_it_fails(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from prefect1_migrate import gitops
+    from prefect1_migrate import workspace
 
     target = tmp_path / "flow.py"
     target.write_bytes(OLD)
@@ -285,9 +285,9 @@ def test_write_atomic_leaves_the_old_file_and_no_temporary_file_when_it_fails(
     def broken_fsync(_descriptor: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(gitops.os, "fsync", broken_fsync)
+    monkeypatch.setattr(workspace.os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="Input/output error"):
-        gitops.write_atomic(tmp_path, "flow.py", NEW)
+        workspace.write_atomic(tmp_path, "flow.py", NEW)
     assert target.read_bytes() == OLD
     assert [p.name for p in tmp_path.iterdir()] == ["flow.py"]
 

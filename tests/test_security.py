@@ -222,7 +222,7 @@ def test_a_codemod_that_quotes_a_secret_is_redacted_everywhere(
         return f"# TODO(prefect-1.0): move {value} to an API key\n{text}"
 
     codemod = TextCodemod(
-        id="test-leaky",
+        "test_leaky",
         title="Test: leaks",
         guide_section=SECTIONS[-1],
         summary="test",

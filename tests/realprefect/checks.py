@@ -13,8 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from codemods._shell import CommandLine
 from realprefect import runner
+from realprefect.command_lines import CommandLine
 from realprefect.flows import run_setup_differences, structure_differences
 from realprefect.sources import Migration, Tree
 

@@ -13,8 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from codemods._shell import CommandLine, prefect_command_lines
 from prefect1_migrate.filekinds import FileKind, classify
+from realprefect.command_lines import CommandLine, prefect_command_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "fixtures" / "codemods"
@@ -92,7 +92,7 @@ class Tree:
         for name in self.files:
             kind = self.kind(name)
             if kind is not None:
-                lines = [c for c in prefect_command_lines(self.text(name), kind, name) if c.argv]
+                lines = [c for c in prefect_command_lines(self.text(name), kind) if c.argv]
                 if lines:
                     found[name] = lines
         return found

@@ -1,0 +1,30 @@
+"""Shell-aware command lines: every ``prefect`` invocation in a file, and its rewrite.
+
+A codemod that changes ``prefect`` command lines hands :func:`.driver.rewrite_commands` a
+function from an :class:`.invocations.Invocation` (the words after the program) to an
+:class:`.edits.Rewrite` (edits of those words plus review messages); it finds options with
+:func:`.options.parse_options` (click's rules). Only what an edit touches is re-emitted: every
+other byte of the file, the quoting of untouched words, variables and line continuations stay
+as they were. New words are quoted for the place they land in (shell quoting, ``$$`` in
+Makefiles, YAML/JSON/Python string escapes).
+
+One concern a module:
+
+- ``words``: a shell word (value and the offset of each character) and the codecs between a
+  segment's value and the file text; ``segments``: the parts of a file that hold command lines;
+- ``lexer``: shell rules within a command line: quotes, escapes, ``$VAR``/``${VAR}``/``$(...)``/
+  backticks, ``&&``/``||``/``;``/``|``, redirections, here-documents, continuations;
+- ``launchers``: what starts the program: ``prefect`` (any path), ``python -m prefect``, a
+  variable the file assigns such a command (``PREFECT := poetry run prefect``), past ``VAR=1``
+  prefixes, ``env``, ``exec``, ``nohup``, ``time``, ``command``, ``poetry``/``pipenv``/``pdm
+  run``; and the string of ``sh -c '...'``;
+- ``invocations``: the commands of a segment (in comments and substitutions too: a
+  commented-out command is rewritten like a live one; prose stays prose because a word only
+  counts in command position) and the ``prefect`` ones among them;
+- ``options``: click's option parsing; ``edits``: argv edits and the text edits carrying them;
+- one scanner per format: ``make``, ``docker``, ``ini`` (INI units, Procfiles), ``yaml``,
+  ``json``, ``groovy`` (Jenkinsfile), ``docs`` (Markdown, reST), ``python_strings`` (string
+  literals, comments and argv lists in Python code);
+- ``driver``: a non-Python file's invocations (by its kind's scanner) and
+  :func:`.driver.rewrite_commands`.
+"""

@@ -1,0 +1,69 @@
+"""Jenkinsfiles (Groovy): the strings of ``sh`` steps."""
+
+from __future__ import annotations
+
+import re
+
+from codemods._commands.lexer import balanced_end
+from codemods._commands.segments import Segment, ShellSegment
+from codemods._commands.words import PLACEHOLDER, Mapped
+
+_GROOVY_SH = re.compile(r"\bsh\b[ \t]*\(?[ \t]*(?:script[ \t]*:[ \t]*)?(?='|\")")
+_GROOVY_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "$": "$", "n": "\n", "t": "\t", "r": "\r"}
+
+
+def jenkinsfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
+    """The strings of ``sh '...'``/``sh "..."``/``sh(script: ...)`` steps; markers go above
+    the step (a comment inside the string would be handed to the shell)."""
+    segments: list[Segment] = []
+    for match in _GROOVY_SH.finditer(text):
+        at = match.end()
+        quote = next(q for q in ("'''", '"""', "'", '"') if text.startswith(q, at))
+        close = at + len(quote)
+        while close < len(text) and not text.startswith(quote, close):
+            close += 2 if text[close] == "\\" else 1
+        decoded = _decode_groovy(text, at + len(quote), close, interpolating=quote[0] == '"')
+        if decoded is None:
+            continue
+        value, offsets = decoded
+
+        def encoder(new: str, quote: str = quote) -> str:
+            escaped = new.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
+            return escaped.replace("$", "\\$") if quote[0] == '"' else escaped
+
+        anchor = base + text.rfind("\n", 0, match.start()) + 1
+        codec = Mapped(tuple(base + offset for offset in offsets), encoder)
+        segments.append(ShellSegment(value, codec, code_block=code_block, anchor=anchor))
+    return segments
+
+
+def _decode_groovy(
+    text: str, start: int, end: int, interpolating: bool
+) -> tuple[str, list[int]] | None:
+    chars: list[str] = []
+    offsets: list[int] = []
+    position = start
+    while position < end:
+        char = text[position]
+        offsets.append(position)
+        if char == "\\" and position + 1 < end:
+            escaped = text[position + 1]
+            if escaped == "\n":
+                offsets.pop()
+                position += 2
+                continue
+            chars.append(_GROOVY_ESCAPES.get(escaped, escaped))
+            position += 2
+        elif interpolating and char == "$" and text.startswith("{", position + 1):
+            chars.append(PLACEHOLDER)
+            position = balanced_end(text, position + 1, end)
+        elif interpolating and char == "$" and position + 1 < end and text[position + 1].isalpha():
+            chars.append(PLACEHOLDER)
+            position += 1
+            while position < end and (text[position].isalnum() or text[position] in "_."):
+                position += 1
+        else:
+            chars.append(char)
+            position += 1
+    offsets.append(end)
+    return "".join(chars), offsets

@@ -1,0 +1,199 @@
+"""``prefect`` invocations in a segment: its commands (those in comments and substitutions
+too), the ones whose program is ``prefect``, and those nested in ``sh -c`` strings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from codemods._commands.launchers import program_end, shell_string_index
+from codemods._commands.lexer import Comment, Lexer
+from codemods._commands.segments import ArgvSegment, Segment, ShellSegment
+from codemods._commands.words import Identity, Mapped, Word
+from prefect1_migrate.markers import MARKER
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One ``prefect`` command: ``args`` are the words after the program."""
+
+    words: tuple[Word, ...]  # program (with wrappers) and arguments
+    first_arg: int
+    captured: bool  # output read by ``$(...)``, backticks or a pipe
+    segment: Segment
+    line_start: int  # segment offset (shell) of the command's logical line
+
+    @property
+    def args(self) -> tuple[Word, ...]:
+        return self.words[self.first_arg :]
+
+    @property
+    def values(self) -> list[str]:
+        return [word.value for word in self.args]
+
+    @property
+    def code_block(self) -> bool:
+        return self.segment.code_block
+
+
+def invocations(segment: Segment, aliases: frozenset[str] = frozenset()) -> Iterator[Invocation]:
+    """Every ``prefect`` invocation in ``segment``."""
+    if isinstance(segment, ArgvSegment):
+        words = tuple(element.word for element in segment.elements)
+        end = program_end(words, "", aliases)
+        if end is not None:
+            yield Invocation(words, end, False, segment, 0)
+        return
+    value = segment.value
+    if not aliases and "prefect" not in value:
+        return
+    # A review marker quotes commands: file_invocations drops what is on its line, which in
+    # file text (Identity) is the line of the marker's comment, so that comment is not read.
+    skip_marked = isinstance(segment.codec, Identity)
+    for command in _segment_commands(value, segment.make, segment.prose, skip_marked):
+        if any(word.broken for word in command.words):
+            continue
+        end = program_end(command.words, value, aliases)
+        if end is not None:
+            yield Invocation(command.words, end, command.captured, segment, command.line_start)
+            continue
+        inner = shell_string_index(command.words)
+        if inner is not None:
+            nested = _nested_segment(segment, command.words[inner])
+            for found in invocations(nested, aliases):
+                if command.captured:
+                    found = replace(found, captured=True)
+                yield found
+
+
+def _nested_segment(parent: ShellSegment, word: Word) -> ShellSegment:
+    """The command string of ``sh -c WORD`` as a segment of its own."""
+    offsets = [parent.codec.raw(span[0]) for span in word.spans]
+    offsets.append(
+        parent.codec.raw(word.spans[-1][1]) if word.spans else parent.codec.raw(word.end)
+    )
+
+    def encoder(text: str) -> str:
+        if word.quote == "'":
+            quoted = text.replace("'", "'\\''")
+        elif word.quote == '"':
+            quoted = re.sub(r'(["\\$`])', r"\\\1", text)
+        else:
+            quoted = re.sub(r"([^\w@%+=:,./-])", r"\\\1", text)
+        if parent.make:
+            quoted = quoted.replace("$", "$$")
+        return parent.codec.encode(quoted)
+
+    return ShellSegment(
+        word.value, Mapped(tuple(offsets), encoder), False, parent.prose, parent.code_block
+    )
+
+
+def program_offset(invocation: Invocation) -> int:
+    segment = invocation.segment
+    program = invocation.words[invocation.first_arg - 1]
+    if isinstance(segment, ArgvSegment):
+        return segment.elements[invocation.first_arg - 1].raw_start
+    return segment.codec.raw(program.start)
+
+
+def anchor_of(invocation: Invocation, text: str) -> int:
+    """File offset of the start of the line a review marker for ``invocation`` goes above."""
+    segment = invocation.segment
+    if isinstance(segment, ArgvSegment):
+        at = segment.anchor
+    elif segment.anchor is not None:
+        at = segment.anchor
+    else:
+        at = segment.codec.raw(invocation.line_start)
+    return text.rfind("\n", 0, at) + 1
+
+
+@dataclass(frozen=True)
+class _Command:
+    words: tuple[Word, ...]
+    line_start: int  # segment offset of the line the command's logical line starts on
+    captured: bool  # its output is read by something (``$(...)``, backticks, a pipe)
+
+
+def _segment_commands(
+    text: str, make: bool, prose: bool, skip_marked: bool
+) -> tuple[_Command, ...]:
+    """The commands of a whole segment's text. A short segment's are kept for the next
+    codemods: most segments of a file (a YAML ``run:`` block, a Dockerfile ``RUN``) are still
+    the same text after one codemod rewrote another, and their commands (frozen, offsets in
+    ``text``) still hold. A long segment is a whole file, which the codemods rewrite anyway."""
+    if len(text) > _KEPT_SEGMENT_LENGTH:
+        return _read_segment_commands(text, make, prose, skip_marked)
+    return _kept_segment_commands(text, make, prose, skip_marked)
+
+
+def _read_segment_commands(
+    text: str, make: bool, prose: bool, skip_marked: bool
+) -> tuple[_Command, ...]:
+    return tuple(_commands(text, 0, len(text), make, prose, 0, skip_marked=skip_marked))
+
+
+_KEPT_SEGMENT_LENGTH = 4096  # bounds the cache to about 1,024 x 4 KB of text
+
+
+_kept_segment_commands = lru_cache(maxsize=1024)(_read_segment_commands)
+
+
+def _commands(
+    text: str,
+    start: int,
+    end: int,
+    make: bool,
+    prose: bool,
+    line_start: int,
+    captured: bool = False,
+    skip_marked: bool = False,
+) -> Iterator[_Command]:
+    """The commands of ``text[start:end]``, those in comments and substitutions included;
+    with ``skip_marked``, not those in a comment holding a review marker."""
+    words: list[Word] = []
+    redirect_target = False
+
+    def finish(piped: bool) -> Iterator[_Command]:
+        if words:
+            yield _Command(tuple(words), line_start, captured or piped)
+        for word in words:
+            for sub_start, sub_end in word.subs:
+                yield from _commands(
+                    text, sub_start, sub_end, make, prose, line_start, True, skip_marked
+                )
+
+    for token in Lexer(text, start, end, make, prose).tokens():
+        if isinstance(token, Word):
+            if redirect_target:
+                redirect_target = False
+            else:
+                words.append(token)
+        elif isinstance(token, Comment):
+            comment = text[token.start : token.end]
+            if _may_name_program(comment) and not (skip_marked and MARKER in comment):
+                yield from _commands(
+                    text, token.start, token.end, make, True, line_start, False, skip_marked
+                )
+        elif token.is_redirect:
+            if words and words[-1].end == token.start and words[-1].value.isdigit():
+                words.pop()
+            redirect_target = token.text not in ("<<", "<<-")
+        else:
+            yield from finish(token.text in ("|", "|&"))
+            words = []
+            if token.text == "\n":
+                line_start = token.end
+    yield from finish(False)
+
+
+def _may_name_program(text: str) -> bool:
+    """Whether a word of ``text`` may read ``prefect`` or stand for a variable: not when
+    ``text`` has no escapes or expansions and no ``prefect`` once quotes are left out.
+    (Most comments are prose: they need not be read word by word.)"""
+    if "\\" in text or "$" in text or "`" in text:
+        return True
+    return "prefect" in text.replace("'", "").replace('"', "")

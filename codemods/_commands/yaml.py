@@ -1,0 +1,324 @@
+"""YAML (CI, compose, Kubernetes/Helm): values of command keys (``run``, ``script``,
+``command``, ``args``, ``entrypoint``...) as plain, quoted and block scalars and as flow or
+block sequences; a sequence that starts with the program is one argv, otherwise each item is a
+command line; ``{{ ... }}`` template expressions count as run-time values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from codemods._commands.json import (
+    DOUBLE_QUOTED_ESCAPES,
+    decode_escaped,
+    escape_double_quoted,
+    json_element,
+    split_flow,
+)
+from codemods._commands.launchers import program_end
+from codemods._commands.segments import (
+    ArgvSegment,
+    Segment,
+    ShellSegment,
+    blank_outside,
+    line_spans,
+    list_element,
+)
+from codemods._commands.words import PLACEHOLDER, Codec, Identity, Mapped
+
+_YAML_COMMAND_KEYS = frozenset(
+    {
+        "run",
+        "script",
+        "before_script",
+        "after_script",
+        "command",
+        "commands",
+        "args",
+        "entrypoint",
+        "cmd",
+        "bash",
+        "sh",
+        "inlineScript",
+        "test",
+    }
+)
+_YAML_ENTRY = re.compile(
+    r"(?P<indent>[ \t]*)(?P<dashes>(?:-(?:[ \t]+|$))*)"
+    r"(?:(?P<key>[A-Za-z_][\w.-]*|\"[^\"\n]*\"|'[^'\n]*')[ \t]*:(?=[ \t]|$)[ \t]*)?"
+    r"(?P<rest>.*)"
+)
+_YAML_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_YAML_PROPERTIES = re.compile(r"(?:[&!][^ \t]*[ \t]+)*")
+_YAML_TEMPLATE = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
+_YAML_PLAIN_FORBIDDEN = re.compile(r": |:$| #|\n")
+_YAML_FLOW_FORBIDDEN = re.compile(r"[,\[\]{}]|: |:$| #|\n")
+
+
+def yaml_scan(text: str, base: int, code_block: bool, shell_blocks: bool = False) -> list[Segment]:
+    masked = _YAML_TEMPLATE.sub(lambda match: PLACEHOLDER * len(match.group()), text)
+    return _YamlScanner(masked, base, code_block, shell_blocks).segments()
+
+
+def ci_scan(text: str, base: int, code_block: bool) -> list[Segment]:
+    """CI files run their literal block scalars as shell scripts: markers may go inside."""
+    return yaml_scan(text, base, code_block, shell_blocks=True)
+
+
+class _YamlScanner:
+    """Command values of a YAML document, line by line (no YAML library keeps the bytes)."""
+
+    def __init__(self, text: str, base: int, code_block: bool, shell_blocks: bool) -> None:
+        self.text, self.base = text, base
+        self.code_block, self.shell_blocks = code_block, shell_blocks
+        self.lines = line_spans(text)
+        self.found: list[Segment] = []
+        self.comments: list[tuple[int, int]] = []
+
+    def segments(self) -> list[Segment]:
+        index = 0
+        while index < len(self.lines):
+            index = self._entry(index)
+        if self.comments:
+            comments = blank_outside(self.text, self.comments)
+            self.found.append(
+                ShellSegment(comments, Identity(self.base), prose=True, code_block=self.code_block)
+            )
+        return self.found
+
+    def _line(self, index: int) -> str:
+        start, end = self.lines[index]
+        return self.text[start:end]
+
+    def _indent(self, index: int) -> int:
+        line = self._line(index)
+        return len(line) - len(line.lstrip(" \t"))
+
+    def _skippable(self, index: int) -> bool:
+        stripped = self._line(index).strip()
+        if stripped.startswith("#"):
+            self.comments.append((self.lines[index][1] - len(stripped), self.lines[index][1]))
+        return not stripped or stripped.startswith("#")
+
+    def _entry(self, index: int) -> int:
+        """Read the entry on line ``index``; returns the next line to read."""
+        if self._skippable(index):
+            return index + 1
+        start = self.lines[index][0]
+        line = self._line(index)
+        match = _YAML_ENTRY.match(line)
+        assert match is not None
+        key = match.group("key")
+        column = match.start("key") if key else match.end("indent")
+        rest_at = _YAML_PROPERTIES.match(line, match.start("rest")).end()
+        rest = line[rest_at:]
+        is_command = key is not None and key.strip("\"'") in _YAML_COMMAND_KEYS
+        if _YAML_BLOCK_INDICATOR.match(rest):
+            last = self._block_end(index, column)
+            if is_command:
+                self._block_scalar(index, last, folded=rest.startswith(">"))
+            return last + 1
+        self._trailing_comment(index, rest_at)
+        value = _strip_yaml_comment(rest)
+        if not is_command:
+            return index + 1
+        if not value:
+            return self._block_sequence(index, column)
+        if value.startswith("["):
+            return self._flow_sequence(index, start + rest_at)
+        scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
+        if scalar is not None:
+            self.found.append(ShellSegment(scalar[0], scalar[1], code_block=self.code_block))
+        return index + 1
+
+    def _trailing_comment(self, index: int, rest_at: int) -> None:
+        start, end = self.lines[index]
+        rest = self._line(index)[rest_at:]
+        hash_at = rest.find("#", len(_strip_yaml_comment(rest)))
+        if hash_at >= 0:
+            self.comments.append((start + rest_at + hash_at, end))
+
+    def _block_end(self, index: int, column: int) -> int:
+        """The last line of the block scalar that starts on line ``index``."""
+        last = index
+        for following in range(index + 1, len(self.lines)):
+            if not self._line(following).strip():
+                continue
+            if self._indent(following) <= column:
+                break
+            last = following
+        return last
+
+    def _block_scalar(self, index: int, last: int, folded: bool) -> None:
+        if last == index:
+            return
+        content_start, content_end = self.lines[index + 1][0], self.lines[last][1]
+        value = self.text[content_start:content_end]
+        anchor = None
+        if folded:
+            value = value.replace("\n", " ")
+        if folded or not self.shell_blocks:
+            anchor = self.base + self.lines[index][0]
+        codec = Identity(self.base + content_start)
+        self.found.append(ShellSegment(value, codec, code_block=self.code_block, anchor=anchor))
+
+    def _scalar(self, start: int, end: int, flow: bool) -> tuple[str, Codec] | None:
+        """(value, codec) of a plain or single-line quoted scalar at ``text[start:end]``."""
+        raw = self.text[start:end]
+        if raw[:1] == '"':
+            decoded = decode_escaped(self.text, start + 1, end - 1, DOUBLE_QUOTED_ESCAPES)
+            if len(raw) < 2 or not raw.endswith('"') or decoded is None:
+                return None
+            value, offsets = decoded
+            return value, Mapped(
+                tuple(self.base + offset for offset in offsets), escape_double_quoted
+            )
+        if raw[:1] == "'":
+            if len(raw) < 2 or not raw.endswith("'"):
+                return None
+            value, offsets = _decode_yaml_single(self.text, start + 1, end - 1)
+            return value, Mapped(tuple(self.base + offset for offset in offsets), _yaml_single)
+        if raw[:1] in ("[", "{", "&", "*", "!", "|", ">"):
+            return None
+        forbidden = _YAML_FLOW_FORBIDDEN if flow else _YAML_PLAIN_FORBIDDEN
+        return raw, Identity(self.base + start, forbidden)
+
+    def _flow_sequence(self, index: int, open_at: int) -> int:
+        close = _flow_end(self.text, open_at)
+        if close is None:
+            return index + 1
+        last = index
+        while last + 1 < len(self.lines) and self.lines[last][1] < close:
+            last += 1
+        items = split_flow(self.text, open_at + 1, close)
+        scalars = [self._scalar(start, end, flow=True) for start, end in items]
+        if items and all(scalars):
+            self._items(items, scalars, index)  # type: ignore[arg-type]
+        return last + 1
+
+    def _block_sequence(self, index: int, column: int) -> int:
+        """The items of a block sequence under the command key on line ``index``."""
+        following = index + 1
+        while following < len(self.lines) and not self._line(following).strip():
+            following += 1
+        if (
+            following >= len(self.lines)
+            or self._indent(following) < column
+            or not self._line(following).lstrip().startswith("-")
+        ):
+            return index + 1
+        item_indent = self._indent(following)
+        items: list[tuple[int, int]] = []
+        blocks: list[tuple[int, int, bool]] = []
+        position = following
+        while position < len(self.lines):
+            if self._skippable(position):
+                position += 1
+                continue
+            line = self._line(position)
+            if self._indent(position) != item_indent or not line.lstrip().startswith("-"):
+                break
+            content_at = len(line) - len(line[item_indent + 1 :].lstrip(" \t"))
+            content = line[content_at:]
+            if _YAML_BLOCK_INDICATOR.match(content):
+                last = self._block_end(position, item_indent)
+                blocks.append((position, last, content.startswith(">")))
+                position = last + 1
+                continue
+            entry = _YAML_ENTRY.match(content)
+            if not content or (entry is not None and entry.group("key")):
+                return index + 1  # a sequence of mappings: the main loop reads them
+            self._trailing_comment(position, content_at)
+            start = self.lines[position][0] + content_at
+            items.append((start, start + len(_strip_yaml_comment(content))))
+            position += 1
+        scalars = [self._scalar(start, end, flow=False) for start, end in items]
+        if all(scalars):
+            self._items(items, scalars, index, argv=not blocks)  # type: ignore[arg-type]
+        for block_index, last, folded in blocks:
+            self._block_scalar(block_index, last, folded)
+        return position
+
+    def _items(
+        self,
+        items: list[tuple[int, int]],
+        scalars: list[tuple[str, Codec]],
+        key_index: int,
+        argv: bool = True,
+    ) -> None:
+        """An argv when the items start with the program, else one command line per item."""
+        elements = [
+            list_element(value, codec, self.base + start, self.base + end)
+            for (value, codec), (start, end) in zip(scalars, items, strict=True)
+        ]
+        if argv and program_end([e.word for e in elements], "", frozenset()) is not None:
+            separator = ", "
+            if len(items) > 1:
+                separator = self.text[items[0][1] : items[1][0]]
+            encoder = _yaml_element_encoder(self.text[items[0][0]])
+            anchor = self.base + self.lines[key_index][0]
+            self.found.append(
+                ArgvSegment(tuple(elements), encoder, separator, anchor, self.code_block)
+            )
+            return
+        for value, codec in scalars:
+            self.found.append(ShellSegment(value, codec, code_block=self.code_block))
+
+
+def _strip_yaml_comment(rest: str) -> str:
+    """``rest`` without a trailing `` # comment`` (quotes respected)."""
+    quote = ""
+    for position, char in enumerate(rest):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and (position == 0 or rest[position - 1] in " \t[,"):
+            quote = char
+        elif char == "#" and (position == 0 or rest[position - 1] in " \t"):
+            return rest[:position].rstrip()
+    return rest.rstrip()
+
+
+def _flow_end(text: str, open_at: int) -> int | None:
+    depth, quote, position = 0, "", open_at
+    while position < len(text):
+        char = text[position]
+        if quote:
+            if char == "\\" and quote == '"':
+                position += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return None
+
+
+def _decode_yaml_single(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    offsets: list[int] = []
+    position = start
+    while position < end:
+        offsets.append(position)
+        chars.append(text[position])
+        position += 2 if text.startswith("''", position) else 1
+    offsets.append(end)
+    return "".join(chars), offsets
+
+
+def _yaml_single(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _yaml_element_encoder(first_char: str) -> Callable[[str], str]:
+    if first_char == '"':
+        return json_element
+    if first_char == "'":
+        return lambda text: "'" + _yaml_single(text) + "'"
+    return lambda text: text if re.fullmatch(r"[\w./=-]+", text) else json_element(text)

@@ -1,0 +1,652 @@
+"""Support for environments (upgrade guide: "Support for environments").
+
+Prefect 1.0 removed ``prefect.environments``; a flow's run configuration is
+``flow.run_config`` plus ``flow.executor``. Rewrites the two places an environment was set,
+
+- ``Flow(..., environment=E(...))`` (also ``with Flow(...) as flow:``) and
+- ``<flow>.environment = E(...)``,
+
+for ``LocalEnvironment``, ``KubernetesJobEnvironment``, ``FargateTaskEnvironment``,
+``DaskKubernetesEnvironment`` and ``DaskCloudProviderEnvironment`` imported in any style from
+``prefect.environments[.execution[.<module>]]`` or reached as ``prefect.environments....``,
+into ``run_config=`` / ``executor=`` (or ``flow.run_config =`` / ``flow.executor =`` at the
+same place, so the executor survives script-based storage) following the catalog's tables
+(``codemods/_environments/mapping.py``). ``environment=None`` and
+``<flow>.environment = None`` are deleted. ``Flow`` calls with four or more positional
+arguments are turned into keyword calls by the 0.15.13 order, because 1.0 removed
+``environment`` from the middle of the signature (``Flow(name, schedule, executor,
+environment, run_config, storage, ...)``). Needed run-config and executor imports are added,
+environment imports that became unused are removed. A ``DaskKubernetesEnvironment`` gets a
+module-level ``make_kube_cluster()`` that imports ``dask_kubernetes`` when the flow runs.
+
+Flags: arguments with no 1.0 equivalent, environment calls that cannot be mapped (unpacked
+arguments, values held in variables, ...), flows that also set ``run_config`` / ``executor``,
+other environment values, reads of ``flow.environment`` and any other use of the classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fissix.pgen2 import token
+from fissix.pytree import Leaf, Node
+
+from codemods._environments.mapping import HINTS, KUBE_CLUSTER_FACTORY, plan_for
+from codemods._environments.names import (
+    CONVERTIBLE,
+    EXPORTS,
+    called,
+    environment_bindings,
+    exported_name,
+    flag_environment_imports,
+    in_class_bases,
+    is_environment_module,
+    references,
+)
+from codemods._environments.plan import Plan, Unconvertible, shown
+from codemods._environments.render import Layout, comments_of, line_indent, render
+from codemods._prefect_classes import FLOW
+from codemods._python.calls import (
+    call_arguments,
+    is_star_argument,
+    keyword_argument,
+    make_keyword,
+    remove_listed,
+)
+from codemods._python.imports import (
+    ensure_from_import,
+    from_import_module,
+    imported_modules,
+    imported_names,
+    name_is_used,
+    remove_import_element,
+    top_level_imports,
+)
+from codemods._python.literals import is_none
+from codemods._python.markers import add_todo
+from codemods._python.snippets import parse_argument, parse_expression, parse_statement
+from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.tree import (
+    LN,
+    dotted_text,
+    first_leaf,
+    indentation_of,
+    source_of,
+    statement_of,
+    syms,
+    walk,
+)
+from prefect1_migrate.codemod import PythonCodemod, SourceFile
+from prefect1_migrate.guide import ENVIRONMENTS
+
+CODEMOD = PythonCodemod(
+    __name__,
+    title="Replace flow environments by run configs and executors",
+    guide_section=ENVIRONMENTS,
+    order=20,
+    summary="Flow(environment=...) and flow.environment = ... become run_config/executor "
+    "(UniversalRun, DockerRun, KubernetesRun, ECSRun, DaskExecutor); positional Flow calls "
+    "become keyword calls.",
+    description=(
+        "Replaced flow environments, removed in Prefect 1.0, by run configs and executors: "
+        "LocalEnvironment -> UniversalRun (DockerRun when metadata had an image), "
+        "KubernetesJobEnvironment -> KubernetesRun(job_template_path=<job_spec_file>), "
+        "FargateTaskEnvironment -> ECSRun (cpu, memory, role ARNs, task_definition, "
+        "run_task_kwargs), DaskKubernetesEnvironment -> KubernetesRun + DaskExecutor with a "
+        "make_kube_cluster() doing what the guide's `lambda: KubeCluster(make_pod_spec("
+        "image=prefect.context.image))` does but importing dask_kubernetes only when the flow "
+        "runs (so the flow still builds where it is not installed), "
+        "DaskCloudProviderEnvironment -> ECSRun + DaskExecutor(cluster_class=provider_class, "
+        "cluster_kwargs incl. skip_cleanup=True, adapt_kwargs); the environment's executor "
+        "became flow.executor at the same place; environment=None was deleted; Flow calls with "
+        "4+ positional arguments were turned into keyword calls (0.15.13 order) because 1.0 "
+        "removed environment from the middle of the signature. The upgrade doc's "
+        "KubernetesRun(job_spec_file=...) raises TypeError in real Prefect: the parameter is "
+        "job_template_path. Dropped as without effect: unique_job_name (the agent names jobs), "
+        "Fargate family/taskDefinition when the definition is given (the agent registers it), "
+        "work_stealing=True (Dask's default)."
+    ),
+    flags=(
+        "arguments with no 1.0 equivalent (on_start, on_exit, on_execute, AWS credentials and "
+        "region, worker_spec_file, private_registry, metadata keys other than image, ...)",
+        "environment calls that cannot be mapped (unpacked arguments, values held in variables, "
+        "custom environment objects)",
+        "flows that set an environment together with run_config or executor",
+        "reads of flow.environment and other uses of the environment classes",
+        "Flow(*args) calls (positional parameters shifted)",
+    ),
+    review_note=(
+        "Every flow that used an environment must be re-registered: a 1.0 agent runs flows "
+        "registered with an environment using its default run config, and pickled flows that "
+        "reference prefect.environments cannot be unpickled. Check KubernetesRun job templates "
+        "made from job_spec_file: the agent replaces the first container's image and args. "
+        "DaskCloudProviderEnvironment flows now use ECSRun (the upgrade doc's choice); use the "
+        "run config of the agent that runs them. A flow.executor that an environment made "
+        "Prefect 0.15 ignore is used from now on."
+    ),
+    triggers=("environment", "Flow("),
+)
+
+
+# Flow.__init__ in 0.15.13 (inspect.signature); 1.0.0 and 1.4.1 drop "environment".
+FLOW_PARAMETERS_0_15 = (
+    "name",
+    "schedule",
+    "executor",
+    "environment",
+    "run_config",
+    "storage",
+    "tasks",
+    "edges",
+    "reference_tasks",
+    "state_handlers",
+    "on_failure",
+    "validate",
+    "result",
+    "terminal_state_handler",
+)
+_UNCHANGED_POSITIONS = 3  # name, schedule, executor keep their places
+
+_KUBE_CLUSTER_FACTORY_SOURCE = f'''def {KUBE_CLUSTER_FACTORY}():
+    """The Dask cluster DaskKubernetesEnvironment used to start (needs dask_kubernetes)."""
+    import prefect
+    from dask_kubernetes import KubeCluster, make_pod_spec
+
+    return KubeCluster(make_pod_spec(image=prefect.context.image))
+'''
+
+_BOTH_RUN_CONFIG = (
+    "this flow sets both an environment and a run_config: Prefect 0.15 used the run_config and "
+    "ignored the whole environment; remove the environment (move what you still need to the "
+    "run config or flow.executor)"
+)
+_BOTH_EXECUTOR = (
+    "this flow sets both an environment and flow.executor: Prefect 0.15 ran the environment's "
+    "executor and ignored flow.executor; keep the one you want as flow.executor and remove "
+    "the environment"
+)
+_READ = (
+    "flow.environment was removed in Prefect 1.0 (reading it raises AttributeError): read "
+    "flow.run_config (labels, image) or flow.executor instead"
+)
+
+
+@dataclass
+class _File:
+    root: LN
+    bindings: dict[str, str]
+    flows: dict[str, list[Node]] = field(default_factory=dict)  # bound name -> Flow(...) trailers
+    assigned: set[tuple[str, str]] = field(default_factory=set)  # (receiver, attribute)
+    flagged: set[int] = field(default_factory=set)  # id() of statements already marked
+    imports: list[tuple[str, str]] = field(default_factory=list)
+    factory_users: list[LN] = field(default_factory=list)  # top-level statements needing it
+
+    def todo(self, node: LN, message: str) -> None:
+        add_todo(node, message)
+        self.flagged.add(id(statement_of(node)))
+
+
+@CODEMOD.rewriter
+def rewrite(root: Node, file: SourceFile) -> None:
+    state = _File(root, environment_bindings(root))
+    flow_calls = [
+        call[1]
+        for power in walk(root)
+        if (call := called(power, state.bindings)) is not None and call[0] in FLOW
+    ]
+    for trailer in flow_calls:
+        _keywordize(state, trailer)
+        receiver = _bound_name(trailer.parent)
+        if receiver is not None:
+            state.flows.setdefault(receiver, []).append(trailer)
+    for statement in walk(root):
+        target = _attribute_target(statement)
+        if target is not None:
+            state.assigned.add((target[0], target[1]))
+    for trailer in flow_calls:
+        for argument in call_arguments(trailer):
+            keyword = keyword_argument(argument)
+            if keyword is not None and keyword[0] == "environment":
+                _convert_keyword(state, trailer, argument, keyword[1])
+    for statement in walk(root):
+        target = _attribute_target(statement)
+        if target is not None and target[1] == "environment" and statement.parent is not None:
+            _convert_assignment(state, statement, target[0])
+    _flag_reads(state)
+    _flag_leftovers(state)
+    for module, name in state.imports:
+        ensure_from_import(root, module, name)
+    if state.factory_users:
+        _place_kube_cluster_factory(state)
+    _remove_unused_imports(root)
+    flag_environment_imports(root)
+
+
+# --- Flow(name, schedule, executor, environment, run_config, ...) ---------------------------
+
+
+def _keywordize(file: _File, trailer: Node) -> None:
+    arguments = call_arguments(trailer)
+    positional: list[LN] = []
+    for argument in arguments:
+        if keyword_argument(argument) is not None:
+            break
+        if is_star_argument(argument):
+            if argument.children[0].type == token.STAR:
+                file.todo(
+                    trailer,
+                    "Flow's positional parameters moved in Prefect 1.0 (environment, the 4th, "
+                    "was removed): pass the unpacked arguments by keyword",
+                )
+            return
+        positional.append(argument)
+    if len(positional) <= _UNCHANGED_POSITIONS or len(positional) > len(FLOW_PARAMETERS_0_15):
+        return
+    for index, argument in enumerate(positional[_UNCHANGED_POSITIONS:], _UNCHANGED_POSITIONS):
+        make_keyword(argument, FLOW_PARAMETERS_0_15[index])
+
+
+# --- Flow(..., environment=...) -------------------------------------------------------------
+
+
+def _convert_keyword(file: _File, trailer: Node, argument: LN, value: LN) -> None:
+    if is_none(value):
+        remove_listed(argument)
+        return
+    plan = _plan(file, value)
+    if plan is None:
+        if not _is_environment_call(file, value):
+            file.todo(
+                trailer,
+                "Flow(environment=...) was removed in Prefect 1.0 (TypeError): set run_config= "
+                f"and executor= instead of environment={shown(value)}",
+            )
+        return
+    receiver = _bound_name(trailer.parent)
+    conflicts = _conflicts(file, plan, receiver, [trailer])
+    if conflicts:
+        for message in conflicts:
+            file.todo(trailer, message)
+        return
+    layout = _layout(value, line_indent(argument))
+    run_config = render(plan.run_config, layout)  # type: ignore[arg-type]
+    executor = render(plan.executor, layout) if plan.executor is not None else None
+    _drop_explicit_none(trailer, "run_config")
+    if executor is not None:
+        _drop_explicit_none(trailer, "executor")
+    new = parse_argument(f"run_config={run_config}")
+    new.prefix = argument.prefix
+    argument.replace(new)
+    if executor is not None:
+        executor_argument = parse_argument(f"executor={executor}")
+        if "\n" in argument.prefix:
+            indent = argument.prefix.rpartition("\n")[2]
+            executor_argument.prefix = "\n" + _comment_lines(plan, indent) + indent
+        else:
+            executor_argument.prefix = " "
+        _insert_argument_after(new, executor_argument)
+    _finish(file, plan, trailer)
+
+
+# --- <flow>.environment = ... ---------------------------------------------------------------
+
+
+def _convert_assignment(file: _File, statement: Node, receiver: str) -> None:
+    value = statement.children[2]
+    if is_none(value):
+        if _is_flow(file, receiver):
+            _remove_statement(statement_of(statement))
+        return
+    plan = _plan(file, value)
+    if plan is None:
+        if _is_flow(file, receiver) and not _is_environment_call(file, value):
+            file.todo(
+                statement,
+                f"{receiver}.environment is ignored by Prefect 1.0: set {receiver}.run_config "
+                f"(and {receiver}.executor) instead of {shown(value)}",
+            )
+        return
+    conflicts = _conflicts(file, plan, receiver, file.flows.get(receiver.split(".")[-1], []))
+    if conflicts:
+        for message in conflicts:
+            file.todo(statement, message)
+        return
+    indent = indentation_of(statement_of(statement))
+    layout = _layout(value, indent)
+    run_config = render(plan.run_config, layout)  # type: ignore[arg-type]
+    executor = render(plan.executor, layout) if plan.executor is not None else None
+    target = statement.children[0]
+    target.children[-1].children[1].value = "run_config"
+    new_value = parse_expression(run_config)
+    new_value.prefix = value.prefix
+    value.replace(new_value)
+    if executor is not None:
+        added = insert_statement_after(statement_of(statement), f"{receiver}.executor = {executor}")
+        first_leaf(added).prefix = _comment_lines(plan, indent) + indent
+    _finish(file, plan, statement)
+
+
+# --- shared by both places ------------------------------------------------------------------
+
+
+def _plan(file: _File, value: LN) -> Plan | None:
+    """The plan for an environment call, or None (with a TODO when it cannot be mapped)."""
+    call = called(value, file.bindings)
+    environment = exported_name(call[0]) if call is not None else None
+    if call is None or environment not in CONVERTIBLE:
+        return None
+    try:
+        return plan_for(environment, call[1])
+    except Unconvertible as reason:
+        file.todo(
+            value,
+            f"{environment}(...) was not converted because {reason}: set {HINTS[environment]}",
+        )
+        return None
+
+
+def _is_environment_call(file: _File, value: LN) -> bool:
+    call = called(value, file.bindings)
+    return call is not None and exported_name(call[0]) is not None
+
+
+def _conflicts(file: _File, plan: Plan, receiver: str | None, calls: list[Node]) -> list[str]:
+    messages: list[str] = []
+    wanted = [("run_config", _BOTH_RUN_CONFIG)]
+    if plan.executor is not None:
+        wanted.append(("executor", _BOTH_EXECUTOR))
+    for attribute, message in wanted:
+        in_call = any(_passes(trailer, attribute) for trailer in calls)
+        assigned = receiver is not None and any(
+            (name, attribute) in file.assigned for name in (receiver, receiver.split(".")[-1])
+        )
+        if in_call or assigned:
+            messages.append(message)
+    return messages
+
+
+def _passes(trailer: Node, parameter: str) -> bool:
+    """Whether a Flow(...) call passes ``parameter`` (by keyword, or the executor by position)."""
+    position = FLOW_PARAMETERS_0_15.index(parameter)
+    for index, argument in enumerate(call_arguments(trailer)):
+        keyword = keyword_argument(argument)
+        if keyword is not None:
+            if keyword[0] == parameter and not is_none(keyword[1]):
+                return True
+        elif index == position and not is_none(argument) and not is_star_argument(argument):
+            return True
+    return False
+
+
+def _drop_explicit_none(trailer: Node, parameter: str) -> None:
+    """Remove ``parameter=None`` (or a positional ``None`` in its place) from a Flow call."""
+    position = FLOW_PARAMETERS_0_15.index(parameter)
+    for index, argument in enumerate(call_arguments(trailer)):
+        keyword = keyword_argument(argument)
+        value = keyword[1] if keyword is not None else argument
+        if (keyword is not None and keyword[0] == parameter) or (
+            keyword is None and index == position
+        ):
+            if is_none(value):
+                remove_listed(argument)
+            return
+
+
+def _comment_lines(plan: Plan, indent: str) -> str:
+    """The comments of the environment's executor= argument, as lines above its new place."""
+    above, trailing = comments_of(plan.executor_origin)
+    return "".join(
+        f"{indent}{comment}\n" for comment in [*above, *([trailing] if trailing else [])]
+    )
+
+
+def _finish(file: _File, plan: Plan, at: LN) -> None:
+    for message in plan.todos:
+        file.todo(at, message)
+    file.imports.extend(plan.imports)
+    if plan.kube_cluster_factory:
+        top = at
+        while top.parent is not None and top.parent is not file.root:
+            top = top.parent
+        file.factory_users.append(top)
+
+
+def _layout(value: LN, indent: str) -> Layout:
+    """One argument per line when the environment call was written that way."""
+    trailer = value.children[-1]
+    arguments = call_arguments(trailer)
+    multiline = any("\n" in a.prefix for a in arguments) or "\n" in trailer.children[-1].prefix
+    unit = "    "
+    if multiline and arguments and "\n" in arguments[0].prefix:
+        inner = arguments[0].prefix.rpartition("\n")[2]
+        outer = line_indent(value)
+        if inner.startswith(outer) and len(inner) > len(outer):
+            unit = inner[len(outer) :]
+    return Layout(multiline, indent, unit)
+
+
+def _place_kube_cluster_factory(file: _File) -> None:
+    """Define make_kube_cluster() once, before the first statement converted to use it."""
+    root = file.root
+    if any(
+        statement.type == syms.funcdef and statement.children[1].value == KUBE_CLUSTER_FACTORY
+        for statement in root.children
+    ):
+        return
+    anchor = min(file.factory_users, key=root.children.index)
+    function = parse_statement(_KUBE_CLUSTER_FACTORY_SOURCE)
+    previous = str(anchor.prev_sibling) if anchor.prev_sibling is not None else "\n"
+    blank_lines = len(previous) - len(previous.rstrip("\n")) - 1  # ending the block above
+    function.prefix = "\n" * max(0, 2 - blank_lines)
+    leaf = first_leaf(anchor)
+    leaf.prefix = "\n\n" + leaf.prefix.lstrip("\n")
+    root.insert_child(root.children.index(anchor), function)
+
+
+# --- what is left: reads, other uses ----------------------------------------------------------
+
+
+def _flag_reads(file: _File) -> None:
+    for node in walk(file.root):
+        if node.type != syms.power:
+            continue
+        for index, trailer in enumerate(node.children[1:], 1):
+            if not _is_attribute(trailer, "environment"):
+                continue
+            if index == len(node.children) - 1 and _is_assignment_target(node):
+                break
+            receiver = source_of(Node(syms.power, [c.clone() for c in node.children[:index]]))
+            if _is_flow(file, receiver):
+                add_todo(node, _READ)
+            break
+
+
+def _flag_leftovers(file: _File) -> None:
+    for node, qualified in references(file.root, file.bindings):
+        name = exported_name(qualified)
+        if name not in CONVERTIBLE or in_class_bases(node):
+            continue
+        if node.parent is None or id(statement_of(node)) in file.flagged:
+            continue
+        file.todo(
+            node,
+            f"{name} was removed in Prefect 1.0 and this use was not converted: set {HINTS[name]}",
+        )
+
+
+def _is_flow(file: _File, receiver: str) -> bool:
+    """A name bound to Flow(...) in this file, or an expression whose last name says flow."""
+    last = receiver.split(".")[-1]
+    return last in file.flows or "flow" in last.lower()
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+def _remove_unused_imports(root: LN) -> None:
+    for node in walk(root):
+        if node.parent is None:
+            continue
+        if node.type == syms.import_from:
+            _remove_unused_from_import(root, node)
+        elif node.type == syms.import_name:
+            _remove_unused_import_name(root, node)
+
+
+def _remove_unused_from_import(root: LN, node: Node) -> None:
+    module = from_import_module(node)
+    names = imported_names(node)
+    unused = []
+    for element, name, alias in names:
+        if is_environment_module(module):
+            if name == "*":
+                homes = [n for n, modules in EXPORTS.items() if module in modules]
+                if not any(name_is_used(root, n) for n in homes):
+                    unused.append(element)
+            elif not name_is_used(root, alias or name):
+                unused.append(element)
+        elif is_environment_module(f"{module}.{name}") and not name_is_used(root, alias or name):
+            unused.append(element)
+    if not unused:
+        return
+    if len(unused) == len(names):
+        _remove_statement(statement_of(node))
+        return
+    for element in unused:
+        remove_import_element(element)
+
+
+def _remove_unused_import_name(root: LN, node: Node) -> None:
+    for element, module_node, alias in imported_modules(node):
+        if alias is not None:
+            module = dotted_text(module_node)
+            if is_environment_module(module) and not name_is_used(root, alias):
+                _remove_import_element(node, element)
+            continue
+        module = dotted_text(element)
+        if not is_environment_module(module) or _uses_environments_chain(root):
+            continue
+        if name_is_used(root, "prefect") and not _other_import_binds_prefect(root, node):
+            element.replace(Leaf(token.NAME, "prefect", prefix=element.prefix))
+        else:
+            _remove_import_element(node, element)
+
+
+def _uses_environments_chain(root: LN) -> bool:
+    for node in walk(root):
+        if (
+            node.type == syms.power
+            and node.children[0].type == token.NAME
+            and node.children[0].value == "prefect"
+            and len(node.children) > 1
+            and _is_attribute(node.children[1], "environments")
+            and not (len(node.children) > 2 and _is_attribute(node.children[2], "storage"))
+        ):
+            return True
+    return False
+
+
+def _other_import_binds_prefect(root: LN, this: Node) -> bool:
+    """Whether another top-level ``import prefect[.x]`` binds ``prefect``."""
+    for statement in top_level_imports(root):
+        node = statement.children[0]
+        if node is this or node.type != syms.import_name:
+            continue
+        target = node.children[1]
+        elements = target.children if target.type == syms.dotted_as_names else [target]
+        for element in elements:
+            if element.type in (token.NAME, syms.dotted_name):
+                if dotted_text(element).split(".")[0] == "prefect":
+                    return True
+    return False
+
+
+def _remove_import_element(node: Node, element: LN) -> None:
+    """Drop one module from ``import a, b``; the whole statement when it is the only one."""
+    if node.children[1].type != syms.dotted_as_names:
+        _remove_statement(statement_of(node))
+        return
+    remove_import_element(element)
+
+
+def _remove_statement(statement: LN) -> None:
+    """Remove a statement; a block it leaves empty gets ``pass``."""
+    parent = statement.parent
+    if parent is not None and parent.type == syms.suite:
+        others = [c for c in parent.children if c is not statement and c.type not in _LAYOUT_TOKENS]
+        if not others:
+            for child in list(statement.children):
+                if child.type != token.NEWLINE:
+                    child.remove()
+            statement.insert_child(0, Leaf(token.NAME, "pass"))
+            return
+    remove_statement(statement)
+
+
+_LAYOUT_TOKENS = (token.NEWLINE, token.INDENT, token.DEDENT)
+
+
+# --- small tree helpers ----------------------------------------------------------------------
+
+
+def _attribute_target(node: LN) -> tuple[str, str, Node] | None:
+    """(receiver text, attribute, statement) for ``receiver.attribute = value``."""
+    if node.type != syms.expr_stmt or len(node.children) != 3:
+        return None
+    target, operator = node.children[0], node.children[1]
+    if operator.type != token.EQUAL or target.type != syms.power or len(target.children) < 2:
+        return None
+    last = target.children[-1]
+    if not _is_attribute(last, None):
+        return None
+    receiver = source_of(Node(syms.power, [c.clone() for c in target.children[:-1]]))
+    return receiver, last.children[1].value, node
+
+
+def _is_attribute(node: LN, name: str | None) -> bool:
+    return (
+        node.type == syms.trailer
+        and len(node.children) == 2
+        and node.children[0].type == token.DOT
+        and (name is None or node.children[1].value == name)
+    )
+
+
+def _is_assignment_target(power: Node) -> bool:
+    parent = power.parent
+    return (
+        parent is not None
+        and parent.type == syms.expr_stmt
+        and parent.children[0] is power
+        and len(parent.children) > 1
+        and parent.children[1].type == token.EQUAL
+    )
+
+
+def _bound_name(power: LN | None) -> str | None:
+    """``flow`` for ``with Flow(...) as flow:`` and ``flow = Flow(...)``."""
+    if power is None:
+        return None
+    parent = power.parent
+    if parent is None:
+        return None
+    if parent.type == syms.with_item and parent.children[0] is power:
+        name = parent.children[2]
+        return name.value if name.type == token.NAME else None
+    if parent.type == syms.expr_stmt and parent.children[-1] is power and len(parent.children) == 3:
+        name = parent.children[0]
+        return name.value if name.type == token.NAME else None
+    return None
+
+
+def _insert_argument_after(argument: LN, new: LN) -> None:
+    parent = argument.parent
+    assert parent is not None
+    if parent.type != syms.arglist:
+        arglist = Node(syms.arglist, [])
+        argument.replace(arglist)
+        arglist.append_child(argument)
+        parent = arglist
+    index = parent.children.index(argument)
+    parent.insert_child(index + 1, Leaf(token.COMMA, ","))
+    parent.insert_child(index + 2, new)
