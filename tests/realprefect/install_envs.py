@@ -1,0 +1,135 @@
+"""Fresh virtualenvs installed from a requirements file, and the install check run in them.
+
+``cached_env(requirements)`` builds ``<repo>/.cache/install-envs/<digest>/`` once, where the
+digest covers the interpreter's version and the requirement lines (comments, blank lines and
+surrounding spaces ignored), so an edit to the pins builds a new env and an unchanged file
+reuses the old one. A ``.complete`` marker written last tells a finished env from an
+interrupted one; builders are serialised by a file lock. ``check_install(python)`` runs
+``checkers/check_install.py`` in such an env (see its docstring for the steps).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from realprefect.runner import checker_environment
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".cache" / "install-envs"
+CHECKER = Path(__file__).resolve().parent / "checkers" / "check_install.py"
+MARKER_NAME = ".complete"
+INSTALL_TIMEOUT = 1800  # seconds
+CHECK_TIMEOUT = 900  # seconds for all steps, Dask cluster and CLI included
+
+
+class InstallFailed(RuntimeError):
+    """pip (or venv) exited non-zero; the message carries the end of its log."""
+
+
+def requirement_lines(text: str) -> list[str]:
+    """The lines pip reads as requirements: comments and blank lines dropped."""
+    lines = (line.split(" #")[0].strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _run_logged(command: Sequence[str], log: Path, timeout: int = INSTALL_TIMEOUT) -> None:
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"$ {' '.join(command)}\n")
+        out.flush()
+        completed = subprocess.run(
+            list(command), stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False
+        )
+    if completed.returncode != 0:
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])
+        raise InstallFailed(f"{' '.join(command)} exited {completed.returncode}:\n{tail}")
+
+
+def build_env(interpreter: str, requirements: Sequence[str], folder: Path, log: Path) -> Path:
+    """A new virtualenv in ``folder`` (replacing any) with ``requirements`` installed by pip;
+    its python."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    log.write_text("", encoding="utf-8")
+    _run_logged([interpreter, "-m", "venv", str(folder)], log)
+    python = folder / "bin" / "python"
+    _run_logged(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", *requirements], log
+    )
+    return python
+
+
+def _digest(interpreter: str, requirements: Sequence[str]) -> str:
+    identity = "\0".join([interpreter, *requirements])
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+@contextmanager
+def _build_lock() -> Iterator[None]:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def cached_env(requirements_file: Path) -> Path:
+    """The python of the cached env installed from ``requirements_file`` (built if missing)."""
+    requirements = requirement_lines(requirements_file.read_text(encoding="utf-8"))
+    digest = _digest(f"python{sys.version_info.major}.{sys.version_info.minor}", requirements)
+    folder = CACHE / digest
+    marker = folder / MARKER_NAME
+    with _build_lock():
+        if not (marker.is_file() and (folder / "bin" / "python").exists()):
+            pinned = CACHE / f"{digest}.requirements.txt"
+            pinned.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+            build_env(sys.executable, ["-r", str(pinned)], folder, CACHE / f"{digest}.log")
+            marker.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+    return folder / "bin" / "python"
+
+
+def check_install(python: Path, dask_cluster: bool = True) -> dict[str, Any]:
+    """The answer of ``check_install.py`` run by ``python`` (steps done before a timeout are
+    kept; the step that was running is then missing)."""
+    with tempfile.TemporaryDirectory(prefix="install-check-") as folder:
+        work = Path(folder)
+        (work / "home").mkdir()
+        out_path = work / "out.json"
+        command = [str(python.absolute()), str(CHECKER), str(out_path)]
+        if not dask_cluster:
+            command.append("--no-dask-cluster")
+        try:
+            subprocess.run(
+                command,
+                cwd=work,
+                env=checker_environment(work / "home"),
+                capture_output=True,
+                timeout=CHECK_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            pass
+        if not out_path.exists():
+            return {"python": None, "versions": {}, "planned": ["import"], "steps": {}}
+        return json.loads(out_path.read_text(encoding="utf-8"))
+
+
+def failed_steps(answer: dict[str, Any]) -> dict[str, str]:
+    """{step: error} for every planned step that failed or never finished."""
+    steps = answer["steps"]
+    return {
+        name: steps[name]["error"] if name in steps else "did not finish"
+        for name in answer["planned"]
+        if not steps.get(name, {}).get("ok")
+    }
