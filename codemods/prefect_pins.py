@@ -12,7 +12,9 @@ requirements files, setup.cfg ``install_requires``/``extras_require`` and tox ``
 ``packages``, conda ``environment.yml`` (conda and pip entries), and ``pip install``,
 ``poetry add``, ``pipenv install``, ``conda install`` commands in scripts, CI, Dockerfiles and
 docs. Unpinned ``prefect``, pins that already exclude 0.x (``prefect>=1.0``) and other
-distributions (``prefect-aws``, ``prefect_dbt``) are left alone.
+distributions (``prefect-aws``, ``prefect_dbt``) are left alone. In requirements-format files
+(``requirements*.txt``, ``*.in``, ``constraints*.txt``) the companion pins Prefect 1.x needs
+(``marshmallow<4``, ``pendulum<3``: ``codemods/_companions.py``) go below the repinned line.
 
 Flags requirements that install Prefect from a URL, hashed requirements (the ``--hash`` values
 must be regenerated) and specifiers it cannot read.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from codemods._companion_pins import pin_companions
 from codemods._text import (
     LineEdits,
     code_block_mask,
@@ -48,8 +51,9 @@ CODEMOD = TextCodemod(
     description=(
         "Moved Prefect requirements that allowed 0.x releases to the target 1.x release, keeping "
         "extras, markers and each pin's style (== stays ==, ~= and ^ keep their precision, "
-        "ranges become >=<target>,<2). Unpinned prefect and other prefect-* distributions were "
-        "left alone."
+        "ranges become >=<target>,<2); requirements files also got the companion pins Prefect "
+        "1.x needs (marshmallow<4, pendulum<3). Unpinned prefect and other prefect-* "
+        "distributions were left alone."
     ),
     flags=(
         "Prefect installed from a URL",
@@ -112,6 +116,8 @@ def rewrite(text: str, file: SourceFile) -> str:
             for start, end in _requirement_spans(lines, index, file):
                 conda = file.kind is FileKind.CONDA
                 _repin_requirement(lines, edits, index, start, end, target, conda, code[index])
+        if file.kind is FileKind.REQUIREMENTS:
+            pin_companions(lines, edits, target)
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 

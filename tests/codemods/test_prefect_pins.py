@@ -57,7 +57,9 @@ def test_another_target_version_is_used_for_pins() -> None:
     check_transformed(
         "prefect-pins",
         "prefect==0.15.13\n",
-        "prefect==1.0.0\n",
+        "prefect==1.0.0\n"
+        "marshmallow<4  # Prefect 1.x does not work with later releases\n"
+        "pendulum<3  # Prefect 1.x does not work with later releases\n",
         "requirements.txt",
         MigrationOptions(prefect_version="1.0.0"),
     )
