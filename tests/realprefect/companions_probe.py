@@ -11,6 +11,7 @@ Run from ``tests/`` (a warm pip cache makes an env take ~30 s, a cold one 1-2 mi
 
     ../.venv/bin/python -m realprefect.companions_probe --python 3.11 --python 3.9 \\
         --prefect 1.4.1 --prefect 1.0.0 --set bare --set companions
+    ../.venv/bin/python -m realprefect.companions_probe --table   # results.jsonl as Markdown
 
 ``--set`` names a set from ``SETS`` (``companions`` is the set ``codemods/_companions.py``
 writes); ``--with "pendulum<3"`` adds one requirement to every set of the run.
@@ -95,13 +96,20 @@ def summary(record: dict[str, Any]) -> str:
     return f"py{record['python']} prefect {record['prefect']} + {companions}: {result} ({resolved})"
 
 
+def _table_order(record: dict[str, Any]) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    def version(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in text.split("."))
+
+    return version(record["prefect"]), version(record["python"]), len(record["requirements"])
+
+
 def table(records: list[dict[str, Any]]) -> str:
     """A Markdown table of the experiments, one row each."""
     rows = [
         "| Python | Prefect | pinned next to it | resolved | result |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for record in records:
+    for record in sorted(records, key=_table_order):
         companions, result = outcome(record)
         versions = record.get("versions", {})
         resolved = ", ".join(
