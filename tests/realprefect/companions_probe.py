@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from codemods._companions import companion_requirements
-from realprefect.install_envs import InstallFailed, build_env, check_install, failed_steps
+from realprefect.envs import EnvBuildError
+from realprefect.install_envs import build_env, check_install, failed_steps
 
 PYENV = Path.home() / ".pyenv" / "versions"
 SETS: dict[str, list[str]] = {
@@ -65,7 +66,7 @@ def experiment(
     record["requirements"] = requirements
     try:
         env_python = build_env(interpreter(python), requirements, folder, log)
-    except InstallFailed as error:
+    except EnvBuildError as error:
         lines = [line for line in str(error).splitlines() if "ERROR" in line or "error" in line]
         record["install_error"] = (lines or str(error).splitlines())[-1][:300]
         return record

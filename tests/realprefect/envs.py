@@ -55,9 +55,10 @@ def is_complete(version: str) -> bool:
 
 
 @contextmanager
-def _build_lock() -> Iterator[None]:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / ".lock", "w") as handle:
+def build_lock(cache: Path = CACHE) -> Iterator[None]:
+    """Held while envs are built in ``cache``: concurrent sessions wait instead of colliding."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -65,7 +66,8 @@ def _build_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _run_logged(command: list[str], log: Path) -> None:
+def run_logged(command: list[str], log: Path) -> None:
+    """Run ``command`` with its output appended to ``log``; EnvBuildError if it fails."""
     with open(log, "a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(command)}\n")
         out.flush()
@@ -83,8 +85,8 @@ def _build(version: str) -> None:
         shutil.rmtree(folder)
     log = CACHE / f"{version}.log"
     log.write_text("", encoding="utf-8")
-    _run_logged([sys.executable, "-m", "venv", str(folder)], log)
-    _run_logged(
+    run_logged([sys.executable, "-m", "venv", str(folder)], log)
+    run_logged(
         [
             str(python_of(version)),
             "-m",
@@ -97,7 +99,7 @@ def _build(version: str) -> None:
         ],
         log,
     )
-    _run_logged(
+    run_logged(
         [
             str(python_of(version)),
             "-c",
@@ -111,7 +113,7 @@ def _build(version: str) -> None:
 def ensure_envs(versions: tuple[str, ...] = VERSIONS) -> dict[str, Path]:
     """The python of each version's env, building the missing ones (in parallel) first."""
     if not all(is_complete(version) for version in versions):
-        with _build_lock():
+        with build_lock():
             missing = [version for version in versions if not is_complete(version)]
             with ThreadPoolExecutor(max_workers=len(missing) or 1) as pool:
                 for future in [pool.submit(_build, version) for version in missing]:

@@ -10,30 +10,24 @@ interrupted one; builders are serialised by a file lock. ``check_install(python)
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from realprefect.envs import build_lock, run_logged
 from realprefect.runner import checker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "install-envs"
 CHECKER = Path(__file__).resolve().parent / "checkers" / "check_install.py"
 MARKER_NAME = ".complete"
-INSTALL_TIMEOUT = 1800  # seconds
 CHECK_TIMEOUT = 900  # seconds for all steps, Dask cluster and CLI included
-
-
-class InstallFailed(RuntimeError):
-    """pip (or venv) exited non-zero; the message carries the end of its log."""
 
 
 def requirement_lines(text: str) -> list[str]:
@@ -42,27 +36,15 @@ def requirement_lines(text: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def _run_logged(command: Sequence[str], log: Path, timeout: int = INSTALL_TIMEOUT) -> None:
-    with open(log, "a", encoding="utf-8") as out:
-        out.write(f"$ {' '.join(command)}\n")
-        out.flush()
-        completed = subprocess.run(
-            list(command), stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False
-        )
-    if completed.returncode != 0:
-        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])
-        raise InstallFailed(f"{' '.join(command)} exited {completed.returncode}:\n{tail}")
-
-
 def build_env(interpreter: str, requirements: Sequence[str], folder: Path, log: Path) -> Path:
     """A new virtualenv in ``folder`` (replacing any) with ``requirements`` installed by pip;
     its python."""
     if folder.exists():
         shutil.rmtree(folder)
     log.write_text("", encoding="utf-8")
-    _run_logged([interpreter, "-m", "venv", str(folder)], log)
+    run_logged([interpreter, "-m", "venv", str(folder)], log)
     python = folder / "bin" / "python"
-    _run_logged(
+    run_logged(
         [str(python), "-m", "pip", "install", "--disable-pip-version-check", *requirements], log
     )
     return python
@@ -73,24 +55,13 @@ def _digest(interpreter: str, requirements: Sequence[str]) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
-@contextmanager
-def _build_lock() -> Iterator[None]:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def cached_env(requirements_file: Path) -> Path:
     """The python of the cached env installed from ``requirements_file`` (built if missing)."""
     requirements = requirement_lines(requirements_file.read_text(encoding="utf-8"))
     digest = _digest(f"python{sys.version_info.major}.{sys.version_info.minor}", requirements)
     folder = CACHE / digest
     marker = folder / MARKER_NAME
-    with _build_lock():
+    with build_lock(CACHE):
         if not (marker.is_file() and (folder / "bin" / "python").exists()):
             pinned = CACHE / f"{digest}.requirements.txt"
             pinned.write_text("\n".join(requirements) + "\n", encoding="utf-8")
