@@ -21,6 +21,7 @@ from enum import Enum
 from itertools import pairwise
 from pathlib import Path
 
+from prefect1_migrate.bindings import dropped_names_still_used
 from prefect1_migrate.codemod import (
     Codemod,
     MigrationOptions,
@@ -209,6 +210,8 @@ class FileProcessor:
                 text = new_text
         if texts and not _compiles(text):
             return _first_broken_rewrite(result, original, candidates, texts)
+        if texts and dropped_names_still_used(original, text):
+            return _first_dropping_rewrite(result, original, candidates, texts)
         return texts
 
     def _run_text(
@@ -306,6 +309,24 @@ def _first_broken_rewrite(
                 failure.line,
             )
     return texts
+
+
+def _first_dropping_rewrite(
+    result: FileResult, original: str, codemods: list[Codemod], texts: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Names the codemod whose rewrite removed an import the file still uses or exports;
+    keeps no change (wrong is worse than missed)."""
+    by_id = {codemod.id: codemod for codemod in codemods}
+    codemod_id, dropped = next(  # the last text, the final one, drops some
+        (codemod_id, dropped)
+        for codemod_id, text in texts
+        if (dropped := dropped_names_still_used(original, text))
+    )
+    reason = (
+        f"the rewrite removes the import of {', '.join(dropped)}, which the file still uses "
+        "or exports (__all__)"
+    )
+    return _left_as_it_was(result, by_id[codemod_id], reason)
 
 
 _TOML_KINDS = frozenset({FileKind.TOML, FileKind.PYPROJECT, FileKind.PIPFILE})
