@@ -25,6 +25,7 @@ from prefect1_migrate.bindings import dropped_names_still_used
 from prefect1_migrate.codemod import (
     Codemod,
     MigrationOptions,
+    PythonAndTextCodemod,
     PythonCodemod,
     SourceFile,
     TextCodemod,
@@ -226,11 +227,13 @@ class FileProcessor:
         texts: list[tuple[str, str]] = []
         file = SourceFile(path, kind, self.options)
         for codemod in candidates:
-            assert isinstance(codemod, TextCodemod)
+            assert isinstance(codemod, (TextCodemod, PythonAndTextCodemod))
             if not codemod.is_triggered_by(text):
                 continue
+            rewrite = codemod.text_rewrite
+            assert rewrite is not None, f"{codemod.id} has no text rewrite"
             try:
-                new_text = codemod.rewrite(text, file)
+                new_text = rewrite(text, file)
             except Exception as error:  # a codemod bug must not stop the run
                 return _left_as_it_was(result, codemod, f"codemod raised {error!r}")
             if new_text == text:
