@@ -43,7 +43,16 @@ def migrate(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the unified diff; write nothing."),
     check: bool = typer.Option(
-        False, "--check", help="Write nothing; exit 1 when any codemod would change something."
+        False,
+        "--check",
+        help="Write nothing; print path:line: reason for each place that breaks on Prefect "
+        "1.x (rewritable, or marked TODO(prefect-1.0)); exit 1 when there is any.",
+    ),
+    pending_only: bool = typer.Option(
+        False,
+        "--pending-only",
+        help="With --check: existing TODO(prefect-1.0) markers do not count, only what "
+        "the codemods would still rewrite or mark (for pre-commit hooks).",
     ),
     allow_dirty: bool = typer.Option(
         False,
@@ -90,6 +99,8 @@ def migrate(
 
     if dry_run and check:
         raise _fail("--dry-run and --check cannot be combined", EXIT_PROBLEM)
+    if pending_only and not check:
+        raise _fail("--pending-only needs --check", EXIT_PROBLEM)
     report_problem = report_path_problem(report) if report is not None else None
     if report_problem:
         raise _fail(report_problem, EXIT_PROBLEM)
@@ -112,6 +123,7 @@ def migrate(
         run_hooks=not no_verify,
         options=MigrationOptions(prefect_version=prefect_version),
         jobs=jobs if jobs > 0 else default_jobs(),
+        pending_only=pending_only,
     )
     console = Console(quiet=quiet, colour=_use_colour(), diff_to_stdout=mode is Mode.DRY_RUN)
     migration = Migration(request, console.progress())

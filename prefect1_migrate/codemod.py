@@ -10,6 +10,9 @@ function below with ``@CODEMOD.rewriter``. Every rewrite has the same shape,
   place (the engine compiles it into a Bowler query, ``prefect1_migrate/python_tree.py``);
 - :class:`TextCodemod`: ``rewrite(text, file) -> str`` returns the new text of a non-Python
   file;
+- :class:`PythonAndTextCodemod`: both, for one change over every kind of file (one id, one
+  commit): ``@CODEMOD.rewriter`` marks its Python rewrite, ``@CODEMOD.text_rewriter`` its
+  text rewrite;
 - :class:`NoticeCodemod`: a guide section with nothing to rewrite, listed so that every
   section is accounted for.
 
@@ -122,6 +125,30 @@ class TextCodemod(_RewritingCodemod[TextRewrite]):
     """Rewrites non-Python files: ``rewrite(text, file) -> str``, the new text of one file."""
 
     kind = "text"
+
+    @property
+    def text_rewrite(self) -> TextRewrite | None:
+        """The rewrite of a non-Python file (the engine reads every text codemod's here)."""
+        return self.rewrite
+
+
+@dataclass(frozen=True)
+class PythonAndTextCodemod(PythonCodemod):
+    """One change over every kind of file: ``rewrite(root, file) -> None`` for Python files
+    (``@CODEMOD.rewriter``) and ``text_rewrite(text, file) -> str`` for the others
+    (``@CODEMOD.text_rewriter``); its changes to both make one commit."""
+
+    file_kinds: frozenset[FileKind] = frozenset(FileKind)
+    text_rewrite: TextRewrite | None = field(default=None, compare=False, repr=False)
+
+    kind = "python+text"
+
+    def text_rewriter(self, rewrite: TextRewrite) -> TextRewrite:
+        """Decorator: ``rewrite`` is this codemod's rewrite of non-Python files."""
+        if self.text_rewrite is not None:
+            raise ValueError(f"{self.id}: a codemod has one text rewrite")
+        object.__setattr__(self, "text_rewrite", rewrite)
+        return rewrite
 
 
 @dataclass(frozen=True)

@@ -77,11 +77,9 @@ class Console:
         out.flush()
 
     def show_check(self, outcome: MigrationOutcome) -> None:
-        for item in outcome.changed:
-            for path in item.files:
-                print(
-                    f"{escaped(path)}: would be changed by {item.codemod.id} ({item.codemod.title})"
-                )
+        """One ``path:line: reason`` line per place that breaks on Prefect 1.x."""
+        for place in sorted(outcome.places, key=lambda p: (p.path, p.line)):
+            print(f"{escaped(place.path)}:{place.line}: {escaped(redact(place.reason))}")
 
     def show_summary(self, outcome: MigrationOutcome) -> None:
         changed = outcome.changed
@@ -120,6 +118,11 @@ class Console:
     def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:
         if not outcome.uses_prefect:
             base = "Nothing to migrate: no tracked file mentions Prefect."
+        elif not changed and outcome.places:
+            base = (
+                f"Prefect 1.x work left: {len(outcome.places)} place(s) marked "
+                "TODO(prefect-1.0), listed above."
+            )
         elif not changed and outcome.problems:
             base = "Nothing to migrate in the files that could be read."
         elif not changed:

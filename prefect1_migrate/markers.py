@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 MARKER = "TODO(prefect-1.0)"
 
@@ -15,3 +16,13 @@ def marker_message(line: str) -> str | None:
         return None
     match = _MARKER_MESSAGE.search(line)
     return match.group("message") if match else ""
+
+
+def marker_lines(data: bytes) -> Iterator[tuple[int, str]]:
+    """(line number, message) of every marker in a file's bytes."""
+    needle = MARKER.encode()
+    if needle not in data:
+        return
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if needle in line:
+            yield number, marker_message(line.decode("utf-8", "replace")) or ""

@@ -18,6 +18,7 @@ from prefect1_migrate.pipeline import (
     FileProblem,
     FileResult,
     Finding,
+    Place,
     StepOutput,
     process_files,
 )
@@ -62,6 +63,7 @@ class MigrationRequest:
     run_hooks: bool = True
     options: MigrationOptions = field(default_factory=MigrationOptions)
     jobs: int = 1
+    pending_only: bool = False  # --check: existing TODO(prefect-1.0) markers do not count
 
 
 @dataclass
@@ -83,6 +85,7 @@ class MigrationOutcome:
     prefect_target: str
     committed: bool = False
     uses_prefect: bool = True  # False: nothing mentions Prefect, so nothing was looked at
+    places: list[Place] = field(default_factory=list)  # --check: what breaks on 1.x, by line
 
     @property
     def changed(self) -> list[CodemodOutcome]:
@@ -90,7 +93,7 @@ class MigrationOutcome:
 
     @property
     def exit_code(self) -> int:
-        if self.mode is Mode.CHECK and self.changed:
+        if self.mode is Mode.CHECK and (self.changed or self.places):
             return EXIT_WORK_FOUND
         if self.problems:
             return EXIT_FILES_SKIPPED
@@ -200,7 +203,9 @@ class Migration:
             request.jobs,
             self.progress.file_done,
             _STEP_OUTPUTS[request.mode],
+            report_marked=request.mode is Mode.CHECK and not request.pending_only,
         )
+        places: list[Place] = []
         # A stop raised while the worker pool starts could leave workers nobody shuts down;
         # with workers, stops wait for the next result instead. Closing the generator
         # cancels the work still queued.
@@ -210,6 +215,7 @@ class Migration:
                     self._stops.checkpoint()
                     remember(result.secrets)
                     problems.extend(result.problems)
+                    places.extend(result.places)
                     if not result.changed:
                         continue
                     self.results.append(result)
@@ -228,6 +234,7 @@ class Migration:
             files_scanned=len(to_process),
             prefect_target=request.options.prefect_version,
             uses_prefect=uses_prefect,
+            places=places,
         )
 
     def _scan(self, root: Path, files: list[str]) -> MigrationOutcome:

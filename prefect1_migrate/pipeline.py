@@ -21,16 +21,18 @@ from enum import Enum
 from itertools import pairwise
 from pathlib import Path
 
+from prefect1_migrate.bindings import dropped_names_still_used
 from prefect1_migrate.codemod import (
     Codemod,
     MigrationOptions,
+    PythonAndTextCodemod,
     PythonCodemod,
     SourceFile,
     TextCodemod,
 )
 from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
-from prefect1_migrate.markers import MARKER, marker_message
+from prefect1_migrate.markers import MARKER, marker_lines, marker_message
 from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
     SourceText,
@@ -55,6 +57,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Place:
+    """What ``--check`` reports: a line of the file as it is now, and why it must change."""
+
+    path: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class FileProblem:
     """A file (or one codemod's work on it) that had to be left as it was."""
 
@@ -69,7 +80,7 @@ class StepOutput(Enum):
 
     BYTES = "bytes"  # the file's bytes after the codemod (and its original bytes): to write
     PATCH = "patch"  # the unified diff from the bytes before the codemod: for --dry-run
-    NONE = "none"  # only which codemods changed it: for --check
+    NONE = "none"  # which codemods changed it, and the places (lines) they change: --check
 
 
 @dataclass
@@ -80,6 +91,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     secrets: frozenset[str] = frozenset()  # secret values the file holds (never printed)
+    places: list[Place] = field(default_factory=list)  # with StepOutput.NONE only
 
     @property
     def changed(self) -> bool:
@@ -98,11 +110,13 @@ class FileProcessor:
         codemods: Sequence[Codemod],
         options: MigrationOptions,
         output: StepOutput = StepOutput.BYTES,
+        report_marked: bool = False,
     ) -> None:
         self.root = root
         self.codemods = [c for c in codemods if isinstance(c, (PythonCodemod, TextCodemod))]
         self.options = options
         self.output = output
+        self.report_marked = report_marked  # existing markers become places (--check)
         self._runners: dict[str, object] = {}
         self._safe_folders: set[Path] = set()  # folders of this run checked for symlinks
         self._trigger_bytes = {
@@ -143,6 +157,9 @@ class FileProcessor:
         kind = classify(path, data[:256])
         if kind is None:
             return result
+        if self.report_marked:
+            for line, message in marker_lines(data):
+                result.places.append(Place(path, line, f"marked: {message}"))
         if kind is FileKind.PYTHON and _PREFECT.search(data) is None:
             return result  # every Python rewrite concerns code that names Prefect
         name = path.rpartition("/")[2]
@@ -209,6 +226,8 @@ class FileProcessor:
                 text = new_text
         if texts and not _compiles(text):
             return _first_broken_rewrite(result, original, candidates, texts)
+        if texts and dropped_names_still_used(original, text):
+            return _first_dropping_rewrite(result, original, candidates, texts)
         return texts
 
     def _run_text(
@@ -223,11 +242,13 @@ class FileProcessor:
         texts: list[tuple[str, str]] = []
         file = SourceFile(path, kind, self.options)
         for codemod in candidates:
-            assert isinstance(codemod, TextCodemod)
+            assert isinstance(codemod, (TextCodemod, PythonAndTextCodemod))
             if not codemod.is_triggered_by(text):
                 continue
+            rewrite = codemod.text_rewrite
+            assert rewrite is not None, f"{codemod.id} has no text rewrite"
             try:
-                new_text = codemod.rewrite(text, file)
+                new_text = rewrite(text, file)
             except Exception as error:  # a codemod bug must not stop the run
                 return _left_as_it_was(result, codemod, f"codemod raised {error!r}")
             if new_text == text:
@@ -268,6 +289,45 @@ class FileProcessor:
             previous = after
         if self.output is StepOutput.BYTES:
             result.original = data
+        if self.output is StepOutput.NONE:
+            result.places.extend(self._pending_places(result, versions, texts))
+
+    def _pending_places(
+        self, result: FileResult, versions: list[str], texts: list[tuple[str, str]]
+    ) -> Iterator[Place]:
+        """Per codemod that changes the file: its first changed line and the line of each
+        statement it marks, as lines of the file as it is now."""
+        titles = {codemod.id: codemod.title for codemod in self.codemods}
+        for index, (codemod_id, text) in enumerate(texts):
+            before = versions[index]
+            changed = _first_changed_line(before, text)
+            yield Place(
+                result.path,
+                _line_before(versions, index, changed),
+                f"would be rewritten: {titles[codemod_id]} ({codemod_id})",
+            )
+            back = _LineMap(text, before)
+            for line, message in new_markers(before, text):
+                marked = back(line + 1)
+                yield Place(
+                    result.path, _line_before(versions, index, marked), f"{message} ({codemod_id})"
+                )
+
+
+def _first_changed_line(old_text: str, new_text: str) -> int:
+    for number, (old, new) in enumerate(
+        zip(old_text.split("\n"), new_text.split("\n"), strict=False), start=1
+    ):
+        if old != new:
+            return number
+    return min(old_text.count("\n"), new_text.count("\n")) + 1
+
+
+def _line_before(versions: list[str], index: int, line: int) -> int:
+    """Where ``line`` of ``versions[index]`` stands in the original ``versions[0]``."""
+    for later in range(index, 0, -1):
+        line = _LineMap(versions[later], versions[later - 1])(line)
+    return line
 
 
 def _left_as_it_was(
@@ -306,6 +366,24 @@ def _first_broken_rewrite(
                 failure.line,
             )
     return texts
+
+
+def _first_dropping_rewrite(
+    result: FileResult, original: str, codemods: list[Codemod], texts: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Names the codemod whose rewrite removed an import the file still uses or exports;
+    keeps no change (wrong is worse than missed)."""
+    by_id = {codemod.id: codemod for codemod in codemods}
+    codemod_id, dropped = next(  # the last text, the final one, drops some
+        (codemod_id, dropped)
+        for codemod_id, text in texts
+        if (dropped := dropped_names_still_used(original, text))
+    )
+    reason = (
+        f"the rewrite removes the import of {', '.join(dropped)}, which the file still uses "
+        "or exports (__all__)"
+    )
+    return _left_as_it_was(result, by_id[codemod_id], reason)
 
 
 _TOML_KINDS = frozenset({FileKind.TOML, FileKind.PYPROJECT, FileKind.PIPFILE})
@@ -401,9 +479,10 @@ def process_files(
     jobs: int,
     on_file_done: Callable[[FileResult], None] = lambda _: None,
     output: StepOutput = StepOutput.BYTES,
+    report_marked: bool = False,
 ) -> Iterator[FileResult]:
     """Results for ``paths`` in the order given, computed by ``jobs`` processes."""
-    processor = FileProcessor(root, codemods, options, output)
+    processor = FileProcessor(root, codemods, options, output, report_marked)
     if jobs <= 1 or len(paths) < 2 * jobs:
         for path in paths:
             result = processor.process(path)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import cache
 
 import codemods
-from prefect1_migrate.codemod import Codemod, PythonCodemod, TextCodemod
+from prefect1_migrate.codemod import Codemod, PythonAndTextCodemod, PythonCodemod, TextCodemod
 
 
 class UnknownCodemod(Exception):
@@ -37,6 +37,8 @@ def all_codemods() -> tuple[Codemod, ...]:
             )
         if isinstance(codemod, (PythonCodemod, TextCodemod)) and codemod.rewrite is None:
             raise TypeError(f"{module.__name__}: no function is marked @CODEMOD.rewriter")
+        if isinstance(codemod, PythonAndTextCodemod) and codemod.text_rewrite is None:
+            raise TypeError(f"{module.__name__}: no function is marked @CODEMOD.text_rewriter")
         found.append(codemod)
     ids = [codemod.id for codemod in found]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -84,9 +84,21 @@ def test_check_exit_codes(make_repo) -> None:
     repo = make_repo(files={"flow.py": OLD_IMPORT})
     before = run_cli("migrate", "--check", str(repo))
     assert before.returncode == 1
-    assert b"flow.py: would be changed by imports-moved" in before.stdout
+    assert b"flow.py:1: would be rewritten: Imports have moved (imports-moved)\n" in before.stdout
     run_cli("migrate", str(repo))
     assert run_cli("migrate", "--check", str(repo)).returncode == 0
+
+
+def test_check_fails_on_marked_places_unless_pending_only(make_repo) -> None:
+    marked = "# TODO(prefect-1.0): use an API key\nclient = prefect.Client()\n"
+    repo = make_repo(files={"flow.py": f"import prefect\n\n{marked}"})
+    check = run_cli("migrate", "--check", str(repo))
+    assert check.returncode == 1
+    assert b"flow.py:3: marked: use an API key\n" in check.stdout
+    assert run_cli("migrate", "--check", "--pending-only", str(repo)).returncode == 0
+    misuse = run_cli("migrate", "--pending-only", str(repo))
+    assert misuse.returncode == 2
+    assert b"--pending-only needs --check" in misuse.stderr
 
 
 def test_no_identity_exits_2_with_the_git_config_commands(make_repo, tmp_path: Path) -> None:
@@ -150,7 +162,13 @@ def test_example_project_gets_one_commit_per_changing_codemod(make_repo, tmp_pat
         for review in item["review"]:
             line = (repo / review["path"]).read_text().splitlines()[review["line"] - 1]
             assert "TODO(prefect-1.0)" in line
-    assert run_cli("migrate", "--check", str(repo)).returncode == 0
+    check = run_cli("migrate", "--check", str(repo))
+    assert check.returncode == 1  # the markers are work left
+    listed = check.stdout.decode()
+    for item in changed:
+        for review in item["review"]:
+            assert f"{review['path']}:{review['line']}: marked: " in listed
+    assert run_cli("migrate", "--check", "--pending-only", str(repo)).returncode == 0
 
 
 def test_markdown_report_groups_by_guide_section_with_links(make_repo, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_a_path_argument_is_a_literal_path_never_pathspec_magic(make_repo) -> No
     check = run_cli("migrate", "--check", "--quiet", ":(exclude)flows", cwd=repo)
     assert check.returncode == 1, check.stderr
     assert check.stdout.decode().splitlines()[0] == (
-        ":(exclude)flows/flow.py: would be changed by imports-moved (Imports have moved)"
+        ":(exclude)flows/flow.py:1: would be rewritten: Imports have moved (imports-moved)"
     )
     assert b"\nflow.py:" not in check.stdout and not check.stdout.startswith(b"flow.py")
     assert git(repo, "status", "--porcelain") == ""

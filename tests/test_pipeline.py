@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect1_migrate.codemod import MigrationOptions
+import pytest
+from fissix.pytree import Node
+
+from codemods._python.statements import remove_statement
+from prefect1_migrate.codemod import MigrationOptions, PythonCodemod, SourceFile
+from prefect1_migrate.guide import ADDITIONAL
 from prefect1_migrate.pipeline import FileProcessor
 from prefect1_migrate.registry import all_codemods, codemod_by_id
 
@@ -60,3 +65,43 @@ def test_a_python_file_is_parsed_once_however_many_codemods_change_it(monkeypatc
     result = processor.process_source("flow.py", LEGACY_THEN_MODERN.encode())
     assert len(result.steps) >= 2
     assert parsed == [LEGACY_THEN_MODERN]
+
+
+def _drop_first_statement(root: Node, _file: SourceFile) -> None:
+    remove_statement(root.children[0])
+
+
+DROPS_FIRST_IMPORT = PythonCodemod(
+    "test_drops_first_import",
+    title="Drop the first statement",
+    guide_section=ADDITIONAL,
+    summary="test codemod",
+    description="Drops the first statement of a file.",
+    triggers=("prefect",),
+    rewrite=_drop_first_statement,
+)
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        "flow = Flow('x')\n",  # still read
+        "__all__ = ['Flow']\n",  # still exported
+    ],
+)
+def test_a_rewrite_that_drops_an_import_still_needed_leaves_the_file(
+    tmp_path: Path, rest: str
+) -> None:
+    (tmp_path / "flow.py").write_text(f"from prefect import Flow\n{rest}")
+    result = FileProcessor(tmp_path, [DROPS_FIRST_IMPORT], MigrationOptions()).process("flow.py")
+    assert result.steps == []
+    [problem] = result.problems
+    assert problem.codemod_id == "test-drops-first-import"
+    assert "removes the import of Flow, which the file still uses or exports" in problem.reason
+
+
+def test_a_rewrite_that_drops_an_unused_import_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "flow.py").write_text("from prefect import Flow\nFlow = None\nprint(Flow)\n")
+    result = FileProcessor(tmp_path, [DROPS_FIRST_IMPORT], MigrationOptions()).process("flow.py")
+    assert result.problems == []
+    assert result.steps[-1][1] == b"Flow = None\nprint(Flow)\n"

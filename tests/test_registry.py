@@ -54,3 +54,13 @@ def test_a_codemod_without_a_rewrite_is_refused(
     source = DECLARATION.format(module="__name__", rewrite="")
     with pytest.raises(TypeError, match=r"no function is marked @CODEMOD\.rewriter"):
         _discover_with(tmp_path, monkeypatch, "test_no_rewrite", source)
+
+
+def test_a_python_and_text_codemod_without_its_text_rewrite_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = DECLARATION.replace("TextCodemod", "PythonAndTextCodemod").format(
+        module="__name__", rewrite=REWRITE
+    )
+    with pytest.raises(TypeError, match=r"no function is marked @CODEMOD\.text_rewriter"):
+        _discover_with(tmp_path, monkeypatch, "test_no_text_rewrite", source)

@@ -35,6 +35,12 @@ def add_todo(node: LN, message: str) -> None:
     leaf.prefix = f"{lead}{marker}\n{indent}"
 
 
+def has_todo_above(node: LN) -> bool:
+    """Whether a ``TODO(prefect-1.0)`` marker, whatever its message, is among the comment
+    lines right above the statement of ``node``."""
+    return any(MARKER in line for line in _comment_lines_above(first_leaf(statement_of(node))))
+
+
 def _previous_leaf(leaf: LN) -> Leaf | None:
     node: LN | None = leaf
     while node is not None and node.prev_sibling is None:
