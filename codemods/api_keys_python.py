@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
+from codemods import _api_keys
 from codemods._prefect_classes import FLOW
 from codemods._python.calls import (
     call_arguments,
@@ -110,140 +111,6 @@ CODEMOD = PythonCodemod(
 )
 
 
-CLIENT = frozenset({"prefect.Client", "prefect.client.Client", "prefect.client.client.Client"})
-LOCAL_AGENT = frozenset({"prefect.agent.local.LocalAgent", "prefect.agent.local.agent.LocalAgent"})
-KUBERNETES_AGENT = frozenset(
-    {"prefect.agent.kubernetes.KubernetesAgent", "prefect.agent.kubernetes.agent.KubernetesAgent"}
-)
-CONFIG = frozenset({"prefect.config", "prefect.context.config", "prefect.configuration.config"})
-SET_TEMPORARY_CONFIG = frozenset({"prefect.utilities.configuration.set_temporary_config"})
-CLOUD = frozenset(f"{root}.cloud" for root in CONFIG)
-CLOUD_AGENT = frozenset(f"{root}.cloud.agent" for root in CONFIG)
-CONTEXT = frozenset({"prefect.context", "prefect.utilities.context.context"})
-
-# 0.15.13 parameter orders, for turning positional arguments into keywords.
-CLIENT_PARAMETERS = ("api_server", "api_key", "tenant_id", "api_token")
-RUN_AGENT_PARAMETERS = ("token", "show_flow_logs", "log_to_cloud", "api_key")
-SUPERVISOR_CONF_PARAMETERS = (
-    "token",
-    "labels",
-    "env_vars",
-    "import_paths",
-    "show_flow_logs",
-    "key",
-    "tenant_id",
-    "agent_config_id",
-)
-DEPLOYMENT_YAML_PARAMETERS = (
-    "token",
-    "api",
-    "namespace",
-    "image_pull_secrets",
-    "rbac",
-    "latest",
-    "mem_request",
-    "mem_limit",
-    "cpu_request",
-    "cpu_limit",
-    "image_pull_policy",
-    "service_account_name",
-    "labels",
-    "env_vars",
-    "backend",
-    "key",
-    "tenant_id",
-    "agent_config_id",
-)
-# Where the token sat among the positional parameters of Client's request methods (0.15.13).
-REQUEST_TOKEN_POSITION = {"graphql": 4, "get": 4, "post": 4, "_request": 5}
-
-_NEEDS_KEY = "{call} needs an API key, not an API token (create one with `prefect auth create-key`)"
-CLIENT_KEY = (
-    _NEEDS_KEY.format(call="the api_key of Client()")
-    + "; pass tenant_id=... too if the key's default tenant is not the one to use"
-)
-REQUEST_KEY = _NEEDS_KEY.format(call="the api_key argument of {method}() (was token)")
-REQUEST_POSITIONAL = (
-    "argument {position} of {method}() is api_key in Prefect 1.0 (it was token): "
-    "pass an API key, not an API token"
-)
-RUN_AGENT_KEY = (
-    _NEEDS_KEY.format(call="the api_key of run_agent()")
-    + "; Prefect 1.0 silently ignores the token argument. Set cloud.tenant_id for a non-default tenant"
-)
-SUPERVISOR_KEY = (
-    _NEEDS_KEY.format(call="the key of generate_supervisor_conf()")
-    + "; Prefect 1.0 silently drops the token argument. Pass tenant_id=... for a non-default tenant"
-)
-DEPLOYMENT_KEY = (
-    _NEEDS_KEY.format(call="the key of generate_deployment_yaml()")
-    + " (the token argument was removed); pass tenant_id=... for a non-default tenant"
-)
-TOKEN_DROPPED = (
-    "{call}: its token argument was removed because an API key is given too; revoke the old token"
-)
-STAR_ARGUMENTS = (
-    "{call}: check the *args: Prefect 1.0 removed the token parameter (pass an API key as {key}=)"
-)
-SWITCH_TENANT = (
-    "switch_tenant() does not save the tenant to disk (login_to_tenant did with API tokens): "
-    "call client.save_auth_to_disk() afterwards if later clients rely on it"
-)
-LOGIN_TO_TENANT = (
-    "login_to_tenant() was removed: use switch_tenant() with exactly one of tenant_slug=/"
-    "tenant_id=; it returns the tenant id instead of True and does not save the tenant to disk "
-    "(call client.save_auth_to_disk())"
-)
-GET_AUTH_TOKEN = (
-    "client.api_key replaces get_auth_token(): it holds the API key only "
-    "(get_auth_token() returned the API token when no key was set)"
-)
-GET_AUTH_TOKEN_REFERENCE = "get_auth_token() was removed: read client.api_key (the API key) instead"
-SAVE_API_TOKEN = (
-    "save_api_token() was removed: with an API key call client.save_auth_to_disk() "
-    "(stores key and tenant in ~/.prefect/auth.toml)"
-)
-LOGOUT_FROM_TENANT = (
-    'logout_from_tenant() was removed: set client.api_key = "" and client.tenant_id = None, '
-    "then call client.save_auth_to_disk() (or run `prefect auth logout`)"
-)
-PRIVATE_TOKEN_MEMBER = (
-    "Client.{name} (API-token machinery) was removed in Prefect 1.0 and has no replacement"
-)
-DEFAULT_TENANT_SLUG = (
-    "get_default_tenant_slug() now returns the slug of the client's current tenant; "
-    "as_user=True returned the user's default tenant"
-)
-CLOUD_KEY = (
-    "cloud.api_key must hold an API key, not an API token (Prefect 1.0 ignores "
-    "cloud.auth_token); set cloud.tenant_id for a non-default tenant"
-)
-AGENT_TOKEN = (
-    "cloud.agent.auth_token is ignored by Prefect 1.0: agents use the client's API key "
-    "(cloud.api_key / PREFECT__CLOUD__API_KEY, or `--key`)"
-)
-ENVIRONMENT_VARIABLES = {
-    "PREFECT__CLOUD__AUTH_TOKEN": (
-        "PREFECT__CLOUD__AUTH_TOKEN is ignored by Prefect 1.0: use PREFECT__CLOUD__API_KEY "
-        "(an API key) and PREFECT__CLOUD__TENANT_ID; Docker/Kubernetes/ECS/Vertex agents still "
-        "set the old name to the API key for old images"
-    ),
-    "PREFECT__CLOUD__AGENT__AUTH_TOKEN": (
-        "PREFECT__CLOUD__AGENT__AUTH_TOKEN is ignored by Prefect 1.0 agents: use "
-        "PREFECT__CLOUD__API_KEY (an API key) or `--key`"
-    ),
-}
-UNPROVEN = "if {receiver} is a Prefect {kind}: {advice}"
-
-
-AS_USER_DROPPED = "get_cloud_url() lost its as_user parameter: drop it"
-AS_USER_DEFAULT_TENANT = (
-    "get_default_tenant_slug() lost its as_user parameter: drop it (the result is now the "
-    "slug of the client's current tenant; as_user=True returned the user's default tenant)"
-)
-ACTIVE_TENANT_ID = "Client.active_tenant_id was removed: read client.tenant_id"
-
-
 @dataclass
 class _File:
     names: ImportedNames
@@ -267,8 +134,8 @@ def rewrite(root: Node, file: SourceFile) -> None:
     for node in walk(root):
         if node.type == syms.power and node.parent is not None:
             _rewrite_power(names, node)
-        elif node.type == token.STRING and string_value(node) in ENVIRONMENT_VARIABLES:
-            add_todo(node, ENVIRONMENT_VARIABLES[string_value(node)])
+        elif node.type == token.STRING and string_value(node) in _api_keys.ENVIRONMENT_VARIABLES:
+            add_todo(node, _api_keys.ENVIRONMENT_VARIABLES[string_value(node)])
 
 
 def _rewrite_power(file: _File, power: Node) -> None:
@@ -292,11 +159,11 @@ def _rewrite_call(file: _File, power: Node, index: int) -> None:
     children = power.children
     trailer = children[index]
     callee = file.names.qualified(children[:index])
-    if callee in CLIENT:
+    if callee in _api_keys.CLIENT:
         _client_constructor(trailer)
-    elif callee in SET_TEMPORARY_CONFIG:
+    elif callee in _api_keys.SET_TEMPORARY_CONFIG:
         _temporary_config(trailer)
-    elif callee in CONTEXT:
+    elif callee in _api_keys.CONTEXT:
         _context_config(trailer)
     elif index >= 2 and _is_dot(children[index - 1]):
         method = children[index - 1].children[1].value
@@ -309,10 +176,12 @@ def _rewrite_call(file: _File, power: Node, index: int) -> None:
 
 
 def _client_constructor(trailer: Node) -> None:
-    if len(_positional(trailer)) >= 4 and not keyword_positionals(trailer, CLIENT_PARAMETERS):
-        add_todo(trailer, STAR_ARGUMENTS.format(call="Client(...)", key="api_key"))
+    if len(_positional(trailer)) >= 4 and not keyword_positionals(
+        trailer, _api_keys.CLIENT_PARAMETERS
+    ):
+        add_todo(trailer, _api_keys.STAR_ARGUMENTS.format(call="Client(...)", key="api_key"))
         return
-    _move_token(trailer, "api_token", "api_key", "Client()", CLIENT_KEY)
+    _move_token(trailer, "api_token", "api_key", "Client()", _api_keys.CLIENT_KEY)
 
 
 def _move_token(trailer: Node, old: str, new: str, call: str, message: str) -> None:
@@ -330,7 +199,7 @@ def _move_token(trailer: Node, old: str, new: str, call: str, message: str) -> N
         remove_listed(key_argument)
         key_argument = None
     if key_argument is not None:
-        add_todo(trailer, TOKEN_DROPPED.format(call=call))
+        add_todo(trailer, _api_keys.TOKEN_DROPPED.format(call=call))
         remove_listed(token_argument)
         return
     add_todo(trailer, message)
@@ -340,20 +209,20 @@ def _move_token(trailer: Node, old: str, new: str, call: str, message: str) -> N
 def _request_token(power: Node, index: int) -> None:
     trailer = power.children[index]
     method = power.children[index - 1].children[1].value
-    position = REQUEST_TOKEN_POSITION[method]
+    position = _api_keys.REQUEST_TOKEN_POSITION[method]
     if len(_positional(trailer)) > position:
-        add_todo(trailer, REQUEST_POSITIONAL.format(position=position + 1, method=method))
-    message = REQUEST_KEY.format(method=method)
+        add_todo(trailer, _api_keys.REQUEST_POSITIONAL.format(position=position + 1, method=method))
+    message = _api_keys.REQUEST_KEY.format(method=method)
     _move_token(trailer, "token", "api_key", f"{method}()", message)
 
 
 def _request_token_advice(power: Node, index: int) -> str | None:
     trailer = power.children[index]
     method = power.children[index - 1].children[1].value
-    position = REQUEST_TOKEN_POSITION[method]
+    position = _api_keys.REQUEST_TOKEN_POSITION[method]
     if len(_positional(trailer)) > position:
-        return REQUEST_POSITIONAL.format(position=position + 1, method=method)
-    return REQUEST_KEY.format(method=method) if "token" in _keywords(trailer) else None
+        return _api_keys.REQUEST_POSITIONAL.format(position=position + 1, method=method)
+    return _api_keys.REQUEST_KEY.format(method=method) if "token" in _keywords(trailer) else None
 
 
 def _login_to_tenant(power: Node, index: int) -> None:
@@ -361,9 +230,9 @@ def _login_to_tenant(power: Node, index: int) -> None:
         power, index
     ):
         power.children[index - 1].children[1].value = "switch_tenant"
-        add_todo(power, SWITCH_TENANT)
+        add_todo(power, _api_keys.SWITCH_TENANT)
     else:
-        add_todo(power, LOGIN_TO_TENANT)
+        add_todo(power, _api_keys.LOGIN_TO_TENANT)
 
 
 def _tenant_arguments_given(trailer: Node) -> int:
@@ -400,9 +269,9 @@ def _result_tested_or_unused(power: Node, index: int) -> bool:
 def _get_auth_token(power: Node, index: int) -> None:
     trailer = power.children[index]
     if call_arguments(trailer):
-        add_todo(power, GET_AUTH_TOKEN_REFERENCE)
+        add_todo(power, _api_keys.GET_AUTH_TOKEN_REFERENCE)
         return
-    add_todo(power, GET_AUTH_TOKEN)
+    add_todo(power, _api_keys.GET_AUTH_TOKEN)
     power.children[index - 1].children[1].value = "api_key"
     trailer.remove()
 
@@ -421,7 +290,7 @@ def _get_cloud_url(power: Node, index: int) -> None:
 def _get_cloud_url_advice(power: Node, index: int) -> str | None:
     trailer = power.children[index]
     if "as_user" in _keywords(trailer) or len(_positional(trailer)) == 3:
-        return AS_USER_DROPPED
+        return _api_keys.AS_USER_DROPPED
     return None
 
 
@@ -432,12 +301,12 @@ def _get_default_tenant_slug(power: Node, index: int) -> None:
             continue
         value = keyword[1] if keyword is not None else argument
         if not (value.type == token.NAME and value.value == "False"):
-            add_todo(power, DEFAULT_TENANT_SLUG)
+            add_todo(power, _api_keys.DEFAULT_TENANT_SLUG)
         remove_listed(argument)
 
 
 def _get_default_tenant_slug_advice(power: Node, index: int) -> str | None:
-    return AS_USER_DEFAULT_TENANT if call_arguments(power.children[index]) else None
+    return _api_keys.AS_USER_DEFAULT_TENANT if call_arguments(power.children[index]) else None
 
 
 def _token_parameter(
@@ -450,7 +319,7 @@ def _token_parameter(
         trailer = power.children[index]
         method = power.children[index - 1].children[1].value
         if _positional(trailer) and not keyword_positionals(trailer, parameters):
-            add_todo(power, STAR_ARGUMENTS.format(call=f"{method}(...)", key=new))
+            add_todo(power, _api_keys.STAR_ARGUMENTS.format(call=f"{method}(...)", key=new))
             return
         _move_token(trailer, "token", new, f"{method}()", message)
 
@@ -476,11 +345,11 @@ def _rewrite_attribute(file: _File, power: Node, index: int) -> None:
     name = children[index].children[1].value
     if name == "auth_token":
         owner = file.names.qualified(children[:index])
-        if owner in CLOUD:
-            add_todo(power, CLOUD_KEY)
+        if owner in _api_keys.CLOUD:
+            add_todo(power, _api_keys.CLOUD_KEY)
             children[index].children[1].value = "api_key"
-        elif owner in CLOUD_AGENT:
-            add_todo(power, AGENT_TOKEN)
+        elif owner in _api_keys.CLOUD_AGENT:
+            add_todo(power, _api_keys.AGENT_TOKEN)
         return
     called = index + 1 < len(children) and children[index + 1].children[0].type == token.LPAR
     member = _ATTRIBUTES.get(name)
@@ -500,11 +369,11 @@ def _rewrite_config_lookup(file: _File, owner_nodes: list[LN], key: LN) -> None:
     if key.type != token.STRING or string_value(key) != "auth_token":
         return
     owner = file.names.qualified(owner_nodes)
-    if owner in CLOUD:
-        add_todo(key, CLOUD_KEY)
+    if owner in _api_keys.CLOUD:
+        add_todo(key, _api_keys.CLOUD_KEY)
         set_string_value(key, "api_key")
-    elif owner in CLOUD_AGENT:
-        add_todo(key, AGENT_TOKEN)
+    elif owner in _api_keys.CLOUD_AGENT:
+        add_todo(key, _api_keys.AGENT_TOKEN)
 
 
 def _temporary_config(trailer: Node) -> None:
@@ -514,10 +383,10 @@ def _temporary_config(trailer: Node) -> None:
     keyword = keyword_argument(arguments[0])
     for key, _ in _dict_items(keyword[1] if keyword is not None else arguments[0]):
         if string_value(key) == "cloud.auth_token":
-            add_todo(trailer, CLOUD_KEY)
+            add_todo(trailer, _api_keys.CLOUD_KEY)
             set_string_value(key, "cloud.api_key")
         elif string_value(key) == "cloud.agent.auth_token":
-            add_todo(trailer, AGENT_TOKEN)
+            add_todo(trailer, _api_keys.AGENT_TOKEN)
 
 
 def _context_config(trailer: Node) -> None:
@@ -530,12 +399,12 @@ def _context_config(trailer: Node) -> None:
                 continue
             for inner_key, inner_value in _dict_items(cloud):
                 if string_value(inner_key) == "auth_token":
-                    add_todo(trailer, CLOUD_KEY)
+                    add_todo(trailer, _api_keys.CLOUD_KEY)
                     set_string_value(inner_key, "api_key")
                 elif string_value(inner_key) == "agent" and any(
                     string_value(k) == "auth_token" for k, _ in _dict_items(inner_value)
                 ):
-                    add_todo(trailer, AGENT_TOKEN)
+                    add_todo(trailer, _api_keys.AGENT_TOKEN)
 
 
 def _dict_items(node: LN) -> list[tuple[LN, LN]]:
@@ -586,7 +455,9 @@ def _on_receiver(file: _File, receiver: list[LN], member: _Member, power: Node, 
     elif member.flag_unknown and file.uses(member.classes):
         add_todo(
             power,
-            UNPROVEN.format(receiver=_describe(receiver), kind=member.kind, advice=advice),
+            _api_keys.UNPROVEN.format(
+                receiver=_describe(receiver), kind=member.kind, advice=advice
+            ),
         )
 
 
@@ -658,13 +529,17 @@ def _keywords(trailer: Node) -> set[str]:
     return {k[0] for a in call_arguments(trailer) if (k := keyword_argument(a))}
 
 
-_RUN_AGENT = _token_parameter(RUN_AGENT_PARAMETERS, "api_key", RUN_AGENT_KEY)
-_SUPERVISOR_CONF = _token_parameter(SUPERVISOR_CONF_PARAMETERS, "key", SUPERVISOR_KEY)
-_DEPLOYMENT_YAML = _token_parameter(DEPLOYMENT_YAML_PARAMETERS, "key", DEPLOYMENT_KEY)
-_REQUEST = _Member(CLIENT, "Client", _request_token, _request_token_advice)
+_RUN_AGENT = _token_parameter(_api_keys.RUN_AGENT_PARAMETERS, "api_key", _api_keys.RUN_AGENT_KEY)
+_SUPERVISOR_CONF = _token_parameter(
+    _api_keys.SUPERVISOR_CONF_PARAMETERS, "key", _api_keys.SUPERVISOR_KEY
+)
+_DEPLOYMENT_YAML = _token_parameter(
+    _api_keys.DEPLOYMENT_YAML_PARAMETERS, "key", _api_keys.DEPLOYMENT_KEY
+)
+_REQUEST = _Member(_api_keys.CLIENT, "Client", _request_token, _request_token_advice)
 # get/post/_request are too common a name to flag on objects not known to be clients.
 _COMMON_REQUEST = _Member(
-    CLIENT, "Client", _request_token, _request_token_advice, flag_unknown=False
+    _api_keys.CLIENT, "Client", _request_token, _request_token_advice, flag_unknown=False
 )
 
 _METHODS: dict[str, _Member] = {
@@ -673,15 +548,20 @@ _METHODS: dict[str, _Member] = {
     "post": _COMMON_REQUEST,
     "_request": _COMMON_REQUEST,
     "login_to_tenant": _Member(
-        CLIENT, "Client", _login_to_tenant, lambda power, index: LOGIN_TO_TENANT
+        _api_keys.CLIENT, "Client", _login_to_tenant, lambda power, index: _api_keys.LOGIN_TO_TENANT
     ),
     "get_auth_token": _Member(
-        CLIENT, "Client", _get_auth_token, lambda power, index: GET_AUTH_TOKEN_REFERENCE
+        _api_keys.CLIENT,
+        "Client",
+        _get_auth_token,
+        lambda power, index: _api_keys.GET_AUTH_TOKEN_REFERENCE,
     ),
-    "save_api_token": _Member(CLIENT, "Client", *_flag(SAVE_API_TOKEN)),
-    "logout_from_tenant": _Member(CLIENT, "Client", *_flag(LOGOUT_FROM_TENANT)),
+    "save_api_token": _Member(_api_keys.CLIENT, "Client", *_flag(_api_keys.SAVE_API_TOKEN)),
+    "logout_from_tenant": _Member(_api_keys.CLIENT, "Client", *_flag(_api_keys.LOGOUT_FROM_TENANT)),
     **{
-        name: _Member(CLIENT, "Client", *_flag(PRIVATE_TOKEN_MEMBER.format(name=name)))
+        name: _Member(
+            _api_keys.CLIENT, "Client", *_flag(_api_keys.PRIVATE_TOKEN_MEMBER.format(name=name))
+        )
         for name in (
             "_init_tenant",
             "_refresh_access_token",
@@ -689,21 +569,28 @@ _METHODS: dict[str, _Member] = {
             "_save_local_settings",
         )
     },
-    "get_cloud_url": _Member(CLIENT, "Client", _get_cloud_url, _get_cloud_url_advice),
+    "get_cloud_url": _Member(_api_keys.CLIENT, "Client", _get_cloud_url, _get_cloud_url_advice),
     "get_default_tenant_slug": _Member(
-        CLIENT, "Client", _get_default_tenant_slug, _get_default_tenant_slug_advice
+        _api_keys.CLIENT, "Client", _get_default_tenant_slug, _get_default_tenant_slug_advice
     ),
     "run_agent": _Member(FLOW, "Flow", *_RUN_AGENT),
-    "generate_supervisor_conf": _Member(LOCAL_AGENT, "LocalAgent", *_SUPERVISOR_CONF, static=True),
+    "generate_supervisor_conf": _Member(
+        _api_keys.LOCAL_AGENT, "LocalAgent", *_SUPERVISOR_CONF, static=True
+    ),
     "generate_deployment_yaml": _Member(
-        KUBERNETES_AGENT, "KubernetesAgent", *_DEPLOYMENT_YAML, static=True
+        _api_keys.KUBERNETES_AGENT, "KubernetesAgent", *_DEPLOYMENT_YAML, static=True
     ),
 }
 _ATTRIBUTES: dict[str, _Member] = {
     "active_tenant_id": _Member(
-        CLIENT, "Client", _rename_active_tenant_id, lambda power, index: ACTIVE_TENANT_ID
+        _api_keys.CLIENT,
+        "Client",
+        _rename_active_tenant_id,
+        lambda power, index: _api_keys.ACTIVE_TENANT_ID,
     ),
     "_api_token_settings_path": _Member(
-        CLIENT, "Client", *_flag(PRIVATE_TOKEN_MEMBER.format(name="_api_token_settings_path"))
+        _api_keys.CLIENT,
+        "Client",
+        *_flag(_api_keys.PRIVATE_TOKEN_MEMBER.format(name="_api_token_settings_path")),
     ),
 }
