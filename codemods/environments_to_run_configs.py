@@ -31,16 +31,15 @@ from dataclasses import dataclass, field
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
+from codemods._environments.imports import remove_unused_imports
 from codemods._environments.mapping import HINTS, KUBE_CLUSTER_FACTORY, plan_for
 from codemods._environments.names import (
     CONVERTIBLE,
-    EXPORTS,
     called,
     environment_bindings,
     exported_name,
     flag_environment_imports,
     in_class_bases,
-    is_environment_module,
     references,
 )
 from codemods._environments.plan import Plan, Unconvertible, shown
@@ -53,24 +52,16 @@ from codemods._python.calls import (
     make_keyword,
     remove_listed,
 )
-from codemods._python.imports import (
-    ensure_from_import,
-    from_import_module,
-    imported_modules,
-    imported_names,
-    name_is_used,
-    remove_import_element,
-    top_level_imports,
-)
+from codemods._python.imports import ensure_from_import
 from codemods._python.literals import is_none
 from codemods._python.markers import add_todo
 from codemods._python.snippets import parse_argument, parse_expression, parse_statement
-from codemods._python.statements import insert_statement_after, remove_statement
+from codemods._python.statements import insert_statement_after, remove_statement_or_pass
 from codemods._python.tree import (
     LN,
-    dotted_text,
     first_leaf,
     indentation_of,
+    is_attribute,
     source_of,
     statement_of,
     syms,
@@ -218,7 +209,7 @@ def rewrite(root: Node, file: SourceFile) -> None:
         ensure_from_import(root, module, name)
     if state.factory_users:
         _place_kube_cluster_factory(state)
-    _remove_unused_imports(root)
+    remove_unused_imports(root)
     flag_environment_imports(root)
 
 
@@ -295,7 +286,7 @@ def _convert_assignment(file: _File, statement: Node, receiver: str) -> None:
     value = statement.children[2]
     if is_none(value):
         if _is_flow(file, receiver):
-            _remove_statement(statement_of(statement))
+            remove_statement_or_pass(statement_of(statement))
         return
     plan = _plan(file, value)
     if plan is None:
@@ -451,7 +442,7 @@ def _flag_reads(file: _File) -> None:
         if node.type != syms.power:
             continue
         for index, trailer in enumerate(node.children[1:], 1):
-            if not _is_attribute(trailer, "environment"):
+            if not is_attribute(trailer, "environment"):
                 continue
             if index == len(node.children) - 1 and _is_assignment_target(node):
                 break
@@ -480,112 +471,6 @@ def _is_flow(file: _File, receiver: str) -> bool:
     return last in file.flows or "flow" in last.lower()
 
 
-# --- imports --------------------------------------------------------------------------------
-
-
-def _remove_unused_imports(root: LN) -> None:
-    for node in walk(root):
-        if node.parent is None:
-            continue
-        if node.type == syms.import_from:
-            _remove_unused_from_import(root, node)
-        elif node.type == syms.import_name:
-            _remove_unused_import_name(root, node)
-
-
-def _remove_unused_from_import(root: LN, node: Node) -> None:
-    module = from_import_module(node)
-    names = imported_names(node)
-    unused = []
-    for element, name, alias in names:
-        if is_environment_module(module):
-            if name == "*":
-                homes = [n for n, modules in EXPORTS.items() if module in modules]
-                if not any(name_is_used(root, n) for n in homes):
-                    unused.append(element)
-            elif not name_is_used(root, alias or name):
-                unused.append(element)
-        elif is_environment_module(f"{module}.{name}") and not name_is_used(root, alias or name):
-            unused.append(element)
-    if not unused:
-        return
-    if len(unused) == len(names):
-        _remove_statement(statement_of(node))
-        return
-    for element in unused:
-        remove_import_element(element)
-
-
-def _remove_unused_import_name(root: LN, node: Node) -> None:
-    for element, module_node, alias in imported_modules(node):
-        if alias is not None:
-            module = dotted_text(module_node)
-            if is_environment_module(module) and not name_is_used(root, alias):
-                _remove_import_element(node, element)
-            continue
-        module = dotted_text(element)
-        if not is_environment_module(module) or _uses_environments_chain(root):
-            continue
-        if name_is_used(root, "prefect") and not _other_import_binds_prefect(root, node):
-            element.replace(Leaf(token.NAME, "prefect", prefix=element.prefix))
-        else:
-            _remove_import_element(node, element)
-
-
-def _uses_environments_chain(root: LN) -> bool:
-    for node in walk(root):
-        if (
-            node.type == syms.power
-            and node.children[0].type == token.NAME
-            and node.children[0].value == "prefect"
-            and len(node.children) > 1
-            and _is_attribute(node.children[1], "environments")
-            and not (len(node.children) > 2 and _is_attribute(node.children[2], "storage"))
-        ):
-            return True
-    return False
-
-
-def _other_import_binds_prefect(root: LN, this: Node) -> bool:
-    """Whether another top-level ``import prefect[.x]`` binds ``prefect``."""
-    for statement in top_level_imports(root):
-        node = statement.children[0]
-        if node is this or node.type != syms.import_name:
-            continue
-        target = node.children[1]
-        elements = target.children if target.type == syms.dotted_as_names else [target]
-        for element in elements:
-            if element.type in (token.NAME, syms.dotted_name):
-                if dotted_text(element).split(".")[0] == "prefect":
-                    return True
-    return False
-
-
-def _remove_import_element(node: Node, element: LN) -> None:
-    """Drop one module from ``import a, b``; the whole statement when it is the only one."""
-    if node.children[1].type != syms.dotted_as_names:
-        _remove_statement(statement_of(node))
-        return
-    remove_import_element(element)
-
-
-def _remove_statement(statement: LN) -> None:
-    """Remove a statement; a block it leaves empty gets ``pass``."""
-    parent = statement.parent
-    if parent is not None and parent.type == syms.suite:
-        others = [c for c in parent.children if c is not statement and c.type not in _LAYOUT_TOKENS]
-        if not others:
-            for child in list(statement.children):
-                if child.type != token.NEWLINE:
-                    child.remove()
-            statement.insert_child(0, Leaf(token.NAME, "pass"))
-            return
-    remove_statement(statement)
-
-
-_LAYOUT_TOKENS = (token.NEWLINE, token.INDENT, token.DEDENT)
-
-
 # --- small tree helpers ----------------------------------------------------------------------
 
 
@@ -597,19 +482,10 @@ def _attribute_target(node: LN) -> tuple[str, str, Node] | None:
     if operator.type != token.EQUAL or target.type != syms.power or len(target.children) < 2:
         return None
     last = target.children[-1]
-    if not _is_attribute(last, None):
+    if not is_attribute(last, None):
         return None
     receiver = source_of(Node(syms.power, [c.clone() for c in target.children[:-1]]))
     return receiver, last.children[1].value, node
-
-
-def _is_attribute(node: LN, name: str | None) -> bool:
-    return (
-        node.type == syms.trailer
-        and len(node.children) == 2
-        and node.children[0].type == token.DOT
-        and (name is None or node.children[1].value == name)
-    )
 
 
 def _is_assignment_target(power: Node) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fissix.pgen2 import token
+from fissix.pytree import Leaf
 
 from codemods._python.snippets import parse_statement
-from codemods._python.tree import LN, first_leaf, indentation_of
+from codemods._python.tree import LN, first_leaf, indentation_of, syms
 
 
 def remove_statement(statement: LN) -> None:
@@ -24,6 +25,24 @@ def remove_statement(statement: LN) -> None:
         next_leaf.prefix = next_leaf.prefix.lstrip(" \t")
     if comments.strip():
         next_leaf.prefix = comments + next_leaf.prefix.lstrip(" \t")
+
+
+def remove_statement_or_pass(statement: LN) -> None:
+    """Remove a statement (:func:`remove_statement`); a block it would leave empty keeps the
+    statement's line as ``pass``."""
+    parent = statement.parent
+    if parent is not None and parent.type == syms.suite:
+        others = [c for c in parent.children if c is not statement and c.type not in _LAYOUT_TOKENS]
+        if not others:
+            for child in list(statement.children):
+                if child.type != token.NEWLINE:
+                    child.remove()
+            statement.insert_child(0, Leaf(token.NAME, "pass"))
+            return
+    remove_statement(statement)
+
+
+_LAYOUT_TOKENS = (token.NEWLINE, token.INDENT, token.DEDENT)
 
 
 def insert_statement_after(statement: LN, code: str) -> LN:

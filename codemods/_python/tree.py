@@ -68,6 +68,16 @@ def dotted_text(node: LN) -> str:
     return "".join(leaf.value for leaf in leaves_of(node))
 
 
+def is_attribute(node: LN, name: str | None) -> bool:
+    """Whether ``node`` is a ``.name`` trailer (any name when ``name`` is None)."""
+    return (
+        node.type == syms.trailer
+        and len(node.children) == 2
+        and node.children[0].type == token.DOT
+        and (name is None or node.children[1].value == name)
+    )
+
+
 def indentation_of(statement: LN) -> str:
     parent = statement.parent
     if parent is None or parent.type == syms.file_input:
