@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from codemods._commands.lexer import balanced_end
+from codemods._commands.quoted import decode_body
 from codemods._commands.segments import Segment, ShellSegment
 from codemods._commands.words import PLACEHOLDER, Mapped
 
@@ -22,7 +23,8 @@ def jenkinsfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
         close = at + len(quote)
         while close < len(text) and not text.startswith(quote, close):
             close += 2 if text[close] == "\\" else 1
-        decoded = _decode_groovy(text, at + len(quote), close, interpolating=quote[0] == '"')
+        read = _read_interpolating_groovy if quote[0] == '"' else _read_groovy
+        decoded = decode_body(text, at + len(quote), close, read)
         if decoded is None:
             continue
         value, offsets = decoded
@@ -37,33 +39,24 @@ def jenkinsfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
     return segments
 
 
-def _decode_groovy(
-    text: str, start: int, end: int, interpolating: bool
-) -> tuple[str, list[int]] | None:
-    chars: list[str] = []
-    offsets: list[int] = []
-    position = start
-    while position < end:
-        char = text[position]
-        offsets.append(position)
-        if char == "\\" and position + 1 < end:
-            escaped = text[position + 1]
-            if escaped == "\n":
-                offsets.pop()
-                position += 2
-                continue
-            chars.append(_GROOVY_ESCAPES.get(escaped, escaped))
-            position += 2
-        elif interpolating and char == "$" and text.startswith("{", position + 1):
-            chars.append(PLACEHOLDER)
-            position = balanced_end(text, position + 1, end)
-        elif interpolating and char == "$" and position + 1 < end and text[position + 1].isalpha():
-            chars.append(PLACEHOLDER)
+def _read_groovy(text: str, position: int, end: int) -> tuple[str, int]:
+    """One piece of a single-quoted Groovy string body."""
+    if text[position] == "\\" and position + 1 < end:
+        escaped = text[position + 1]
+        if escaped == "\n":
+            return "", position + 2
+        return _GROOVY_ESCAPES.get(escaped, escaped), position + 2
+    return text[position], position + 1
+
+
+def _read_interpolating_groovy(text: str, position: int, end: int) -> tuple[str, int]:
+    """One piece of a double-quoted Groovy string body: ``${...}`` and ``$name`` are run-time
+    values."""
+    if text[position] == "$" and text.startswith("{", position + 1):
+        return PLACEHOLDER, balanced_end(text, position + 1, end)
+    if text[position] == "$" and position + 1 < end and text[position + 1].isalpha():
+        position += 1
+        while position < end and (text[position].isalnum() or text[position] in "_."):
             position += 1
-            while position < end and (text[position].isalnum() or text[position] in "_."):
-                position += 1
-        else:
-            chars.append(char)
-            position += 1
-    offsets.append(end)
-    return "".join(chars), offsets
+        return PLACEHOLDER, position
+    return _read_groovy(text, position, end)

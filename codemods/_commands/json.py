@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from codemods._commands.quoted import decode_body, quoted_end
 from codemods._commands.words import Codec, Mapped
 
 DOUBLE_QUOTED_ESCAPES = {
@@ -17,47 +18,35 @@ def decode_escaped(
     text: str, start: int, end: int, escapes: dict[str, str]
 ) -> tuple[str, list[int]] | None:
     """A backslash-escaped string body: its value and the offset of each character (+ end)."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    position = start
-    while position < end:
+
+    def read(text: str, position: int, end: int) -> tuple[str, int] | None:
         char = text[position]
-        offsets.append(position)
         if char != "\\" or position + 1 >= end:
-            chars.append(char)
-            position += 1
-            continue
+            return char, position + 1
         escaped = text[position + 1]
         width = {"x": 2, "u": 4, "U": 8}.get(escaped)
         if width is not None:
             digits = text[position + 2 : position + 2 + width]
             if len(digits) != width or any(c not in "0123456789abcdefABCDEF" for c in digits):
                 return None
-            chars.append(chr(int(digits, 16)))
-            position += 2 + width
-        elif escaped in escapes:
-            chars.append(escapes[escaped])
-            position += 2
-        else:
-            return None
-    offsets.append(end)
-    return "".join(chars), offsets
+            return chr(int(digits, 16)), position + 2 + width
+        if escaped in escapes:
+            return escapes[escaped], position + 2
+        return None
+
+    return decode_body(text, start, end, read)
 
 
 def split_flow(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each item of a flow sequence body, whitespace trimmed."""
     items: list[tuple[int, int]] = []
-    quote, item_start, position = "", start, start
+    item_start, position = start, start
     while position <= end:
         char = text[position] if position < end else ","
-        if quote:
-            if char == "\\" and quote == '"':
-                position += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char == ",":
+        if char in "'\"":
+            position = quoted_end(text, position, end)
+            continue
+        if char == ",":
             raw = text[item_start:position]
             left = item_start + len(raw) - len(raw.lstrip())
             right = item_start + len(raw.rstrip())

@@ -15,6 +15,7 @@ from fissix.pytree import Leaf, Node
 from codemods._commands.docs import rst_scan
 from codemods._commands.launchers import program_end
 from codemods._commands.lexer import balanced_end
+from codemods._commands.quoted import decode_body
 from codemods._commands.segments import (
     ArgvSegment,
     Element,
@@ -145,33 +146,25 @@ def decode_python_string(literal: str) -> tuple[str, tuple[int, ...], Callable[[
     quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
     start, end = len(prefix) + len(quote), len(literal) - len(quote)
     raw, formatted = "r" in prefix, "f" in prefix
-    chars: list[str] = []
-    offsets: list[int] = []
-    position = start
-    while position < end:
-        char = literal[position]
-        offsets.append(position)
-        if formatted and char in "{}" and literal.startswith(char * 2, position):
-            chars.append(char)
-            position += 2
-        elif formatted and char == "{":
-            chars.append(PLACEHOLDER)
-            position = balanced_end(literal, position, end)
-        elif char == "\\" and not raw and position + 1 < end:
-            escaped = literal[position + 1]
+
+    def read(text: str, position: int, end: int) -> tuple[str, int]:
+        char = text[position]
+        if formatted and char in "{}" and text.startswith(char * 2, position):
+            return char, position + 2
+        if formatted and char == "{":
+            return PLACEHOLDER, balanced_end(text, position, end)
+        if char == "\\" and not raw and position + 1 < end:
+            escaped = text[position + 1]
             if escaped == "\n":
-                offsets.pop()
-                position += 2
-            elif escaped in _PYTHON_ESCAPES:
-                chars.append(_PYTHON_ESCAPES[escaped])
-                position += 2
-            else:
-                chars.append(char)  # kept as written (\x.., \u...., unknown escapes)
-                position += 1
-        else:
-            chars.append(char)
-            position += 1
-    offsets.append(end)
+                return "", position + 2
+            if escaped in _PYTHON_ESCAPES:
+                return _PYTHON_ESCAPES[escaped], position + 2
+            return char, position + 1  # kept as written (\x.., \u...., unknown escapes)
+        return char, position + 1
+
+    decoded = decode_body(literal, start, end, read)
+    assert decoded is not None  # read() reads every piece
+    value, offsets = decoded
 
     def encode(text: str) -> str:
         if formatted:
@@ -183,7 +176,7 @@ def decode_python_string(literal: str) -> tuple[str, tuple[int, ...], Callable[[
         text = text.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
         return text.replace("\n", "\\n") if len(quote) == 1 else text
 
-    return "".join(chars), tuple(offsets), encode
+    return value, tuple(offsets), encode
 
 
 def _python_literal(text: str, quote: str = '"') -> str:

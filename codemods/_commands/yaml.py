@@ -16,6 +16,7 @@ from codemods._commands.json import (
     split_flow,
 )
 from codemods._commands.launchers import program_end
+from codemods._commands.quoted import quoted_end
 from codemods._commands.segments import (
     ArgvSegment,
     Segment,
@@ -280,17 +281,13 @@ def _strip_yaml_comment(rest: str) -> str:
 
 
 def _flow_end(text: str, open_at: int) -> int | None:
-    depth, quote, position = 0, "", open_at
+    depth, position = 0, open_at
     while position < len(text):
         char = text[position]
-        if quote:
-            if char == "\\" and quote == '"':
-                position += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "[{":
+        if char in "'\"":
+            position = quoted_end(text, position, len(text))
+            continue
+        if char in "[{":
             depth += 1
         elif char in "]}":
             depth -= 1

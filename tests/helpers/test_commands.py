@@ -9,8 +9,10 @@ from realprefect.command_lines import RUNTIME_VALUE, prefect_command_lines
 from codemods._commands.driver import file_invocations, rewrite_commands
 from codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
 from codemods._commands.invocations import Invocation
+from codemods._commands.json import split_flow
 from codemods._commands.options import Option, parse_options
 from codemods._commands.python_strings import decode_python_string
+from codemods._commands.quoted import quoted_end
 from codemods._commands.words import PLACEHOLDER, Word
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.filekinds import FileKind, classify
@@ -308,6 +310,25 @@ def test_python_string_decoding() -> None:
     assert offsets == (2, 3, 5, 10, 12)
     assert encode("{'}") == "{{\\'}}"
     assert decode_python_string("b'x'") is None
+
+
+def test_python_string_line_continuation_has_no_offset() -> None:
+    value, offsets, _ = decode_python_string("'a\\\nb'")  # type: ignore[misc]
+    assert value == "ab"
+    assert offsets == (1, 4, 5)
+
+
+def test_quoted_end_skips_escaped_quotes_only_in_double_quotes() -> None:
+    assert quoted_end('"a\\"b" x', 0, 8) == 6
+    assert quoted_end("'a\\'b", 0, 6) == 4
+    assert quoted_end('"open', 0, 5) == 6
+
+
+def test_flow_items_stop_at_an_unclosed_quote() -> None:
+    text = '"a, b", c'
+    assert split_flow(text, 0, len(text)) == [(0, 6), (8, 9)]
+    text = '"a", "b'
+    assert split_flow(text, 0, len(text)) == [(0, 3)]
 
 
 def test_marked_commands() -> None:
