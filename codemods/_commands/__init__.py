@@ -25,6 +25,8 @@ One concern a module:
 - one scanner per format: ``make``, ``docker``, ``ini`` (INI units, Procfiles), ``yaml``,
   ``json``, ``groovy`` (Jenkinsfile), ``docs`` (Markdown, reST), ``python_strings`` (string
   literals, comments and argv lists in Python code);
+- ``quoted``: a quoted string body of those formats read with the offset of each value
+  character, and where a quoted string ends;
 - ``driver``: a non-Python file's invocations (by its kind's scanner) and
   :func:`.driver.rewrite_commands`.
 """

@@ -12,6 +12,8 @@ does not rewrite. One concern a module:
 - :mod:`.calls`: calls and their arguments;
 - :mod:`.literals`: string literals and ``None``;
 - :mod:`.scopes`: which binding a name refers to (Python's scoping rules);
-- :mod:`.names`: the qualified names imports give to local names, seen through scopes;
-- :mod:`.query`: the Bowler query that hands a codemod each file's tree.
+- :mod:`.names`: the qualified names imports give to local names, seen through scopes.
+
+The Bowler query that hands a codemod each file's tree is the engine's
+(:mod:`prefect1_migrate.python_tree`).
 """
