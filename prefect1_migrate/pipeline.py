@@ -6,7 +6,6 @@ changed it. Commits and diffs are made from those snapshots; nothing here writes
 from __future__ import annotations
 
 import ast
-import difflib
 import gc
 import multiprocessing
 import os
@@ -32,6 +31,7 @@ from prefect1_migrate.codemod import (
 )
 from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.linemap import LineMap
 from prefect1_migrate.markers import MARKER, marker_lines, marker_message
 from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
@@ -271,7 +271,7 @@ class FileProcessor:
                 result.problems.append(FileProblem(result.path, None, reason, codemod_id))
                 return
         versions = [source.text] + [text for _, text in texts]
-        line_maps = [_LineMap(old, new) for old, new in pairwise(versions)]
+        line_maps = [LineMap(old, new) for old, new in pairwise(versions)]
         for index, (codemod_id, text) in enumerate(texts):
             for line, message in new_markers(versions[index], text):
                 final_line = line
@@ -298,19 +298,19 @@ class FileProcessor:
         """Per codemod that changes the file: its first changed line and the line of each
         statement it marks, as lines of the file as it is now."""
         titles = {codemod.id: codemod.title for codemod in self.codemods}
+        backwards = [LineMap(new, old) for old, new in pairwise(versions)]
         for index, (codemod_id, text) in enumerate(texts):
             before = versions[index]
             changed = _first_changed_line(before, text)
             yield Place(
                 result.path,
-                _line_before(versions, index, changed),
+                _line_before(backwards, index, changed),
                 f"would be rewritten: {titles[codemod_id]} ({codemod_id})",
             )
-            back = _LineMap(text, before)
             for line, message in new_markers(before, text):
-                marked = back(line + 1)
+                marked = backwards[index](line + 1)
                 yield Place(
-                    result.path, _line_before(versions, index, marked), f"{message} ({codemod_id})"
+                    result.path, _line_before(backwards, index, marked), f"{message} ({codemod_id})"
                 )
 
 
@@ -323,10 +323,11 @@ def _first_changed_line(old_text: str, new_text: str) -> int:
     return min(old_text.count("\n"), new_text.count("\n")) + 1
 
 
-def _line_before(versions: list[str], index: int, line: int) -> int:
-    """Where ``line`` of ``versions[index]`` stands in the original ``versions[0]``."""
+def _line_before(backwards: list[LineMap], index: int, line: int) -> int:
+    """Where ``line`` of version ``index`` stands in the original version 0 (``backwards[k]``
+    maps version k + 1 to version k)."""
     for later in range(index, 0, -1):
-        line = _LineMap(versions[later], versions[later - 1])(line)
+        line = backwards[later - 1](line)
     return line
 
 
@@ -425,27 +426,6 @@ def new_markers(old_text: str, new_text: str) -> list[tuple[int, str]]:
             continue
         added.append((number, marker_message(line) or ""))
     return added
-
-
-class _LineMap:
-    """Where a line of ``old_text`` stands in ``new_text`` (the diff is made on first use)."""
-
-    def __init__(self, old_text: str, new_text: str) -> None:
-        self._texts = (old_text, new_text)
-        self._opcodes: list[tuple[str, int, int, int, int]] | None = None
-
-    def __call__(self, line: int) -> int:
-        if self._opcodes is None:
-            old_lines, new_lines = (text.split("\n") for text in self._texts)
-            matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-            self._opcodes = matcher.get_opcodes()
-        index = line - 1
-        for tag, i1, i2, j1, j2 in self._opcodes:
-            if i1 <= index < i2:
-                if tag == "equal":
-                    return j1 + (index - i1) + 1
-                return min(j1 + (index - i1), max(j2 - 1, j1)) + 1
-        return line
 
 
 # --- running over many files -------------------------------------------------------------

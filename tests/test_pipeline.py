@@ -105,3 +105,22 @@ def test_a_rewrite_that_drops_an_unused_import_is_kept(tmp_path: Path) -> None:
     result = FileProcessor(tmp_path, [DROPS_FIRST_IMPORT], MigrationOptions()).process("flow.py")
     assert result.problems == []
     assert result.steps[-1][1] == b"Flow = None\nprint(Flow)\n"
+
+
+def test_review_lines_stay_right_in_a_long_script_of_repeated_commands() -> None:
+    # 6,000 lines that repeat two commands: cli-auth marks every login, then cli-register
+    # inserts a marker above every register, moving each login marker down (issue 17 item 9:
+    # the line mapping between the two versions must stay linear and still be exact).
+    script = "prefect auth login -t $TOKEN\nprefect register flow -f flow.py -p demo\n" * 3000
+    codemods = [codemod_by_id("cli-auth"), codemod_by_id("cli-register")]
+    result = FileProcessor(Path("."), codemods, MigrationOptions()).process_source(
+        "deploy.sh", script.encode()
+    )
+    final_lines = result.steps[-1][1].decode().split("\n")
+    assert len(final_lines) == 12_001
+    for codemod_id in ("cli-auth", "cli-register"):
+        reviewed = [f.line for f in result.findings if f.codemod_id == codemod_id]
+        message = next(f.message for f in result.findings if f.codemod_id == codemod_id)
+        marked = [n for n, line in enumerate(final_lines, 1) if line.endswith(message)]
+        assert reviewed == marked
+        assert len(marked) == 3000
