@@ -1,4 +1,4 @@
-"""Stopping and pausing a run: SIGINT/SIGTERM handling and the debugging pause points.
+"""Stopping and pausing a run: SIGINT/SIGTERM/SIGHUP/SIGQUIT handling and the debugging pause points.
 
 A stop request ends a run at once until the first file is written; after that, only at the
 safe points the run marks (``checkpoint()``), never inside a file write or a git command.
@@ -16,12 +16,12 @@ from contextlib import contextmanager
 
 
 class Interrupted(KeyboardInterrupt):
-    """The run was asked to stop (SIGINT / SIGTERM). Like KeyboardInterrupt, no ``except
+    """The run was asked to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT). Like KeyboardInterrupt, no ``except
     Exception`` (a codemod guard, say) can swallow it."""
 
 
 class StopRequests:
-    """SIGINT and SIGTERM during a run.
+    """SIGINT, SIGTERM, SIGHUP (the terminal closed) and SIGQUIT during a run, all alike.
 
     Until the first file is written a stop request ends the run at once (``Interrupted``):
     nothing needs undoing. Once writing has begun it is honoured at the next safe point
@@ -31,7 +31,7 @@ class StopRequests:
     it runs certain callbacks (at-fork hooks, finalizers), and the stop must not be lost.
     """
 
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
     def __init__(self) -> None:
         self.pending: str | None = None
@@ -89,7 +89,7 @@ class PausePoints:
     ``PREFECT1_MIGRATE_PAUSE_AT=point[:n][,point[:n]...]`` makes a ``migrate`` run stop at
     the named point (every time, or only the n-th time it is reached), print
     ``prefect1-migrate: paused at <point>:<n>`` to stderr and wait for a line on stdin. A
-    SIGINT/SIGTERM sent while it waits stops the run right there. Points: ``scanned`` (the
+    stop signal sent while it waits stops the run right there. Points: ``scanned`` (the
     lock is held, nothing is written yet), ``file-written`` (after each file is written;
     files are then written one at a time), ``committed`` (after each codemod's commit is
     made: built before any file is written, or with hooks, after its files are written).

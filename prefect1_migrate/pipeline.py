@@ -435,9 +435,11 @@ _worker_processor: FileProcessor | None = None
 
 def _init_worker(processor: FileProcessor) -> None:
     global _worker_processor
-    # A Ctrl-C at the terminal reaches every process of the group: only the main process
-    # decides when to stop; a SIGTERM sent to a worker alone ends it the default way.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A Ctrl-C, Ctrl-\ or a closed terminal reaches every process of the group: only the
+    # main process decides when to stop; a SIGTERM sent to a worker alone ends it the default
+    # way.
+    for group_signal in (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(group_signal, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_processor = processor
 

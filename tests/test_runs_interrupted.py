@@ -53,10 +53,14 @@ def start_run(repo: Path, *options: str, pause: str | None = None) -> subprocess
     )
 
 
+TERMINAL_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT)
+
+
 def stop(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    """SIGINT as Ctrl-C sends it (to the whole foreground group: the run, its workers);
-    SIGTERM as ``kill`` sends it (to the run alone)."""
-    if sig == signal.SIGINT:
+    """SIGINT, SIGHUP and SIGQUIT as Ctrl-C, a closed terminal and Ctrl-\\ send them (to the
+    whole foreground group: the run, its workers); SIGTERM as ``kill`` sends it (to the run
+    alone)."""
+    if sig in TERMINAL_SIGNALS:
         os.killpg(process.pid, sig)
     else:
         process.send_signal(sig)
@@ -118,6 +122,23 @@ def test_a_stop_at_any_point_puts_the_repository_back_and_a_rerun_completes(
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err
     assert b"interrupted; the repository was put back as it was" in err
+    assert_at_start_and_clean(repo, start, files)
+    assert_rerun_completes(repo, start, files)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGQUIT], ids=["SIGHUP", "SIGQUIT"])
+@pytest.mark.parametrize("point", ["committed:1", "file-written:5"])
+def test_a_closed_terminal_or_sigquit_is_a_stop_like_sigterm(
+    make_repo, point: str, sig: signal.Signals
+) -> None:
+    files = repo_files(8)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause=point)
+    wait_for_pause(run, point)
+    stop(run, sig)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
     assert_at_start_and_clean(repo, start, files)
     assert_rerun_completes(repo, start, files)
 
