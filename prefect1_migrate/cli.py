@@ -142,6 +142,12 @@ def migrate(
         console.show_check(outcome)
     exit_code = outcome.exit_code
     console.show_summary(outcome)
+    if outcome.late_stop:
+        typer.echo(
+            f"prefect1-migrate: {outcome.late_stop} arrived once the migration was in place; "
+            "the run finished instead of stopping",
+            err=True,
+        )
     if report is not None:
         from prefect1_migrate.report import report_data, write_report
 

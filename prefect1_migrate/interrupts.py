@@ -26,7 +26,9 @@ class StopRequests:
     Until the first file is written a stop request ends the run at once (``Interrupted``):
     nothing needs undoing. Once writing has begun it is honoured at the next safe point
     (before a file is written, before a commit), never inside a file write or a git command;
-    the run then puts the repository back as it was at the start. Every request is also
+    the run then puts the repository back as it was at the start. Once the run's result is
+    in place (``finishing()``: the branch moved, or every file is written) nothing is undone
+    any more: a stop request is only recorded and the run finishes. Every request is also
     recorded and checked after each file is scanned: Python drops an exception raised while
     it runs certain callbacks (at-fork hooks, finalizers), and the stop must not be lost.
     """
@@ -36,6 +38,7 @@ class StopRequests:
     def __init__(self) -> None:
         self.pending: str | None = None
         self._deferring = False
+        self.finishing = False
         self._previous: dict[int, object] = {}
         self._pid = os.getpid()
 
@@ -54,12 +57,16 @@ class StopRequests:
             return  # a pool worker, forked before it set its own dispositions
         name = signal.Signals(signum).name
         self.pending = self.pending or name
-        if not self._deferring:
+        if not self._deferring and not self.finishing:
             raise Interrupted(name)
 
     def checkpoint(self) -> None:
-        if self.pending:
+        if self.pending and not self.finishing:
             raise Interrupted(self.pending)
+
+    def finish(self) -> None:
+        """The result is in place: from here on the run ends normally, whatever arrives."""
+        self.finishing = True
 
     @contextmanager
     def deferred(self) -> Iterator[None]:
@@ -92,7 +99,10 @@ class PausePoints:
     stop signal sent while it waits stops the run right there. Points: ``scanned`` (the
     lock is held, nothing is written yet), ``file-written`` (after each file is written;
     files are then written one at a time), ``committed`` (after each codemod's commit is
-    made: built before any file is written, or with hooks, after its files are written).
+    made: built before any file is written, or with hooks, after its files are written),
+    ``branch-moved`` (without hooks: the branch points at the last commit, the index is not
+    updated yet; a stop signal sent while it waits is recorded and the run finishes once a
+    line is read).
     """
 
     def __init__(self, stops: StopRequests) -> None:

@@ -86,6 +86,7 @@ class MigrationOutcome:
     committed: bool = False
     uses_prefect: bool = True  # False: nothing mentions Prefect, so nothing was looked at
     places: list[Place] = field(default_factory=list)  # --check: what breaks on 1.x, by line
+    late_stop: str | None = None  # a stop signal that came once the result was in place
 
     @property
     def changed(self) -> list[CodemodOutcome]:
@@ -302,7 +303,9 @@ class Migration:
                 if isinstance(error, RepositoryProblem):
                     raise RepositoryProblem(f"{error}\nThe run stopped; {put_back}.") from error
                 raise
+            self._stops.finish()
         outcome.committed = request.commit
+        outcome.late_stop = self._stops.pending
         return outcome
 
     def _snapshots(self, codemod_id: str, paths: list[str]) -> dict[str, bytes]:
@@ -351,6 +354,8 @@ class Migration:
         self.repository.move_branch(
             committed_shas[-1], start, f"prefect1-migrate: {len(committed_shas)} commits"
         )
+        self._stops.finish()  # every commit is in place: a stop no longer undoes them
+        self._pauses.reached("branch-moved")
         self.repository.stage_as_committed(sorted(final))
 
     def _write_and_commit_each(

@@ -143,6 +143,23 @@ def test_a_closed_terminal_or_sigquit_is_a_stop_like_sigterm(
     assert_rerun_completes(repo, start, files)
 
 
+def test_ctrl_c_once_the_branch_moved_finishes_the_run_and_claims_no_rollback(make_repo) -> None:
+    files = repo_files(8)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause="branch-moved")
+    wait_for_pause(run, "branch-moved:1")
+    stop(run, signal.SIGINT)
+    _, err = run.communicate(input=b"\n", timeout=120)  # the wait ends; the run goes on
+    assert run.returncode == 0, err
+    assert b"put back" not in err
+    assert b"SIGINT arrived once the migration was in place; the run finished" in err
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not (repo / LOCK).exists()
+
+
 def test_ctrl_c_during_a_parallel_scan_stops_cleanly_and_writes_nothing(make_repo) -> None:
     files = repo_files(600)
     repo = make_repo(files=files)
