@@ -140,6 +140,30 @@ class Repository:
                     f"{what} is in progress in this repository; finish or abort it first"
                 )
 
+    def refuse_unwritable(self) -> None:
+        """Git's preconditions for committing, checked before the first file is written: the
+        index is not locked (a lock another git command holds for a moment is waited for, as
+        every git call here does), and ``.git`` and its object store are writable."""
+        index_lock = self.git_dir / "index.lock"
+        for _ in range(_INDEX_LOCK_RETRIES):
+            if not index_lock.exists():
+                break
+            time.sleep(_INDEX_LOCK_WAIT)
+        else:
+            raise RepositoryProblem(
+                f"git's index is locked: {index_lock} exists. If no other git command is "
+                "running on this repository (an editor, a prompt, another terminal), a git that "
+                f"crashed left it behind: remove it (rm {index_lock}) and run migrate again. "
+                "Nothing was written."
+            )
+        objects = Path(self._repo.common_dir).resolve() / "objects"
+        unwritable = [str(d) for d in (self.git_dir, objects) if not os.access(d, os.W_OK)]
+        if unwritable:
+            raise RepositoryProblem(
+                f"git cannot write in {' and '.join(unwritable)}; make it writable for this "
+                "user and run migrate again. Nothing was written."
+            )
+
     def head_commit(self) -> str:
         """The commit HEAD points at; refuses an unborn branch and a detached HEAD."""
         if not self._repo.head.is_valid():

@@ -23,7 +23,12 @@ from prefect1_migrate.pipeline import (
     process_files,
 )
 from prefect1_migrate.redaction import redact, remember
-from prefect1_migrate.workspace import UnsafePath, folder_files, write_atomic
+from prefect1_migrate.workspace import (
+    UnsafePath,
+    folder_files,
+    unwritable_folders,
+    write_atomic,
+)
 
 EXIT_OK = 0
 EXIT_WORK_FOUND = 1
@@ -278,6 +283,7 @@ class Migration:
                 )
         outcome = self._process(root, files)
         self._pauses.reached("scanned")
+        self._refuse_unwritable(root)
         originals: dict[str, bytes] = {}
         with self._stops.deferred():
             try:
@@ -307,6 +313,21 @@ class Migration:
         outcome.committed = request.commit
         outcome.late_stop = self._stops.pending
         return outcome
+
+    def _refuse_unwritable(self, root: Path) -> None:
+        """Everything the writes and commits need, checked before the first write."""
+        if not self.results:
+            return
+        assert self.repository is not None
+        if self.request.commit:
+            self.repository.refuse_unwritable()
+        folders = unwritable_folders(root, (result.path for result in self.results))
+        if folders:
+            listing = ", ".join(escaped(folder) for folder in folders[:5])
+            raise RepositoryProblem(
+                f"cannot write files in {listing}{', ...' if len(folders) > 5 else ''}; make "
+                "these folders writable for this user and run migrate again. Nothing was written."
+            )
 
     def _snapshots(self, codemod_id: str, paths: list[str]) -> dict[str, bytes]:
         """The bytes of ``paths`` as the codemod ``codemod_id`` left them."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -55,6 +56,16 @@ def write_atomic(root: Path, path: str, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def unwritable_folders(root: Path, paths: Iterable[str]) -> list[str]:
+    """The folders (relative to ``root``) where a temporary file for one of ``paths`` could
+    not be created and renamed: checked before the first write, so a run never stops
+    half-way on a folder it cannot write."""
+    folders = {Path(path).parent for path in paths}
+    return sorted(
+        str(folder) for folder in folders if not os.access(root / folder, os.W_OK | os.X_OK)
+    )
 
 
 def _keep_owner(descriptor: int, original: os.stat_result) -> None:

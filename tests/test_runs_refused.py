@@ -159,6 +159,24 @@ HOOKS = {
 }
 
 
+def test_a_stale_git_index_lock_is_refused_before_anything_is_written(make_repo) -> None:
+    repo = make_repo(files={"flow.py": OLD, "app.ini": b"OLD_SETTING = 1\n"})
+    index_lock = repo / ".git" / "index.lock"
+    index_lock.write_bytes(b"")  # left behind by a git that crashed
+    before = snapshot(repo)
+    index = (repo / ".git" / "index").read_bytes()
+    result = run_with_test_codemods(repo)
+    assert result.returncode == 2, result.stderr
+    assert f"git's index is locked: {index_lock} exists".encode() in result.stderr
+    assert f"rm {index_lock}".encode() in result.stderr
+    assert b"Nothing was written" in result.stderr
+    assert snapshot(repo) == before
+    assert (repo / ".git" / "index").read_bytes() == index
+    index_lock.unlink()
+    assert run_with_test_codemods(repo).returncode == 0
+    assert (repo / "flow.py").read_bytes() == NEW
+
+
 @pytest.mark.parametrize("case", sorted(HOOKS))
 @pytest.mark.parametrize("failing_commit", [1, 2])
 def test_a_hook_that_fails_or_rewrites_files_undoes_the_whole_run(
