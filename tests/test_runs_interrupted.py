@@ -83,13 +83,18 @@ def assert_at_start_and_clean(repo: Path, start: str, files: dict[str, bytes]) -
     assert not (repo / LOCK).exists()
 
 
+def assert_migrated_and_committed(repo: Path, start: str, files: dict[str, bytes]) -> None:
+    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not (repo / LOCK).exists()
+
+
 def assert_rerun_completes(repo: Path, start: str, files: dict[str, bytes]) -> None:
     rerun = start_run(repo)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
-    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
-    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
-    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert_migrated_and_committed(repo, start, files)
 
 
 # Without commit hooks the commits are built first (``committed``), then each file is written
@@ -101,11 +106,15 @@ POINTS = [
     ("file-written:5", signal.SIGINT),
     ("file-written:10", signal.SIGINT),
     ("committed:2", signal.SIGTERM),
+    ("committed:1", signal.SIGHUP),  # the terminal closed
+    ("file-written:5", signal.SIGHUP),
+    ("committed:1", signal.SIGQUIT),
+    ("file-written:5", signal.SIGQUIT),
 ]
 
 
 @pytest.mark.parametrize("commit_hook", [False, True], ids=["built-commits", "git-commit"])
-@pytest.mark.parametrize(("point", "sig"), POINTS, ids=[p for p, _ in POINTS])
+@pytest.mark.parametrize(("point", "sig"), POINTS, ids=[f"{p}-{s.name}" for p, s in POINTS])
 def test_a_stop_at_any_point_puts_the_repository_back_and_a_rerun_completes(
     make_repo, point: str, sig: signal.Signals, commit_hook: bool
 ) -> None:
@@ -126,23 +135,6 @@ def test_a_stop_at_any_point_puts_the_repository_back_and_a_rerun_completes(
     assert_rerun_completes(repo, start, files)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGQUIT], ids=["SIGHUP", "SIGQUIT"])
-@pytest.mark.parametrize("point", ["committed:1", "file-written:5"])
-def test_a_closed_terminal_or_sigquit_is_a_stop_like_sigterm(
-    make_repo, point: str, sig: signal.Signals
-) -> None:
-    files = repo_files(8)
-    repo = make_repo(files=files)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause=point)
-    wait_for_pause(run, point)
-    stop(run, sig)
-    _, err = run.communicate(timeout=120)
-    assert run.returncode == 130, err
-    assert_at_start_and_clean(repo, start, files)
-    assert_rerun_completes(repo, start, files)
-
-
 def test_ctrl_c_once_the_branch_moved_finishes_the_run_and_claims_no_rollback(make_repo) -> None:
     files = repo_files(8)
     repo = make_repo(files=files)
@@ -154,10 +146,7 @@ def test_ctrl_c_once_the_branch_moved_finishes_the_run_and_claims_no_rollback(ma
     assert run.returncode == 0, err
     assert b"put back" not in err
     assert b"SIGINT arrived once the migration was in place; the run finished" in err
-    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
-    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
-    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
-    assert not (repo / LOCK).exists()
+    assert_migrated_and_committed(repo, start, files)
 
 
 def test_ctrl_c_during_a_parallel_scan_stops_cleanly_and_writes_nothing(make_repo) -> None:
@@ -233,9 +222,7 @@ def test_a_second_run_on_the_same_repository_is_refused_while_the_first_runs(mak
     assert f"another prefect1-migrate run (process {first.pid})".encode() in err
     _, first_err = first.communicate(input=b"\n", timeout=300)  # let the first run go on
     assert first.returncode == 0, first_err
-    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
-    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
-    assert not (repo / LOCK).exists()
+    assert_migrated_and_committed(repo, start, files)
     third = start_run(repo)
     third.communicate(timeout=120)
     assert third.returncode == 0
@@ -259,8 +246,7 @@ def test_a_git_index_lock_held_for_a_moment_by_another_git_command_is_waited_for
     index_lock.unlink()
     _, err = run.communicate(timeout=120)
     assert run.returncode == 0, err
-    assert {name: tracked_bytes(repo)[name] for name in files} == migrated(files)
-    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "2"
+    assert_migrated_and_committed(repo, start, files)
 
 
 @pytest.mark.parametrize("options", [["--no-commit"], ["--allow-dirty"]])
