@@ -12,6 +12,7 @@ from itertools import pairwise
 from codemods._commands.invocations import Invocation
 from codemods._commands.options import Occurrence
 from codemods._commands.segments import ArgvSegment, ShellSegment
+from codemods._commands.words import Unencodable
 
 _NEWLINE = re.compile("\n")
 _SAFE_EDIT = re.compile(r"[A-Za-z0-9_.=-]*")
@@ -138,12 +139,18 @@ def _list_edit(segment: ArgvSegment, first_arg: int, op: Op) -> TextEdit:
         return TextEdit(
             element.codec.raw(start), element.codec.raw(end), element.codec.encode(op.text)
         )
-    first, last = elements[first_arg + op.start], elements[first_arg + op.stop - 1]
+    start, stop = first_arg + op.start, first_arg + op.stop
+    first, last = elements[start], elements[stop - 1]
+    if start < segment.split < stop or (op.words and start < segment.split):
+        raise Unencodable(" ".join(op.words))  # across two lists, or in the other list
     if op.words:
         new = segment.separator.join(segment.encode_element(word) for word in op.words)
         return TextEdit(first.raw_start, last.raw_end, new)
-    previous = elements[first_arg + op.start - 1]
-    return TextEdit(previous.raw_end, last.raw_end, "")
+    if start != segment.split:
+        return TextEdit(elements[start - 1].raw_end, last.raw_end, "")
+    if stop == len(elements):
+        raise Unencodable("")  # the whole list would go: its key needs an empty value
+    return TextEdit(first.raw_start, elements[stop].raw_start, "")  # the list's first items
 
 
 def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:

@@ -43,6 +43,8 @@ class ArgvSegment:
     separator: str
     anchor: int  # file offset on the line a review marker goes above
     code_block: bool = False
+    split: int = 0  # elements before it are another list's (``command:`` of ``args:``): only
+    # edits inside their words reach them; ``separator``/``encode_element`` are the last list's
 
 
 Segment = ShellSegment | ArgvSegment

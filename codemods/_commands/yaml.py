@@ -1,12 +1,15 @@
 """YAML (CI, compose, Kubernetes/Helm): values of command keys (``run``, ``script``,
 ``command``, ``args``, ``entrypoint``...) as plain, quoted and block scalars and as flow or
-block sequences; a sequence that starts with the program is one argv, otherwise each item is a
+block sequences; a sequence that starts with the program is one argv, and so are the
+``command:`` + ``args:`` (Kubernetes) or ``entrypoint:`` + ``command:`` (compose) sequences of
+one mapping when the first starts it (``command: ["prefect"]``); otherwise each item is a
 command line; ``{{ ... }}`` template expressions count as run-time values."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from codemods._commands.json import (
     DOUBLE_QUOTED_ESCAPES,
@@ -54,6 +57,18 @@ _YAML_PROPERTIES = re.compile(r"(?:[&!][^ \t]*[ \t]+)*")
 _YAML_TEMPLATE = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
 _YAML_PLAIN_FORBIDDEN = re.compile(r": |:$| #|\n")
 _YAML_FLOW_FORBIDDEN = re.compile(r"[,\[\]{}]|: |:$| #|\n")
+#: (program key, arguments key) of one mapping whose sequences make one argv together.
+_SPLIT_ARGV_KEYS = (("command", "args"), ("entrypoint", "command"))
+
+
+@dataclass(frozen=True)
+class _Sequence:
+    """The scalar items of a command key's sequence, kept until its mapping is read whole."""
+
+    key_index: int  # the line of its key
+    items: list[tuple[int, int]]  # text offsets of each item
+    scalars: list[tuple[str, Codec]]
+    argv: bool  # no block scalar items: it may be an argv
 
 
 def yaml_scan(text: str, base: int, code_block: bool, shell_blocks: bool = False) -> list[Segment]:
@@ -75,11 +90,16 @@ class _YamlScanner:
         self.lines = line_spans(text)
         self.found: list[Segment] = []
         self.comments: list[tuple[int, int]] = []
+        self.open_mappings: dict[int, int] = {}  # key column -> serial of its open mapping
+        self.mappings_read = 0
+        self.sequences: dict[int, dict[str, _Sequence]] = {}  # mapping serial -> key -> items
 
     def segments(self) -> list[Segment]:
         index = 0
         while index < len(self.lines):
             index = self._entry(index)
+        for sequences in self.sequences.values():
+            self._mapping_sequences(sequences)
         if self.comments:
             comments = blank_outside(self.text, self.comments)
             self.found.append(
@@ -113,7 +133,9 @@ class _YamlScanner:
         column = match.start("key") if key else match.end("indent")
         rest_at = _YAML_PROPERTIES.match(line, match.start("rest")).end()
         rest = line[rest_at:]
-        is_command = key is not None and key.strip("\"'") in _YAML_COMMAND_KEYS
+        name = key.strip("\"'") if key is not None else ""
+        is_command = name in _YAML_COMMAND_KEYS
+        mapping = self._mapping(match.end("indent"), column, bool(match.group("dashes")))
         if _YAML_BLOCK_INDICATOR.match(rest):
             last = self._block_end(index, column)
             if is_command:
@@ -124,13 +146,24 @@ class _YamlScanner:
         if not is_command:
             return index + 1
         if not value:
-            return self._block_sequence(index, column)
+            return self._block_sequence(index, column, (mapping, name))
         if value.startswith("["):
-            return self._flow_sequence(index, start + rest_at)
+            return self._flow_sequence(index, start + rest_at, (mapping, name))
         scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
         if scalar is not None:
             self.found.append(ShellSegment(scalar[0], scalar[1], code_block=self.code_block))
         return index + 1
+
+    def _mapping(self, first: int, column: int, dashed: bool) -> int:
+        """The serial of the mapping a key at ``column`` belongs to, on a line whose first
+        character (key or ``-``) is at ``first``: deeper mappings end there, and an item
+        ``- key:`` starts a new one."""
+        for deeper in [open_column for open_column in self.open_mappings if open_column > first]:
+            del self.open_mappings[deeper]
+        if dashed or column not in self.open_mappings:
+            self.mappings_read += 1
+            self.open_mappings[column] = self.mappings_read
+        return self.open_mappings[column]
 
     def _trailing_comment(self, index: int, rest_at: int) -> None:
         start, end = self.lines[index]
@@ -184,7 +217,7 @@ class _YamlScanner:
         forbidden = _YAML_FLOW_FORBIDDEN if flow else _YAML_PLAIN_FORBIDDEN
         return raw, Identity(self.base + start, forbidden)
 
-    def _flow_sequence(self, index: int, open_at: int) -> int:
+    def _flow_sequence(self, index: int, open_at: int, key: tuple[int, str]) -> int:
         close = _flow_end(self.text, open_at)
         if close is None:
             return index + 1
@@ -194,13 +227,13 @@ class _YamlScanner:
         items = split_flow(self.text, open_at + 1, close)
         scalars = [self._scalar(start, end, flow=True) for start, end in items]
         if items and all(scalars):
-            self._items(items, scalars, index)  # type: ignore[arg-type]
+            self._sequence(key, _Sequence(index, items, scalars, argv=True))  # type: ignore[arg-type]
         return last + 1
 
-    def _block_sequence(self, index: int, column: int) -> int:
+    def _block_sequence(self, index: int, column: int, key: tuple[int, str]) -> int:
         """The items of a block sequence under the command key on line ``index``."""
         following = index + 1
-        while following < len(self.lines) and not self._line(following).strip():
+        while following < len(self.lines) and _is_blank_or_comment(self._line(following)):
             following += 1
         if (
             following >= len(self.lines)
@@ -211,7 +244,7 @@ class _YamlScanner:
         item_indent = self._indent(following)
         items: list[tuple[int, int]] = []
         blocks: list[tuple[int, int, bool]] = []
-        position = following
+        position = index + 1
         while position < len(self.lines):
             if self._skippable(position):
                 position += 1
@@ -235,35 +268,66 @@ class _YamlScanner:
             position += 1
         scalars = [self._scalar(start, end, flow=False) for start, end in items]
         if all(scalars):
-            self._items(items, scalars, index, argv=not blocks)  # type: ignore[arg-type]
+            self._sequence(key, _Sequence(index, items, scalars, argv=not blocks))  # type: ignore[arg-type]
         for block_index, last, folded in blocks:
             self._block_scalar(block_index, last, folded)
         return position
 
-    def _items(
-        self,
-        items: list[tuple[int, int]],
-        scalars: list[tuple[str, Codec]],
-        key_index: int,
-        argv: bool = True,
-    ) -> None:
-        """An argv when the items start with the program, else one command line per item."""
+    def _sequence(self, key: tuple[int, str], sequence: _Sequence) -> None:
+        """A command key's sequence: read with the other sequences of its mapping when it
+        may pair with one (``command:`` + ``args:``), else now."""
+        mapping, name = key
+        if any(name in pair for pair in _SPLIT_ARGV_KEYS):
+            self.sequences.setdefault(mapping, {})[name] = sequence
+        else:
+            self._items([sequence])
+
+    def _mapping_sequences(self, sequences: dict[str, _Sequence]) -> None:
+        """The command sequences of one mapping: a program key's and an arguments key's
+        together when that makes a ``prefect`` argv, else each by itself."""
+        for program_key, arguments_key in _SPLIT_ARGV_KEYS:
+            program, arguments = sequences.get(program_key), sequences.get(arguments_key)
+            if program is None or arguments is None or not (program.argv and arguments.argv):
+                continue
+            if self._items([program, arguments]):
+                del sequences[program_key], sequences[arguments_key]
+                break
+        for sequence in sequences.values():
+            self._items([sequence])
+
+    def _items(self, sequences: list[_Sequence]) -> bool:
+        """One argv of the items of ``sequences`` when they start with the program (True), or
+        with a single sequence, one command line per item (False)."""
         elements = [
             list_element(value, codec, self.base + start, self.base + end)
-            for (value, codec), (start, end) in zip(scalars, items, strict=True)
+            for sequence in sequences
+            for (value, codec), (start, end) in zip(sequence.scalars, sequence.items, strict=True)
         ]
-        if argv and program_end([e.word for e in elements], "", frozenset()) is not None:
+        last = sequences[-1]
+        if (
+            all(s.argv for s in sequences)
+            and program_end([e.word for e in elements], "", frozenset()) is not None
+        ):
             separator = ", "
-            if len(items) > 1:
-                separator = self.text[items[0][1] : items[1][0]]
-            encoder = _yaml_element_encoder(self.text[items[0][0]])
-            anchor = self.base + self.lines[key_index][0]
+            if len(last.items) > 1:
+                separator = self.text[last.items[0][1] : last.items[1][0]]
+            encoder = _yaml_element_encoder(self.text[last.items[0][0]])
+            key_line = min(sequence.key_index for sequence in sequences)
+            anchor = self.base + self.lines[key_line][0]
+            split = len(elements) - len(last.items)
             self.found.append(
-                ArgvSegment(tuple(elements), encoder, separator, anchor, self.code_block)
+                ArgvSegment(tuple(elements), encoder, separator, anchor, self.code_block, split)
             )
-            return
-        for value, codec in scalars:
-            self.found.append(ShellSegment(value, codec, code_block=self.code_block))
+            return True
+        if len(sequences) == 1:
+            for value, codec in last.scalars:
+                self.found.append(ShellSegment(value, codec, code_block=self.code_block))
+        return False
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    stripped = line.lstrip()
+    return not stripped or stripped.startswith("#")
 
 
 def _strip_yaml_comment(rest: str) -> str:
