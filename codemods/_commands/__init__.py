@@ -14,13 +14,20 @@ One concern a module:
   segment's value and the file text; ``segments``: the parts of a file that hold command lines;
 - ``lexer``: shell rules within a command line: quotes, escapes, ``$VAR``/``${VAR}``/``$(...)``/
   backticks, ``&&``/``||``/``;``/``|``, redirections, here-documents, continuations;
-- ``launchers``: what starts the program: ``prefect`` (any path), ``python -m prefect``, a
-  variable the file assigns such a command (``PREFECT := poetry run prefect``), past ``VAR=1``
-  prefixes, ``env``, ``exec``, ``nohup``, ``time``, ``command``, ``poetry``/``pipenv``/``pdm
-  run``; and the string of ``sh -c '...'``;
+- ``launchers``: what starts the program: ``prefect`` (any path; ``hatch run ENV:prefect``),
+  ``python -m prefect``, a variable the file assigns such a command (``PREFECT := poetry run
+  prefect``), past ``VAR=1`` prefixes and launchers, each with its own options: ``env``,
+  ``exec``, ``nohup``, ``time``, ``nice``, ``timeout``, ``sudo``, ``gosu``, ``tini``,
+  ``xargs`` (which appends arguments), ``poetry``/``pipenv``/``pdm``/``uv``/``hatch``/``pipx``/
+  ``conda`` ``run``, ``uvx``, ``docker run [options] IMAGE``, ``docker exec``, ``docker
+  compose run/exec SERVICE``, ``kubectl exec ... --``, ``ssh HOST``, and a variable standing for
+  a launcher (``$(RUN) prefect``); and where a shell reads its script: the string of ``sh -c
+  '...'`` or ``su - USER -c '...'``, or standard input (``bash <<EOF``);
 - ``invocations``: the commands of a segment (in comments and substitutions too: a
   commented-out command is rewritten like a live one; prose stays prose because a word only
-  counts in command position) and the ``prefect`` ones among them;
+  counts in command position), the ``prefect`` ones among them, and those of ``sh -c`` strings
+  and of here-documents fed to a shell (where the shell expands the body, markers go above the
+  command feeding it);
 - ``options``: click's option parsing; ``edits``: argv edits and the text edits carrying them;
 - one scanner per format: ``make``, ``docker``, ``ini`` (INI units, Procfiles), ``yaml``,
   ``json``, ``groovy`` (Jenkinsfile), ``docs`` (Markdown, reST), ``python_strings`` (string

@@ -1,5 +1,6 @@
 """``prefect`` invocations in a segment: its commands (those in comments and substitutions
-too), the ones whose program is ``prefect``, and those nested in ``sh -c`` strings."""
+too), the ones whose program is ``prefect``, and those nested in ``sh -c`` strings and in
+here-documents fed to a shell."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from codemods._commands.launchers import program_end, shell_string_index
-from codemods._commands.lexer import Comment, Lexer
+from codemods._commands.launchers import prefect_launch, program_end, shell_input
+from codemods._commands.lexer import Comment, HereDoc, Lexer
 from codemods._commands.segments import ArgvSegment, Segment, ShellSegment
-from codemods._commands.words import Identity, Mapped, Word
+from codemods._commands.words import PLACEHOLDER, Identity, Mapped, Unencodable, Word
 from prefect1_migrate.markers import MARKER
 
 
@@ -55,17 +56,31 @@ def invocations(segment: Segment, aliases: frozenset[str] = frozenset()) -> Iter
     for command in _segment_commands(value, segment.make, segment.prose, skip_marked):
         if any(word.broken for word in command.words):
             continue
-        end = program_end(command.words, value, aliases)
-        if end is not None:
-            yield Invocation(command.words, end, command.captured, segment, command.line_start)
+        launch = prefect_launch(command.words, value, aliases)
+        if launch is not None:
+            words = command.words + ((_appended(command.words[-1]),) if launch.appends else ())
+            yield Invocation(words, launch.first_arg, command.captured, segment, command.line_start)
             continue
-        inner = shell_string_index(command.words)
-        if inner is not None:
-            nested = _nested_segment(segment, command.words[inner])
+        shell = shell_input(command.words)
+        if shell is None:
+            continue
+        nested_segments = [
+            _here_doc_segment(segment, body, command.line_start)
+            for body in (command.here_docs if shell.stdin else ())
+        ]
+        if shell.string is not None:
+            nested_segments.append(_nested_segment(segment, command.words[shell.string]))
+        for nested in nested_segments:
             for found in invocations(nested, aliases):
                 if command.captured:
                     found = replace(found, captured=True)
                 yield found
+
+
+def _appended(last: Word) -> Word:
+    """The arguments a launcher adds after the last word (``xargs``): a run-time word that
+    stands for any number of words."""
+    return Word(PLACEHOLDER, last.end, last.end, ((last.end, last.end),), splits=True)
 
 
 def _nested_segment(parent: ShellSegment, word: Word) -> ShellSegment:
@@ -88,6 +103,28 @@ def _nested_segment(parent: ShellSegment, word: Word) -> ShellSegment:
 
     return ShellSegment(
         word.value, Mapped(tuple(offsets), encoder), False, parent.prose, parent.code_block
+    )
+
+
+def _here_doc_segment(parent: ShellSegment, body: HereDoc, line_start: int) -> ShellSegment:
+    """The body of a here-document fed to a shell as a segment of its own. Where the shell
+    expands it (unquoted delimiter), new text may hold no ``$``, backquote or backslash, and a
+    review marker goes above the command feeding it (a comment in the body would be expanded)."""
+    offsets = tuple(parent.codec.raw(offset) for offset in range(body.start, body.end + 1))
+
+    def encoder(text: str) -> str:
+        if body.expanded and re.search(r"[$`\\]", text):
+            raise Unencodable(text)
+        return parent.codec.encode(text)
+
+    anchor = parent.codec.raw(line_start) if body.expanded else parent.anchor
+    return ShellSegment(
+        parent.value[body.start : body.end],
+        Mapped(offsets, encoder),
+        parent.make,
+        parent.prose,
+        parent.code_block,
+        anchor,
     )
 
 
@@ -116,6 +153,7 @@ class _Command:
     words: tuple[Word, ...]
     line_start: int  # segment offset of the line the command's logical line starts on
     captured: bool  # its output is read by something (``$(...)``, backticks, a pipe)
+    here_docs: tuple[HereDoc, ...] = ()  # the bodies its ``<<`` redirections feed it
 
 
 def _segment_commands(
@@ -155,11 +193,12 @@ def _commands(
     """The commands of ``text[start:end]``, those in comments and substitutions included;
     with ``skip_marked``, not those in a comment holding a review marker."""
     words: list[Word] = []
+    here_docs: list[HereDoc] = []
     redirect_target = False
 
     def finish(piped: bool) -> Iterator[_Command]:
         if words:
-            yield _Command(tuple(words), line_start, captured or piped)
+            yield _Command(tuple(words), line_start, captured or piped, tuple(here_docs))
         for word in words:
             for sub_start, sub_end in word.subs:
                 yield from _commands(
@@ -181,10 +220,12 @@ def _commands(
         elif token.is_redirect:
             if words and words[-1].end == token.start and words[-1].value.isdigit():
                 words.pop()
-            redirect_target = token.text not in ("<<", "<<-")
+            redirect_target = token.here_doc is None
+            if token.here_doc is not None:
+                here_docs.append(token.here_doc)
         else:
             yield from finish(token.text in ("|", "|&"))
-            words = []
+            words, here_docs = [], []
             if token.text == "\n":
                 line_start = token.end
     yield from finish(False)

@@ -1,23 +1,148 @@
-"""What starts a ``prefect`` program in a command: the program word itself, ``python -m
-prefect``, a variable the file assigns the program (an alias), past assignments, reserved words,
-wrappers (``env``, ``exec``, ``nohup``...) and runners (``poetry run``...); and the command
-string of ``sh -c '...'``."""
+"""What starts a ``prefect`` program in a command: the program word itself (any path, ``ENV:prefect``
+after ``hatch run``), ``python -m prefect``, a variable the file assigns the program (an alias),
+past assignments, reserved words, launchers (``env``, ``exec``, ``sudo -E``, ``poetry run``,
+``docker run [options] IMAGE``, ``kubectl exec POD --``, ``xargs``...) and a variable standing
+for one (``$(RUN) prefect``); the command string of ``sh -c '...'``; and whether a command is a
+shell reading its script from standard input (a here-document fed to ``bash``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from codemods._commands.words import PLACEHOLDER, Word
 
-_RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
-_WRAPPERS = frozenset({"exec", "nohup", "command"})
-_RUNNERS = frozenset({"poetry", "pipenv", "pdm"})
-_ENV_OPTIONS_WITH_VALUE = frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"})
+_RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
-_PYTHON = re.compile(r"python[0-9.]*")
+_PYTHON = re.compile(r"(?:.*/)?python[0-9.]*")
+_PREFECT_MODULE = ["-m", "prefect"]
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
+_SWITCH_USER = frozenset({"su", "runuser"})  # ``su - USER -c 'command string'``
 _VARIABLE_WORD = re.compile(r'"?\$\$?[({]?([A-Za-z_]\w*)[)}]?"?')
+_HATCH_ENVIRONMENT = re.compile(r"[\w.-]+:")
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """One way a launcher program runs the command written after it.
+
+    ``subcommand``: the words naming it (``run``; ``compose``, ``run``), with options allowed
+    between them; ``valued``: the options (there and after it) that take the next word as
+    their value (a short one also attached: ``-uroot``); ``operands``: the words it reads
+    before the command (``IMAGE``, ``SERVICE``, a user, a duration); ``after_dashdash``: the
+    command follows ``--`` (``kubectl exec POD -- ...``); ``appends``: it adds arguments at the
+    end unless one of ``replaces`` is given (``xargs`` and ``-I {}``); ``qualified``: the
+    program word may carry an ``ENV:`` prefix (``hatch run dev:prefect``)."""
+
+    subcommand: tuple[str, ...] = ()
+    valued: frozenset[str] = frozenset()
+    operands: int = 0
+    after_dashdash: bool = False
+    appends: bool = False
+    replaces: tuple[str, ...] = ()
+    qualified: bool = False
+
+
+def _options(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+_DOCKER_GLOBAL = "-H --host -c --context --config -l --log-level"
+_COMPOSE_GLOBAL = "-f --file -p --project-name --project-directory --env-file --profile --ansi"
+_DOCKER_RUN = _options(
+    f"{_DOCKER_GLOBAL} -e --env --env-file -v --volume -p --publish -w --workdir -u --user "
+    "--name --network --net --entrypoint -l --label --label-file --mount -m --memory --cpus "
+    "--platform --pull --restart --add-host --hostname -h --gpus --cap-add --cap-drop "
+    "--device --dns --ulimit --shm-size --tmpfs --security-opt --log-driver --log-opt "
+    "--health-cmd --user --group-add --ipc --pid --runtime --stop-signal --stop-timeout "
+    "--cidfile --expose --link --volumes-from --memory-swap --cpu-shares --detach-keys"
+)
+_DOCKER_EXEC = _options(f"{_DOCKER_GLOBAL} -e --env --env-file -u --user -w --workdir")
+_COMPOSE_RUN = _options(
+    f"{_DOCKER_GLOBAL} {_COMPOSE_GLOBAL} -e --env -l --label --name -p --publish -u --user "
+    "-v --volume -w --workdir --entrypoint --pull"
+)
+_COMPOSE_EXEC = _options(
+    f"{_DOCKER_GLOBAL} {_COMPOSE_GLOBAL} -e --env -u --user -w --workdir --index"
+)
+_UV_RUN = (
+    "--with --with-editable --with-requirements -w --python -p --project --directory "
+    "--package --extra --group --only-group --no-group --env-file --index --index-url "
+    "--default-index --extra-index-url --find-links -f --config-file --cache-dir --color "
+    "--resolution --prerelease --exclude-newer --python-platform --link-mode "
+    "--index-strategy --keyring-provider --config-setting -C --from"
+)
+_SUDO = (
+    "-u --user -g --group -C --close-from -D --chdir -h --host -p --prompt -r --role "
+    "-t --type -T --command-timeout -U --other-user"
+)
+_XARGS = (
+    "-n --max-args -L --max-lines -P --max-procs -s --max-chars -d --delimiter -E --eof "
+    "-a --arg-file -I -J"
+)
+_SSH = "-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B"
+_KUBECTL = _options("-n --namespace --context --kubeconfig --cluster --user -s --server")
+_CONDA_RUN = _Runs(("run",), _options("-n --name -p --prefix --cwd"))
+
+_LAUNCHERS: dict[str, tuple[_Runs, ...]] = {
+    "exec": (_Runs(valued=_options("-a")),),
+    "nohup": (_Runs(),),
+    "command": (_Runs(),),
+    "time": (_Runs(valued=_options("-f --format -o --output")),),
+    "nice": (_Runs(valued=_options("-n --adjustment")),),
+    "setsid": (_Runs(),),
+    "tini": (_Runs(valued=_options("-p -e")),),
+    "dumb-init": (_Runs(),),
+    "timeout": (_Runs(valued=_options("-s --signal -k --kill-after"), operands=1),),
+    "gosu": (_Runs(operands=1),),
+    "su-exec": (_Runs(operands=1),),
+    "env": (_Runs(valued=_options("-u --unset -C --chdir -S --split-string")),),
+    "sudo": (_Runs(valued=_options(_SUDO)),),
+    "doas": (_Runs(valued=_options("-u -C")),),
+    "xargs": (_Runs(valued=_options(_XARGS), appends=True, replaces=("-I", "-i", "-J")),),
+    "poetry": (_Runs(("run",), _options("-C --directory -P --project")),),
+    "pipenv": (_Runs(("run",), _options("--python")),),
+    "pdm": (_Runs(("run",), _options("-p --project --venv")),),
+    "uv": (
+        _Runs(("run",), _options(_UV_RUN)),
+        _Runs(("tool", "run"), _options(_UV_RUN)),
+    ),
+    "uvx": (_Runs(valued=_options(_UV_RUN)),),
+    "pipx": (_Runs(("run",), _options("--spec --python --index-url --pip-args")),),
+    "hatch": (_Runs(("run",), _options("-e --env"), qualified=True),),
+    "conda": (_CONDA_RUN,),
+    "mamba": (_CONDA_RUN,),
+    "micromamba": (_CONDA_RUN,),
+    "docker": (
+        _Runs(("run",), _DOCKER_RUN, operands=1),
+        _Runs(("container", "run"), _DOCKER_RUN, operands=1),
+        _Runs(("exec",), _DOCKER_EXEC, operands=1),
+        _Runs(("container", "exec"), _DOCKER_EXEC, operands=1),
+        _Runs(("compose", "run"), _COMPOSE_RUN, operands=1),
+        _Runs(("compose", "exec"), _COMPOSE_EXEC, operands=1),
+    ),
+    "podman": (
+        _Runs(("run",), _DOCKER_RUN, operands=1),
+        _Runs(("exec",), _DOCKER_EXEC, operands=1),
+    ),
+    "docker-compose": (
+        _Runs(("run",), _COMPOSE_RUN, operands=1),
+        _Runs(("exec",), _COMPOSE_EXEC, operands=1),
+    ),
+    "ssh": (_Runs(valued=_options(_SSH), operands=1),),
+    "kubectl": (_Runs(("exec",), _KUBECTL, after_dashdash=True),),
+    "oc": (_Runs(("exec",), _KUBECTL, after_dashdash=True),),
+}
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Where the ``prefect`` program of a command is: ``first_arg`` is the index of the first
+    word after it; ``appends``: a launcher adds arguments after the last word (``xargs``)."""
+
+    first_arg: int
+    appends: bool = False
 
 
 def _basename(value: str) -> str:
@@ -26,58 +151,155 @@ def _basename(value: str) -> str:
 
 def program_end(words: Sequence[Word], raw: str, aliases: frozenset[str]) -> int | None:
     """Index of the first argument after a ``prefect`` program in ``words``, if it is one."""
-    index = _command_index(words)
-    if index is None:
+    launch = prefect_launch(words, raw, aliases)
+    return None if launch is None else launch.first_arg
+
+
+def prefect_launch(words: Sequence[Word], raw: str, aliases: frozenset[str]) -> Launch | None:
+    """Where the ``prefect`` program of the command ``words`` is, if it runs one (``raw``: the
+    text the words were read from, to tell which variable a lone ``$VAR`` word is)."""
+    found = _program(words, raw, aliases)
+    if found is None or found[1] is None:
         return None
-    value = words[index].value
-    if _basename(value) == "prefect":
-        return index + 1
-    if value.count(PLACEHOLDER) == 1 and value == PLACEHOLDER:
-        match = _VARIABLE_WORD.fullmatch(raw[words[index].start : words[index].end])
-        if match and match.group(1) in aliases:
-            return index + 1
-    rest = [word.value for word in words[index + 1 : index + 3]]
-    if (value == PLACEHOLDER or _PYTHON.fullmatch(_basename(value))) and rest == ["-m", "prefect"]:
-        return index + 3
-    return None
+    return Launch(found[1], found[2])
 
 
-def _command_index(words: Sequence[Word]) -> int | None:
-    """Index of the program word, past assignments, reserved words and wrappers."""
-    index, count = 0, len(words)
+def _program(
+    words: Sequence[Word], raw: str, aliases: frozenset[str]
+) -> tuple[int, int | None, bool] | None:
+    """(index of the program word, index after it when it is ``prefect`` else None, whether
+    a launcher appends arguments), past assignments, reserved words and launchers."""
+    index, count, appends, qualified = 0, len(words), False, False
     while index < count:
-        value = words[index].value
+        word = words[index]
+        value = word.value
         if _ASSIGNMENT.match(value) or value in _RESERVED:
             index += 1
-        elif value in _WRAPPERS:
-            index += 1
-            while index < count and words[index].value.startswith("-"):
-                index += 1
-        elif value == "env":
-            index += 1
-            while index < count and (
-                words[index].value.startswith("-") or _ASSIGNMENT.match(words[index].value)
-            ):
-                index += 2 if words[index].value in _ENV_OPTIONS_WITH_VALUE else 1
-        elif value in _RUNNERS and index + 1 < count and words[index + 1].value == "run":
-            index += 2
+            continue
+        if _is_prefect(value, qualified) or _is_alias(word, raw, aliases):
+            return index, index + 1, appends
+        module = [following.value for following in words[index + 1 : index + 3]]
+        if module == _PREFECT_MODULE and (value == PLACEHOLDER or _PYTHON.fullmatch(value)):
+            return index, index + 3, appends
+        launched = _past_launcher(words, index)
+        if launched is not None:
+            command, runs = launched
+            appends |= runs.appends and not _replaced(words, index, command, runs)
+            index = command
+            qualified = runs.qualified
+        elif word.splits and index + 1 < count:
+            index += 1  # a variable standing for a launcher: ``$(RUN) prefect ...``
         else:
-            return index
+            return index, None, appends
     return None
 
 
-def shell_string_index(words: Sequence[Word]) -> int | None:
-    """Index of the command string of ``sh -c '...'`` (and ``bash -lc``, ...)."""
-    index = _command_index(words)
-    if index is None or _basename(words[index].value) not in _SHELLS:
-        return None
-    for position in range(index + 1, len(words) - 1):
-        value = words[position].value
-        if not value.startswith("-") or value.startswith("--"):
+def _is_prefect(value: str, qualified: bool) -> bool:
+    if qualified and (environment := _HATCH_ENVIRONMENT.match(value)):
+        value = value[environment.end() :]
+    return _basename(value) == "prefect"
+
+
+def _is_alias(word: Word, raw: str, aliases: frozenset[str]) -> bool:
+    if word.value != PLACEHOLDER or not aliases:
+        return False
+    match = _VARIABLE_WORD.fullmatch(raw[word.start : word.end])
+    return match is not None and match.group(1) in aliases
+
+
+def _past_launcher(words: Sequence[Word], index: int) -> tuple[int, _Runs] | None:
+    """(index of the command a launcher at ``index`` runs, how it runs it), if it is one."""
+    for runs in _LAUNCHERS.get(_basename(words[index].value), ()):
+        command = _command_of(words, index + 1, runs)
+        if command is not None and command < len(words):
+            return command, runs
+    return None
+
+
+def _command_of(words: Sequence[Word], position: int, runs: _Runs) -> int | None:
+    """Index of the command a launcher runs ``runs``'s way, its words from ``position``."""
+    for name in runs.subcommand:
+        position = _past_options(words, position, runs.valued)
+        if position >= len(words) or words[position].value != name:
             return None
-        if "c" in value[1:]:
+        position += 1
+    position = _past_options(words, position, runs.valued)
+    if runs.after_dashdash:
+        values = [word.value for word in words[position:]]
+        if "--" not in values:
+            return None
+        position += values.index("--") + 1
+    return position + runs.operands
+
+
+def _past_options(words: Sequence[Word], position: int, valued: frozenset[str]) -> int:
+    """The index after the options starting at ``position`` (and after a ``--`` ending them)."""
+    while position < len(words):
+        value = words[position].value
+        if value == "--":
             return position + 1
-    return None
+        if not value.startswith("-") or value == "-":
+            return position
+        position += 2 if _takes_next_word(value, valued) else 1
+    return position
+
+
+def _takes_next_word(option: str, valued: frozenset[str]) -> bool:
+    if option.startswith("--"):
+        return option in valued
+    for offset, letter in enumerate(option[1:], start=2):
+        if "-" + letter in valued:
+            return offset == len(option)  # else the value is attached: ``-uroot``
+    return False
+
+
+def _replaced(words: Sequence[Word], launcher: int, command: int, runs: _Runs) -> bool:
+    """Whether an option of the launcher makes it place the arguments itself (``-I {}``)."""
+    options = [word.value for word in words[launcher + 1 : command]]
+    return bool(runs.replaces) and any(
+        value.startswith(runs.replaces) or value.startswith("--replace") for value in options
+    )
+
+
+@dataclass(frozen=True)
+class ShellInput:
+    """Where a shell command (``sh``, ``bash -lc``, ``su - USER -c``...) reads its script:
+    ``string``: the index of its command string word, if it takes one; ``stdin``: whether it
+    reads standard input instead (``bash``, ``sh -s``), so a here-document fed to it holds
+    commands."""
+
+    string: int | None
+    stdin: bool
+
+
+def shell_input(words: Sequence[Word]) -> ShellInput | None:
+    """Where the shell a command runs (past launchers) reads its script, if it runs one."""
+    found = _program(words, "", frozenset())
+    if found is None or found[1] is not None:
+        return None
+    program = found[0]
+    name = _basename(words[program].value)
+    if name in _SWITCH_USER:
+        values = [word.value for word in words[program + 1 : -1]]
+        given = [values.index(option) for option in ("-c", "--command") if option in values]
+        return ShellInput(program + 2 + min(given) if given else None, False)
+    if name not in _SHELLS:
+        return None
+    options = program + 1
+    while options < len(words) and words[options].value.startswith("-"):
+        if words[options].value in ("-", "--"):
+            break
+        options += 1
+    given = words[program + 1 : options]
+    if any(_has_short(word, "c") for word in given):
+        string = next(at for at in range(program + 1, options) if _has_short(words[at], "c"))
+        return ShellInput(string + 1 if string + 1 < len(words) else None, False)
+    return ShellInput(None, options == len(words) or any(_has_short(word, "s") for word in given))
+
+
+def _has_short(option: Word, letter: str) -> bool:
+    """Whether a word of short options (``-lc``) holds ``letter``."""
+    return option.value[1:2] != "-" and letter in option.value[1:]
 
 
 _ALIAS_DEFINITION = re.compile(

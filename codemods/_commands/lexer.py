@@ -3,7 +3,7 @@ and here-documents of a segment's text, following shell rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codemods._commands.words import PLACEHOLDER, Word
 
@@ -18,10 +18,21 @@ _SPECIAL_PARAMETERS = "@*#?$!-0123456789"
 
 
 @dataclass(frozen=True)
+class HereDoc:
+    """The body of a here-document: ``text[start:end]``, its lines up to the delimiter line;
+    ``expanded``: the delimiter was not quoted, so the shell expands ``$...`` in it."""
+
+    start: int
+    end: int
+    expanded: bool
+
+
+@dataclass(frozen=True)
 class Operator:
     text: str
     start: int
     end: int
+    here_doc: HereDoc | None = None  # the body a ``<<``/``<<-`` operator feeds
 
     @property
     def is_redirect(self) -> bool:
@@ -43,7 +54,7 @@ class Lexer:
 
     def tokens(self) -> list[Word | Operator | Comment]:
         text, found = self.text, []
-        heredocs: list[tuple[str, bool]] = []
+        heredocs: list[tuple[int, str, bool, bool]] = []  # at, delimiter, strip tabs, expanded
         while self.pos < self.end:
             char = text[self.pos]
             if char in _BLANK:
@@ -51,11 +62,14 @@ class Lexer:
             elif char == "\\" and self._at("\\\n"):
                 self.pos += 2
             elif char == "\n":
-                found.append(Operator("\n", self.pos, self.pos + 1))
+                newline = self.pos
                 self.pos += 1
-                for delimiter, strip_tabs in heredocs:
-                    self._skip_heredoc(delimiter, strip_tabs)
+                for at, delimiter, strip_tabs, expanded in heredocs:
+                    body = self._skip_heredoc(delimiter, strip_tabs, expanded)
+                    found[at] = replace(found[at], here_doc=body)
                 heredocs = []
+                # the next line of commands starts after the here-documents' bodies
+                found.append(Operator("\n", newline, self.pos))
             elif char == "#":
                 line_end = text.find("\n", self.pos, self.end)
                 line_end = self.end if line_end < 0 else line_end
@@ -73,20 +87,26 @@ class Lexer:
                 if operator in ("<<", "<<-"):
                     while self.pos < self.end and text[self.pos] in _BLANK:
                         self.pos += 1
-                    heredocs.append((self._word().value, operator == "<<-"))
+                    delimiter = self._word()
+                    quoted = len(delimiter.spans) != delimiter.end - delimiter.start
+                    heredocs.append(
+                        (len(found) - 1, delimiter.value, operator == "<<-", not quoted)
+                    )
         return found
 
     def _at(self, literal: str) -> bool:
         return self.text.startswith(literal, self.pos) and self.pos + len(literal) <= self.end
 
-    def _skip_heredoc(self, delimiter: str, strip_tabs: bool) -> None:
+    def _skip_heredoc(self, delimiter: str, strip_tabs: bool, expanded: bool) -> HereDoc:
+        start = self.pos
         while self.pos < self.end:
             line_end = self.text.find("\n", self.pos, self.end)
             line_end = self.end if line_end < 0 else line_end
             line = self.text[self.pos : line_end]
-            self.pos = min(line_end + 1, self.end)
+            line_start, self.pos = self.pos, min(line_end + 1, self.end)
             if (line.lstrip("\t") if strip_tabs else line) == delimiter:
-                return
+                return HereDoc(start, line_start, expanded)
+        return HereDoc(start, self.pos, expanded)
 
     def _word(self) -> Word:
         text, start = self.text, self.pos
