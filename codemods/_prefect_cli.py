@@ -1,7 +1,9 @@
 """Prefect 0.15.13's ``prefect agent`` commands and their options (domain data, read by the
 token and the agent codemods): which options each ``prefect agent <type> <action>`` took, so
-that an invocation's options can be read by click's rules; and which Fargate agent settings
-the ECS agent that replaces it takes (read by the command-line and the Python codemods)."""
+that an invocation's options can be read by click's rules, and Prefect 0.14's ``prefect agent
+start [TYPE]`` / ``prefect agent install TYPE`` (removed in 0.15.0) with theirs; and which
+Fargate agent settings the ECS agent that replaces it takes (read by the command-line and the
+Python codemods)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,12 @@ _AGENT_START = (
     AGENT_TOKEN,
 )
 _SHOW_FLOW_LOGS = Option(("--show-flow-logs", "-f"), takes_value=False)
+#: 0.14's ``--storage-labels/--no-storage-labels`` of the local agent: a deprecation warning
+#: and nothing else in 0.14.22 (``LocalAgent(storage_labels=...)``), gone in 0.15.0.
+STORAGE_LABELS = (
+    Option(("--storage-labels",), takes_value=False),
+    Option(("--no-storage-labels",), takes_value=False),
+)
 _INSTALL = (AGENT_KEY, Option(("--tenant-id",)), Option(("--label", "-l")), Option(("--env", "-e")))
 AGENT_COMMANDS: dict[tuple[str, str], tuple[Option, ...]] = {
     ("local", "start"): (
@@ -37,6 +45,7 @@ AGENT_COMMANDS: dict[tuple[str, str], tuple[Option, ...]] = {
         _SHOW_FLOW_LOGS,
         Option(("--hostname-label",), takes_value=False),
         Option(("--no-hostname-label",), takes_value=False),
+        *STORAGE_LABELS,
     ),
     ("docker", "start"): (
         *_AGENT_START,
@@ -99,17 +108,89 @@ AGENT_COMMANDS: dict[tuple[str, str], tuple[Option, ...]] = {
 }
 
 
+#: Prefect 0.14.22's ``prefect agent start [TYPE]`` and ``prefect agent install TYPE`` (hidden,
+#: deprecated, removed in 0.15.0): one command for every agent type, whose options it took
+#: whatever the type (``--key``/``--tenant-id``: what cli-auth writes for ``--token``).
+VERBOSE = Option(("--verbose", "-v"), takes_value=False)
+_LEGACY_AUTH = (AGENT_TOKEN, AGENT_KEY, Option(("--tenant-id",)), Option(("--api", "-a")))
+LEGACY_AGENT_COMMANDS: dict[str, tuple[Option, ...]] = {
+    "start": (
+        *_LEGACY_AUTH,
+        Option(("--agent-config-id",)),
+        Option(("--name", "-n")),
+        VERBOSE,
+        Option(("--label", "-l")),
+        *STORAGE_LABELS,
+        Option(("--hostname-label",), takes_value=False),
+        Option(("--no-hostname-label",), takes_value=False),
+        Option(("--env", "-e")),
+        Option(("--max-polls",)),
+        Option(("--agent-address",)),
+        Option(("--namespace",)),
+        Option(("--job-template",)),
+        Option(("--import-path", "-p")),
+        _SHOW_FLOW_LOGS,
+        Option(("--no-pull",), takes_value=False),
+        Option(("--no-cloud-logs",), takes_value=False),
+        Option(("--base-url", "-b")),
+        Option(("--volume",)),
+        Option(("--network",)),
+        NO_DOCKER_INTERFACE,
+        Option(("--docker-client-timeout",)),
+    ),
+    "install": (
+        *_LEGACY_AUTH,
+        Option(("--namespace", "-n")),
+        Option(("--image-pull-secrets", "-i")),
+        Option(("--rbac",), takes_value=False),
+        Option(("--latest",), takes_value=False),
+        Option(("--mem-request",)),
+        Option(("--mem-limit",)),
+        Option(("--cpu-request",)),
+        Option(("--cpu-limit",)),
+        Option(("--image-pull-policy",)),
+        Option(("--service-account-name",)),
+        Option(("--label", "-l")),
+        Option(("--env", "-e")),
+        Option(("--import-path", "-p")),
+        _SHOW_FLOW_LOGS,
+        Option(("--backend", "-b")),
+    ),
+}
+#: The agent types each 0.14 command knew (``start`` defaulted to ``local``).
+LEGACY_AGENT_TYPES = {
+    "start": frozenset({"local", "docker", "kubernetes", "fargate"}),
+    "install": frozenset({"local", "kubernetes"}),
+}
+
+
 @dataclass(frozen=True)
 class AgentCommand:
-    """``prefect agent <type> <action>`` with its options (None: click would reject them)."""
+    """``prefect agent <type> <action>`` with its options (None: click would reject them).
+
+    ``type_index``: the argv index of the type word (None: 0.14's ``start`` without one, which
+    meant ``local``); ``legacy``: written the 0.14 way, ``prefect agent <action> [<type>]``
+    (``occurrences`` is then None too for a type 0.14 did not know or one known only at run
+    time); the type word is not among ``occurrences``."""
 
     agent_type: str
     action: str
     occurrences: list[Occurrence] | None
+    type_index: int | None = 1
+    legacy: bool = False
+
+    @property
+    def written(self) -> str:
+        """The command as its user knows it."""
+        if self.legacy:
+            return f"prefect agent {self.action}"
+        return f"prefect agent {self.agent_type} {self.action}"
 
 
 def agent_command(invocation: Invocation) -> AgentCommand | None:
     values = invocation.values
+    if len(values) >= 2 and values[0] == "agent" and values[1] in LEGACY_AGENT_COMMANDS:
+        return _legacy_agent_command(invocation, values[1])
     if len(values) < 3 or values[0] != "agent" or (values[1], values[2]) not in AGENT_COMMANDS:
         return None
     options = AGENT_COMMANDS[(values[1], values[2])]
@@ -117,6 +198,27 @@ def agent_command(invocation: Invocation) -> AgentCommand | None:
         invocation.args, options, start=3, extra_args=values[1] == "fargate"
     )
     return AgentCommand(values[1], values[2], occurrences)
+
+
+def _legacy_agent_command(invocation: Invocation, action: str) -> AgentCommand:
+    """0.14's ``prefect agent start|install``: its type is the first argument that is not an
+    option (click's rule; ``start`` also passed unknown options on, to the Fargate agent)."""
+    found = parse_options(
+        invocation.args, LEGACY_AGENT_COMMANDS[action], start=2, extra_args=action == "start"
+    )
+    if found is None:
+        return AgentCommand("", action, None, None, legacy=True)
+    positional = [occurrence for occurrence in found if occurrence.option is None]
+    if not positional:
+        known = action == "start"  # the default type
+        return AgentCommand("local", action, found if known else None, None, legacy=True)
+    chosen = positional[0]
+    occurrences = [occurrence for occurrence in found if occurrence is not chosen]
+    agent_type = chosen.value or ""
+    known = agent_type in LEGACY_AGENT_TYPES[action] and (action == "start" or len(positional) == 1)
+    return AgentCommand(
+        agent_type, action, occurrences if known else None, chosen.index, legacy=True
+    )
 
 
 #: Fargate agent settings (``FargateAgent(...)`` keywords, ``prefect agent fargate start

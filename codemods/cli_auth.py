@@ -5,7 +5,8 @@ Rewrites every ``prefect`` command line a file holds (see ``codemods/_commands/`
 
 - ``prefect auth login -t/--token X`` -> ``prefect auth login --key X``;
 - ``prefect agent <type> start|install -t/--token X`` -> ``--key X`` for every agent type
-  (local, docker, kubernetes, ecs, vertex, fargate; ``install`` for local and kubernetes);
+  (local, docker, kubernetes, ecs, vertex, fargate; ``install`` for local and kubernetes), and
+  in 0.14's ``prefect agent start|install <type>`` (which cli-agent then reorders);
 - ``prefect auth logout --token/-t`` -> ``prefect auth purge-tokens`` (1.0 keeps the flag but
   the token branch is gone: the command always fails);
 - ``prefect auth create-token -n N -s S`` -> ``prefect auth create-key -n N --quiet`` (``--quiet``
@@ -110,7 +111,7 @@ def rewrite_argv(invocation: Invocation) -> Rewrite | None:
     if agent is None or not any(v == "--token" or v.startswith(("--token=", "-t")) for v in values):
         return None
     if agent.occurrences is None:
-        return cannot_read(f"prefect agent {agent.agent_type} {agent.action}")
+        return cannot_read(agent.written)
     return _token_to_key(agent.occurrences, AGENT_KEY_VALUE)
 
 

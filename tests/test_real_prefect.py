@@ -29,6 +29,10 @@ UNBUILDABLE_ON_0_15_13: dict[str, str] = {
 INVALID_COMMANDS_ON_0_15_13: dict[str, str] = {
     "cli-register/guide-example": "the guide's `prefect register flows --project testing "
     "--path flows` never parsed on any release (catalog cli-register-guide-example)",
+    "cli-agent/from-0-14": "Prefect 0.14's `prefect agent start|install <type>` and "
+    "`--storage-labels` were removed in 0.15.0 (these lines parse on 0.14.22)",
+    "cli-auth/agents-from-0-14": "Prefect 0.14's `prefect agent start|install <type>` was "
+    "removed in 0.15.0 (these lines parse on 0.14.22)",
 }
 
 
