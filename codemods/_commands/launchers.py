@@ -33,7 +33,9 @@ class _Runs:
     before the command (``IMAGE``, ``SERVICE``, a user, a duration); ``after_dashdash``: the
     command follows ``--`` (``kubectl exec POD -- ...``); ``appends``: it adds arguments at the
     end unless one of ``replaces`` is given (``xargs`` and ``-I {}``); ``qualified``: the
-    program word may carry an ``ENV:`` prefix (``hatch run dev:prefect``)."""
+    program word may carry an ``ENV:`` prefix (``hatch run dev:prefect``); ``entrypoint``: an
+    ``--entrypoint`` option may name the program, the words after the operands being its
+    arguments (``docker run --entrypoint prefect IMAGE agent local start``)."""
 
     subcommand: tuple[str, ...] = ()
     valued: frozenset[str] = frozenset()
@@ -42,6 +44,7 @@ class _Runs:
     appends: bool = False
     replaces: tuple[str, ...] = ()
     qualified: bool = False
+    entrypoint: bool = False  # ``--entrypoint prefect IMAGE ARGS...`` runs ``prefect ARGS``
 
 
 def _options(names: str) -> frozenset[str]:
@@ -115,19 +118,19 @@ _LAUNCHERS: dict[str, tuple[_Runs, ...]] = {
     "mamba": (_CONDA_RUN,),
     "micromamba": (_CONDA_RUN,),
     "docker": (
-        _Runs(("run",), _DOCKER_RUN, operands=1),
-        _Runs(("container", "run"), _DOCKER_RUN, operands=1),
+        _Runs(("run",), _DOCKER_RUN, operands=1, entrypoint=True),
+        _Runs(("container", "run"), _DOCKER_RUN, operands=1, entrypoint=True),
         _Runs(("exec",), _DOCKER_EXEC, operands=1),
         _Runs(("container", "exec"), _DOCKER_EXEC, operands=1),
-        _Runs(("compose", "run"), _COMPOSE_RUN, operands=1),
+        _Runs(("compose", "run"), _COMPOSE_RUN, operands=1, entrypoint=True),
         _Runs(("compose", "exec"), _COMPOSE_EXEC, operands=1),
     ),
     "podman": (
-        _Runs(("run",), _DOCKER_RUN, operands=1),
+        _Runs(("run",), _DOCKER_RUN, operands=1, entrypoint=True),
         _Runs(("exec",), _DOCKER_EXEC, operands=1),
     ),
     "docker-compose": (
-        _Runs(("run",), _COMPOSE_RUN, operands=1),
+        _Runs(("run",), _COMPOSE_RUN, operands=1, entrypoint=True),
         _Runs(("exec",), _COMPOSE_EXEC, operands=1),
     ),
     "ssh": (_Runs(valued=_options(_SSH), operands=1),),
@@ -184,6 +187,8 @@ def _program(
         launched = _past_launcher(words, index)
         if launched is not None:
             command, runs = launched
+            if runs.entrypoint and _entrypoint(words[index + 1 : command]) == "prefect":
+                return command - 1, command, appends  # the IMAGE word stands for the program
             appends |= runs.appends and not _replaced(words, index, command, runs)
             index = command
             qualified = runs.qualified
@@ -230,6 +235,17 @@ def _command_of(words: Sequence[Word], position: int, runs: _Runs) -> int | None
             return None
         position += values.index("--") + 1
     return position + runs.operands
+
+
+def _entrypoint(options: Sequence[Word]) -> str | None:
+    """The program an ``--entrypoint`` option among a launcher's words names, if any."""
+    values = [word.value for word in options]
+    for at, value in enumerate(values):
+        if value.startswith("--entrypoint="):
+            return _basename(value.partition("=")[2])
+        if value == "--entrypoint" and at + 1 < len(values):
+            return _basename(values[at + 1])
+    return None
 
 
 def _past_options(words: Sequence[Word], position: int, valued: frozenset[str]) -> int:

@@ -49,6 +49,8 @@ RUN = ["run", "flow", "--id", "1"]
         "nice -n 5 timeout -s INT 2h prefect",
         "gosu prefect tini -- prefect",
         "docker run --rm -it -e A=b -v $PWD:/app --entrypoint '' img:1 prefect",
+        "docker run --rm --entrypoint prefect img:1",
+        "docker compose run --entrypoint=/opt/venv/bin/prefect agent",
         "docker -H ssh://ops@host container run --rm img prefect",
         "docker compose -f a.yml --project-name x run --rm -e A=b agent prefect",
         "docker-compose exec -T -u root agent prefect",
@@ -82,6 +84,20 @@ def test_launchers(command: str) -> None:
 )
 def test_launcher_lookalikes(command: str) -> None:
     assert argvs(command + "\n", FileKind.SHELL) == []
+
+
+def test_an_entrypoint_option_naming_prefect_takes_the_words_after_the_image() -> None:
+    text = "docker run --entrypoint prefect img run flow --id 1\n"
+    assert rewrite(text, FileKind.SHELL, rename_id) == (
+        "# TODO(prefect-1.0): check this run\ndocker run --entrypoint prefect img run --id 1\n"
+    )
+
+    def drop_first(invocation: Invocation) -> Rewrite:
+        return Rewrite((Replace(0, 1),))
+
+    assert rewrite(text, FileKind.SHELL, drop_first) == (
+        "docker run --entrypoint prefect img flow --id 1\n"
+    )
 
 
 def test_xargs_appends_its_input_unless_it_places_it() -> None:
