@@ -38,25 +38,38 @@ STORAGE_LABELS = (
     Option(("--no-storage-labels",), takes_value=False),
 )
 _INSTALL = (AGENT_KEY, Option(("--tenant-id",)), Option(("--label", "-l")), Option(("--env", "-e")))
+_LOCAL_START = (
+    Option(("--import-path", "-p")),
+    _SHOW_FLOW_LOGS,
+    Option(("--hostname-label",), takes_value=False),
+    Option(("--no-hostname-label",), takes_value=False),
+    *STORAGE_LABELS,
+)
+_DOCKER_START = (
+    Option(("--base-url", "-b")),
+    Option(("--no-pull",), takes_value=False),
+    _SHOW_FLOW_LOGS,
+    Option(("--volume",)),
+    Option(("--network",)),
+    NO_DOCKER_INTERFACE,
+    Option(("--docker-client-timeout",)),
+)
+_KUBERNETES_INSTALL = (
+    Option(("--namespace", "-n")),
+    Option(("--image-pull-secrets", "-i")),
+    Option(("--rbac",), takes_value=False),
+    Option(("--latest",), takes_value=False),
+    Option(("--mem-request",)),
+    Option(("--mem-limit",)),
+    Option(("--cpu-request",)),
+    Option(("--cpu-limit",)),
+    Option(("--image-pull-policy",)),
+    Option(("--service-account-name",)),
+    Option(("--backend", "-b")),
+)
 AGENT_COMMANDS: dict[tuple[str, str], tuple[Option, ...]] = {
-    ("local", "start"): (
-        *_AGENT_START,
-        Option(("--import-path", "-p")),
-        _SHOW_FLOW_LOGS,
-        Option(("--hostname-label",), takes_value=False),
-        Option(("--no-hostname-label",), takes_value=False),
-        *STORAGE_LABELS,
-    ),
-    ("docker", "start"): (
-        *_AGENT_START,
-        Option(("--base-url", "-b")),
-        Option(("--no-pull",), takes_value=False),
-        _SHOW_FLOW_LOGS,
-        Option(("--volume",)),
-        Option(("--network",)),
-        NO_DOCKER_INTERFACE,
-        Option(("--docker-client-timeout",)),
-    ),
+    ("local", "start"): (*_AGENT_START, *_LOCAL_START),
+    ("docker", "start"): (*_AGENT_START, *_DOCKER_START),
     ("kubernetes", "start"): (
         *_AGENT_START,
         Option(("--namespace",)),
@@ -93,68 +106,32 @@ AGENT_COMMANDS: dict[tuple[str, str], tuple[Option, ...]] = {
         AGENT_TOKEN,
         Option(("--agent-config-id",)),
         Option(("--api", "-a")),
-        Option(("--namespace", "-n")),
-        Option(("--image-pull-secrets", "-i")),
-        Option(("--rbac",), takes_value=False),
-        Option(("--latest",), takes_value=False),
-        Option(("--mem-request",)),
-        Option(("--mem-limit",)),
-        Option(("--cpu-request",)),
-        Option(("--cpu-limit",)),
-        Option(("--image-pull-policy",)),
-        Option(("--service-account-name",)),
-        Option(("--backend", "-b")),
+        *_KUBERNETES_INSTALL,
     ),
 }
 
 
 #: Prefect 0.14.22's ``prefect agent start [TYPE]`` and ``prefect agent install TYPE`` (hidden,
 #: deprecated, removed in 0.15.0): one command for every agent type, whose options it took
-#: whatever the type (``--key``/``--tenant-id``: what cli-auth writes for ``--token``).
+#: whatever the type (and ``--key``/``--tenant-id``: what cli-auth writes for ``--token``;
+#: ``--log-level``, which 0.14.22's ``start`` passed on as an extra argument).
 VERBOSE = Option(("--verbose", "-v"), takes_value=False)
-_LEGACY_AUTH = (AGENT_TOKEN, AGENT_KEY, Option(("--tenant-id",)), Option(("--api", "-a")))
 LEGACY_AGENT_COMMANDS: dict[str, tuple[Option, ...]] = {
     "start": (
-        *_LEGACY_AUTH,
-        Option(("--agent-config-id",)),
-        Option(("--name", "-n")),
+        *_AGENT_START,
         VERBOSE,
-        Option(("--label", "-l")),
-        *STORAGE_LABELS,
-        Option(("--hostname-label",), takes_value=False),
-        Option(("--no-hostname-label",), takes_value=False),
-        Option(("--env", "-e")),
-        Option(("--max-polls",)),
-        Option(("--agent-address",)),
+        *_LOCAL_START,
+        *_DOCKER_START,
         Option(("--namespace",)),
         Option(("--job-template",)),
-        Option(("--import-path", "-p")),
-        _SHOW_FLOW_LOGS,
-        Option(("--no-pull",), takes_value=False),
-        Option(("--no-cloud-logs",), takes_value=False),
-        Option(("--base-url", "-b")),
-        Option(("--volume",)),
-        Option(("--network",)),
-        NO_DOCKER_INTERFACE,
-        Option(("--docker-client-timeout",)),
     ),
     "install": (
-        *_LEGACY_AUTH,
-        Option(("--namespace", "-n")),
-        Option(("--image-pull-secrets", "-i")),
-        Option(("--rbac",), takes_value=False),
-        Option(("--latest",), takes_value=False),
-        Option(("--mem-request",)),
-        Option(("--mem-limit",)),
-        Option(("--cpu-request",)),
-        Option(("--cpu-limit",)),
-        Option(("--image-pull-policy",)),
-        Option(("--service-account-name",)),
-        Option(("--label", "-l")),
-        Option(("--env", "-e")),
+        *_INSTALL,
+        AGENT_TOKEN,
+        Option(("--api", "-a")),
         Option(("--import-path", "-p")),
         _SHOW_FLOW_LOGS,
-        Option(("--backend", "-b")),
+        *_KUBERNETES_INSTALL,
     ),
 }
 #: The agent types each 0.14 command knew (``start`` defaulted to ``local``).

@@ -33,6 +33,7 @@ INVALID_COMMANDS_ON_0_15_13: dict[str, str] = {
     "`--storage-labels` were removed in 0.15.0 (these lines parse on 0.14.22)",
     "cli-auth/agents-from-0-14": "Prefect 0.14's `prefect agent start|install <type>` was "
     "removed in 0.15.0 (these lines parse on 0.14.22)",
+    "cli-auth/noop-agents-from-0-14": "the same 0.14 commands without a token",
 }
 
 
