@@ -35,7 +35,8 @@ class _Runs:
     end unless one of ``replaces`` is given (``xargs`` and ``-I {}``); ``qualified``: the
     program word may carry an ``ENV:`` prefix (``hatch run dev:prefect``); ``entrypoint``: an
     ``--entrypoint`` option may name the program, the words after the operands being its
-    arguments (``docker run --entrypoint prefect IMAGE agent local start``)."""
+    arguments (``docker run --entrypoint prefect IMAGE agent local start``); ``joined``: it
+    runs its command words joined as one shell command line (``ssh``)."""
 
     subcommand: tuple[str, ...] = ()
     valued: frozenset[str] = frozenset()
@@ -44,7 +45,8 @@ class _Runs:
     appends: bool = False
     replaces: tuple[str, ...] = ()
     qualified: bool = False
-    entrypoint: bool = False  # ``--entrypoint prefect IMAGE ARGS...`` runs ``prefect ARGS``
+    entrypoint: bool = False
+    joined: bool = False
 
 
 def _options(names: str) -> frozenset[str]:
@@ -133,7 +135,7 @@ _LAUNCHERS: dict[str, tuple[_Runs, ...]] = {
         _Runs(("run",), _COMPOSE_RUN, operands=1, entrypoint=True),
         _Runs(("exec",), _COMPOSE_EXEC, operands=1),
     ),
-    "ssh": (_Runs(valued=_options(_SSH), operands=1),),
+    "ssh": (_Runs(valued=_options(_SSH), operands=1, joined=True),),
     "kubectl": (_Runs(("exec",), _KUBECTL, after_dashdash=True),),
     "oc": (_Runs(("exec",), _KUBECTL, after_dashdash=True),),
 }
@@ -162,17 +164,28 @@ def prefect_launch(words: Sequence[Word], raw: str, aliases: frozenset[str]) -> 
     """Where the ``prefect`` program of the command ``words`` is, if it runs one (``raw``: the
     text the words were read from, to tell which variable a lone ``$VAR`` word is)."""
     found = _program(words, raw, aliases)
-    if found is None or found[1] is None:
+    if found is None or found.first_arg is None:
         return None
-    return Launch(found[1], found[2])
+    return Launch(found.first_arg, found.appends)
 
 
-def _program(
-    words: Sequence[Word], raw: str, aliases: frozenset[str]
-) -> tuple[int, int | None, bool] | None:
-    """(index of the program word, index after it when it is ``prefect`` else None, whether
-    a launcher appends arguments), past assignments, reserved words and launchers."""
-    index, count, appends, qualified = 0, len(words), False, False
+@dataclass(frozen=True)
+class _Program:
+    """The program word of a command past its launchers: ``first_arg`` is the index after it
+    when it is ``prefect`` (else None); ``appends``: a launcher adds arguments after the last
+    word; ``joined``: the last launcher runs its words joined as one shell command line
+    (``ssh HOST 'cd /app && prefect ...'``)."""
+
+    index: int
+    first_arg: int | None
+    appends: bool = False
+    joined: bool = False
+
+
+def _program(words: Sequence[Word], raw: str, aliases: frozenset[str]) -> _Program | None:
+    """The program word of the command ``words``, past assignments, reserved words and
+    launchers."""
+    index, count, appends, qualified, joined = 0, len(words), False, False, False
     while index < count:
         word = words[index]
         value = word.value
@@ -180,22 +193,22 @@ def _program(
             index += 1
             continue
         if _is_prefect(value, qualified) or _is_alias(word, raw, aliases):
-            return index, index + 1, appends
+            return _Program(index, index + 1, appends)
         module = [following.value for following in words[index + 1 : index + 3]]
         if module == _PREFECT_MODULE and (value == PLACEHOLDER or _PYTHON.fullmatch(value)):
-            return index, index + 3, appends
+            return _Program(index, index + 3, appends)
         launched = _past_launcher(words, index)
         if launched is not None:
             command, runs = launched
             if runs.entrypoint and _entrypoint(words[index + 1 : command]) == "prefect":
-                return command - 1, command, appends  # the IMAGE word stands for the program
+                return _Program(command - 1, command, appends)  # the IMAGE word stands for it
             appends |= runs.appends and not _replaced(words, index, command, runs)
             index = command
-            qualified = runs.qualified
+            qualified, joined = runs.qualified, runs.joined
         elif word.splits and index + 1 < count:
             index += 1  # a variable standing for a launcher: ``$(RUN) prefect ...``
         else:
-            return index, None, appends
+            return _Program(index, None, appends, joined)
     return None
 
 
@@ -291,9 +304,11 @@ class ShellInput:
 def shell_input(words: Sequence[Word]) -> ShellInput | None:
     """Where the shell a command runs (past launchers) reads its script, if it runs one."""
     found = _program(words, "", frozenset())
-    if found is None or found[1] is not None:
+    if found is None or found.first_arg is not None:
         return None
-    program = found[0]
+    program = found.index
+    if found.joined and program == len(words) - 1:
+        return ShellInput(program, False)  # ``ssh HOST 'command line'``
     name = _basename(words[program].value)
     if name in _SWITCH_USER:
         values = [word.value for word in words[program + 1 : -1]]
