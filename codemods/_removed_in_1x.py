@@ -22,10 +22,12 @@ class Removed:
     new: str  # "" when 1.x has no replacement
     evidence: str
     importable: bool = False  # a module 1.x still imports explicitly (only chains/strings break)
+    via: str = ""  # the repository's own name for it (``mypkg.compat.LE``), when reached so
 
     def message(self) -> str:
         replacement = f"use {self.new}" if self.new else "it has no 1.x replacement"
-        return f"`{self.old}` does not work on Prefect 1.x; {replacement}"
+        reached = f" (re-exported here as `{self.via}`)" if self.via else ""
+        return f"`{self.old}`{reached} does not work on Prefect 1.x; {replacement}"
 
 
 # --- Python: modules whose every import fails (or whose attribute chain fails) -------------

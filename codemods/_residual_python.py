@@ -20,15 +20,18 @@ codemod's matching code), over the tree the pipeline already parsed:
 
 Each statement with findings gets one ``TODO(prefect-1.0)`` marker naming each removed
 thing and its replacement; a statement that already has a marker right above it is left
-alone (a codemod marked it already). Names a package re-exports are caught where the
-package imports them from Prefect (its own import is marked); modules importing them from
-the package are not followed.
+alone (a codemod marked it already). Names the repository's own modules re-export are
+followed (``SourceFile.options.modules``, read before the run without importing anything):
+the package's import from Prefect is marked, and so is every import of the name from the
+package (``from mypkg.compat import LE``, relative too) and every chain reaching it
+(``mypkg.compat.LE(...)`` after ``import mypkg.compat``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fissix.pgen2 import token
 from fissix.pygram import python_symbols as syms
@@ -39,7 +42,7 @@ from codemods._commands.python_strings import python_spots
 from codemods._python.calls import keyword_argument
 from codemods._python.imports import from_import_module, imported_modules, imported_names
 from codemods._python.markers import add_todo, has_todo_above
-from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.names import qualified_chain, repository_bindings
 from codemods._python.tree import LN, statement_of, walk
 from codemods._removed_in_1x import (
     CLIENT_API_TOKEN,
@@ -59,6 +62,8 @@ from codemods._residual_text import (
     removed_command,
     words_after_prefect,
 )
+from prefect1_migrate.codemod import SourceFile
+from prefect1_migrate.modules import RepositoryModules, absolute_module
 
 _MEMBERS = {removed.old.rpartition(".")[2]: removed for removed in MEMBERS}
 #: Only looked for in files that reach Prefect's ``Client``: the names are common elsewhere.
@@ -88,10 +93,10 @@ def removal_of(qualified: str, imported: bool = False) -> Removed | None:
     return None
 
 
-def mark_residual_uses(root: Node) -> None:
+def mark_residual_uses(root: Node, file: SourceFile) -> None:
     """Put a marker above every statement of ``root`` that still breaks on Prefect 1.x."""
     by_statement: dict[int, tuple[LN, list[str]]] = {}
-    for node, removal in _findings(root):
+    for node, removal in _findings(root, file):
         statement = statement_of(node)
         _, messages = by_statement.setdefault(id(statement), (statement, []))
         if removal.message() not in messages:
@@ -101,9 +106,9 @@ def mark_residual_uses(root: Node) -> None:
             add_todo(statement, "; ".join(messages))
 
 
-def _findings(root: Node) -> Iterator[tuple[LN, Removed]]:
+def _findings(root: Node, file: SourceFile) -> Iterator[tuple[LN, Removed]]:
     nodes = walk(root)
-    bindings = import_bindings(root)
+    bindings = repository_bindings(root, file)
     flows = _flow_names(nodes)
     client_uses: list[tuple[LN, Removed]] = []  # kept if the file reaches Prefect's Client
     strings_name_prefect = False
@@ -116,9 +121,9 @@ def _findings(root: Node) -> Iterator[tuple[LN, Removed]]:
                 if (removal := removal_of(_dotted(module), imported=True)) is not None
             )
         elif node.type == syms.import_from:
-            found = _from_import_findings(node)
+            found = _from_import_findings(node, file)
         elif node.type == syms.power:
-            found = _chain_findings(node, bindings, flows)
+            found = _chain_findings(node, bindings, flows, file.options.modules)
         elif node.type == syms.argument:
             found = _keyword_findings(node)
         elif node.type == token.STRING:
@@ -145,20 +150,29 @@ def _dotted(node: LN) -> str:
     return "".join(leaf.value for leaf in node.leaves())
 
 
-def _from_import_findings(node: Node) -> Iterator[tuple[LN, Removed]]:
-    module = from_import_module(node)
-    if module.startswith("."):
+def _from_import_findings(node: Node, file: SourceFile) -> Iterator[tuple[LN, Removed]]:
+    """A removed name imported from Prefect, or from a module of the repository that
+    imported it from Prefect (``from mypkg.compat import LE``, also relative)."""
+    written = from_import_module(node)
+    dotted = written.lstrip(".")
+    module = absolute_module(dotted, len(written) - len(dotted), file.path)
+    if module is None:
         return
     for _, name, _ in imported_names(node):
-        removal = removal_of(module if name == "*" else f"{module}.{name}", imported=True)
-        if removal is not None:
-            yield node, removal
+        imported = module if name == "*" else f"{module}.{name}"
+        qualified = file.options.modules.resolve(imported)
+        removal = removal_of(qualified, imported=True)
+        if removal is None:
+            continue
+        if qualified != imported:  # reached through the repository's own module
+            removal = replace(removal, via=imported)
+        yield node, removal
 
 
 def _chain_findings(
-    power: Node, bindings: dict[str, str], flows: set[str]
+    power: Node, bindings: dict[str, str], flows: set[str], modules: RepositoryModules
 ) -> Iterator[tuple[LN, Removed]]:
-    chain = qualified_chain(power, bindings)
+    chain = [modules.resolve(qualified) for qualified in qualified_chain(power, bindings)]
     if chain and removal_of(chain[0], imported=True) is None:  # else marked at the import
         for qualified in chain[1:]:
             removal = removal_of(qualified)

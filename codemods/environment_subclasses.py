@@ -85,7 +85,7 @@ _FLOW_SCHEMA = "prefect.serialization.flow.EnvironmentSchema"
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
-    bindings = environment_bindings(root)
+    bindings = environment_bindings(root, file)
     flag_environment_imports(root)
     for reference, qualified in references(root, bindings):
         name = exported_name(qualified)

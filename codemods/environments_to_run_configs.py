@@ -26,7 +26,9 @@ other environment values, reads of ``flow.environment`` and any other use of the
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
+from keyword import kwlist
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
@@ -43,7 +45,9 @@ from codemods._environments.names import (
     references,
 )
 from codemods._environments.plan import Plan, Unconvertible, shown
+from codemods._environments.reexports import reexport_run_configs
 from codemods._environments.render import Layout, comments_of, line_indent, render
+from codemods._environments.values import EnvironmentValues, Held
 from codemods._prefect_classes import FLOW
 from codemods._python.calls import (
     call_arguments,
@@ -53,7 +57,7 @@ from codemods._python.calls import (
     remove_listed,
 )
 from codemods._python.imports import ensure_from_import
-from codemods._python.literals import is_none
+from codemods._python.literals import is_none, set_string_value, string_value
 from codemods._python.markers import add_todo
 from codemods._python.snippets import parse_argument, parse_expression, parse_statement
 from codemods._python.statements import insert_statement_after, remove_statement_or_pass
@@ -62,6 +66,7 @@ from codemods._python.tree import (
     first_leaf,
     indentation_of,
     is_attribute,
+    names_in,
     source_of,
     statement_of,
     syms,
@@ -69,6 +74,7 @@ from codemods._python.tree import (
 )
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ENVIRONMENTS
+from prefect1_migrate.modules import module_names
 
 CODEMOD = PythonCodemod(
     __name__,
@@ -162,13 +168,29 @@ _READ = (
 )
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """A flow's ``run_config=`` / ``.run_config =`` that was ``environment``, filled by an
+    expression whose environment is converted where it is made."""
+
+    value: LN
+    flow_calls: list[Node]  # Flow(...) calls of the flow (an executor= there conflicts)
+    receiver: str | None
+    argument: LN | None = None  # the keyword argument (None: an assignment statement)
+
+
 @dataclass
 class _File:
     root: LN
     bindings: dict[str, str]
+    values: EnvironmentValues
     flows: dict[str, list[Node]] = field(default_factory=dict)  # bound name -> Flow(...) trailers
     assigned: set[tuple[str, str]] = field(default_factory=set)  # (receiver, attribute)
     flagged: set[int] = field(default_factory=set)  # id() of statements already marked
+    planned: set[int] = field(default_factory=set)  # id() of environment calls looked at
+    slots: list[_Slot] = field(default_factory=list)  # renamed to run_config, value elsewhere
+    module_names: list[str] = field(default_factory=list)  # the file's names as a module
+    imported_elsewhere: set[str] = field(default_factory=set)  # "<module>.<name>"
     imports: list[tuple[str, str]] = field(default_factory=list)
     factory_users: list[LN] = field(default_factory=list)  # top-level statements needing it
 
@@ -179,7 +201,10 @@ class _File:
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
-    state = _File(root, environment_bindings(root))
+    bindings = environment_bindings(root, file)
+    state = _File(root, bindings, EnvironmentValues(root, bindings, file.options.modules))
+    state.module_names = module_names(file.path)
+    state.imported_elsewhere = file.options.modules.imported
     flow_calls = [
         call[1]
         for power in walk(root)
@@ -203,13 +228,16 @@ def rewrite(root: Node, file: SourceFile) -> None:
         target = _attribute_target(statement)
         if target is not None and target[1] == "environment" and statement.parent is not None:
             _convert_assignment(state, statement, target[0])
+    _rename_mapping_slots(state)
+    _convert_in_place(state)
     _flag_reads(state)
     _flag_leftovers(state)
     for module, name in state.imports:
         ensure_from_import(root, module, name)
     if state.factory_users:
         _place_kube_cluster_factory(state)
-    remove_unused_imports(root)
+    reexport_run_configs(root, state.bindings)
+    remove_unused_imports(root, state.bindings)
     flag_environment_imports(root)
 
 
@@ -246,12 +274,17 @@ def _convert_keyword(file: _File, trailer: Node, argument: LN, value: LN) -> Non
         return
     plan = _plan(file, value)
     if plan is None:
-        if not _is_environment_call(file, value):
-            file.todo(
-                trailer,
-                "Flow(environment=...) was removed in Prefect 1.0 (TypeError): set run_config= "
-                f"and executor= instead of environment={shown(value)}",
-            )
+        if _is_environment_call(file, value):
+            return
+        if file.values.holds(value) is Held.ENVIRONMENT:
+            slot = _Slot(value, [trailer], _bound_name(trailer.parent), argument)
+            _rename_slot(file, trailer, argument.children[0], slot)
+            return
+        file.todo(
+            trailer,
+            "Flow(environment=...) was removed in Prefect 1.0 (TypeError): set run_config= "
+            f"and executor= instead of environment={shown(value)}",
+        )
         return
     receiver = _bound_name(trailer.parent)
     conflicts = _conflicts(file, plan, receiver, [trailer])
@@ -290,7 +323,14 @@ def _convert_assignment(file: _File, statement: Node, receiver: str) -> None:
         return
     plan = _plan(file, value)
     if plan is None:
-        if _is_flow(file, receiver) and not _is_environment_call(file, value):
+        if _is_environment_call(file, value):
+            return
+        if file.values.holds(value) is Held.ENVIRONMENT:
+            attribute = statement.children[0].children[-1].children[1]
+            slot = _Slot(value, file.flows.get(receiver.split(".")[-1], []), receiver)
+            _rename_slot(file, statement, attribute, slot)
+            return
+        if _is_flow(file, receiver):
             file.todo(
                 statement,
                 f"{receiver}.environment is ignored by Prefect 1.0: set {receiver}.run_config "
@@ -317,11 +357,212 @@ def _convert_assignment(file: _File, statement: Node, receiver: str) -> None:
     _finish(file, plan, statement)
 
 
+# --- environments made away from the flow ---------------------------------------------------
+
+
+def _rename_slot(file: _File, at: LN, name: Leaf, slot: _Slot) -> None:
+    """``environment=`` / ``.environment =`` holding a value converted where it is made (see
+    :func:`_convert_in_place`) becomes ``run_config``, unless the flow sets one already."""
+    if _conflicts(file, Plan(), slot.receiver, slot.flow_calls):
+        file.todo(at, _BOTH_RUN_CONFIG)
+        return
+    name.value = "run_config"
+    file.slots.append(slot)
+
+
+def _rename_mapping_slots(file: _File) -> None:
+    """``dict(environment=X)`` and ``{"environment": X}`` (flow keyword arguments kept apart,
+    ``Flow("x", **FLOW_KWARGS)``) when X holds an environment: the key becomes run_config."""
+    for node in walk(file.root):
+        if node.type == syms.argument:
+            keyword = keyword_argument(node)
+            trailer = node.parent.parent if node.parent.type == syms.arglist else node.parent
+            if (
+                keyword is not None
+                and keyword[0] == "environment"
+                and _callee_name(trailer) == "dict"
+                and file.values.holds(keyword[1]) is Held.ENVIRONMENT
+            ):
+                node.children[0].value = "run_config"
+        elif node.type == syms.dictsetmaker:
+            items = node.children
+            for index in range(0, len(items) - 2, 1):
+                key = items[index]
+                if (
+                    string_value(key) == "environment"
+                    and items[index + 1].type == token.COLON
+                    and (index == 0 or items[index - 1].type == token.COMMA)
+                    and file.values.holds(items[index + 2]) is Held.ENVIRONMENT
+                ):
+                    set_string_value(key, "run_config")  # type: ignore[arg-type]
+
+
+def _callee_name(trailer: LN | None) -> str | None:
+    """``dict`` for the argument trailer of ``dict(...)``."""
+    if trailer is None or trailer.type != syms.trailer or trailer.parent is None:
+        return None
+    index = trailer.parent.children.index(trailer)
+    before = trailer.parent.children[index - 1] if index > 0 else None
+    return before.value if before is not None and before.type == token.NAME else None
+
+
+def _convert_in_place(file: _File) -> None:
+    """Turn every environment call left whose value ends up where an environment goes (an
+    assignment, a ``return``, a branch of ``a if c else b``, a ``run_config`` slot) into its
+    run config where it is made. Its executor has no place in a run config: it is marked."""
+    for power in walk(file.root):
+        if power.parent is None or not _is_value_position(power):
+            continue
+        plan = _plan(file, power)
+        if plan is None:
+            continue
+        layout = _layout(power, line_indent(power))
+        new_value = parse_expression(render(plan.run_config, layout))  # type: ignore[arg-type]
+        new_value.prefix = power.prefix
+        power.replace(new_value)
+        if plan.executor is not None and not _move_executor(file, plan, new_value):
+            executor = render(plan.executor, Layout())
+            file.todo(
+                new_value,
+                f"this environment's executor ({shown(parse_expression(executor), True)}) is "
+                "not part of its run config in Prefect 1.0: set it as flow.executor (or "
+                "Flow(executor=...)) on each flow that uses this run config",
+            )
+        _finish(file, plan, new_value)
+
+
+def _move_executor(file: _File, plan: Plan, value: LN) -> bool:
+    """Give the environment's executor to the flows that use the converted ``value`` when
+    the data flow is clear: ``value`` is what a module-level ``NAME = ...`` or the only
+    ``return`` of a module-level function ``F`` makes, every use of ``NAME`` / ``F`` is a
+    ``run_config`` slot of a flow in this file, no other module imports it, and the
+    executor names only what the module defines or imports."""
+    holder = _holder(value)
+    if holder is None:
+        return False
+    name, is_function = holder
+    if any(f"{module}.{name}" in file.imported_elsewhere for module in file.module_names):
+        return False
+    users = [slot for slot in file.slots if _fills_from(slot.value, name, is_function)]
+    uses = [leaf for leaf in names_in(file.root) if leaf.value == name and _is_read(leaf)]
+    if not users or len(uses) != len(users):
+        return False
+    executor = render(plan.executor, Layout())  # type: ignore[arg-type]
+    if not _module_level_names(file, parse_expression(executor)):
+        return False
+    if any(_flow_sets(file, "executor", slot.receiver, slot.flow_calls) for slot in users):
+        return False
+    for slot in users:
+        if slot.argument is not None:
+            argument = parse_argument(f"executor={executor}")
+            argument.prefix = " "
+            _insert_argument_after(slot.argument, argument)
+        else:
+            statement = statement_of(slot.value)
+            insert_statement_after(statement, f"{slot.receiver}.executor = {executor}")
+    return True
+
+
+def _holder(value: LN) -> tuple[str, bool] | None:
+    """(NAME, False) for a module-level ``NAME = value``; (F, True) for ``return value``, the
+    only ``return`` of a module-level function ``F``."""
+    parent = value.parent
+    if parent is None:
+        return None
+    statement = statement_of(value)
+    if parent.type == syms.expr_stmt and len(parent.children) == 3:
+        target = parent.children[0]
+        if (
+            target.type == token.NAME
+            and statement.parent is not None
+            and statement.parent.type == syms.file_input
+        ):
+            return target.value, False
+        return None
+    if parent.type != syms.return_stmt:
+        return None
+    function = statement.parent
+    while function is not None and function.type != syms.funcdef:
+        function = function.parent
+    if function is None or function.parent is None or function.parent.type != syms.file_input:
+        return None
+    returns = [node for node in walk(function) if node.type == syms.return_stmt]
+    return (function.children[1].value, True) if len(returns) == 1 else None
+
+
+def _fills_from(value: LN, name: str, is_function: bool) -> bool:
+    if is_function:
+        return (
+            value.type == syms.power
+            and len(value.children) == 2
+            and value.children[0].type == token.NAME
+            and value.children[0].value == name
+            and value.children[1].children[0].type == token.LPAR
+        )
+    return value.type == token.NAME and value.value == name
+
+
+def _is_read(leaf: Leaf) -> bool:
+    """A NAME that is not the name a ``def`` or an assignment's target binds."""
+    parent = leaf.parent
+    if parent is None:
+        return True
+    if parent.type == syms.funcdef and parent.children[1] is leaf:
+        return False
+    return not (parent.type == syms.expr_stmt and parent.children[0] is leaf)
+
+
+def _module_level_names(file: _File, expression: LN) -> bool:
+    """Whether every name ``expression`` reads is imported or defined at module level."""
+    defined = {*file.bindings, KUBE_CLUSTER_FACTORY, *dir(builtins), *kwlist}
+    for statement in file.root.children:
+        node = statement.children[0] if statement.type == syms.simple_stmt else statement
+        if node.type == syms.expr_stmt and node.children[0].type == token.NAME:
+            defined.add(node.children[0].value)
+        elif node.type in (syms.funcdef, syms.classdef):
+            defined.add(node.children[1].value)
+    return all(leaf.value in defined for leaf in names_in(expression))
+
+
+def _is_value_position(node: LN) -> bool:
+    """Whether what ``node`` evaluates to is what an assignment, ``return``, lambda, slot or
+    mapping entry receives (through parentheses and conditional branches)."""
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type == syms.atom and parent.children[0].type == token.LPAR:
+            node = parent
+        elif parent.type == syms.test and node is not parent.children[2]:
+            node = parent
+        else:
+            break
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == syms.expr_stmt:
+        return node is parent.children[-1] and parent.children[1].type == token.EQUAL
+    if parent.type in (syms.return_stmt, syms.lambdef):
+        return node is parent.children[-1]
+    if parent.type == syms.argument:
+        keyword = keyword_argument(parent)
+        return keyword is not None and keyword[0] in ("environment", "run_config")
+    if parent.type == syms.dictsetmaker:
+        index = parent.children.index(node)
+        return index >= 2 and string_value(parent.children[index - 2]) in (
+            "environment",
+            "run_config",
+        )
+    return False
+
+
 # --- shared by both places ------------------------------------------------------------------
 
 
 def _plan(file: _File, value: LN) -> Plan | None:
-    """The plan for an environment call, or None (with a TODO when it cannot be mapped)."""
+    """The plan for an environment call, or None (with a TODO when it cannot be mapped, the
+    first time the call is looked at)."""
+    if id(value) in file.planned:
+        return None
+    file.planned.add(id(value))
     call = called(value, file.bindings)
     environment = exported_name(call[0]) if call is not None else None
     if call is None or environment not in CONVERTIBLE:
@@ -347,13 +588,18 @@ def _conflicts(file: _File, plan: Plan, receiver: str | None, calls: list[Node])
     if plan.executor is not None:
         wanted.append(("executor", _BOTH_EXECUTOR))
     for attribute, message in wanted:
-        in_call = any(_passes(trailer, attribute) for trailer in calls)
-        assigned = receiver is not None and any(
-            (name, attribute) in file.assigned for name in (receiver, receiver.split(".")[-1])
-        )
-        if in_call or assigned:
+        if _flow_sets(file, attribute, receiver, calls):
             messages.append(message)
     return messages
+
+
+def _flow_sets(file: _File, attribute: str, receiver: str | None, calls: list[Node]) -> bool:
+    """Whether the flow passes ``attribute`` to ``Flow(...)`` or assigns it in this file."""
+    in_call = any(_passes(trailer, attribute) for trailer in calls)
+    return in_call or (
+        receiver is not None
+        and any((name, attribute) in file.assigned for name in (receiver, receiver.split(".")[-1]))
+    )
 
 
 def _passes(trailer: Node, parameter: str) -> bool:
@@ -438,8 +684,13 @@ def _place_kube_cluster_factory(file: _File) -> None:
 
 
 def _flag_reads(file: _File) -> None:
+    """A flow's environment read where the run config answers the same question (``is
+    None``, truthiness, ``.labels``, ``getattr(flow, "environment", None)``) reads the run
+    config; any other read is marked."""
     for node in walk(file.root):
         if node.type != syms.power:
+            continue
+        if _attribute_by_name(file, node):
             continue
         for index, trailer in enumerate(node.children[1:], 1):
             if not is_attribute(trailer, "environment"):
@@ -448,8 +699,57 @@ def _flag_reads(file: _File) -> None:
                 break
             receiver = source_of(Node(syms.power, [c.clone() for c in node.children[:index]]))
             if _is_flow(file, receiver):
-                add_todo(node, _READ)
+                if _run_config_answers(node, index):
+                    trailer.children[1].value = "run_config"
+                else:
+                    add_todo(node, _READ)
             break
+
+
+def _run_config_answers(power: Node, index: int) -> bool:
+    """Whether ``<flow>.environment`` at ``power.children[index]`` is read only for its
+    labels or for being set at all, which the run config it became answers alike."""
+    if index + 1 < len(power.children):
+        return index + 2 == len(power.children) and is_attribute(power.children[-1], "labels")
+    node: LN = power
+    parent = node.parent
+    if parent is not None and parent.type == syms.not_test:
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == syms.comparison and len(parent.children) == 3:
+        operator = str(parent.children[1]).split()
+        return operator in (["is"], ["is", "not"], ["=="], ["!="]) and is_none(
+            parent.children[2 if parent.children[0] is node else 0]
+        )
+    if parent.type in (syms.if_stmt, syms.while_stmt):
+        return parent.children[parent.children.index(node) - 1].type == token.NAME
+    return False
+
+
+def _attribute_by_name(file: _File, power: Node) -> bool:
+    """``getattr(flow, "environment"[, default])`` -> ``"run_config"``; ``hasattr(flow,
+    "environment")`` (always False on 1.x) is marked. Whether ``power`` was such a call."""
+    head = power.children[0]
+    if (
+        head.type != token.NAME
+        or head.value not in ("getattr", "hasattr")
+        or head.value in file.bindings
+        or len(power.children) != 2
+        or power.children[1].type != syms.trailer
+        or power.children[1].children[0].type != token.LPAR
+    ):
+        return False
+    arguments = call_arguments(power.children[1])
+    if len(arguments) < 2 or string_value(arguments[1]) != "environment":
+        return False
+    if not _is_flow(file, source_of(arguments[0]).strip()):
+        return False
+    if head.value == "getattr":
+        set_string_value(arguments[1], "run_config")  # type: ignore[arg-type]
+    else:
+        add_todo(power, _READ)
+    return True
 
 
 def _flag_leftovers(file: _File) -> None:

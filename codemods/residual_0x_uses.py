@@ -86,7 +86,7 @@ CODEMOD = PythonAndTextCodemod(
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
-    mark_residual_uses(root)
+    mark_residual_uses(root, file)
 
 
 @CODEMOD.text_rewriter

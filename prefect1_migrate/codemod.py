@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import SECTIONS
+from prefect1_migrate.modules import RepositoryModules
 
 if TYPE_CHECKING:
     from fissix.pytree import Node
@@ -40,6 +41,8 @@ class MigrationOptions:
     """Settings a codemod may read; the same for every file of a run."""
 
     prefect_version: str = DEFAULT_PREFECT_TARGET
+    #: What the repository's own modules bind (gathered before the codemods run).
+    modules: RepositoryModules = field(default_factory=RepositoryModules)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from itertools import pairwise
 from pathlib import Path
@@ -33,6 +33,7 @@ from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind, classify
 from prefect1_migrate.linemap import LineMap
 from prefect1_migrate.markers import MARKER, marker_lines, marker_message
+from prefect1_migrate.modules import survey
 from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
     SourceText,
@@ -119,6 +120,7 @@ class FileProcessor:
         self.report_marked = report_marked  # existing markers become places (--check)
         self._runners: dict[str, object] = {}
         self._safe_folders: set[Path] = set()  # folders of this run checked for symlinks
+        self._module_words = options.modules.reexporting_words()
         self._trigger_bytes = {
             c.id: tuple(trigger.encode() for trigger in c.triggers) for c in self.codemods
         }
@@ -160,11 +162,16 @@ class FileProcessor:
         if self.report_marked:
             for line, message in marker_lines(data):
                 result.places.append(Place(path, line, f"marked: {message}"))
-        if kind is FileKind.PYTHON and _PREFECT.search(data) is None:
+        # A Python file that holds the name of a repository module re-exporting Prefect
+        # names may reach Prefect through it: every Python codemod gets to look at it.
+        via_repository = kind is FileKind.PYTHON and any(w in data for w in self._module_words)
+        if kind is FileKind.PYTHON and _PREFECT.search(data) is None and not via_repository:
             return result  # every Python rewrite concerns code that names Prefect
         name = path.rpartition("/")[2]
         for_kind = [c for c in self.codemods if c.looks_at(kind, name)]
-        if not any(t in data for c in for_kind for t in self._trigger_bytes[c.id]):
+        if not via_repository and not any(
+            t in data for c in for_kind for t in self._trigger_bytes[c.id]
+        ):
             return result
         # Each codemod checks its triggers again on the text the earlier ones left, so a
         # name one codemod introduces reaches the codemods after it.
@@ -177,7 +184,7 @@ class FileProcessor:
             return result
         result.secrets = frozenset(secret_values(source.text))
         if kind is FileKind.PYTHON:
-            texts = self._run_python(path, source.text, candidates, result)
+            texts = self._run_python(path, source.text, candidates, result, via_repository)
         else:
             texts = self._run_text(path, kind, source.text, candidates, result)
         if texts:
@@ -194,7 +201,12 @@ class FileProcessor:
         return runner
 
     def _run_python(
-        self, path: str, text: str, candidates: list[Codemod], result: FileResult
+        self,
+        path: str,
+        text: str,
+        candidates: list[Codemod],
+        result: FileResult,
+        via_repository: bool = False,
     ) -> list[tuple[str, str]]:
         """Each codemod's text of the file, in order; nothing at all once one of them fails.
 
@@ -208,7 +220,7 @@ class FileProcessor:
         tree = None
         for codemod in candidates:
             assert isinstance(codemod, PythonCodemod)
-            if not codemod.is_triggered_by(text):
+            if not via_repository and not codemod.is_triggered_by(text):
                 continue
             try:
                 if tree is None:
@@ -449,6 +461,20 @@ def _process_in_worker(path: str) -> FileResult:
     return _worker_processor.process(path)
 
 
+def _module_reader(root: Path) -> Callable[[str], bytes | None]:
+    """Reads a module for :func:`prefect1_migrate.modules.survey` the way files are read for
+    the codemods (never through a symlink or out of ``root``); None when it cannot."""
+    safe_folders: set[Path] = set()
+
+    def read(path: str) -> bytes | None:
+        try:
+            return inside(root, path, safe_folders).read_bytes()
+        except (UnsafePath, OSError):
+            return None
+
+    return read
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -464,6 +490,7 @@ def process_files(
     report_marked: bool = False,
 ) -> Iterator[FileResult]:
     """Results for ``paths`` in the order given, computed by ``jobs`` processes."""
+    options = replace(options, modules=survey(paths, _module_reader(root)))
     processor = FileProcessor(root, codemods, options, output, report_marked)
     if jobs <= 1 or len(paths) < 2 * jobs:
         for path in paths:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
-from codemods._environments.names import EXPORTS, is_environment_module
+from codemods._environments.names import EXPORTS, exported_name, is_environment_module
 from codemods._python.imports import (
+    exported_names,
     from_import_module,
     imported_modules,
     imported_names,
@@ -19,31 +20,39 @@ from codemods._python.statements import remove_statement_or_pass
 from codemods._python.tree import LN, dotted_text, is_attribute, statement_of, syms, walk
 
 
-def remove_unused_imports(root: LN) -> None:
-    """Remove the imports of environment classes and modules the file no longer uses; a bare
-    ``import prefect.environments`` becomes ``import prefect`` while ``prefect`` is used."""
+def remove_unused_imports(root: LN, bindings: dict[str, str]) -> None:
+    """Remove the imports of environment classes and modules the file no longer uses nor
+    lists in ``__all__`` (also those imported from the repository's own modules, which
+    ``bindings`` resolves); a bare ``import prefect.environments`` becomes ``import prefect``
+    while ``prefect`` is used."""
+    exported = exported_names(root)
     for node in walk(root):
         if node.parent is None:
             continue
         if node.type == syms.import_from:
-            _remove_unused_from_import(root, node)
+            _remove_unused_from_import(root, node, bindings, exported)
         elif node.type == syms.import_name:
-            _remove_unused_import_name(root, node)
+            _remove_unused_import_name(root, node, exported)
 
 
-def _remove_unused_from_import(root: LN, node: Node) -> None:
+def _remove_unused_from_import(
+    root: LN, node: Node, bindings: dict[str, str], exported: set[str]
+) -> None:
     module = from_import_module(node)
     names = imported_names(node)
     unused = []
     for element, name, alias in names:
+        local = alias or name
+        if local in exported or (name != "*" and name_is_used(root, local)):
+            continue
         if is_environment_module(module):
             if name == "*":
                 homes = [n for n, modules in EXPORTS.items() if module in modules]
-                if not any(name_is_used(root, n) for n in homes):
+                if not any(name_is_used(root, n) or n in exported for n in homes):
                     unused.append(element)
-            elif not name_is_used(root, alias or name):
+            else:
                 unused.append(element)
-        elif is_environment_module(f"{module}.{name}") and not name_is_used(root, alias or name):
+        elif is_environment_module(f"{module}.{name}") or exported_name(bindings.get(local)):
             unused.append(element)
     if not unused:
         return
@@ -54,8 +63,10 @@ def _remove_unused_from_import(root: LN, node: Node) -> None:
         remove_import_element(element)
 
 
-def _remove_unused_import_name(root: LN, node: Node) -> None:
+def _remove_unused_import_name(root: LN, node: Node, exported: set[str]) -> None:
     for element, module_node, alias in imported_modules(node):
+        if alias in exported:
+            continue
         if alias is not None:
             module = dotted_text(module_node)
             if is_environment_module(module) and not name_is_used(root, alias):

@@ -13,8 +13,9 @@ from fissix.pytree import Leaf, Node
 
 from codemods._python.imports import from_import_module, imported_modules, imported_names
 from codemods._python.markers import add_todo
-from codemods._python.names import import_bindings, qualified_chain
+from codemods._python.names import qualified_chain, repository_bindings
 from codemods._python.tree import LN, dotted_text, syms, walk
+from prefect1_migrate.codemod import SourceFile
 
 ENVIRONMENTS = "prefect.environments"
 _EXECUTION = "prefect.environments.execution"
@@ -81,10 +82,10 @@ def exported_name(qualified: str | None) -> str | None:
 # --- what local names refer to -----------------------------------------------------------
 
 
-def environment_bindings(root: LN) -> dict[str, str]:
-    """:func:`codemods._python.import_bindings` plus the names star imports of environment
-    modules (and ``from prefect import *``) bind."""
-    bindings = import_bindings(root)
+def environment_bindings(root: LN, file: SourceFile) -> dict[str, str]:
+    """:func:`codemods._python.names.repository_bindings` plus the names star imports of
+    environment modules (and ``from prefect import *``) bind."""
+    bindings = repository_bindings(root, file)
     for node in walk(root):
         if node.type != syms.import_from:
             continue

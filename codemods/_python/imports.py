@@ -5,6 +5,7 @@ from __future__ import annotations
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 
+from codemods._python.literals import string_value
 from codemods._python.snippets import parse_statement
 from codemods._python.statements import (
     insert_statement_after,
@@ -166,6 +167,30 @@ def add_top_level_statement(root: LN, code: str) -> None:
         insert_statement_before(root.children[0], code)
     else:
         root.insert_child(0, parse_statement(code))
+
+
+def all_entries(root: LN) -> list[Leaf]:
+    """The string leaves listed by a module-level ``__all__ = [...]`` / ``(...)`` / ``+=``."""
+    found: list[Leaf] = []
+    for statement in root.children:
+        if statement.type != syms.simple_stmt:
+            continue
+        assignment = statement.children[0]
+        if (
+            assignment.type != syms.expr_stmt
+            or len(assignment.children) != 3
+            or str(assignment.children[0]).strip() != "__all__"
+        ):
+            continue
+        found.extend(
+            leaf for leaf in leaves_of(assignment.children[2]) if leaf.type == token.STRING
+        )
+    return found
+
+
+def exported_names(root: LN) -> set[str]:
+    """The names a module-level ``__all__`` lists."""
+    return {value for leaf in all_entries(root) if (value := string_value(leaf)) is not None}
 
 
 def name_is_used(root: LN, name: str, ignoring: LN | None = None) -> bool:

@@ -17,6 +17,8 @@ from codemods._python.scopes import (
     scopes_in,
 )
 from codemods._python.tree import LN, dotted_text, syms, walk
+from prefect1_migrate.codemod import SourceFile
+from prefect1_migrate.modules import absolute_module
 
 
 def import_bindings(root: LN) -> dict[str, str]:
@@ -52,6 +54,28 @@ def import_bindings(root: LN) -> dict[str, str]:
     for name in ambiguous:
         del found[name]
     return found
+
+
+def repository_bindings(root: LN, file: SourceFile) -> dict[str, str]:
+    """:func:`import_bindings` plus the file's relative imports, each qualified name followed
+    through the repository's own modules (``from mypkg.compat import LE`` binds ``LE`` to
+    ``prefect.environments.LocalEnvironment`` when ``mypkg/compat`` imports it from there)."""
+    bindings = import_bindings(root)
+    for node in walk(root):
+        if node.type != syms.import_from:
+            continue
+        module = from_import_module(node)
+        if not module.startswith("."):
+            continue
+        dotted = module.lstrip(".")
+        absolute = absolute_module(dotted, len(module) - len(dotted), file.path)
+        if absolute is None:
+            continue
+        for _, name, alias in imported_names(node):
+            if name != "*":
+                bindings.setdefault(alias or name, f"{absolute}.{name}")
+    modules = file.options.modules
+    return {name: modules.resolve(qualified) for name, qualified in bindings.items()}
 
 
 def qualified_chain(power: LN, bindings: dict[str, str]) -> list[str]:

@@ -6,7 +6,9 @@ source held in memory.
 - ``check_noop(codemod_id, source)``: the codemod leaves ``source`` as it is.
 - ``golden_cases(codemod_id)``: parametrizes a test over the codemod's golden cases,
   ``fixtures/codemods/<id>/<case>/before/...`` and ``.../after/...`` (a case without
-  ``after/`` is a no-op case); each ``GoldenRun.check()`` asserts exact bytes.
+  ``after/`` is a no-op case); each ``GoldenRun.check()`` asserts exact bytes. The files of a
+  case are one repository: its modules are surveyed first
+  (:func:`prefect1_migrate.modules.survey`), so a case may hold a package and its importers.
 
 Sources are ``str`` (encoded as UTF-8) or ``bytes``; the path is the file's name as the
 codemod sees it (it decides the file's kind). Nothing is read from or written to disk.
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.modules import survey
 from prefect1_migrate.pipeline import FileProcessor, FileResult
 from prefect1_migrate.registry import codemod_by_id
 
@@ -103,15 +106,15 @@ class GoldenRun:
     expected: Path
 
     def check(self) -> None:
+        """Each file against its expected bytes; the files of the folder are one repository
+        (a file may follow a name into another one, as a migration's survey lets it)."""
         files = _files(self.source)
         assert files == _files(self.expected), "before/ and after/ must hold the same files"
+        sources = {name: (self.source / name).read_bytes() for name in files}
+        options = MigrationOptions(modules=survey(files, sources.get))
         for name in files:
             _check_output(
-                self.codemod_id,
-                (self.source / name).read_bytes(),
-                (self.expected / name).read_bytes(),
-                name,
-                DEFAULT_OPTIONS,
+                self.codemod_id, sources[name], (self.expected / name).read_bytes(), name, options
             )
 
 
