@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from realprefect import envs
 
 from codemods import environments_to_run_configs
 from codemods._environments.mapping import PARAMETERS
+from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.pipeline import FileProcessor
+from prefect1_migrate.registry import all_codemods
 from tests.codemods.tools import GoldenRun, check_transformed, golden_cases, review_entries
 
 
@@ -185,3 +189,32 @@ flow = Flow("f", run_config=UniversalRun())
 """,
     )
     assert not any("s3cr3t" in message for _, message in review_entries(result))
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            'from prefect.environments import LocalEnvironment as LE\n__all__ = ["LE"]\n',
+            'from prefect.run_configs import UniversalRun\n__all__ = ["UniversalRun"]\n',
+            id="convertible-class",
+        ),
+        pytest.param(
+            'from prefect.environments import Environment as Base\n__all__ = ["Base"]\n',
+            "# TODO(prefect-1.0): prefect.environments was removed in Prefect 1.0 (ImportError): "
+            "drop this import once the uses marked in this file are gone\n"
+            'from prefect.environments import Environment as Base\n__all__ = ["Base"]\n',
+            id="class-without-run-config",
+        ),
+    ],
+)
+def test_a_package_re_exporting_an_environment_class_is_migrated_not_refused(
+    source: str, expected: str
+) -> None:
+    """Every codemod, as a migration runs them: the exported import is never dropped (the
+    bindings guard refused the whole file when it was), and what cannot be converted keeps
+    its marker."""
+    processor = FileProcessor(Path("."), all_codemods(), MigrationOptions())
+    result = processor.process_source("mypkg/compat/__init__.py", source.encode())
+    assert not result.problems
+    assert result.steps[-1][1].decode() == expected
