@@ -162,6 +162,10 @@ _BOTH_EXECUTOR = (
     "executor and ignored flow.executor; keep the one you want as flow.executor and remove "
     "the environment"
 )
+EXECUTOR_NOT_MOVED = (
+    "this environment's executor ({executor}) is not part of its run config in Prefect 1.0: "
+    "set it as flow.executor (or Flow(executor=...)) on each flow that uses this run config"
+)
 _READ = (
     "flow.environment was removed in Prefect 1.0 (reading it raises AttributeError): read "
     "flow.run_config (labels, image) or flow.executor instead"
@@ -421,13 +425,8 @@ def _convert_in_place(file: _File) -> None:
         new_value.prefix = power.prefix
         power.replace(new_value)
         if plan.executor is not None and not _move_executor(file, plan, new_value):
-            executor = render(plan.executor, Layout())
-            file.todo(
-                new_value,
-                f"this environment's executor ({shown(parse_expression(executor), True)}) is "
-                "not part of its run config in Prefect 1.0: set it as flow.executor (or "
-                "Flow(executor=...)) on each flow that uses this run config",
-            )
+            executor = shown(parse_expression(render(plan.executor, Layout())), True)
+            file.todo(new_value, EXECUTOR_NOT_MOVED.format(executor=executor))
         _finish(file, plan, new_value)
 
 
@@ -435,8 +434,9 @@ def _move_executor(file: _File, plan: Plan, value: LN) -> bool:
     """Give the environment's executor to the flows that use the converted ``value`` when
     the data flow is clear: ``value`` is what a module-level ``NAME = ...`` or the only
     ``return`` of a module-level function ``F`` makes, every use of ``NAME`` / ``F`` is a
-    ``run_config`` slot of a flow in this file, no other module imports it, and the
-    executor names only what the module defines or imports."""
+    ``run_config`` slot of a flow in this file that sets neither its executor nor its
+    environment elsewhere, no other module imports it, and the executor names only what the
+    module defines or imports."""
     holder = _holder(value)
     if holder is None:
         return False
@@ -450,8 +450,11 @@ def _move_executor(file: _File, plan: Plan, value: LN) -> bool:
     executor = render(plan.executor, Layout())  # type: ignore[arg-type]
     if not _module_level_names(file, parse_expression(executor)):
         return False
-    if any(_flow_sets(file, "executor", slot.receiver, slot.flow_calls) for slot in users):
-        return False
+    for slot in users:
+        if _flow_sets(file, "executor", slot.receiver, slot.flow_calls):
+            return False
+        if slot.argument is not None and _flow_sets(file, "environment", slot.receiver, []):
+            return False  # the flow's environment is replaced later on
     for slot in users:
         if slot.argument is not None:
             argument = parse_argument(f"executor={executor}")

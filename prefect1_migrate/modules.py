@@ -3,9 +3,9 @@ run, so that a codemod working on one file can follow a name into another module
 repository (``from mypkg.compat import LE``, ``from helpers import k8s_env``).
 
 Nothing is imported or run: each module file is parsed with :mod:`ast`, at most once. Only
-files that name ``prefect`` and packages' ``__init__.py`` are read first; a module one of
-them imports from the repository (and the modules that one imports, ...) is read next, so
-other files are neither read nor parsed. A module is known by every dotted suffix of its path
+modules that may reach Prefect are parsed: those that name ``prefect``, packages'
+``__init__.py``, those holding the name of a module known to re-export Prefect names, and
+the repository modules any of them imports (see :func:`survey`). A module is known by every dotted suffix of its path
 (``src/mypkg/compat/__init__.py`` is ``src.mypkg.compat``, ``mypkg.compat`` and ``compat``),
 because a script run from its own folder imports its siblings by their bare names; a suffix
 two modules share names neither.
@@ -101,36 +101,63 @@ def absolute_module(module: str, level: int, path: str) -> str | None:
 
 
 def survey(paths: Iterable[str], read: Callable[[str], bytes | None]) -> RepositoryModules:
-    """The facts of the modules among ``paths`` that name Prefect, and of the repository
-    modules they import (transitively); ``read`` gives a file's bytes (None: unreadable)."""
+    """The facts of the modules among ``paths`` that may reach Prefect, and of the repository
+    modules they import (transitively); ``read`` gives a file's bytes (None: unreadable).
+
+    A module may reach Prefect when it names it, is a package ``__init__``, or holds the name
+    of a module already known to re-export Prefect names; each round reads the modules not
+    taken yet, until a round finds no new one."""
     owners: dict[str, str | None] = {}  # module name -> path (None: two modules share it)
     for path in paths:
         for name in module_names(path):
             owners[name] = path if owners.get(name, path) == path else None
     facts = RepositoryModules()
-    pending = [p for p in dict.fromkeys(paths) if module_names(p)]
-    first_round = True
+    modules = [path for path in dict.fromkeys(paths) if module_names(path)]
     seen: set[str] = set()
-    while pending:
-        imported: list[str] = []
-        for path in pending:
+    for _ in range(_RESOLVE_DEPTH):
+        words = facts.reexporting_words()
+        found = len(seen)
+        for path in modules:
             if path in seen:
                 continue
             data = read(path)
-            if data is None or (first_round and not _may_reach_prefect(path, data)):
-                continue
-            seen.add(path)
-            tree = _parse(data)
-            if tree is not None:
-                imported.extend(_record(facts, path, tree, owners))
-        first_round = False
-        pending = [owner for name in imported if (owner := owners.get(name)) and owner not in seen]
+            if data is not None and _may_reach_prefect(path, data, words):
+                _follow(facts, path, data, owners, read, seen)
+        if len(seen) == found:
+            break
     return facts
 
 
-def _may_reach_prefect(path: str, data: bytes) -> bool:
-    """Read first: files that name Prefect, and packages (where re-exports live)."""
-    return _PREFECT.search(data) is not None or path.rpartition("/")[2] == "__init__.py"
+def _follow(
+    facts: RepositoryModules,
+    path: str,
+    data: bytes,
+    owners: dict[str, str | None],
+    read: Callable[[str], bytes | None],
+    seen: set[str],
+) -> None:
+    """Record the module at ``path`` and every repository module it imports, transitively."""
+    pending: list[tuple[str, bytes | None]] = [(path, data)]
+    while pending:
+        path, data = pending.pop()
+        if path in seen or data is None:
+            continue
+        seen.add(path)
+        tree = _parse(data)
+        if tree is None:
+            continue
+        for name in _record(facts, path, tree, owners):
+            owner = owners.get(name)
+            if owner is not None and owner not in seen:
+                pending.append((owner, read(owner)))
+
+
+def _may_reach_prefect(path: str, data: bytes, words: frozenset[bytes]) -> bool:
+    return (
+        _PREFECT.search(data) is not None
+        or path.rpartition("/")[2] == "__init__.py"
+        or any(word in data for word in words)
+    )
 
 
 def _parse(data: bytes) -> ast.Module | None:

@@ -7,12 +7,15 @@ its migration's share of the results and returns the failures as text (empty: pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from codemods.environments_to_run_configs import EXECUTOR_NOT_MOVED
+from prefect1_migrate.markers import MARKER
 from realprefect import runner
 from realprefect.command_lines import CommandLine
 from realprefect.flows import run_setup_differences, structure_differences
@@ -146,6 +149,21 @@ def after_api(version: str) -> Check:
     return check
 
 
+def marked_executors(tree: Tree) -> set[str]:
+    """The executor classes a marker of the tree says were left out of a run config (an
+    environment made away from its flows, whose executor could not be moved to them)."""
+    return {
+        found
+        for name in tree.python_files()
+        for found in EXECUTOR_LEFT_OUT.findall(tree.text(name))
+    }
+
+
+EXECUTOR_LEFT_OUT = re.compile(
+    re.escape(MARKER) + r": " + re.escape(EXECUTOR_NOT_MOVED.split("{", 1)[0]) + r"(\w+)\("
+)
+
+
 def after_builds_same_flows(batch: Batch, m: Migration) -> list[str]:
     """After flows build on 1.4.1 into the same flows, run where the environment mapping says."""
     assert m.after is not None
@@ -171,7 +189,7 @@ def after_builds_same_flows(batch: Batch, m: Migration) -> list[str]:
                 failures.append(f"after/{name}: flow {flow['name']!r} is gone")
                 continue
             differences = structure_differences(flow, migrated)
-            differences += run_setup_differences(flow, migrated)
+            differences += run_setup_differences(flow, migrated, marked_executors(m.after))
             failures += [f"after/{name}: flow {flow['name']!r}: {d}" for d in differences]
     return failures
 
