@@ -43,7 +43,7 @@ from codemods._python.calls import keyword_argument
 from codemods._python.imports import from_import_module, imported_modules, imported_names
 from codemods._python.markers import add_todo, has_todo_above
 from codemods._python.names import qualified_chain, repository_bindings
-from codemods._python.tree import LN, statement_of, walk
+from codemods._python.tree import LN, loop_names_over, statement_of, walk
 from codemods._removed_in_1x import (
     CLIENT_API_TOKEN,
     CONFIG_KEYS,
@@ -109,7 +109,7 @@ def mark_residual_uses(root: Node, file: SourceFile) -> None:
 def _findings(root: Node, file: SourceFile) -> Iterator[tuple[LN, Removed]]:
     nodes = walk(root)
     bindings = repository_bindings(root, file)
-    flows = _flow_names(nodes)
+    flows = _flow_names(nodes) | loop_names_over(root, "flow")
     client_uses: list[tuple[LN, Removed]] = []  # kept if the file reaches Prefect's Client
     strings_name_prefect = False
     for node in nodes:

@@ -19,9 +19,23 @@ environment, run_config, storage, ...)``). Needed run-config and executor import
 environment imports that became unused are removed. A ``DaskKubernetesEnvironment`` gets a
 module-level ``make_kube_cluster()`` that imports ``dask_kubernetes`` when the flow runs.
 
+Environments made away from the flow (``codemods/_environments/values.py``): a call bound to
+a name or module constant, returned by a helper, chosen by ``a if c else b``, put in
+``dict(environment=...)`` / ``{"environment": ...}``, or made in another module of the
+repository (followed through ``SourceFile.options.modules``, the survey made before the run)
+is converted where it is made, and the slot it fills (``environment=``, ``.environment =``,
+the mapping key) becomes ``run_config``. Its executor goes to the flows using it when the
+data flow is clear (a module-level name or helper used only by flows of the same file that
+set neither executor nor environment elsewhere); otherwise it is marked. A package that
+re-exports environment classes through ``__all__`` exports their run configs instead
+(``codemods/_environments/reexports.py``); an import listed in ``__all__`` is never
+dropped. Reads of ``flow.environment`` the run config answers alike (``is None``,
+truthiness, ``.labels``, ``getattr(flow, "environment", None)``) read ``run_config``.
+
 Flags: arguments with no 1.0 equivalent, environment calls that cannot be mapped (unpacked
-arguments, values held in variables, ...), flows that also set ``run_config`` / ``executor``,
-other environment values, reads of ``flow.environment`` and any other use of the classes.
+arguments, values of unknown origin, ...), flows that also set ``run_config`` / ``executor``,
+executors that could not be moved to their flows, other environment values, other reads of
+``flow.environment`` and any other use of the classes.
 """
 
 from __future__ import annotations
@@ -66,6 +80,7 @@ from codemods._python.tree import (
     first_leaf,
     indentation_of,
     is_attribute,
+    loop_names_over,
     names_in,
     source_of,
     statement_of,
@@ -82,8 +97,9 @@ CODEMOD = PythonCodemod(
     guide_section=ENVIRONMENTS,
     order=20,
     summary="Flow(environment=...) and flow.environment = ... become run_config/executor "
-    "(UniversalRun, DockerRun, KubernetesRun, ECSRun, DaskExecutor); positional Flow calls "
-    "become keyword calls.",
+    "(UniversalRun, DockerRun, KubernetesRun, ECSRun, DaskExecutor), also where the "
+    "environment is made elsewhere (helpers, constants, kwargs dicts, other modules, "
+    "re-exports); positional Flow calls become keyword calls.",
     description=(
         "Replaced flow environments, removed in Prefect 1.0, by run configs and executors: "
         "LocalEnvironment -> UniversalRun (DockerRun when metadata had an image), "
@@ -101,13 +117,18 @@ CODEMOD = PythonCodemod(
         "KubernetesRun(job_spec_file=...) raises TypeError in real Prefect: the parameter is "
         "job_template_path. Dropped as without effect: unique_job_name (the agent names jobs), "
         "Fargate family/taskDefinition when the definition is given (the agent registers it), "
-        "work_stealing=True (Dask's default)."
+        "work_stealing=True (Dask's default). Environments made away from the flow (helpers, "
+        "constants, kwargs dicts, conditional expressions, other modules of the repository) "
+        "were converted where they are made and the slot became run_config; a package "
+        "re-exporting environment classes exports their run configs; reads of "
+        "flow.environment that the run config answers alike read flow.run_config."
     ),
     flags=(
         "arguments with no 1.0 equivalent (on_start, on_exit, on_execute, AWS credentials and "
         "region, worker_spec_file, private_registry, metadata keys other than image, ...)",
-        "environment calls that cannot be mapped (unpacked arguments, values held in variables, "
+        "environment calls that cannot be mapped (unpacked arguments, values of unknown origin, "
         "custom environment objects)",
+        "an environment's executor that could not be moved to the flows using it",
         "flows that set an environment together with run_config or executor",
         "reads of flow.environment and other uses of the environment classes",
         "Flow(*args) calls (positional parameters shifted)",
@@ -195,6 +216,7 @@ class _File:
     slots: list[_Slot] = field(default_factory=list)  # renamed to run_config, value elsewhere
     module_names: list[str] = field(default_factory=list)  # the file's names as a module
     imported_elsewhere: set[str] = field(default_factory=set)  # "<module>.<name>"
+    loop_flows: set[str] = field(default_factory=set)  # ``f`` of ``for f in flows``
     imports: list[tuple[str, str]] = field(default_factory=list)
     factory_users: list[LN] = field(default_factory=list)  # top-level statements needing it
 
@@ -208,6 +230,7 @@ def rewrite(root: Node, file: SourceFile) -> None:
     bindings = environment_bindings(root, file)
     state = _File(root, bindings, EnvironmentValues(root, bindings, file.options.modules))
     state.module_names = module_names(file.path)
+    state.loop_flows = loop_names_over(root, "flow")
     state.imported_elsewhere = file.options.modules.imported
     flow_calls = [
         call[1]
@@ -769,9 +792,10 @@ def _flag_leftovers(file: _File) -> None:
 
 
 def _is_flow(file: _File, receiver: str) -> bool:
-    """A name bound to Flow(...) in this file, or an expression whose last name says flow."""
+    """A name bound to Flow(...) in this file or by a loop over flows, or an expression whose
+    last name says flow."""
     last = receiver.split(".")[-1]
-    return last in file.flows or "flow" in last.lower()
+    return last in file.flows or last in file.loop_flows or "flow" in last.lower()
 
 
 # --- small tree helpers ----------------------------------------------------------------------

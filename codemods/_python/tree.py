@@ -106,3 +106,18 @@ def names_in(root: LN) -> Iterator[Leaf]:
 def source_of(node: LN) -> str:
     """The source of ``node`` without the whitespace and comments in front of it."""
     return str(node)[len(first_leaf(node).prefix) :]
+
+
+def loop_names_over(root: LN, word: str) -> set[str]:
+    """The names a ``for`` loop or comprehension binds while iterating over an expression
+    whose source holds ``word`` (any case): ``f`` for ``for f in all_flows`` and
+    ``[f.name for f in flows]``."""
+    found: set[str] = set()
+    for node in walk(root):
+        if node.type not in (syms.for_stmt, syms.comp_for):
+            continue
+        start = 1 if node.children[0].type == token.NAME and node.children[0].value == "for" else 2
+        target, iterable = node.children[start], node.children[start + 2]
+        if word in str(iterable).lower():
+            found.update(leaf.value for leaf in leaves_of(target) if leaf.type == token.NAME)
+    return found

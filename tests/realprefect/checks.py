@@ -98,6 +98,7 @@ class Batch:
         jobs: dict[str, Callable[[], Any]] = {
             "flows-old": lambda: runner.describe_flows(OLD, before_flows),
             "flows-new": lambda: runner.describe_flows(LATEST, after_flows),
+            f"flows-new-{FIRST}": lambda: runner.describe_flows(FIRST, after_flows),
             "api-old": lambda: runner.check_api(OLD, before_py),
             "cli-old": lambda: dict(zip(old_argvs, runner.parse_cli(OLD, old_argvs), strict=True)),
             "config-old": lambda: runner.load_config(OLD, before_configs),
@@ -165,33 +166,57 @@ EXECUTOR_LEFT_OUT = re.compile(
 
 
 def after_builds_same_flows(batch: Batch, m: Migration) -> list[str]:
-    """After flows build on 1.4.1 into the same flows, run where the environment mapping says."""
+    """After flows build on 1.4.1 and on 1.0.0 into the same flows, run where the environment
+    mapping says, and serialize (a failure 1.0.0 shares with 1.4.1 is reported once)."""
     assert m.after is not None
-    old, new = batch.results["flows-old"], batch.results["flows-new"]
-    api = batch.results[f"api-{LATEST}"]
+    latest = _after_flow_failures(batch, m, LATEST, "flows-new")
+    first = _after_flow_failures(batch, m, FIRST, f"flows-new-{FIRST}")
+    return latest + [f"{failure} (on {FIRST})" for failure in first if failure not in latest]
+
+
+def _after_flow_failures(batch: Batch, m: Migration, version: str, key: str) -> list[str]:
+    assert m.after is not None
+    old, new = batch.results["flows-old"], batch.results[key]
+    api = batch.results[f"api-{version}"]
     failures = []
     for name in checked_flows(m):
         built = new[str(m.after.root / name)]
         if "error" in built:
             exempted = api[str(m.after.root / name)].get("exempted")
             if not exempted:  # a file a codemod marked as not migratable may not build
-                failures.append(f"after/{name}: does not build on {LATEST}: {built['error']}")
+                failures.append(f"after/{name}: does not build: {built['error']}")
             continue
-        if m.complete:
+        if m.complete and version == LATEST:
             failures += [f"after/{name}: Prefect {LATEST} warns: {w}" for w in built["warnings"]]
+        failures += [
+            f"after/{name}: flow {flow['name']!r} does not serialize: {flow['serialization_error']}"
+            for flow in built["flows"]
+            if flow["serialization_error"] is not None
+        ]
         before = old.get(str(m.before.root / name))
         if before is None or "error" in before:
             continue  # nothing to compare with (the before check reports why)
-        after_flows = {flow["name"]: flow for flow in built["flows"]}
-        for flow in before["flows"]:
-            migrated = after_flows.get(flow["name"])
-            if migrated is None:
-                failures.append(f"after/{name}: flow {flow['name']!r} is gone")
-                continue
-            differences = structure_differences(flow, migrated)
-            differences += run_setup_differences(flow, migrated, marked_executors(m.after))
-            failures += [f"after/{name}: flow {flow['name']!r}: {d}" for d in differences]
+        failures += [
+            f"after/{name}: {difference}"
+            for difference in _flow_differences(before["flows"], built["flows"], m.after)
+        ]
     return failures
+
+
+def _flow_differences(
+    before: list[dict[str, Any]], after: list[dict[str, Any]], tree: Tree
+) -> list[str]:
+    after_flows = {flow["name"]: flow for flow in after}
+    differences = []
+    for flow in before:
+        migrated = after_flows.get(flow["name"])
+        if migrated is None:
+            differences.append(f"flow {flow['name']!r} is gone")
+            continue
+        found = structure_differences(flow, migrated)
+        found += run_setup_differences(flow, migrated, marked_executors(tree))
+        differences += [f"flow {flow['name']!r}: {d}" for d in found]
+    return differences
 
 
 def command_lines_before(batch: Batch, m: Migration) -> list[str]:

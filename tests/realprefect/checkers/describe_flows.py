@@ -9,6 +9,7 @@ file's globals is described.
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import sys
@@ -116,7 +117,17 @@ def describe_flow(flow: Flow, root: str) -> dict[str, Any]:
         # vars(): in 1.x ``flow.environment = X`` still sets a plain, ignored attribute
         "environment": describe_environment(vars(flow).get("environment"), root),
         "storage": None if flow.storage is None else type(flow.storage).__name__,
+        "serialization_error": serialization_error(flow),
     }
+
+
+def serialization_error(flow: Flow) -> str | None:
+    """What ``flow.serialize()`` (what registering sends) raised, or None."""
+    try:
+        json.dumps(flow.serialize())
+    except Exception as error:  # reported, not raised: the other flows still get described
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 def build(path: str, root: str) -> dict[str, Any]:
