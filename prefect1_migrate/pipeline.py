@@ -162,9 +162,9 @@ class FileProcessor:
         if self.report_marked:
             for line, message in marker_lines(data):
                 result.places.append(Place(path, line, f"marked: {message}"))
-        # A Python file that holds the name of a repository module re-exporting Prefect
-        # names may reach Prefect through it: every Python codemod gets to look at it.
-        via_repository = kind is FileKind.PYTHON and any(w in data for w in self._module_words)
+        # A Python file that may reach Prefect through a repository module re-exporting
+        # Prefect names: every Python codemod gets to look at it.
+        via_repository = kind is FileKind.PYTHON and self._may_reach_repository(path, data)
         if kind is FileKind.PYTHON and _PREFECT.search(data) is None and not via_repository:
             return result  # every Python rewrite concerns code that names Prefect
         name = path.rpartition("/")[2]
@@ -190,6 +190,14 @@ class FileProcessor:
         if texts:
             self._finish(result, data, source, texts)
         return result
+
+    def _may_reach_repository(self, path: str, data: bytes) -> bool:
+        """Whether a Python file names a module that re-exports Prefect names, or imports
+        relatively (``from . import X``) inside a package whose path names one."""
+        words = self._module_words
+        if any(word in data for word in words):
+            return True
+        return b"from ." in data and any(word in path.encode() for word in words)
 
     def _runner(self, codemod: PythonCodemod) -> object:
         from prefect1_migrate.python_tree import CompiledCodemod

@@ -59,6 +59,14 @@ def _python_module_places() -> list[Place]:
                 old,
             )
         )
+        if not removed.importable:  # what the package re-exports breaks where it is imported
+            places.append(
+                Place(
+                    f"modules/use_reexport{number}.py",
+                    f"from modules.reexport{number} import Thing\n\nvalue = Thing()\n",
+                    "import Thing",
+                )
+            )
     return places
 
 
@@ -75,6 +83,29 @@ def _python_name_places() -> list[Place]:
         places += [
             Place(f"names/n{number}_{shape}.py", text, removed.old)
             for shape, text in shapes.items()
+        ]
+        # re-exported by the repository's own package, then imported from it (names only it)
+        places += [
+            Place(
+                f"names/compat{number}/__init__.py",
+                f'from {module} import {name}\n\n__all__ = ["{name}"]\n',
+                removed.old,
+            ),
+            Place(
+                f"names/compat{number}/relative.py",
+                f"from . import {name} as Relative\n\nvalue = Relative\n",
+                f"import {name}",
+            ),
+            Place(
+                f"names/use_compat{number}.py",
+                f"from names.compat{number} import {name}\n\nvalue = {name}\n",
+                f"import {name}",
+            ),
+            Place(
+                f"names/chain_compat{number}.py",
+                f"import names.compat{number} as shims\n\nvalue = shims.{name}\n",
+                f"shims.{name}",
+            ),
         ]
     return places
 
