@@ -2,10 +2,12 @@
 run, so that a codemod working on one file can follow a name into another module of the same
 repository (``from mypkg.compat import LE``, ``from helpers import k8s_env``).
 
-Nothing is imported or run: each module file is parsed with :mod:`ast`, at most once. Only
-modules that may reach Prefect are parsed: those that name ``prefect``, packages'
-``__init__.py``, those holding the name of a module known to re-export Prefect names, and
-the repository modules any of them imports (see :func:`survey`). A module is known by every dotted suffix of its path
+Nothing is imported or run. Every module file is scanned for its import lines; only the
+modules that reach Prefect and that another such file imports (and packages'
+``__init__.py``) are parsed with :mod:`ast`, each at most once, and only their statements
+are looked at, so a flow file nothing imports costs a byte search and a regular expression
+(see :func:`survey`). The files that reach Prefect only through the repository's modules
+(:attr:`RepositoryModules.reaching`) go through the pipeline like files naming Prefect. A module is known by every dotted suffix of its path
 (``src/mypkg/compat/__init__.py`` is ``src.mypkg.compat``, ``mypkg.compat`` and ``compat``),
 because a script run from its own folder imports its siblings by their bare names; a suffix
 two modules share names neither.
@@ -22,14 +24,13 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 #: What makes a value: ``("call", "pkg.mod.f")`` for ``f(...)``, ``("name", "pkg.mod.X")`` for
 #: a name, ``("none", "")`` for ``None``; anything else is ``("other", "")``.
 Origin = tuple[str, str]
 
-_PREFECT = re.compile(rb"prefect", re.IGNORECASE)
 _RESOLVE_DEPTH = 16  # re-exports of re-exports, ...; a cycle stops here
 
 
@@ -42,17 +43,9 @@ class RepositoryModules:
     returns: dict[str, tuple[Origin, ...]] = field(default_factory=dict)
     #: ``"<module>.<name>"`` for each name some surveyed module imports from another one.
     imported: set[str] = field(default_factory=set)
-
-    def reexporting_words(self) -> frozenset[bytes]:
-        """The last name of each module that imports a name from Prefect (directly or through
-        another repository module): a file that does not name Prefect but holds one of
-        these words may reach Prefect through the repository's own modules."""
-        words: set[bytes] = set()
-        for key in self.aliases:
-            module, _, local = key.rpartition(".")
-            if local != "prefect" and self.resolve(key).startswith("prefect."):
-                words.add(module.rpartition(".")[2].encode())
-        return frozenset(words)
+    #: Files that import, directly or through other repository modules, a module that names
+    #: Prefect: they may use Prefect objects without naming Prefect themselves.
+    reaching: set[str] = field(default_factory=set)
 
     def resolve(self, qualified: str) -> str:
         """``qualified`` with its longest prefix that a repository module re-exports replaced
@@ -101,63 +94,111 @@ def absolute_module(module: str, level: int, path: str) -> str | None:
 
 
 def survey(paths: Iterable[str], read: Callable[[str], bytes | None]) -> RepositoryModules:
-    """The facts of the modules among ``paths`` that may reach Prefect, and of the repository
-    modules they import (transitively); ``read`` gives a file's bytes (None: unreadable).
+    """The facts of the repository's modules that may reach Prefect; ``read`` gives a file's
+    bytes (None: unreadable).
 
-    A module may reach Prefect when it names it, is a package ``__init__``, or holds the name
-    of a module already known to re-export Prefect names; each round reads the modules not
-    taken yet, until a round finds no new one."""
+    Every module file is read once and scanned for its import lines (a regular expression,
+    no parse). A file reaches Prefect when it names ``prefect`` or imports a repository
+    module that reaches it (followed backwards over the import lines, each edge once). Of
+    those, the modules another reaching file imports and the packages' ``__init__.py`` are
+    parsed, each once; a flow file nothing imports is never parsed here."""
     owners: dict[str, str | None] = {}  # module name -> path (None: two modules share it)
     for path in paths:
         for name in module_names(path):
             owners[name] = path if owners.get(name, path) == path else None
     facts = RepositoryModules()
-    modules = [path for path in dict.fromkeys(paths) if module_names(path)]
-    seen: set[str] = set()
-    for _ in range(_RESOLVE_DEPTH):
-        words = facts.reexporting_words()
-        found = len(seen)
-        for path in modules:
-            if path in seen:
-                continue
-            data = read(path)
-            if data is not None and _may_reach_prefect(path, data, words):
-                _follow(facts, path, data, owners, read, seen)
-        if len(seen) == found:
-            break
+    importers: dict[str, list[str]] = {}  # path -> the paths importing it
+    imported_by: dict[str, list[str]] = {}  # path -> what its import lines name
+    pending: list[str] = []
+    for path in dict.fromkeys(paths):
+        if not module_names(path):
+            continue
+        data = read(path)
+        if data is None:
+            continue
+        imported_by[path] = _imported_by_lines(path, data)
+        for name in imported_by[path]:
+            owner = owners.get(name)
+            if owner is not None and owner != path:
+                importers.setdefault(owner, []).append(path)
+        if b"prefect" in data:  # an import spells it in lower case
+            pending.append(path)
+    reaching = facts.reaching
+    while pending:
+        path = pending.pop()
+        if path not in reaching:
+            reaching.add(path)
+            pending.extend(importers.get(path, ()))
+    parsed: set[str] = set()
+    for path in sorted(reaching):
+        facts.imported.update(imported_by[path])
+        wanted = [owner for name in imported_by[path] if (owner := owners.get(name))]
+        if path.rpartition("/")[2] == "__init__.py":
+            wanted.append(path)
+        _parse_all(facts, [p for p in wanted if p in reaching], owners, read, parsed)
     return facts
 
 
-def _follow(
+def _parse_all(
     facts: RepositoryModules,
-    path: str,
-    data: bytes,
+    pending: list[str],
     owners: dict[str, str | None],
     read: Callable[[str], bytes | None],
-    seen: set[str],
+    parsed: set[str],
 ) -> None:
-    """Record the module at ``path`` and every repository module it imports, transitively."""
-    pending: list[tuple[str, bytes | None]] = [(path, data)]
+    """Record the modules at ``pending`` and every repository module they import."""
     while pending:
-        path, data = pending.pop()
-        if path in seen or data is None:
+        path = pending.pop()
+        if path in parsed:
             continue
-        seen.add(path)
-        tree = _parse(data)
+        parsed.add(path)
+        data = read(path)
+        tree = _parse(data) if data is not None else None
         if tree is None:
             continue
         for name in _record(facts, path, tree, owners):
             owner = owners.get(name)
-            if owner is not None and owner not in seen:
-                pending.append((owner, read(owner)))
+            if owner is not None and owner not in parsed:
+                pending.append(owner)
 
 
-def _may_reach_prefect(path: str, data: bytes, words: frozenset[bytes]) -> bool:
-    return (
-        _PREFECT.search(data) is not None
-        or path.rpartition("/")[2] == "__init__.py"
-        or any(word in data for word in words)
-    )
+# Literal first, so that the search skips ahead; a match counts only at the start of a line.
+_FROM_IMPORT = re.compile(rb"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n]*)")
+_IMPORT = re.compile(rb"import[ \t]+([\w., \t]+)")
+_COMMENT = re.compile(rb"#[^\n]*")
+
+
+def _imported_by_lines(path: str, data: bytes) -> list[str]:
+    """``module`` and ``module.name`` for each import line of the file, read without parsing
+    it (a line the pattern misreads only names a module that is not there)."""
+    found: list[str] = []
+    for match in _FROM_IMPORT.finditer(data):
+        if not _starts_line(data, match.start()):
+            continue
+        written = match.group(1).decode("ascii", "replace")
+        dotted = written.lstrip(".")
+        module = absolute_module(dotted, len(written) - len(dotted), path)
+        if module is None:
+            continue
+        found.append(module)
+        names = _COMMENT.sub(b"", match.group(2)).strip(b"()\\ \t\r\n")
+        for item in names.split(b","):
+            words = item.split()
+            name = words[0].decode("ascii", "replace") if words else ""
+            if name.isidentifier():
+                found.append(f"{module}.{name}")
+    for match in _IMPORT.finditer(data):
+        if _starts_line(data, match.start()):
+            for item in _COMMENT.sub(b"", match.group(1)).split(b","):
+                if item.split():
+                    found.append(item.split()[0].decode("ascii", "replace"))
+    return found
+
+
+def _starts_line(data: bytes, start: int) -> bool:
+    """Whether only spaces and tabs stand between the line's start and ``start``."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    return not data[line_start:start].strip(b" \t")
 
 
 def _parse(data: bytes) -> ast.Module | None:
@@ -176,8 +217,8 @@ def _record(
     names = [name for name in module_names(path) if owners.get(name) == path]
     bindings: dict[str, str] = {}
     imported: list[str] = []
-    top_level = {id(statement) for statement in tree.body}
-    for node in ast.walk(tree):
+    top_level = list(_statements(tree.body, into_functions=False))
+    for node in top_level:
         if isinstance(node, ast.ImportFrom):
             module = absolute_module(node.module or "", node.level, path)
             if module is None:
@@ -186,18 +227,15 @@ def _record(
             for alias in node.names:
                 if alias.name != "*":
                     imported.append(f"{module}.{alias.name}")
-                    facts.imported.add(f"{module}.{alias.name}")
-                    if id(node) in top_level:
-                        bindings[alias.asname or alias.name] = f"{module}.{alias.name}"
+                    bindings[alias.asname or alias.name] = f"{module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 imported.append(alias.name)
-                if id(node) in top_level:
-                    local = alias.asname or alias.name.split(".")[0]
-                    bindings[local] = alias.name if alias.asname else local
+                local = alias.asname or alias.name.split(".")[0]
+                bindings[local] = alias.name if alias.asname else local
     values: dict[str, tuple[Origin, ...]] = {}
     returns: dict[str, tuple[Origin, ...]] = {}
-    for statement in tree.body:
+    for statement in top_level:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
             if isinstance(target, ast.Name):
@@ -205,7 +243,7 @@ def _record(
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             returns[statement.name] = tuple(
                 origin
-                for node in ast.walk(statement)
+                for node in _statements(statement.body, into_functions=True)
                 if isinstance(node, ast.Return)
                 for origin in _origins(node.value, bindings, names)
             )
@@ -217,6 +255,23 @@ def _record(
         for local, origins in returns.items():
             facts.returns[f"{module}.{local}"] = origins
     return imported
+
+
+def _statements(body: list[ast.stmt], into_functions: bool) -> Iterator[ast.stmt]:
+    """The statements of ``body`` and of the blocks inside them (``if``, ``try``, ``with``,
+    loops; nested functions and classes only with ``into_functions``), expressions never
+    walked: reading a module costs its statements, not its nodes."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if not into_functions:
+                continue
+        for attribute in ("body", "orelse", "finalbody"):
+            block = getattr(statement, attribute, None)
+            if isinstance(block, list):
+                yield from _statements(block, into_functions)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _statements(handler.body, into_functions)
 
 
 def _origins(

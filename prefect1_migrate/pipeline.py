@@ -120,7 +120,6 @@ class FileProcessor:
         self.report_marked = report_marked  # existing markers become places (--check)
         self._runners: dict[str, object] = {}
         self._safe_folders: set[Path] = set()  # folders of this run checked for symlinks
-        self._module_words = options.modules.reexporting_words()
         self._trigger_bytes = {
             c.id: tuple(trigger.encode() for trigger in c.triggers) for c in self.codemods
         }
@@ -162,9 +161,9 @@ class FileProcessor:
         if self.report_marked:
             for line, message in marker_lines(data):
                 result.places.append(Place(path, line, f"marked: {message}"))
-        # A Python file that may reach Prefect through a repository module re-exporting
-        # Prefect names: every Python codemod gets to look at it.
-        via_repository = kind is FileKind.PYTHON and self._may_reach_repository(path, data)
+        # A Python file that reaches Prefect through the repository's modules (it imports a
+        # flow or a re-export): every Python codemod gets to look at it.
+        via_repository = kind is FileKind.PYTHON and path in self.options.modules.reaching
         if kind is FileKind.PYTHON and _PREFECT.search(data) is None and not via_repository:
             return result  # every Python rewrite concerns code that names Prefect
         name = path.rpartition("/")[2]
@@ -190,14 +189,6 @@ class FileProcessor:
         if texts:
             self._finish(result, data, source, texts)
         return result
-
-    def _may_reach_repository(self, path: str, data: bytes) -> bool:
-        """Whether a Python file names a module that re-exports Prefect names, or imports
-        relatively (``from . import X``) inside a package whose path names one."""
-        words = self._module_words
-        if any(word in data for word in words):
-            return True
-        return b"from ." in data and any(word in path.encode() for word in words)
 
     def _runner(self, codemod: PythonCodemod) -> object:
         from prefect1_migrate.python_tree import CompiledCodemod

@@ -11,7 +11,7 @@ FILES = {
     ),
     "src/team/helpers.py": b"from .compat import LE\nENV = LE() if X else None\n"
     b"def env():\n    return ENV\n",
-    "flows/etl.py": b"from team.helpers import env\n",
+    "flows/etl.py": b"from team.helpers import env\nfrom a.config import A\nimport config\n",
     "unrelated.py": b"import os as system\n",
     "a/config.py": b"import prefect\nA = 1\n",
     "b/config.py": b"import prefect\nB = 1\n",
@@ -35,7 +35,13 @@ def test_names_are_followed_through_re_exports_and_relative_imports() -> None:
     assert modules.values["team.helpers.ENV"] == (("call", "src.team.compat.LE"), ("none", ""))
     assert modules.returns["helpers.env"] == (("name", "src.team.helpers.ENV"),)
     assert "team.helpers.env" in modules.imported
-    assert modules.reexporting_words() == {b"compat", b"helpers"}
+    assert modules.reaching == {
+        "src/team/compat/__init__.py",
+        "src/team/helpers.py",
+        "flows/etl.py",
+        "a/config.py",
+        "b/config.py",
+    }
 
 
 def test_a_module_name_two_files_share_names_neither() -> None:
@@ -45,6 +51,7 @@ def test_a_module_name_two_files_share_names_neither() -> None:
 
 def test_files_that_cannot_reach_prefect_are_not_parsed() -> None:
     modules = _survey([])
+    assert "b.config.B" not in modules.values  # names Prefect, but nothing imports it
     assert "helpers.ENV" in modules.values  # names no Prefect, but the re-exporting compat
     assert "unrelated.system" not in modules.aliases
 
