@@ -11,7 +11,8 @@ codemod's matching code), over the tree the pipeline already parsed:
 - removed ``Client`` and agent members (``client.login_to_tenant(...)``, ``.active_tenant_id``),
   ``Client(api_token=...)``;
 - reads and writes of ``.environment`` on a flow (a name bound by ``Flow(...)`` or
-  ``with Flow(...) as x``, or whose name says flow) and ``Flow(..., environment=...)``;
+  ``with Flow(...) as x`` or by a loop over flows, or whose name says flow), also by name
+  (``getattr(flow, "environment", None)``), and ``Flow(..., environment=...)``;
 - removed config keys: ``...config.cloud.auth_token``, ``...cloud.agent.auth_token``,
   ``...logging.log_to_cloud``, ``config.cloud.get("auth_token")``, and the same keys as
   strings (``set_temporary_config({"cloud.auth_token": ...})``);
@@ -131,6 +132,8 @@ def _findings(root: Node, file: SourceFile) -> Iterator[tuple[LN, Removed]]:
                 node.value[1:-1] == "prefect" or may_hold_removed_commands(node.value)
             )
             found = _string_findings(node)
+            if _names_flow_environment(node, flows):
+                found = iter([*found, (node, FLOW_ENVIRONMENT)])
         for place, removal in found:
             if removal in _CLIENT_REMOVALS:
                 client_uses.append((place, removal))
@@ -311,6 +314,30 @@ def _string_findings(leaf: Leaf) -> Iterator[tuple[LN, Removed]]:
     if value.strip("'\"") == "prefect" and leaf.parent is not None:
         for removal in words_after_prefect(str(leaf.parent)):  # ``run("prefect", "auth", ...)``
             yield leaf, removal
+
+
+_BY_NAME = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+
+
+def _names_flow_environment(leaf: Leaf, flows: set[str]) -> bool:
+    """``"environment"`` as the name in ``getattr(flow, "environment", ...)`` (``hasattr``,
+    ``setattr``, ``delattr``) on a flow."""
+    if _inner(leaf.value) != "environment" or leaf.value[:1] not in "'\"":
+        return False
+    arguments = leaf.parent
+    if arguments is None or arguments.type != syms.arglist:
+        return False
+    items = [child for child in arguments.children if child.type != token.COMMA]
+    trailer = arguments.parent
+    if len(items) < 2 or items[1] is not leaf or trailer is None or trailer.parent is None:
+        return False
+    callee = trailer.parent.children[0]
+    return (
+        callee.type == token.NAME
+        and callee.value in _BY_NAME
+        and items[0].type == token.NAME
+        and _is_flow(items[0].value, flows)
+    )
 
 
 def _inner(literal: str) -> str:
