@@ -471,7 +471,7 @@ def _move_executor(file: _File, plan: Plan, value: LN) -> bool:
     if not users or len(uses) != len(users):
         return False
     executor = render(plan.executor, Layout())  # type: ignore[arg-type]
-    if not _module_level_names(file, parse_expression(executor)):
+    if not _module_level_names(file, plan, parse_expression(executor)):
         return False
     for slot in users:
         if _flow_sets(file, "executor", slot.receiver, slot.flow_calls):
@@ -538,9 +538,11 @@ def _is_read(leaf: Leaf) -> bool:
     return not (parent.type == syms.expr_stmt and parent.children[0] is leaf)
 
 
-def _module_level_names(file: _File, expression: LN) -> bool:
-    """Whether every name ``expression`` reads is imported or defined at module level."""
-    defined = {*file.bindings, KUBE_CLUSTER_FACTORY, *dir(builtins), *kwlist}
+def _module_level_names(file: _File, plan: Plan, expression: LN) -> bool:
+    """Whether every name ``expression`` reads is imported or defined at module level (or
+    imported by the conversion)."""
+    defined = {*file.bindings, *(name for _, name in plan.imports), *dir(builtins), *kwlist}
+    defined.add(KUBE_CLUSTER_FACTORY)
     for statement in file.root.children:
         node = statement.children[0] if statement.type == syms.simple_stmt else statement
         if node.type == syms.expr_stmt and node.children[0].type == token.NAME:
