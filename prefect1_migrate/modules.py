@@ -7,7 +7,8 @@ modules that reach Prefect and that another such file imports (and packages'
 ``__init__.py``) are parsed with :mod:`ast`, each at most once, and only their statements
 are looked at, so a flow file nothing imports costs a byte search and a regular expression
 (see :func:`survey`). The files that reach Prefect only through the repository's modules
-(:attr:`RepositoryModules.reaching`) go through the pipeline like files naming Prefect. A module is known by every dotted suffix of its path
+(:attr:`RepositoryModules.reaching`) go through the pipeline like files naming Prefect.
+A module is known by every dotted suffix of its path
 (``src/mypkg/compat/__init__.py`` is ``src.mypkg.compat``, ``mypkg.compat`` and ``compat``),
 because a script run from its own folder imports its siblings by their bare names; a suffix
 two modules share names neither.
@@ -46,6 +47,9 @@ class RepositoryModules:
     #: Files that import, directly or through other repository modules, a module that names
     #: Prefect: they may use Prefect objects without naming Prefect themselves.
     reaching: set[str] = field(default_factory=set)
+    #: Files importing from a module that re-exports Prefect names (or makes values out of
+    #: them): what they use may be spelled like nothing Prefect has.
+    reexport_importers: set[str] = field(default_factory=set)
 
     def resolve(self, qualified: str) -> str:
         """``qualified`` with its longest prefix that a repository module re-exports replaced
@@ -136,6 +140,17 @@ def survey(paths: Iterable[str], read: Callable[[str], bytes | None]) -> Reposit
         if path.rpartition("/")[2] == "__init__.py":
             wanted.append(path)
         _parse_all(facts, [p for p in wanted if p in reaching], owners, read, parsed)
+    reexporters = {
+        key.rpartition(".")[0] for key in facts.aliases if facts.resolve(key).startswith("prefect.")
+    }
+    facts.reexport_importers.update(
+        path
+        for path in reaching
+        if any(
+            name in reexporters or name.rpartition(".")[0] in reexporters
+            for name in imported_by[path]
+        )
+    )
     return facts
 
 

@@ -161,14 +161,17 @@ class FileProcessor:
         if self.report_marked:
             for line, message in marker_lines(data):
                 result.places.append(Place(path, line, f"marked: {message}"))
-        # A Python file that reaches Prefect through the repository's modules (it imports a
-        # flow or a re-export): every Python codemod gets to look at it.
-        via_repository = kind is FileKind.PYTHON and path in self.options.modules.reaching
-        if kind is FileKind.PYTHON and _PREFECT.search(data) is None and not via_repository:
-            return result  # every Python rewrite concerns code that names Prefect
+        # A Python file may reach Prefect through the repository's modules (it imports a
+        # flow or a re-export); one that imports a re-export may spell Prefect's names like
+        # nothing a codemod triggers on, so every Python codemod looks at it.
+        modules = self.options.modules
+        python = kind is FileKind.PYTHON
+        if python and _PREFECT.search(data) is None and path not in modules.reaching:
+            return result  # every Python rewrite concerns code that reaches Prefect
+        via_reexport = python and path in modules.reexport_importers
         name = path.rpartition("/")[2]
         for_kind = [c for c in self.codemods if c.looks_at(kind, name)]
-        if not via_repository and not any(
+        if not via_reexport and not any(
             t in data for c in for_kind for t in self._trigger_bytes[c.id]
         ):
             return result
@@ -183,7 +186,7 @@ class FileProcessor:
             return result
         result.secrets = frozenset(secret_values(source.text))
         if kind is FileKind.PYTHON:
-            texts = self._run_python(path, source.text, candidates, result, via_repository)
+            texts = self._run_python(path, source.text, candidates, result, via_reexport)
         else:
             texts = self._run_text(path, kind, source.text, candidates, result)
         if texts:
@@ -205,7 +208,7 @@ class FileProcessor:
         text: str,
         candidates: list[Codemod],
         result: FileResult,
-        via_repository: bool = False,
+        via_reexport: bool = False,
     ) -> list[tuple[str, str]]:
         """Each codemod's text of the file, in order; nothing at all once one of them fails.
 
@@ -219,7 +222,7 @@ class FileProcessor:
         tree = None
         for codemod in candidates:
             assert isinstance(codemod, PythonCodemod)
-            if not via_repository and not codemod.is_triggered_by(text):
+            if not via_reexport and not codemod.is_triggered_by(text):
                 continue
             try:
                 if tree is None:
