@@ -19,7 +19,7 @@ from pathlib import Path
 
 import git
 
-from prefect1_migrate.redaction import redact
+from prefect1_migrate.redaction import redact_output
 from prefect1_migrate.workspace import write_atomic
 
 LOCK_NAME = "prefect1-migrate.lock"
@@ -106,7 +106,7 @@ class Repository:
         letter case."""
         process = self._git(["grep", "-q", "-I", "-i", "-F", "-e", word])
         if process.returncode > 1:
-            raise RepositoryProblem(f"git grep failed: {redact(process.stderr.strip())}")
+            raise RepositoryProblem(f"git grep failed: {redact_output(process.stderr.strip())}")
         return process.returncode == 0
 
     def dirty_paths(self) -> list[str]:
@@ -304,7 +304,7 @@ class Repository:
                 returncode = process.wait()
             if returncode != 0:
                 errors.seek(0)
-                detail = redact(errors.read().decode(errors="replace").strip())
+                detail = redact_output(errors.read().decode(errors="replace").strip())
                 raise RepositoryProblem(f"git fast-import failed: {detail}")
             ids = dict(line.split(" ", 1) for line in Path(marks_file).read_text().splitlines())
         return [ids[f":{mark}"] for mark in range(1, count + 1)]
@@ -399,7 +399,7 @@ class Repository:
             time.sleep(_INDEX_LOCK_WAIT)
             process = self._git(args, env, input_text)
         if process.returncode != 0:
-            detail = redact((process.stderr or process.stdout).strip())
+            detail = redact_output((process.stderr or process.stdout).strip())
             raise RepositoryProblem(f"git {args[0]} failed: {detail}")
         return process.stdout
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLE_PROJECT, git, run_cli
 from typer.testing import CliRunner
 
-from prefect1_migrate.redaction import REDACTED, redact, remember, secret_values
+from prefect1_migrate.redaction import REDACTED, redact, redact_output, remember, secret_values
 
 SECRETS = [f"s3cr3t-Value-{n:04}" for n in range(10)]
 
@@ -71,11 +71,11 @@ SECRET_FILES: dict[str, str] = {
         "PREFECT__CONTEXT__SECRETS__DB_PASSWORD={s}",
     ],
 )
-def test_redact_hides_the_value_in_every_secret_slot(text: str) -> None:
+def test_the_value_in_every_secret_slot_is_found_and_hidden(text: str) -> None:
     secret = "tok-Sh0uldN0tAppear"
     filled = text.format(s=secret)
-    assert secret not in redact(filled)
-    assert REDACTED in redact(filled)
+    assert secret not in redact_output(filled)
+    assert REDACTED in redact_output(filled)
     assert secret_values(filled) == {secret}
 
 
@@ -89,10 +89,12 @@ def test_redact_hides_the_value_in_every_secret_slot(text: str) -> None:
         "from prefect.engine.executors import LocalExecutor",
         "find . -type f -name flows  # then prefect",
         "prefect register --path flows\nfind . -type f -kind x",
+        "docker build -t name .",
+        "token = true",
     ],
 )
 def test_redact_leaves_references_and_ordinary_text_alone(text: str) -> None:
-    assert redact(text) == text
+    assert redact_output(text) == text
     assert secret_values(text) == set()
 
 
@@ -107,19 +109,45 @@ def test_redact_leaves_references_and_ordinary_text_alone(text: str) -> None:
     ],
 )
 def test_redact_hides_quoted_glued_and_userless_secrets(text: str, secret: str) -> None:
-    assert secret not in redact(text)
-    assert REDACTED in redact(text)
+    assert secret not in redact_output(text)
+    assert REDACTED in redact_output(text)
     assert secret_values(text) == {secret}
+    remember(secret_values(text))
+    assert secret not in redact(f"this quotes {text}")
 
 
 @pytest.mark.parametrize(
-    "text", ["POSTGRES_PASSWORD: prefect", "password = changeme", "token: Postgres", "-t abc123"]
+    ("text", "secret"),
+    [
+        ("POSTGRES_PASSWORD: prefect", "prefect"),
+        ("password = changeme", "changeme"),
+        ("token: Postgres", "Postgres"),
+        ("prefect auth login -t abc123", "abc123"),
+    ],
 )
-def test_plain_words_and_short_values_are_not_remembered(text: str) -> None:
-    """Hidden where they stand, but not looked for elsewhere: a word like "prefect" would
-    otherwise turn into *** in every sentence that quotes the repository."""
-    assert REDACTED in redact(text)
-    assert secret_values(text) == set()
+def test_plain_words_and_short_values_are_hidden_only_in_their_slot(text: str, secret: str) -> None:
+    """A word like "prefect" would otherwise turn into *** in every sentence of the tool."""
+    assert secret_values(text) == {secret}
+    remember({secret})
+    assert redact(f"quoted: {text}") == f"quoted: {text.replace(secret, REDACTED)}"
+    sentence = f"the {secret} word in a sentence of the tool"
+    assert redact(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Client(api_token=...) -> Client(api_key=...), token= -> api_key= on Client.graphql",
+        "Agents use the key of `prefect auth login` unless --key or PREFECT__CLOUD__API_KEY is set.",
+        "build the image with `docker build -t name .` first",
+        "the secret of token: name stays",
+    ],
+)
+def test_the_tools_own_sentences_are_never_garbled(sentence: str) -> None:
+    """The garbling issue 16 cites: slot patterns hid the tool's own words after ``token=``,
+    ``--key`` and ``-t``. Messages are redacted by the repository's secret values only."""
+    remember(secret_values("PREFECT__CLOUD__API_KEY=an-Api-Key-V4lue\ndocker build -t name ."))
+    assert redact(sentence) == sentence
 
 
 def test_a_secret_value_is_hidden_only_where_the_repository_supplied_the_text(
