@@ -61,8 +61,7 @@ from prefect1_migrate.guide import ADDITIONAL
 
 CODEMOD = TextCodemod(
     __name__,
-    title="prefect agent fargate becomes prefect agent ecs; --no-docker-interface removed; "
-    "0.14's prefect agent start/install TYPE",
+    title="Agent CLI: fargate -> ecs, 0.14 forms, no-op docker flag",
     guide_section=ADDITIONAL,
     order=20,
     summary="`prefect agent fargate start [k=v]` -> `prefect agent ecs start [--cluster ...]`; "

@@ -34,7 +34,7 @@ from prefect1_migrate.guide import API_KEYS
 
 CODEMOD = TextCodemod(
     __name__,
-    title="config.toml: send_flow_run_logs, api_key and 1.0 class paths",
+    title="config.toml: send_flow_run_logs, api_key, 1.0 class paths",
     guide_section=API_KEYS,
     order=30,
     summary="Prefect config.toml files: [logging] log_to_cloud -> [cloud] send_flow_run_logs, "

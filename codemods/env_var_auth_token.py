@@ -28,7 +28,7 @@ AGENT_TOKEN = "PREFECT__CLOUD__AGENT__AUTH_TOKEN"
 
 CODEMOD = TextCodemod(
     __name__,
-    title="Environment variables: auth tokens become PREFECT__CLOUD__API_KEY",
+    title="Env vars: auth tokens become PREFECT__CLOUD__API_KEY",
     guide_section=API_KEYS,
     order=40,
     summary="PREFECT__CLOUD__AUTH_TOKEN / PREFECT__CLOUD__AGENT__AUTH_TOKEN settings in scripts, "

@@ -19,7 +19,7 @@ from prefect1_migrate.guide import IMPORTS_MOVED
 
 CODEMOD = TextCodemod(
     __name__,
-    title="Environment variables: default executor and storage classes name their 1.0 modules",
+    title="Env vars: executor/storage classes name their 1.0 modules",
     guide_section=IMPORTS_MOVED,
     order=40,
     summary="PREFECT__ENGINE__EXECUTOR__DEFAULT_CLASS=prefect.engine.executors.X becomes "

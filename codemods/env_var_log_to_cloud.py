@@ -21,8 +21,7 @@ NEW = "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS"
 
 CODEMOD = TextCodemod(
     __name__,
-    title="Environment variables: PREFECT__LOGGING__LOG_TO_CLOUD becomes "
-    "PREFECT__CLOUD__SEND_FLOW_RUN_LOGS",
+    title="Env vars: LOG_TO_CLOUD becomes CLOUD__SEND_FLOW_RUN_LOGS",
     guide_section=ADDITIONAL,
     order=40,
     summary="PREFECT__LOGGING__LOG_TO_CLOUD settings in scripts, Dockerfiles, compose, CI, "

@@ -36,7 +36,7 @@ from prefect1_migrate.guide import ENVIRONMENTS
 
 CODEMOD = PythonCodemod(
     __name__,
-    title="Flag custom environments, load_and_run_flow and environment schemas",
+    title="Flag custom environments, load_and_run_flow, env schemas",
     guide_section=ENVIRONMENTS,
     order=30,
     summary="Flags Environment subclasses, load_and_run_flow and prefect.serialization.environment "

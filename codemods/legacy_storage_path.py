@@ -21,7 +21,7 @@ from prefect1_migrate.guide import ENVIRONMENTS
 
 CODEMOD = PythonCodemod(
     __name__,
-    title="Import storage from prefect.storage, not prefect.environments.storage",
+    title="prefect.environments.storage becomes prefect.storage",
     guide_section=ENVIRONMENTS,
     order=10,
     summary="prefect.environments.storage[.X] -> prefect.storage[.X], in every import style.",

@@ -33,7 +33,7 @@ from prefect1_migrate.guide import PYTHON_36
 
 CODEMOD = PythonCodemod(
     __name__,
-    title="Prefect images and version pins in Python: 1.x tags, no Python 3.6",
+    title="Prefect images and pins in Python: 1.x tags, no Python 3.6",
     guide_section=PYTHON_36,
     order=30,
     summary="prefecthq/prefect:0.x[-python3.6] image strings become <target>[-python3.7]; Docker "

@@ -77,3 +77,11 @@ def git_quoted(path: bytes) -> bytes:
         else:
             quoted.append(byte)
     return bytes(quoted + b'"')
+
+
+def code_span(text: str) -> str:
+    """``text`` (escaped) as a Markdown code span, whatever backticks it holds."""
+    text = escaped(text)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"

@@ -11,6 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod, MigrationOptions
+from prefect1_migrate.commitmsg import FileChange, commit_message
 from prefect1_migrate.escaping import escaped
 from prefect1_migrate.gitops import Identity, NotARepository, Repository, RepositoryProblem
 from prefect1_migrate.interrupts import PausePoints, StopRequests
@@ -22,7 +23,7 @@ from prefect1_migrate.pipeline import (
     StepOutput,
     process_files,
 )
-from prefect1_migrate.redaction import redact, remember
+from prefect1_migrate.redaction import remember
 from prefect1_migrate.workspace import (
     UnsafePath,
     folder_files,
@@ -113,24 +114,6 @@ class Progress:
     files_found: Callable[[int], None] = lambda _: None
     file_done: Callable[[FileResult], None] = lambda _: None
     codemod_written: Callable[[CodemodOutcome], None] = lambda _: None
-
-
-def commit_message(outcome: CodemodOutcome) -> str:
-    codemod = outcome.codemod
-    lines = [f"prefect-1.0: {codemod.title}", "", codemod.description.strip()]
-    if codemod.review_note:
-        lines.append(codemod.review_note.strip())
-    lines.append(f"Files changed: {len(outcome.files)}.")
-    if outcome.findings:
-        lines.append(f"Needs review ({len(outcome.findings)}):")
-        lines.extend(
-            f"- {escaped(finding.path)}:{finding.commit_line}: {escaped(redact(finding.message))}"
-            for finding in outcome.findings
-        )
-    else:
-        lines.append("Needs review (0): nothing flagged.")
-    lines += ["", f"Upgrade guide: {codemod.guide_section}", f"Codemod: {codemod.id}", ""]
-    return "\n".join(lines)
 
 
 class Migration:
@@ -331,11 +314,25 @@ class Migration:
 
     def _snapshots(self, codemod_id: str, paths: list[str]) -> dict[str, bytes]:
         """The bytes of ``paths`` as the codemod ``codemod_id`` left them."""
+        return {change.path: change.after for change in self._changes(codemod_id, paths)}
+
+    def _changes(self, codemod_id: str, paths: list[str]) -> list[FileChange]:
+        """``paths`` as they were before the codemod ``codemod_id`` and as it left them."""
         by_path = {result.path: result for result in self.results}
-        return {
-            path: next(data for step, data in by_path[path].steps if step == codemod_id)
-            for path in paths
-        }
+        changes = []
+        for path in paths:
+            result = by_path[path]
+            before = result.original
+            for step, data in result.steps:
+                if step == codemod_id:
+                    changes.append(FileChange(path, before, data))
+                    break
+                before = data
+        return changes
+
+    def _commit_message(self, outcome: CodemodOutcome) -> str:
+        changes = self._changes(outcome.codemod.id, outcome.files)
+        return commit_message(outcome.codemod, changes, outcome.findings)
 
     def _commit_then_write(
         self, root: Path, outcome: MigrationOutcome, start: str, identity: Identity
@@ -348,7 +345,8 @@ class Migration:
         if not changed:
             return
         commits = [
-            (commit_message(item), self._snapshots(item.codemod.id, item.files)) for item in changed
+            (self._commit_message(item), self._snapshots(item.codemod.id, item.files))
+            for item in changed
         ]
         committed_shas: list[str] = []
 
@@ -390,7 +388,7 @@ class Migration:
             self._write_files(root, contents)
             self._stops.checkpoint()
             codemod_outcome.commit = self.repository.commit(
-                contents, commit_message(codemod_outcome), identity, self.request.run_hooks
+                contents, self._commit_message(codemod_outcome), identity, self.request.run_hooks
             )
             self.progress.codemod_written(codemod_outcome)
             self._pauses.reached("committed")
@@ -465,5 +463,4 @@ __all__ = [
     "Mode",
     "RepositoryProblem",
     "UsageProblem",
-    "commit_message",
 ]

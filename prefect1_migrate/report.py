@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from prefect1_migrate import __version__
-from prefect1_migrate.escaping import decodable, escaped
+from prefect1_migrate.escaping import code_span, decodable, escaped
 from prefect1_migrate.guide import SECTIONS, section_link
 from prefect1_migrate.migrate import MigrationOutcome
 from prefect1_migrate.redaction import redact
@@ -52,18 +51,10 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
     }
 
 
-def _code(text: str) -> str:
-    """``text`` (escaped) as a Markdown code span, whatever backticks it holds."""
-    text = escaped(text)
-    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
-    padding = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{padding}{text}{padding}{fence}"
-
-
 def markdown_report(data: dict[str, Any]) -> str:
     """The report as Markdown; every path and message the repository supplied is escaped."""
     lines = [
-        f"# Prefect 1.0 migration of {_code(data['repository'])}",
+        f"# Prefect 1.0 migration of {code_span(data['repository'])}",
         "",
         f"prefect1-migrate {data['tool_version']}, target Prefect {data['prefect_target']}.",
         "",
@@ -80,11 +71,11 @@ def markdown_report(data: dict[str, Any]) -> str:
                 f"- **{item['title']}**{commit}: {len(item['files_changed'])} file(s) changed"
             )
             for path in item["files_changed"]:
-                lines.append(f"  - {_code(path)}")
+                lines.append(f"  - {code_span(path)}")
             if item["review"]:
                 lines.append("  - Needs review:")
                 for review in item["review"]:
-                    place = _code(f"{review['path']}:{review['line']}")
+                    place = code_span(f"{review['path']}:{review['line']}")
                     lines.append(f"    - [ ] {place}: {escaped(review['message'])}")
         lines.append("")
     if data["skipped_files"]:
@@ -92,7 +83,9 @@ def markdown_report(data: dict[str, Any]) -> str:
         for skipped in data["skipped_files"]:
             where = f":{skipped['line']}" if skipped["line"] else ""
             by = f" ({skipped['codemod']})" if skipped["codemod"] else ""
-            lines.append(f"- {_code(skipped['path'] + where)}{by}: {escaped(skipped['reason'])}")
+            lines.append(
+                f"- {code_span(skipped['path'] + where)}{by}: {escaped(skipped['reason'])}"
+            )
         lines.append("")
     if len(lines) <= 4:
         lines += ["Nothing to migrate.", ""]

@@ -71,7 +71,10 @@ def test_migrate_commits_each_codemod_with_the_documented_message(make_repo) -> 
     assert len(log) == 1
     message = git(repo, "log", "-1", "--format=%B")
     assert message.startswith("prefect-1.0: Imports have moved\n\n")
-    assert "Files changed: 1." in message
+    assert (
+        "Changed 1 file: 1 line rewritten.\n- `prefect.engine.executors` -> `prefect.executors` (1 line)\n"
+        in message
+    )
     assert "Upgrade guide: Imports have moved\nCodemod: imports-moved" in message
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["flows/flow.py"]
     assert "from prefect.executors import LocalExecutor" in (repo / "flows/flow.py").read_text()
