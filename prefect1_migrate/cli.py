@@ -78,7 +78,17 @@ def migrate(
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: all cores)."),
     quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Only errors and the final summary line."
+        False,
+        "--quiet",
+        "-q",
+        help="No progress, table or review places: only the files that could not be "
+        "migrated, errors and the closing line.",
+    ),
+    verbose: bool = typer.Option(
+        False,
+        "--verbose",
+        "-v",
+        help="Print every place to review, whole (by default at most 40 lines of them).",
     ),
 ) -> None:
     """Migrate a repository in place: one git commit per codemod that changed something."""
@@ -125,7 +135,13 @@ def migrate(
         jobs=jobs if jobs > 0 else default_jobs(),
         pending_only=pending_only,
     )
-    console = Console(quiet=quiet, colour=_use_colour(), diff_to_stdout=mode is Mode.DRY_RUN)
+    console = Console(
+        quiet=quiet,
+        colour=_use_colour(),
+        diff_to_stdout=mode is Mode.DRY_RUN,
+        verbose=verbose,
+        report=report,
+    )
     migration = Migration(request, console.progress())
     try:
         outcome = migration.run()

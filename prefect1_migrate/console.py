@@ -1,22 +1,41 @@
-"""What a run prints: progress on a terminal, the diff or check lines, and the summary."""
+"""What a run prints: progress on a terminal, the diff or check lines, and the summary.
+
+The summary comes last: the places to review, grouped by codemod, file and message (at most
+``REVIEW_LINES`` lines unless verbose, then how many more the report holds), the files that
+could not be migrated (always, even when quiet: the pre-commit hook runs quiet), the table
+of codemods, and the closing line. A progress bar is cleared before any other line."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from prefect1_migrate.codemod import Codemod
 from prefect1_migrate.escaping import escaped, escaped_lines
 from prefect1_migrate.migrate import CodemodOutcome, MigrationOutcome, Mode, Progress
-from prefect1_migrate.pipeline import FileResult
+from prefect1_migrate.pipeline import FileResult, Finding
 from prefect1_migrate.redaction import redact
+
+REVIEW_LINES = 40  # lines of review places printed by default
+_LINE_WIDTH = 120  # a review line is cut here by default (its path is never cut)
+_LINE_NUMBERS_SHOWN = 8  # line numbers of one message in one file, by default
 
 
 class Console:
-    def __init__(self, quiet: bool, colour: bool, diff_to_stdout: bool) -> None:
+    def __init__(
+        self,
+        quiet: bool,
+        colour: bool,
+        diff_to_stdout: bool,
+        verbose: bool = False,
+        report: Path | None = None,
+    ) -> None:
         self.quiet = quiet
         self.colour = colour
+        self.verbose = verbose  # every review place, whole messages
+        self.report = report
         # With --dry-run, stdout carries the patch alone; everything else goes to stderr.
         self.info = sys.stderr if diff_to_stdout else sys.stdout
         self._bar: Any = None
@@ -50,6 +69,7 @@ class Console:
     def _codemod_written(self, outcome: CodemodOutcome) -> None:
         if self.quiet:
             return
+        self.close()  # every file is read by now; the bar must not glue to this line
         sha = f" as {outcome.commit[:10]}" if outcome.commit else ""
         print(f"{outcome.codemod.id}: {len(outcome.files)} file(s) written{sha}", file=self.info)
 
@@ -82,8 +102,21 @@ class Console:
             print(f"{escaped(place.path)}:{place.line}: {escaped(redact(place.reason))}")
 
     def show_summary(self, outcome: MigrationOutcome) -> None:
+        """The places to review, the files left as they were, the table, the closing line."""
         changed = outcome.changed
         flagged = sum(len(item.findings) for item in outcome.codemods)
+        if not self.quiet:
+            for line in self._review_lines(changed, flagged):
+                print(line, file=self.info)
+        if outcome.problems:
+            print(f"Files left as they were ({len(outcome.problems)}):", file=self.info)
+            for problem in outcome.problems:
+                where = f":{problem.line}" if problem.line else ""
+                by = f" [{problem.codemod_id}]" if problem.codemod_id else ""
+                print(
+                    f"  {escaped(problem.path)}{where}{by}: {escaped(redact(problem.reason))}",
+                    file=self.info,
+                )
         if not self.quiet:
             rows = [
                 (
@@ -97,23 +130,43 @@ class Console:
             ]
             if rows:
                 self._table(("codemod", "files changed", "flagged", "commit"), rows)
-            for item in changed:
-                for finding in item.findings:
-                    print(
-                        f"  review {escaped(finding.path)}:{finding.line}: "
-                        + escaped(redact(finding.message)),
-                        file=self.info,
-                    )
-            if outcome.problems:
-                print(f"\nFiles left as they were ({len(outcome.problems)}):", file=self.info)
-                for problem in outcome.problems:
-                    where = f":{problem.line}" if problem.line else ""
-                    by = f" [{problem.codemod_id}]" if problem.codemod_id else ""
-                    print(
-                        f"  {escaped(problem.path)}{where}{by}: {escaped(redact(problem.reason))}",
-                        file=self.info,
-                    )
         print(self._closing_line(outcome, len(changed), flagged), file=self.info)
+
+    def _review_lines(self, changed: list[CodemodOutcome], flagged: int) -> list[str]:
+        """Per codemod, per file and message: ``path:12,14: message``. At most
+        ``REVIEW_LINES`` lines unless verbose, then how many places were not shown."""
+        if not flagged:
+            return []
+        lines = [f"To review ({flagged} place(s) marked TODO(prefect-1.0)):"]
+        shown = 0
+        for item in changed:
+            if not item.findings:
+                continue
+            files = len({finding.path for finding in item.findings})
+            lines.append(f"{item.codemod.id}: {len(item.findings)} place(s) in {files} file(s)")
+            for path, message, numbers in _by_file_and_message(item.findings):
+                if not self.verbose and len(lines) >= REVIEW_LINES:
+                    break
+                place = f"  {escaped(path)}:{self._numbers(numbers)}: "
+                lines.append(place + self._text(message, _LINE_WIDTH - len(place)))
+                shown += len(numbers)
+        if shown < flagged:
+            where = escaped(str(self.report)) if self.report else "--report FILE"
+            lines = lines[:REVIEW_LINES]
+            lines.append(f"... {flagged - shown} more place(s) in {where} (--verbose prints all)")
+        return lines
+
+    def _numbers(self, numbers: list[int]) -> str:
+        if self.verbose or len(numbers) <= _LINE_NUMBERS_SHOWN:
+            return ",".join(map(str, numbers))
+        rest = len(numbers) - _LINE_NUMBERS_SHOWN
+        return ",".join(map(str, numbers[:_LINE_NUMBERS_SHOWN])) + f",... (+{rest})"
+
+    def _text(self, message: str, width: int) -> str:
+        text = escaped(redact(message))
+        if self.verbose or len(text) <= width:
+            return text
+        return text[: max(width, 40) - 1] + "…"
 
     def _closing_line(self, outcome: MigrationOutcome, changed: int, flagged: int) -> str:
         if not outcome.uses_prefect:
@@ -141,7 +194,8 @@ class Console:
                 else f"{changed} codemod(s) wrote changes (not committed)"
             )
             todo = (
-                f"resolve the {flagged} TODO(prefect-1.0) marker(s) listed above, "
+                f"resolve the {flagged} TODO(prefect-1.0) marker(s) "
+                + ("(`migrate --check` lists them), " if self.quiet else "listed above, ")
                 if flagged
                 else ""
             )
@@ -169,3 +223,11 @@ class Console:
                 ).rstrip(),
                 file=self.info,
             )
+
+
+def _by_file_and_message(findings: list[Finding]) -> list[tuple[str, str, list[int]]]:
+    """(path, message, lines) per file and message, files in order, lines ascending."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for finding in sorted(findings, key=lambda finding: (finding.path, finding.line)):
+        grouped.setdefault((finding.path, finding.message), []).append(finding.line)
+    return [(path, message, numbers) for (path, message), numbers in grouped.items()]

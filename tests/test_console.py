@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import EXAMPLE_PROJECT, run_cli
 
 OLD = "from prefect.engine.executors import LocalExecutor\n"
 ANSI = b"\x1b["
@@ -69,7 +71,7 @@ def test_quiet_prints_only_the_closing_line(make_repo) -> None:
     assert len(lines) == 1 and lines[0].startswith("Done: 1 commit(s).")
 
 
-def test_summary_lists_codemods_then_skipped_files_then_next_steps(make_repo) -> None:
+def test_summary_lists_review_places_skipped_files_then_the_table_and_next_steps(make_repo) -> None:
     repo = make_repo(
         files={
             "flow.py": OLD + "from prefect.utilities.exceptions import TaskTimeoutError\n",
@@ -79,12 +81,12 @@ def test_summary_lists_codemods_then_skipped_files_then_next_steps(make_repo) ->
     result = run_cli("migrate", str(repo))
     out = result.stdout.decode()
     assert result.returncode == 3
+    review = out.index("  flow.py:2: ")
+    skipped = out.index("broken.py:2: fissix cannot parse this syntax")
     table = out.index("codemod        files changed  flagged  commit")
     row = out.index("imports-moved  1              1")
-    review = out.index("review flow.py:")
-    skipped = out.index("broken.py:2: fissix cannot parse this syntax")
     closing = out.index("Done: 1 commit(s).")
-    assert table < row < review < skipped < closing
+    assert review < skipped < table < row < closing
     assert "could not be migrated (exit 3)" in out
 
 
@@ -104,3 +106,77 @@ def test_escape_sequences_a_file_holds_are_shown_escaped_on_a_terminal(make_repo
     assert b"\x1b]0;pwned" not in shown and b"\x1b[2J" not in shown
     piped = run_cli("migrate", "--dry-run", str(repo))
     assert b" " + title in piped.stdout  # the patch itself is exact
+
+
+def _generated_repository(make_repo, scripts: int, commands: int) -> Path:
+    """``scripts`` shell scripts of ``commands`` `prefect register flow` lines each: every
+    rewritten line gets a review marker."""
+    files = {
+        f"deploy/team{n:04}.sh": "".join(
+            f"prefect register flow -f flows/f{m}.py -p team{n}\n" for m in range(commands)
+        )
+        for n in range(scripts)
+    }
+    return make_repo(files=files)
+
+
+def test_thousands_of_review_places_keep_the_summary_on_screen(make_repo, tmp_path) -> None:
+    repo = _generated_repository(make_repo, scripts=500, commands=5)
+    report = tmp_path / "migration.json"
+    result = run_cli("migrate", "--report", str(report), str(repo))
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stdout.decode().splitlines()
+    review = lines.index("To review (2500 place(s) marked TODO(prefect-1.0)):")
+    table = next(i for i, line in enumerate(lines) if line.startswith("codemod  "))
+    assert 30 <= table - review <= 42  # at most ~40 lines of places, then how many more
+    more = lines[table - 1]
+    shown = sum(
+        len(line.split(": ", 1)[0].rsplit(":", 1)[1].split(","))
+        for line in lines[review + 2 : table - 1]
+    )
+    assert more == f"... {2500 - shown} more place(s) in {report} (--verbose prints all)"
+    assert lines[table + 1].split()[:3] == ["cli-register", "500", "2500"]
+    assert lines[-1].startswith("Done: 1 commit(s).")  # the table and closing line come last
+    assert len(lines) == table + 3
+    assert all(len(line) <= 120 for line in lines[review : table - 1])
+    places = json.loads(report.read_text())["codemods"]
+    assert sum(len(item["review"]) for item in places) == 2500
+
+
+def test_verbose_prints_every_review_place(make_repo) -> None:
+    repo = _generated_repository(make_repo, scripts=60, commands=3)
+    result = run_cli("migrate", "--dry-run", "--verbose", str(repo))
+    assert result.returncode == 0
+    lines = result.stderr.decode().splitlines()
+    places = [line for line in lines if line.startswith("  deploy/team")]
+    assert len(places) == 60
+    assert all(line.split(": ", 1)[0].endswith(":1,3,5") for line in places)
+    default = run_cli("migrate", "--dry-run", str(repo)).stderr.decode().splitlines()
+    shown = [line for line in default if line.startswith("  deploy/team")]
+    assert len(shown) < 40
+    more = f"... {180 - 3 * len(shown)} more place(s) in --report FILE (--verbose prints all)"
+    assert default[default.index(more) + 1].startswith("codemod ")
+
+
+def test_quiet_still_lists_the_files_that_could_not_be_migrated(make_repo) -> None:
+    repo = make_repo(files={"flow.py": OLD, "broken.py": OLD + "def f(a, /):\n    pass\n"})
+    result = run_cli("migrate", "-q", str(repo))
+    assert result.returncode == 3
+    assert result.stdout.decode().splitlines() == [
+        "Files left as they were (1):",
+        "  broken.py:2: fissix cannot parse this syntax (at '/')",
+        "Done: 1 commit(s). Next: re-register your flows, and review `git log -p`. "
+        "1 file(s) could not be migrated (exit 3).",
+    ]
+
+
+def test_the_progress_bar_is_cleared_before_any_other_line(make_repo) -> None:
+    repo = make_repo(source=EXAMPLE_PROJECT)
+    shown = run_in_terminal("migrate", str(repo), env={"NO_COLOR": "1"})
+    assert b"Migrating" in shown  # the bar was drawn
+    written = [match.start() for match in re.finditer(rb" file\(s\) written as ", shown)]
+    assert len(written) > 10
+    for end in written:
+        line = shown[shown.rfind(b"\n", 0, end) + 1 : end]
+        visible = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", line).rsplit(b"\r", 1)[-1]
+        assert re.fullmatch(rb"[a-z0-9-]+: \d+", visible), line
