@@ -17,6 +17,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -38,9 +39,7 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 @app.command()
 def migrate(
-    paths: list[Path] | None = typer.Argument(
-        None, help="Repository folder, or files/folders inside it (default: the current folder)."
-    ),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATH", hidden=True),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the unified diff; write nothing."),
     check: bool = typer.Option(
         False,
@@ -62,21 +61,37 @@ def migrate(
     no_commit: bool = typer.Option(
         False, "--no-commit", help="Write all changes without committing."
     ),
-    only: str | None = typer.Option(None, "--only", help="Comma-separated codemod ids to run."),
+    only: str | None = typer.Option(
+        None, "--only", metavar="ID,...", help="Comma-separated codemod ids to run."
+    ),
     skip: str | None = typer.Option(
-        None, "--skip", help="Comma-separated codemod ids to leave out."
+        None, "--skip", metavar="ID,...", help="Comma-separated codemod ids to leave out."
     ),
     author: str | None = typer.Option(
-        None, "--author", help='Commit identity "Name <email>" (default: git config user.*).'
+        None,
+        "--author",
+        metavar='"NAME <EMAIL>"',
+        help="Commit identity (default: git config user.name and user.email).",
     ),
     no_verify: bool = typer.Option(False, "--no-verify", help="Do not run git commit hooks."),
     report: Path | None = typer.Option(
-        None, "--report", help="Write a report: Markdown for .md, JSON for .json."
+        None, "--report", metavar="FILE", help="Write a report: Markdown for .md, JSON for .json."
     ),
     prefect_version: str = typer.Option(
-        "1.4.1", "--prefect-version", help="Prefect 1.x version that dependency pins move to."
+        "1.4.1",
+        "--prefect-version",
+        metavar="VERSION",
+        help="Prefect 1.x version that dependency pins move to.",
     ),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    jobs: int | None = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        show_default="all cores",
+        help="Worker processes, at least 1.",
+    ),
     quiet: bool = typer.Option(
         False,
         "--quiet",
@@ -91,7 +106,10 @@ def migrate(
         help="Print every place to review, whole (by default at most 40 lines of them).",
     ),
 ) -> None:
-    """Migrate a repository in place: one git commit per codemod that changed something."""
+    """Migrate a repository in place: one git commit per codemod that changed something.
+
+    PATH: the repository folder, or files and folders inside it (default: the current
+    folder)."""
     from prefect1_migrate.codemod import MigrationOptions
     from prefect1_migrate.console import Console
     from prefect1_migrate.gitops import Identity, RepositoryProblem
@@ -132,7 +150,7 @@ def migrate(
         author=identity,
         run_hooks=not no_verify,
         options=MigrationOptions(prefect_version=prefect_version),
-        jobs=jobs if jobs > 0 else default_jobs(),
+        jobs=jobs or default_jobs(),
         pending_only=pending_only,
     )
     console = Console(
@@ -214,8 +232,12 @@ def list_codemods(
 
 
 @app.command()
-def explain(codemod_id: str = typer.Argument(..., help="A codemod id from `list`.")) -> None:
-    """What a codemod rewrites and flags, with a before/after example from its fixtures."""
+def explain(
+    codemod_id: str = typer.Argument(..., metavar="CODEMOD_ID", hidden=True),
+) -> None:
+    """What a codemod rewrites and flags, with a before/after example from its fixtures.
+
+    CODEMOD_ID: a codemod id from `list`."""
     from prefect1_migrate.explain import explanation
     from prefect1_migrate.migrate import EXIT_PROBLEM
     from prefect1_migrate.registry import UnknownCodemod, codemod_by_id

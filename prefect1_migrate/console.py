@@ -7,10 +7,11 @@ of codemods, and the closing line. A progress bar is cleared before any other li
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from prefect1_migrate.codemod import Codemod
 from prefect1_migrate.escaping import escaped, escaped_lines
@@ -60,7 +61,7 @@ class Console:
             self._bar.start()
             self._task = self._bar.add_task("Migrating", total=count)
         else:
-            print(f"Scanning {count} files...", file=self.info)
+            self._print(f"Scanning {count} files...")
 
     def _file_done(self, result: FileResult) -> None:
         if self._bar is not None:
@@ -71,7 +72,7 @@ class Console:
             return
         self.close()  # every file is read by now; the bar must not glue to this line
         sha = f" as {outcome.commit[:10]}" if outcome.commit else ""
-        print(f"{outcome.codemod.id}: {len(outcome.files)} file(s) written{sha}", file=self.info)
+        self._print(f"{outcome.codemod.id}: {len(outcome.files)} file(s) written{sha}")
 
     def close(self) -> None:
         if self._bar is not None:
@@ -82,24 +83,30 @@ class Console:
 
     def show_diffs(self, diffs: Iterable[tuple[Codemod, bytes]]) -> None:
         """The patch, exact when piped; on a terminal, the control characters the files hold
-        are shown escaped (an escape sequence in a file must not drive the terminal)."""
+        are shown escaped (an escape sequence in a file must not drive the terminal). A
+        reader that stops early (``--dry-run | head``) ends the patch quietly."""
         out = sys.stdout.buffer
         terminal = sys.stdout.isatty()
-        for codemod, patch in diffs:
-            text = f"# prefect1-migrate: {codemod.id}: {codemod.title}\n".encode() + patch
-            if terminal:
-                text = escaped_lines(text)
-            if self.colour:
-                from prefect1_migrate.diffs import colourise
+        try:
+            for codemod, patch in diffs:
+                text = f"# prefect1-migrate: {codemod.id}: {codemod.title}\n".encode() + patch
+                if terminal:
+                    text = escaped_lines(text)
+                if self.colour:
+                    from prefect1_migrate.diffs import colourise
 
-                text = colourise(text)
-            out.write(text)
-        out.flush()
+                    text = colourise(text)
+                out.write(text)
+            out.flush()
+        except BrokenPipeError:
+            silence(sys.stdout)
 
     def show_check(self, outcome: MigrationOutcome) -> None:
         """One ``path:line: reason`` line per place that breaks on Prefect 1.x."""
         for place in sorted(outcome.places, key=lambda p: (p.path, p.line)):
-            print(f"{escaped(place.path)}:{place.line}: {escaped(redact(place.reason))}")
+            self._print(
+                f"{escaped(place.path)}:{place.line}: {escaped(redact(place.reason))}", sys.stdout
+            )
 
     def show_summary(self, outcome: MigrationOutcome) -> None:
         """The places to review, the files left as they were, the table, the closing line."""
@@ -107,15 +114,14 @@ class Console:
         flagged = sum(len(item.findings) for item in outcome.codemods)
         if not self.quiet:
             for line in self._review_lines(changed, flagged):
-                print(line, file=self.info)
+                self._print(line)
         if outcome.problems:
-            print(f"Files left as they were ({len(outcome.problems)}):", file=self.info)
+            self._print(f"Files left as they were ({len(outcome.problems)}):")
             for problem in outcome.problems:
                 where = f":{problem.line}" if problem.line else ""
                 by = f" [{problem.codemod_id}]" if problem.codemod_id else ""
-                print(
-                    f"  {escaped(problem.path)}{where}{by}: {escaped(redact(problem.reason))}",
-                    file=self.info,
+                self._print(
+                    f"  {escaped(problem.path)}{where}{by}: {escaped(redact(problem.reason))}"
                 )
         if not self.quiet:
             rows = [
@@ -130,7 +136,7 @@ class Console:
             ]
             if rows:
                 self._table(("codemod", "files changed", "flagged", "commit"), rows)
-        print(self._closing_line(outcome, len(changed), flagged), file=self.info)
+        self._print(self._closing_line(outcome, len(changed), flagged))
 
     def _review_lines(self, changed: list[CodemodOutcome], flagged: int) -> list[str]:
         """Per codemod, per file and message: ``path:12,14: message``. At most
@@ -217,12 +223,30 @@ class Console:
             return
         widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=False)]
         for row in (header, *rows):
-            print(
+            self._print(
                 "  ".join(
                     cell.ljust(width) for cell, width in zip(row, widths, strict=False)
-                ).rstrip(),
-                file=self.info,
+                ).rstrip()
             )
+
+    def _print(self, line: str, stream: TextIO | None = None) -> None:
+        """Prints ``line`` now; a reader that went away (``| head``) silences the stream
+        instead of failing the run."""
+        stream = stream or self.info
+        try:
+            print(line, file=stream, flush=True)
+        except BrokenPipeError:
+            silence(stream)
+
+
+def silence(stream: TextIO) -> None:
+    """Sends what is still written to ``stream`` (whose reader has gone) to /dev/null, so
+    neither later lines nor the flush at exit fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stream.fileno())
+    finally:
+        os.close(devnull)
 
 
 def _by_file_and_message(findings: list[Finding]) -> list[tuple[str, str, list[int]]]:

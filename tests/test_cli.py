@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -206,3 +207,62 @@ def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(
         assert complaint in result.stderr and b"Traceback" not in result.stderr
         assert git(repo, "rev-parse", "HEAD").strip() == start
         assert git(repo, "status", "--porcelain") == ""
+
+
+def test_help_shows_names_not_type_placeholders() -> None:
+    for command in ([], ["migrate"], ["list"], ["explain"]):
+        result = run_cli(*command, "--help")
+        assert result.returncode == 0, command
+        shown = result.stdout.decode()
+        assert not re.search(r"<(?:bool|str|int|path|list)", shown, re.IGNORECASE), shown
+    migrate_help = " ".join(run_cli("migrate", "--help").stdout.decode().split())
+    assert "-j, --jobs N Worker processes, at least 1. [default: (all cores); x>=1]" in (
+        migrate_help
+    )
+    assert "--report FILE" in migrate_help and "[PATH]..." in migrate_help
+
+
+def test_jobs_below_one_are_refused_before_anything_runs(make_repo) -> None:
+    repo = make_repo(files={"flow.py": OLD_IMPORT})
+    for jobs in ("0", "-2"):
+        result = run_cli("migrate", "--jobs", jobs, str(repo))
+        assert result.returncode == 2
+        assert b"Invalid value for '--jobs'" in result.stderr
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def _scripts(count: int) -> dict[str, str]:
+    return {
+        f"deploy/s{n:03}.sh": "".join(f"prefect register flow -f f{m}.py -p p\n" for m in range(5))
+        for n in range(count)
+    }
+
+
+def _read_a_little_then_close(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """The CLI with its stdout read by a reader that stops early, as `| head -2` does."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prefect1_migrate", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(100)
+    process.stdout.close()
+    error = process.stderr.read()
+    return subprocess.CompletedProcess(process.args, process.wait(), b"", error)
+
+
+def test_a_reader_that_stops_early_is_not_work_found(make_repo) -> None:
+    repo = make_repo(files=_scripts(200))  # a patch far larger than a pipe holds
+    dry = _read_a_little_then_close("migrate", "--dry-run", ".", cwd=repo)
+    assert dry.returncode == 0, dry.stderr
+    assert b"Traceback" not in dry.stderr and b"BrokenPipe" not in dry.stderr
+    assert b"Dry run: 1 codemod(s) would change files" in dry.stderr
+    check = _read_a_little_then_close("migrate", "--check", ".", cwd=repo)
+    assert check.returncode == 1 and check.stderr == b""  # work found, said by the exit code
+    start = git(repo, "rev-parse", "HEAD").strip()
+    written = _read_a_little_then_close("migrate", ".", cwd=repo)
+    assert written.returncode == 0 and written.stderr == b""  # the run still finishes
+    assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() == "1"
+    assert git(repo, "status", "--porcelain") == ""
