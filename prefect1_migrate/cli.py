@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -19,6 +20,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    GITHUB = "github"
 
 
 def _split_ids(value: str | None) -> list[str]:
@@ -75,7 +81,16 @@ def migrate(
     ),
     no_verify: bool = typer.Option(False, "--no-verify", help="Do not run git commit hooks."),
     report: Path | None = typer.Option(
-        None, "--report", metavar="FILE", help="Write a report: Markdown for .md, JSON for .json."
+        None,
+        "--report",
+        metavar="FILE",
+        help="Write a report: Markdown for .md, JSON for .json, SARIF 2.1.0 for .sarif.",
+    ),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.TEXT,
+        "--output-format",
+        help="text, or github: GitHub workflow commands (::error for what --check finds "
+        "to rewrite, ::warning for places to review).",
     ),
     prefect_version: str = typer.Option(
         "1.4.1",
@@ -159,6 +174,7 @@ def migrate(
         diff_to_stdout=mode is Mode.DRY_RUN,
         verbose=verbose,
         report=report,
+        github=output_format is OutputFormat.GITHUB,
     )
     migration = Migration(request, console.progress())
     try:
@@ -183,9 +199,9 @@ def migrate(
             err=True,
         )
     if report is not None:
-        from prefect1_migrate.report import report_data, write_report
+        from prefect1_migrate.report import write_report
 
-        write_report(report, report_data(outcome, exit_code))
+        write_report(report, outcome, exit_code)
     raise typer.Exit(exit_code)
 
 

@@ -32,8 +32,10 @@ class Console:
         diff_to_stdout: bool,
         verbose: bool = False,
         report: Path | None = None,
+        github: bool = False,
     ) -> None:
         self.quiet = quiet
+        self.github = github  # places as GitHub workflow commands (annotations)
         self.colour = colour
         self.verbose = verbose  # every review place, whole messages
         self.report = report
@@ -102,7 +104,11 @@ class Console:
             silence(sys.stdout)
 
     def show_check(self, outcome: MigrationOutcome) -> None:
-        """One ``path:line: reason`` line per place that breaks on Prefect 1.x."""
+        """One ``path:line: reason`` line per place that breaks on Prefect 1.x (with
+        ``github``, one workflow command per place and per file left as it was)."""
+        if self.github:
+            self._annotate(outcome)
+            return
         for place in sorted(outcome.places, key=lambda p: (p.path, p.line)):
             self._print(
                 f"{escaped(place.path)}:{place.line}: {escaped(redact(place.reason))}", sys.stdout
@@ -112,10 +118,13 @@ class Console:
         """The places to review, the files left as they were, the table, the closing line."""
         changed = outcome.changed
         flagged = sum(len(item.findings) for item in outcome.codemods)
-        if not self.quiet:
+        if self.github:
+            if outcome.mode is not Mode.CHECK:  # --check annotated its places already
+                self._annotate(outcome)
+        elif not self.quiet and outcome.mode is not Mode.CHECK:  # --check listed them
             for line in self._review_lines(changed, flagged):
                 self._print(line)
-        if outcome.problems:
+        if outcome.problems and not self.github:
             self._print(f"Files left as they were ({len(outcome.problems)}):")
             for problem in outcome.problems:
                 where = f":{problem.line}" if problem.line else ""
@@ -137,6 +146,12 @@ class Console:
             if rows:
                 self._table(("codemod", "files changed", "flagged", "commit"), rows)
         self._print(self._closing_line(outcome, len(changed), flagged))
+
+    def _annotate(self, outcome: MigrationOutcome) -> None:
+        from prefect1_migrate.annotations import annotations, github_commands
+
+        for command in github_commands(annotations(outcome)):
+            self._print(command, sys.stdout)
 
     def _review_lines(self, changed: list[CodemodOutcome], flagged: int) -> list[str]:
         """Per codemod, per file and message: ``path:12,14: message``. At most

@@ -64,6 +64,8 @@ class Place:
     path: str
     line: int
     reason: str
+    codemod_id: str | None = None  # None: a TODO(prefect-1.0) marker the file already has
+    pending: bool = False  # a run of migrate would rewrite or mark this place
 
 
 @dataclass(frozen=True)
@@ -320,11 +322,17 @@ class FileProcessor:
                 result.path,
                 _line_before(backwards, index, changed),
                 f"would be rewritten: {titles[codemod_id]} ({codemod_id})",
+                codemod_id,
+                pending=True,
             )
             for line, message in new_markers(before, text):
                 marked = backwards[index](line + 1)
                 yield Place(
-                    result.path, _line_before(backwards, index, marked), f"{message} ({codemod_id})"
+                    result.path,
+                    _line_before(backwards, index, marked),
+                    f"{message} ({codemod_id})",
+                    codemod_id,
+                    pending=True,
                 )
 
 

@@ -92,14 +92,14 @@ def markdown_report(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-REPORT_FORMATS = {".md": "Markdown", ".json": "JSON"}
+REPORT_FORMATS = {".md": "Markdown", ".json": "JSON", ".sarif": "SARIF 2.1.0"}
 
 
 def report_path_problem(path: Path) -> str | None:
     """Why a report cannot be written at ``path`` (checked before the run writes anything),
     or None."""
     if path.suffix.lower() not in REPORT_FORMATS:
-        return f"--report {path}: name a .md (Markdown) or .json (JSON) file"
+        return f"--report {path}: name a .md (Markdown), .json (JSON) or .sarif (SARIF) file"
     if path.is_dir():
         return f"--report {path} is a folder; name a file"
     folder = path.parent
@@ -110,13 +110,18 @@ def report_path_problem(path: Path) -> str | None:
     return None
 
 
-def write_report(path: Path, data: dict[str, Any]) -> None:
-    """Write the report in one step (a run stopped meanwhile leaves no half-written report)."""
-    text = (
-        json.dumps(data, indent=2) + "\n"
-        if path.suffix.lower() == ".json"
-        else markdown_report(data)
-    )
+def write_report(path: Path, outcome: MigrationOutcome, exit_code: int) -> None:
+    """Write the report in the format its extension names, in one step (a run stopped
+    meanwhile leaves no half-written report)."""
+    suffix = path.suffix.lower()
+    if suffix == ".sarif":
+        from prefect1_migrate.sarif import sarif_log
+
+        text = json.dumps(sarif_log(outcome), indent=2) + "\n"
+    elif suffix == ".json":
+        text = json.dumps(report_data(outcome, exit_code), indent=2) + "\n"
+    else:
+        text = markdown_report(report_data(outcome, exit_code))
     temporary = path.with_name(f".{path.name}.partial")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
