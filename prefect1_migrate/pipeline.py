@@ -125,6 +125,7 @@ class FileProcessor:
         self._trigger_bytes = {
             c.id: tuple(trigger.encode() for trigger in c.triggers) for c in self.codemods
         }
+        self._line_lengths: dict[str, int] = {}  # folder -> its formatter's line length
 
     def process(self, path: str) -> FileResult:
         # Parsing builds millions of linked nodes; the cyclic collector, left on, rescans them
@@ -149,11 +150,21 @@ class FileProcessor:
         except OSError as error:
             problem = FileProblem(path, None, f"cannot read: {error.strerror}")
             return FileResult(path, problems=[problem])
-        return self.process_source(path, data)
+        return self.process_source(path, data, self._line_length(path))
 
-    def process_source(self, path: str, data: bytes) -> FileResult:
+    def _line_length(self, path: str) -> int:
+        from prefect1_migrate.linefit import line_length
+
+        folder = path.rpartition("/")[0]
+        if folder not in self._line_lengths:
+            self._line_lengths[folder] = line_length(self.root, self.root / folder)
+        return self._line_lengths[folder]
+
+    def process_source(self, path: str, data: bytes, line_length: int | None = None) -> FileResult:
         """What the codemods make of ``data``, the bytes of the file at ``path`` (which is
-        only used to tell the file's kind and to name it: nothing is read or written)."""
+        only used to tell the file's kind and to name it: nothing is read or written).
+        With ``line_length``, rewritten Python lines longer than it are split as black
+        would split them (``prefect1_migrate/linefit.py``)."""
         result = FileResult(path)
         if is_binary(data):
             return result
@@ -189,6 +200,8 @@ class FileProcessor:
         result.secrets = frozenset(secret_values(source.text))
         if kind is FileKind.PYTHON:
             texts = self._run_python(path, source.text, candidates, result, via_reexport)
+            if texts and line_length:
+                texts = _fitted(source.text, texts, line_length)
         else:
             texts = self._run_text(path, kind, source.text, candidates, result)
         if texts:
@@ -334,6 +347,17 @@ class FileProcessor:
                     codemod_id,
                     pending=True,
                 )
+
+
+def _fitted(original: str, texts: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """Each codemod's text with its long rewritten lines split; the texts as they were if
+    that would not compile (a split the tokens allowed but Python does not)."""
+    from prefect1_migrate.linefit import fit_changed_lines
+
+    fitted = [(codemod_id, fit_changed_lines(original, text, limit)) for codemod_id, text in texts]
+    if fitted[-1][1] == texts[-1][1] or _compiles(fitted[-1][1]):
+        return fitted
+    return texts
 
 
 def _first_changed_line(old_text: str, new_text: str) -> int:

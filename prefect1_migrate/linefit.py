@@ -1,0 +1,176 @@
+"""Rewritten Python lines kept within the file's line length, split the way black splits them,
+so that a black or ruff-format commit hook accepts every migration commit.
+
+Only the lines a codemod changed or added are looked at, and only those longer than the
+limit. A line whose last bracket pair closes at its end (``x = f(a, b)``, ``return g(...)``)
+is split as black's right-hand split does: the text up to the opening bracket, the body
+one level deeper, the closing bracket and what follows on a line of their own. A body that
+still does not fit, or that ends with a comma, becomes one element per line with a trailing
+comma; an element still too long is split the same way. Lines with comments, strings that
+span lines, f-strings or lambdas are left as they are (black would leave them too, or they
+are rare in rewritten code). Comment lines (review markers) are not changed: black and ruff
+format leave long comments alone.
+
+The limit is the repository's: ``line-length`` of ``[tool.black]`` or ``[tool.ruff]`` in
+the ``pyproject.toml`` nearest to the file, or of a ``ruff.toml``/``.ruff.toml``, else 88
+(black's default).
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from pathlib import Path
+
+from prefect1_migrate import tomlread
+from prefect1_migrate.linemap import matching_blocks
+
+DEFAULT_LINE_LENGTH = 88
+_INDENT = "    "
+_OPENING = {"(": ")", "[": "]", "{": "}"}
+_CLOSING = set(_OPENING.values())
+
+
+def fit_changed_lines(original: str, text: str, limit: int) -> str:
+    """``text`` with each line that is not in ``original`` and is longer than ``limit``
+    split as black would split it (where it can be)."""
+    old, new = original.split("\n"), text.split("\n")
+    kept = {
+        new_start + offset
+        for _, new_start, size in matching_blocks(old, new)
+        for offset in range(size)
+    }
+    fitted: list[str] = []
+    for number, line in enumerate(new):
+        if number in kept or len(line) <= limit:
+            fitted.append(line)
+        else:
+            fitted.extend(split_line(line, limit))
+    return "\n".join(fitted)
+
+
+def split_line(line: str, limit: int) -> list[str]:
+    """``line`` as black's right-hand split leaves it, or ``[line]`` when it fits within
+    ``limit`` or cannot be split."""
+    tokens = _tokens(line) if len(line) > limit else None
+    if tokens is None:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip())]
+    opening = _last_bracket_pair(tokens)
+    if opening is None:
+        return [line]
+    start, end = opening
+    head = line[: tokens[start][1] + 1].rstrip()
+    body = line[tokens[start][1] + 1 : tokens[end][1]].strip()
+    tail = line[tokens[end][1] :].strip()
+    if not body:
+        return [line]
+    inner = indent + _INDENT
+    elements = _top_level_elements(body)
+    if len(inner) + len(body) <= limit and not body.endswith(","):
+        return [head, inner + body, indent + tail]
+    if len(elements) == 1 and not body.endswith(","):
+        return [head, *split_line(inner + body, limit), indent + tail]
+    lines = [head]
+    for element in elements:
+        element_line = f"{inner}{element},"
+        too_long = len(element_line) > limit
+        lines.extend(split_line(element_line, limit) if too_long else [element_line])
+    lines.append(indent + tail)
+    return lines
+
+
+def _tokens(line: str) -> list[tuple[str, int]] | None:
+    """(bracket, column) of ``line``'s brackets, or None when the line cannot be split
+    safely: it does not tokenize on its own, has a comment, an f-string or a lambda (whose
+    commas are not the call's)."""
+    brackets: list[tuple[str, int]] = []
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    try:
+        for item in tokenize.generate_tokens(io.StringIO(line.strip() and line + "\n").readline):
+            if item.type in (tokenize.COMMENT, fstring_start) or item.string == "lambda":
+                return None
+            if item.type == tokenize.OP and item.string in (*_OPENING, *_CLOSING):
+                brackets.append((item.string, item.start[1]))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    depth = 0
+    for bracket, _ in brackets:
+        depth += 1 if bracket in _OPENING else -1
+        if depth < 0:
+            return None
+    return brackets if depth == 0 else None
+
+
+def _last_bracket_pair(brackets: list[tuple[str, int]]) -> tuple[int, int] | None:
+    """Indexes of the last closing bracket and its opening bracket, when the text after it
+    holds no other bracket (black splits at the last opening bracket)."""
+    if not brackets or brackets[-1][0] not in _CLOSING:
+        return None
+    end = len(brackets) - 1
+    depth = 0
+    for index in range(end, -1, -1):
+        depth += -1 if brackets[index][0] in _OPENING else 1
+        if depth == 0:
+            return index, end
+    return None
+
+
+def _top_level_elements(body: str) -> list[str]:
+    """``body`` split at its top-level commas (none inside brackets or strings)."""
+    elements: list[str] = []
+    depth = 0
+    start = 0
+    readline = io.StringIO(body + "\n").readline
+    for item in tokenize.generate_tokens(readline):
+        if item.type != tokenize.OP:
+            continue
+        if item.string in _OPENING:
+            depth += 1
+        elif item.string in _CLOSING:
+            depth -= 1
+        elif item.string == "," and depth == 0:
+            elements.append(body[start : item.start[1]].strip())
+            start = item.end[1]
+    last = body[start:].strip()
+    if last:
+        elements.append(last)
+    return elements
+
+
+def line_length(root: Path, folder: Path) -> int:
+    """The line length the repository's formatter configuration sets for files in
+    ``folder`` (the nearest configuration between ``folder`` and ``root``), else 88."""
+    current = folder
+    while True:
+        for name, keys in _CONFIGS:
+            candidate = current / name
+            if candidate.is_file() and not candidate.is_symlink():
+                found = _configured(candidate, keys)
+                if found is not None:
+                    return found
+        if current == root or root not in current.parents:
+            return DEFAULT_LINE_LENGTH
+        current = current.parent
+
+
+_CONFIGS = (
+    ("pyproject.toml", (("tool", "black"), ("tool", "ruff"))),
+    ("ruff.toml", ((),)),
+    (".ruff.toml", ((),)),
+)
+
+
+def _configured(path: Path, tables: tuple[tuple[str, ...], ...]) -> int | None:
+    try:
+        document = tomlread.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError):
+        return None
+    for table_path in tables:
+        table = document
+        for key in table_path:
+            table = table.get(key, {}) if isinstance(table, dict) else {}
+        value = table.get("line-length") if isinstance(table, dict) else None
+        if isinstance(value, int) and value > 0:
+            return value
+    return None
