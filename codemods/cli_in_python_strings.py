@@ -8,10 +8,23 @@ Applies the argv rewrites of the text codemods ``cli-auth``, ``cli-register``, `
 - list and tuple displays that start with the program: ``subprocess.run(["prefect",
   "register", "flow", "-f", path])``, ``[sys.executable, "-m", "prefect", ...]``; items that are
   expressions are run-time values and move as they are;
+- argv lists built piece by piece: ``argv += [...]`` and ``argv.extend([...])`` in the scope
+  where ``argv = ["prefect", ...]`` is bound are read as the rest of that command (the words
+  of the first list are read, never edited there; a rewrite that would span both lists is
+  marked);
 - string literals holding a command line (``os.system("prefect run flow ...")``,
-  ``subprocess.run("...", shell=True)``, ``shlex.split("...")``), f-strings included (their
-  fields are run-time values), docstrings included;
+  ``subprocess.run("...", shell=True)``, ``shlex.split("...")``, ``" ".join([...])`` of an
+  argv list), implicitly concatenated literals of one style as one string, docstrings
+  included. Run-time values are f-string fields, the fields of a ``"...".format(...)``
+  template and the conversions of a ``"..." % ...`` template: they move as they are, and
+  where the new form needs their content (``--parameters-string {}`` → ``--param k=v``) the
+  line is marked and the value kept;
 - comments.
+
+The guard of issue 11 item 3: a rewrite that would drop or reorder a field of a ``.format``/
+``%`` template (its arguments would then bind to other fields, or be ignored silently) is not
+made; the command line is left as it was, with a marker saying which fields and why. The same
+holds for an edit that would touch what stands between concatenated literals.
 
 New list items are string literals in the quote style of the list; edits inside a literal keep
 its prefix, quotes and escapes. Flags are those of the text codemods, as comments above the
@@ -20,15 +33,27 @@ statement.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import replace
 from itertools import groupby
 
 from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
 from codemods._commands.driver import CANNOT_WRITE
-from codemods._commands.edits import Rewriter, apply_text_edits, text_edits
+from codemods._commands.edits import (
+    Edit,
+    Op,
+    Replace,
+    Rewrite,
+    Rewriter,
+    TextEdit,
+    apply_text_edits,
+    text_edits,
+)
 from codemods._commands.invocations import Invocation, invocations
-from codemods._commands.python_strings import PythonSpot, python_spots
+from codemods._commands.python_strings import PythonSpot, fields_of, junctions, python_spots
 from codemods._commands.words import Unencodable
 from codemods._python.markers import add_todo
 from codemods._python.snippets import parse_expression
@@ -42,7 +67,8 @@ CODEMOD = PythonCodemod(
     guide_section=CLI_REGISTER_RUN,
     order=30,
     summary="The CLI rewrites (register, run, auth/agent tokens, Fargate agent) in subprocess "
-    "argv lists, os.system strings, f-strings, docstrings and comments.",
+    "argv lists (and their `+=`/`.extend` parts), os.system strings, f-strings, `.format`/`%` "
+    "templates (never dropping a field), docstrings and comments.",
     description=(
         "Rewrote `prefect` command lines inside Python code (subprocess argv lists, command "
         "strings, docstrings, comments) the way cli-auth, cli-register, cli-run and cli-agent "
@@ -51,11 +77,13 @@ CODEMOD = PythonCodemod(
     ),
     flags=(
         "the cases cli-auth, cli-register, cli-run and cli-agent flag",
-        "argv lists built piece by piece (`cmd += [...]`) are not recognised",
+        "a `.format`/`%` command string whose rewrite would drop or move a template field "
+        "(left as it was)",
     ),
     review_note=(
-        "Only list/tuple displays and string literals are read: a command assembled from "
-        "variables elsewhere in the code needs a look by hand."
+        "Only list/tuple displays, their `+=`/`.extend` continuations in the same scope and "
+        "string literals are read: a command assembled from variables elsewhere in the code "
+        "needs a look by hand."
     ),
     triggers=("prefect",),
 )
@@ -103,15 +131,108 @@ def _rewrite_place(place: Place, rewriter: Rewriter) -> bool:
             rewrite = rewriter(invocation)
             if rewrite is None:
                 continue
+            if first.borrowed:
+                rewrite = _extension_rewrite(first.borrowed, invocation, rewrite, rewriter)
             try:
-                edits.extend(text_edits(invocation, rewrite.ops, text))
+                edits.extend(_text_edits(first.borrowed, invocation, rewrite.ops, text))
                 messages.extend(rewrite.todos)
             except Unencodable:
                 messages.extend((*rewrite.todos, CANNOT_WRITE))
-    node = _replace(first, apply_text_edits(text, edits)) if edits else first.node
+    if any(_touches(edit, junction) for edit in edits for junction in junctions(first)):
+        edits, messages = [], [*messages, CANNOT_WRITE]
+    new_text = apply_text_edits(text, edits)
+    lost = _lost_fields(first, text, new_text)
+    if lost:
+        edits, messages = [], [_lost_fields_todo(lost), *messages]
+    node = _replace(first, new_text) if edits else first.node
     for message in dict.fromkeys(messages):
         add_todo(node, message)
     return bool(edits or messages)
+
+
+def _extension_rewrite(
+    borrowed: int, invocation: Invocation, rewrite: Rewrite, rewriter: Rewriter
+) -> Rewrite:
+    """What is left to do in a list display that extends an argv (``argv += [...]``): the ops
+    on its own items (the list it extends is rewritten where it is written) and the messages
+    on topics the borrowed words alone do not raise (the marker of the list it extends is
+    read off that list alone)."""
+    own_start = borrowed - invocation.first_arg  # argv index of the display's first item
+    ops: list[Op] = []
+    todos = list(rewrite.todos)
+    for op in rewrite.ops:
+        start, stop = (op.index, op.index + 1) if isinstance(op, Edit) else (op.start, op.stop)
+        if start >= own_start:
+            ops.append(op)
+        elif stop > own_start:
+            todos.append(SPLIT_EDIT)
+    head = rewriter(replace(invocation, words=invocation.words[:borrowed]))
+    said = {_topic(todo) for todo in (() if head is None else head.todos)}
+    return Rewrite(tuple(ops), tuple(todo for todo in todos if _topic(todo) not in said))
+
+
+def _topic(todo: str) -> str:
+    """What a review message is about: the command it opens with (`` `prefect register` ...``:
+    its variants for other options are one topic), else the whole message."""
+    match = re.match(r"`[^`]+`", todo)
+    return todo if match is None else match.group()
+
+
+SPLIT_EDIT = (
+    "this list continues a `prefect` command line built above, and its rewrite for Prefect 1.0 "
+    "spans both lists: rewrite the command by hand"
+)
+
+
+def _text_edits(
+    borrowed: int, invocation: Invocation, ops: Sequence[Op], text: str
+) -> list[TextEdit]:
+    """:func:`text_edits`, except that deleting the first items of a display that extends an
+    argv deletes up to the next item (there is no previous one in the display)."""
+    if not borrowed:
+        return text_edits(invocation, ops, text)
+    elements = invocation.segment.elements  # type: ignore[union-attr]
+    edits = []
+    for op in ops:
+        start = invocation.first_arg + (op.index if isinstance(op, Edit) else op.start)
+        if isinstance(op, Replace) and not op.words and start == borrowed:
+            stop = invocation.first_arg + op.stop
+            end = elements[stop].raw_start if stop < len(elements) else len(text) - 1
+            edits.append(
+                TextEdit(1 if stop == len(elements) else elements[start].raw_start, end, "")
+            )
+        else:
+            edits.extend(text_edits(invocation, [op], text))
+    return edits
+
+
+def _touches(edit: TextEdit, span: tuple[int, int]) -> bool:
+    start, end = span
+    return edit.start < end and (edit.end > start if edit.end > edit.start else edit.start > start)
+
+
+def _lost_fields(spot: PythonSpot, text: str, new_text: str) -> list[str]:
+    """The fields of a ``.format``/``%`` template that rewriting ``text`` into ``new_text``
+    would drop or move: the template's arguments would then bind to other fields (the guard of
+    issue 11: such a place is left as it was and marked)."""
+    if spot.template not in ("format", "percent"):
+        return []
+    old, new = fields_of(text, spot.template), fields_of(new_text, spot.template)
+    if old == new:
+        return []
+    kept = 0
+    while kept < min(len(old), len(new)) and old[kept] == new[kept]:
+        kept += 1
+    return old[kept:]
+
+
+def _lost_fields_todo(lost: list[str]) -> str:
+    fields = ", ".join(f"`{field}`" for field in lost)
+    return (
+        f"this command line is left as it was: rewriting it for Prefect 1.0 would drop or move "
+        f"its template field(s) {fields}, and the arguments of its `.format`/`%` would no "
+        "longer match; rewrite the command and its arguments together by hand"
+    )
 
 
 def _replace(spot: PythonSpot, new_text: str) -> LN:

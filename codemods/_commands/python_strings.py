@@ -1,12 +1,14 @@
-"""Python: command lines in string literals (f-string fields are run-time values; a
-docstring is read like reStructuredText), comments, and argv list/tuple displays such as
-``subprocess.run(["prefect", ...])``."""
+"""Python: command lines in string literals (f-string fields, the ``{}`` fields of a
+``"...".format(...)`` template and the ``%s`` conversions of a ``"..." % ...`` template are
+run-time values; a docstring is read like reStructuredText), comments, and argv list/tuple
+displays such as ``subprocess.run(["prefect", ...])``."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from fissix import pygram
 from fissix.pgen2 import token
@@ -25,6 +27,7 @@ from codemods._commands.segments import (
     list_element,
 )
 from codemods._commands.words import PLACEHOLDER, Identity, Mapped, Opaque, Unencodable, Word
+from codemods._python.scopes import scope_of
 from codemods._python.tree import leaves_of, walk
 from prefect1_migrate.markers import MARKER
 
@@ -38,6 +41,8 @@ class PythonSpot:
     node: Leaf | Node
     part: str
     segment: Segment
+    template: str = ""  # how a literal gets run-time values (template_of)
+    borrowed: int = 0  # leading argv elements read from the list this display extends
 
     @property
     def text(self) -> str:
@@ -52,12 +57,27 @@ class PythonSpot:
 def python_spots(root: Node) -> Iterator[PythonSpot]:
     nodes = walk(root)
     in_lists: set[int] = set()
+    argv_names: dict[tuple[int, str], ArgvSegment] = {}
     for node in nodes:
-        if node.type == pygram.python_symbols.atom:
-            segment = _python_argv(node)
-            if segment is not None:
-                in_lists.update(id(leaf) for leaf in leaves_of(node))
-                yield PythonSpot(node, "node", segment)
+        if node.type != pygram.python_symbols.atom:
+            continue
+        segment: Segment | None = _python_argv(node)
+        borrowed = 0
+        if segment is None:
+            segment = _concatenation(node)
+        elif segment is not None:
+            name = _assigned_name(node)
+            if name is not None:
+                argv_names[(id(scope_of(node)), name)] = segment
+        if segment is None:
+            name = _extended_name(node)
+            base = None if name is None else argv_names.get((id(scope_of(node)), name))
+            segment = None if base is None else _extension_argv(node, base)
+            borrowed = 0 if base is None else len(base.elements)
+        if segment is not None:
+            in_lists.update(id(leaf) for leaf in leaves_of(node))
+            template = template_of(node.children[0]) if isinstance(segment, ShellSegment) else ""
+            yield PythonSpot(node, "node", segment, template, borrowed)
     for leaf in nodes:
         if not isinstance(leaf, Leaf):
             continue
@@ -70,7 +90,8 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
             segment = ShellSegment(blank_outside(leaf.prefix, comments), Identity(0), prose=True)
             yield PythonSpot(leaf, "prefix", segment)
         if leaf.type == token.STRING and "prefect" in leaf.value and id(leaf) not in in_lists:
-            decoded = decode_python_string(leaf.value)
+            template = template_of(leaf)
+            decoded = decode_python_string(leaf.value, template)
             if decoded is None:
                 continue
             value, offsets, encoder = decoded
@@ -83,26 +104,101 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
                         )
                 continue
             prose = leaf.value.lstrip("rRbBuUfF")[:3] in ('"""', "'''")
-            yield PythonSpot(leaf, "value", ShellSegment(value, codec, prose=prose))
+            yield PythonSpot(leaf, "value", ShellSegment(value, codec, prose=prose), template)
 
 
 def _python_argv(atom: Node) -> ArgvSegment | None:
     """A ``[...]``/``(...)`` display whose items start with the ``prefect`` program."""
+    inner = atom.children[1] if len(atom.children) == 3 else None
+    head = [] if inner is None else [c for c in inner.children[:6] if c.type == token.STRING]
+    if not any("prefect" in child.value for child in head):  # type: ignore[union-attr]
+        return None
+    segment = _display_argv(atom)
+    if segment is None:
+        return None
+    if program_end([element.word for element in segment.elements], "", frozenset()) is None:
+        return None
+    return segment
+
+
+def _concatenation(atom: Node) -> ShellSegment | None:
+    """Implicitly concatenated literals (``"prefect run flow " "--name x"``) of one prefix
+    and quote style, read as the one string they make; offsets are those of the atom's text."""
+    literals = atom.children
+    if len(literals) < 2 or any(child.type != token.STRING for child in literals):
+        return None
+    if not any("prefect" in child.value for child in literals):  # type: ignore[union-attr]
+        return None
+    styles = {_literal_style(child.value) for child in literals}  # type: ignore[union-attr]
+    if len(styles) != 1:
+        return None
+    template = template_of(literals[0])  # type: ignore[arg-type]
+    value: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    encoder = None
+    for child in literals:
+        position += len(child.prefix) if child is not literals[0] else 0
+        decoded = decode_python_string(child.value, template)  # type: ignore[union-attr]
+        if decoded is None:
+            return None
+        part, part_offsets, encoder = decoded
+        value.append(part)
+        offsets.extend(position + offset for offset in part_offsets[:-1])
+        position += len(child.value)  # type: ignore[union-attr]
+    offsets.append(position - len(_literal_style(literals[-1].value)[1]))  # type: ignore[union-attr]
+    assert encoder is not None
+    return ShellSegment("".join(value), Mapped(tuple(offsets), encoder))
+
+
+def junctions(spot: PythonSpot) -> list[tuple[int, int]]:
+    """Where the literals of a concatenation spot meet (closing quote, what stands between,
+    prefix and opening quote), in :attr:`PythonSpot.text` offsets: an edit must not touch
+    them. None for other spots."""
+    if spot.part != "node" or not isinstance(spot.segment, ShellSegment):
+        return []
+    found, position = [], 0
+    literals = spot.node.children
+    for before, after in pairwise(literals):
+        end = position + len(before.value)  # type: ignore[union-attr]
+        close = len(_literal_style(before.value)[1])  # type: ignore[union-attr]
+        prefix, quote = _literal_style(after.value)  # type: ignore[union-attr]
+        position = end + len(after.prefix)
+        found.append((end - close, position + len(prefix) + len(quote)))
+    return found
+
+
+def _literal_style(literal: str) -> tuple[str, str]:
+    """A literal's lower-cased prefix and quote."""
+    prefix = _PYTHON_PREFIX.match(literal).group()  # type: ignore[union-attr]
+    rest = literal[len(prefix) :]
+    return prefix.lower(), rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
+
+
+def _extension_argv(atom: Node, base: ArgvSegment) -> ArgvSegment | None:
+    """The argv of ``NAME += [...]`` / ``NAME.extend([...])``: the words of the list NAME was
+    bound to (``base``, read but never edited: see :attr:`PythonSpot.borrowed`), then the
+    display's own items."""
+    own = _display_argv(atom)
+    if own is None or atom.children[0].value != "[":  # type: ignore[union-attr]
+        return None
+    return ArgvSegment(base.elements + own.elements, own.encode_element, own.separator, anchor=0)
+
+
+def _display_argv(atom: Node) -> ArgvSegment | None:
+    """The items of a ``[...]``/``(...)`` display as argv elements (expressions are run-time
+    values), None for a comprehension or another atom."""
     syms = pygram.python_symbols
     if len(atom.children) != 3 or atom.children[0].value not in ("[", "("):  # type: ignore[union-attr]
         return None
     inner = atom.children[1]
-    head = [child for child in inner.children[:6] if child.type == token.STRING]
-    if not any("prefect" in child.value for child in head):  # type: ignore[union-attr]
-        return None
-    if inner.type not in (syms.listmaker, syms.testlist_gexp) or any(
-        child.type == syms.comp_for for child in inner.children
-    ):
+    items = inner.children if inner.type in (syms.listmaker, syms.testlist_gexp) else [inner]
+    if any(child.type == syms.comp_for for child in items):
         return None
     elements: list[Element] = []
     quote = '"'
     position = 1
-    for child in inner.children:
+    for child in items:
         child_text = str(child)
         if child.type != token.COMMA:
             start, end = position + len(child.prefix), position + len(child_text)
@@ -118,8 +214,6 @@ def _python_argv(atom: Node) -> ArgvSegment | None:
                 codec = Mapped(tuple(start + offset for offset in offsets), encoder)
                 elements.append(list_element(value, codec, start, end, expand=False))
         position += len(child_text)
-    if program_end([element.word for element in elements], "", frozenset()) is None:
-        return None
     separator = ", "
     if len(elements) > 1:
         text = str(atom)[len(atom.prefix) :]
@@ -129,6 +223,45 @@ def _python_argv(atom: Node) -> ArgvSegment | None:
     )
 
 
+def _assigned_name(atom: Node) -> str | None:
+    """``NAME`` of ``NAME = atom``."""
+    parent = atom.parent
+    if parent is None or parent.type != pygram.python_symbols.expr_stmt:
+        return None
+    children = parent.children
+    if len(children) == 3 and children[2] is atom and children[1].type == token.EQUAL:
+        target = children[0]
+        return target.value if target.type == token.NAME else None  # type: ignore[union-attr]
+    return None
+
+
+def _extended_name(atom: Node) -> str | None:
+    """``NAME`` of ``NAME += atom`` or ``NAME.extend(atom)``."""
+    parent = atom.parent
+    syms = pygram.python_symbols
+    if parent is None:
+        return None
+    children = parent.children
+    if parent.type == syms.expr_stmt and len(children) == 3 and children[2] is atom:
+        target = children[0]
+        if children[1].type == token.PLUSEQUAL and target.type == token.NAME:
+            return target.value  # type: ignore[union-attr]
+        return None
+    call = parent.parent
+    if parent.type != syms.trailer or call is None or call.type != syms.power:
+        return None
+    parts = call.children
+    if (
+        len(parts) == 3
+        and parts[0].type == token.NAME
+        and str(parts[1]).strip() == ".extend"
+        and parts[2] is parent
+        and len(parent.children) == 3
+    ):
+        return parts[0].value  # type: ignore[union-attr]
+    return None
+
+
 _PYTHON_PREFIX = re.compile(r"[rRbBuUfF]*")
 _PYTHON_ESCAPES = {
     "\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r",
@@ -136,23 +269,79 @@ _PYTHON_ESCAPES = {
 }  # fmt: skip
 
 
-def decode_python_string(literal: str) -> tuple[str, tuple[int, ...], Callable[[str], str]] | None:
+#: A ``%`` conversion specifier (``%s``, ``%(name)r``, ``%-5d``, ``%.2f``, ``%%``).
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[a-zA-Z%]")
+
+
+def template_of(leaf: Leaf) -> str:
+    """How the ``str`` literal ``leaf`` receives run-time values: "f" (an f-string's fields),
+    "format" (receiver of ``.format(...)``), "percent" (left operand of ``%``), or "". Implicitly concatenated and parenthesized literals count as the
+    operand they form."""
+    if "f" in _PYTHON_PREFIX.match(leaf.value).group().lower():  # type: ignore[union-attr]
+        return "f"
+    syms = pygram.python_symbols
+    operand: Leaf | Node = leaf
+    parent = leaf.parent
+    while parent is not None and parent.type == syms.atom:
+        children = parent.children
+        concatenated = all(child.type == token.STRING for child in children)
+        parenthesized = len(children) == 3 and children[0].type == token.LPAR
+        if not (concatenated or parenthesized):
+            break
+        operand, parent = parent, parent.parent
+    if parent is None or parent.children[0] is not operand or len(parent.children) < 2:
+        return ""
+    second = parent.children[1]
+    if parent.type == syms.term and second.type == token.PERCENT:
+        return "percent"
+    if (
+        parent.type == syms.power
+        and second.type == syms.trailer
+        and str(second).strip() == ".format"
+    ):
+        return "format"
+    return ""
+
+
+def fields_of(literal: str, template: str) -> list[str]:
+    """The source text of each run-time field of a literal read as ``template``, in order."""
+    decoded = decode_python_string(literal, template)
+    if decoded is None:
+        return []
+    value, offsets, _ = decoded
+    return [
+        literal[offsets[index] : offsets[index + 1]]
+        for index, char in enumerate(value)
+        if char == PLACEHOLDER
+    ]
+
+
+def decode_python_string(
+    literal: str, template: str = ""
+) -> tuple[str, tuple[int, ...], Callable[[str], str]] | None:
     """A ``str`` literal's value, the offset of each character in ``literal`` (+ end), and an
-    encoder for new text; f-string fields are run-time values. None for bytes."""
+    encoder for new text; the run-time fields of an f-string, or of a ``template`` (see
+    :func:`template_of`), become :data:`PLACEHOLDER`. None for bytes."""
     prefix = _PYTHON_PREFIX.match(literal).group().lower()  # type: ignore[union-attr]
     if "b" in prefix:
         return None
     rest = literal[len(prefix) :]
     quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
     start, end = len(prefix) + len(quote), len(literal) - len(quote)
-    raw, formatted = "r" in prefix, "f" in prefix
+    raw = "r" in prefix
+    braces = "f" in prefix or template == "format"
+    percent = template == "percent"
 
     def read(text: str, position: int, end: int) -> tuple[str, int]:
         char = text[position]
-        if formatted and char in "{}" and text.startswith(char * 2, position):
+        if braces and char in "{}" and text.startswith(char * 2, position):
             return char, position + 2
-        if formatted and char == "{":
+        if braces and char == "{":
             return PLACEHOLDER, balanced_end(text, position, end)
+        if percent and char == "%":
+            spec = _PERCENT_SPEC.match(text, position, end)
+            if spec is not None:
+                return ("%" if spec.group() == "%%" else PLACEHOLDER), spec.end()
         if char == "\\" and not raw and position + 1 < end:
             escaped = text[position + 1]
             if escaped == "\n":
@@ -167,8 +356,10 @@ def decode_python_string(literal: str) -> tuple[str, tuple[int, ...], Callable[[
     value, offsets = decoded
 
     def encode(text: str) -> str:
-        if formatted:
+        if braces:
             text = text.replace("{", "{{").replace("}", "}}")
+        if percent:
+            text = text.replace("%", "%%")
         if raw:
             if quote[0] in text or text.endswith("\\") or (len(quote) == 1 and "\n" in text):
                 raise Unencodable(text)

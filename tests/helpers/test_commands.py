@@ -4,6 +4,7 @@ with click's rules, and re-emitting only what an edit touches."""
 from __future__ import annotations
 
 import pytest
+from fissix.pgen2 import token
 from realprefect.command_lines import RUNTIME_VALUE, prefect_command_lines
 
 from codemods._commands.driver import file_invocations, rewrite_commands
@@ -11,11 +12,13 @@ from codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
 from codemods._commands.invocations import Invocation
 from codemods._commands.json import split_flow
 from codemods._commands.options import Option, parse_options
-from codemods._commands.python_strings import decode_python_string
+from codemods._commands.python_strings import decode_python_string, fields_of, template_of
 from codemods._commands.quoted import quoted_end
 from codemods._commands.words import PLACEHOLDER, Word
+from codemods._python.tree import leaves_of
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.python_tree import parse
 from prefect1_migrate.registry import all_codemods
 
 
@@ -310,6 +313,48 @@ def test_python_string_decoding() -> None:
     assert offsets == (2, 3, 5, 10, 12)
     assert encode("{'}") == "{{\\'}}"
     assert decode_python_string("b'x'") is None
+
+
+def test_format_and_percent_templates_have_run_time_fields() -> None:
+    value, _, encode = decode_python_string("'-n {} {{x}} %s'", "format")  # type: ignore[misc]
+    assert value == f"-n {PLACEHOLDER} {{x}} %s"
+    assert encode("{a}") == "{{a}}"
+    value, _, encode = decode_python_string("'-n %(n)s %-5d %%s {}'", "percent")  # type: ignore[misc]
+    assert value == f"-n {PLACEHOLDER} {PLACEHOLDER} %s {{}}"
+    assert encode("100%") == "100%%"
+    assert fields_of("'-p {1} -n {name!r:>3} {{}}'", "format") == ["{1}", "{name!r:>3}"]
+    assert fields_of("'-p {1}'", "") == []
+
+
+def test_template_of_reads_the_operand_the_literal_is_part_of() -> None:
+    text = (
+        "a = 'x {}'.format(1)\n"
+        "b = ('x {}'\n     'y').format(1)\n"
+        "c = 'x %s' % 1\n"
+        "d = 'x {}'.upper()\n"
+        "e = 1 % 'x %s'\n"
+        "g = f'x {a}'\n"
+    )
+    leaves = [leaf for leaf in leaves_of(parse(text)) if leaf.type == token.STRING]
+    assert [template_of(leaf) for leaf in leaves] == [
+        "format", "format", "format", "percent", "", "", "f"
+    ]  # fmt: skip
+
+
+def test_argv_extensions_read_the_words_of_the_list_they_extend() -> None:
+    text = (
+        "argv = ['prefect', 'register', 'flow']\n"
+        "argv += ['-f', path]\n"
+        "argv.extend(['-p', 'x'])\n"
+        "other += ['-f', path]\n"
+        "def f():\n"
+        "    argv += ['-f', path]\n"
+    )
+    assert argvs(text, FileKind.PYTHON) == [
+        (1, ["register", "flow"]),
+        (2, ["register", "flow", "-f", RUNTIME_VALUE]),
+        (3, ["register", "flow", "-p", "x"]),
+    ]
 
 
 def test_python_string_line_continuation_has_no_offset() -> None:
