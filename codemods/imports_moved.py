@@ -13,7 +13,13 @@ Rewrites, in every import style (``import a.b [as x]``, ``from a.b import C [as 
   get their real names too, and the incidental ``prefect.agent.agent.AuthorizationError``
   becomes ``prefect.exceptions.AuthorizationError``;
 - ``prefect.artifacts.create_link/update_link/create_markdown/update_markdown/delete_artifact``
-  -> ``prefect.backend.artifacts.*_artifact`` / ``delete_artifact``.
+  -> ``prefect.backend.artifacts.*_artifact`` / ``delete_artifact``, also through the module
+  (``from prefect import artifacts`` / ``import prefect.artifacts [as a]`` then
+  ``artifacts.create_link(...)``); the module import is removed once the rewrite left it
+  unused and it is not listed in ``__all__`` (``import prefect.artifacts`` becomes ``import
+  prefect`` while ``prefect`` is still used and nothing else imports it). Real Prefect 1.0.0
+  and 1.4.1 still import ``prefect.artifacts`` (the old names are deprecated aliases), and
+  ``prefect.backend.artifacts`` is reachable after a bare ``import prefect``.
 
 Flags ``TaskTimeoutError``, ``VersionLockError``, ``ContextError``, ``SerializationError`` and
 ``PrefectWarning``: they have no 1.0 equivalent, and the closest names are BaseException

@@ -30,8 +30,12 @@ from codemods._python.imports import (
     rename_name_uses,
 )
 from codemods._python.markers import add_todo
-from codemods._python.statements import insert_statement_after, remove_statement
-from codemods._python.tree import LN, dotted_text, statement_of, syms, walk
+from codemods._python.statements import (
+    insert_statement_after,
+    remove_statement,
+    remove_statement_or_pass,
+)
+from codemods._python.tree import LN, dotted_text, leaves_of, statement_of, syms, walk
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,12 @@ def move_imports(
             _rewrite_from_import(root, node, moves, bindings)
         elif node.type == syms.import_name:
             _rewrite_import_name(node, moves, bindings)
+    emptied: set[str] = set()  # aliases and old modules whose uses a NameMove rewrote
     for node in walk(root):
         if node.type == syms.power and node.parent is not None:
-            _rewrite_chain(root, node, moves, bindings)
+            emptied.update(_rewrite_chain(root, node, moves, bindings))
+    if emptied:
+        _drop_emptied_imports(root, emptied)
 
 
 # --- from X import ... ---------------------------------------------------------------------
@@ -239,16 +246,18 @@ def _replace_chain_prefix(power: Node, count: int, new_parts: list[str]) -> None
         )
 
 
-def _rewrite_chain(root: LN, power: Node, moves: _Moves, bindings: dict[str, str]) -> None:
+def _rewrite_chain(root: LN, power: Node, moves: _Moves, bindings: dict[str, str]) -> set[str]:
+    """Rewrites one dotted chain; returns the alias or old module whose use a NameMove took
+    away (its import may have become unused), if any."""
     parts = _chain_parts(power)
     if len(parts) < 2:
-        return
+        return set()
     bound_module = bindings.get(parts[0])
     if bound_module is not None:
-        _rewrite_alias_use(root, power, parts, bound_module, moves)
-        return
+        moved = _rewrite_alias_use(root, power, parts, bound_module, moves)
+        return {parts[0]} if moved else set()
     if parts[0] != "prefect":
-        return
+        return set()
     for move in moves.modules:
         old_parts = move.old.split(".")
         if parts[: len(old_parts)] == old_parts:
@@ -263,19 +272,21 @@ def _rewrite_chain(root: LN, power: Node, moves: _Moves, bindings: dict[str, str
                 )
             else:
                 _replace_chain_prefix(power, len(old_parts), new_parts)
-            return
+            return set()
     for name_move in moves.names:
         old_parts = [*name_move.old_module.split("."), name_move.old_name]
         if parts[: len(old_parts)] == old_parts:
             _replace_chain_prefix(
                 power, len(old_parts), [*name_move.new_module.split("."), name_move.new_name]
             )
-            return
+            return {name_move.old_module}
+    return set()
 
 
 def _rewrite_alias_use(
     root: LN, power: Node, parts: list[str], bound_module: str, moves: _Moves
-) -> None:
+) -> bool:
+    """Rewrites ``alias.name``; whether a NameMove replaced it by the moved name."""
     attribute = parts[1]
     for move in moves.modules:
         if move.new_module_for(bound_module) is not None:
@@ -283,7 +294,7 @@ def _rewrite_alias_use(
                 add_todo(power, move.no_equivalent[attribute])
             elif attribute in move.renamed:
                 power.children[1].children[1].value = move.renamed[attribute]
-            return
+            return False
     for name_move in moves.names:
         if name_move.old_module == bound_module and name_move.old_name == attribute:
             trailer = power.children[1]
@@ -294,4 +305,80 @@ def _rewrite_alias_use(
                 only.remove()
                 power.replace(only)
             ensure_from_import(root, name_move.new_module, name_move.new_name)
-            return
+            return True
+    return False
+
+
+# --- imports the moves left unused ---------------------------------------------------------
+
+
+def _drop_emptied_imports(root: LN, emptied: set[str]) -> None:
+    """Removes the imports of ``emptied`` aliases (``from prefect import artifacts``, ``import
+    prefect.artifacts as a``) and old modules (``import prefect.artifacts``) that nothing uses
+    or exports (``__all__``) any more; ``import prefect.artifacts`` becomes ``import prefect``
+    while ``prefect`` is used and no other import binds it."""
+    exported = _all_names(root)
+    for node in walk(root):
+        if node.parent is None:
+            continue
+        if node.type == syms.import_from:
+            elements = [(element, alias or name) for element, name, alias in imported_names(node)]
+        elif node.type == syms.import_name:
+            elements = [
+                (element, alias or dotted_text(module_node))
+                for element, module_node, alias in imported_modules(node)
+            ]
+        else:
+            continue
+        for element, bound in elements:
+            if bound not in emptied or bound in exported:
+                continue
+            if "." in bound:  # import prefect.artifacts: binds prefect
+                if _chain_used(root, bound):
+                    continue
+                if name_is_used(root, "prefect") and not _binds_prefect_elsewhere(root, node):
+                    element.replace(Leaf(token.NAME, "prefect", prefix=element.prefix))
+                    continue
+            elif name_is_used(root, bound):
+                continue
+            if len(elements) == 1:
+                remove_statement_or_pass(statement_of(node))
+            else:
+                remove_import_element(element)
+
+
+def _all_names(root: LN) -> set[str]:
+    """The strings listed in a module-level ``__all__`` assignment."""
+    found: set[str] = set()
+    for statement in root.children:
+        assignment = statement.children[0] if statement.children else None
+        if (
+            assignment is not None
+            and assignment.type == syms.expr_stmt
+            and str(assignment.children[0]).strip() == "__all__"
+        ):
+            found.update(
+                leaf.value.strip("\"'")
+                for leaf in leaves_of(assignment)
+                if leaf.type == token.STRING
+            )
+    return found
+
+
+def _chain_used(root: LN, module: str) -> bool:
+    """Whether a dotted chain ``module.x`` is still written in the file."""
+    parts = module.split(".")
+    return any(
+        node.type == syms.power and _chain_parts(node)[: len(parts)] == parts for node in walk(root)
+    )
+
+
+def _binds_prefect_elsewhere(root: LN, this: Node) -> bool:
+    """Whether another ``import prefect[.x]`` statement (anywhere) binds ``prefect``."""
+    for node in walk(root):
+        if node is this or node.type != syms.import_name:
+            continue
+        for _, module_node, alias in imported_modules(node):
+            if alias is None and dotted_text(module_node).split(".")[0] == "prefect":
+                return True
+    return False

@@ -13,7 +13,8 @@ def remove_statement(statement: LN) -> None:
     """Remove a statement, keeping the comments that stood above it.
 
     When it is the first statement of a block, the block's INDENT leaf already indents the
-    statement that moves up into its place, so that one loses its own indentation.
+    statement that moves up into its place, so that one loses its own indentation (and the
+    blank lines above it).
     """
     comments = first_leaf(statement).prefix
     previous, following = statement.prev_sibling, statement.next_sibling
@@ -22,7 +23,7 @@ def remove_statement(statement: LN) -> None:
         return
     next_leaf = first_leaf(following)
     if previous is not None and previous.type == token.INDENT:
-        next_leaf.prefix = next_leaf.prefix.lstrip(" \t")
+        next_leaf.prefix = next_leaf.prefix.lstrip(" \t\n")  # no blank first line either
     if comments.strip():
         next_leaf.prefix = comments + next_leaf.prefix.lstrip(" \t")
 
