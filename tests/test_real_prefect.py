@@ -9,8 +9,18 @@ check kind runs as one batch per Prefect version over all cases (one subprocess 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from realprefect.checks import CHECKS, Batch, Check, before_is_valid_0_15_13, command_lines_before
+from realprefect.checks import (
+    CHECKS,
+    OLD,
+    OLDEST,
+    Batch,
+    Check,
+    before_is_valid_0_15_13,
+    command_lines_before,
+)
 from realprefect.sources import Migration, golden_cases
 
 pytestmark = pytest.mark.real_prefect
@@ -23,6 +33,15 @@ UNBUILDABLE_ON_0_15_13: dict[str, str] = {
     "legacy-storage-path": "prefect.environments.storage was removed in 0.15.0",
     "subflow-legacy-task-names": "FlowRunTask, RenameFlowRunTask and CancelFlowRunTask were "
     "removed in 0.15.0",
+    "from-0-14": "what 0.15.0 removed from 0.14 (docs/catalog.md, Coming from Prefect 0.14)",
+}
+
+# Codemods migrating what a Prefect 0.14 repository has: their before files are checked on
+# 0.14.22 (imports resolve, calls bind, flows build) and their after flows compared with the
+# flows 0.14.22 built. Each must also be in UNBUILDABLE_ON_0_15_13 (what 0.15.0 removed).
+BUILT_ON_0_14_22: dict[str, str] = {
+    "from-0-14": "Secret, prefect.tasks.google, utilities.tasks.unmapped, OneTimeSchedule, "
+    "UnionSchedule, DockerAgent(network=...) exist on 0.14.22, not on 0.15.13",
 }
 
 # Cases whose before command lines are known not to parse on 0.15.13 (same rule: must stay true).
@@ -40,7 +59,9 @@ INVALID_COMMANDS_ON_0_15_13: dict[str, str] = {
 def _migrations() -> list[Migration]:
     return [
         case.migration(
-            UNBUILDABLE_ON_0_15_13.get(case.codemod), INVALID_COMMANDS_ON_0_15_13.get(case.id)
+            UNBUILDABLE_ON_0_15_13.get(case.codemod),
+            INVALID_COMMANDS_ON_0_15_13.get(case.id),
+            OLDEST if case.codemod in BUILT_ON_0_14_22 else OLD,
         )
         for case in golden_cases()
     ]
@@ -71,7 +92,8 @@ def test_golden_case_on_real_prefect(golden_batch: Batch, check: Check, case_id:
 def test_unbuildable_codemod_really_fails_on_0_15_13(golden_batch: Batch, codemod: str) -> None:
     cases = [m for m in golden_batch.migrations if m.id.split("/")[0] == codemod]
     assert cases, f"{codemod} has no golden cases"
-    assert any(before_is_valid_0_15_13(golden_batch, m) for m in cases), "remove the entry"
+    on_0_15_13 = [replace(m, old_release=OLD) for m in cases]
+    assert any(before_is_valid_0_15_13(golden_batch, m) for m in on_0_15_13), "remove the entry"
 
 
 @pytest.mark.parametrize("case_id", sorted(INVALID_COMMANDS_ON_0_15_13))
@@ -79,3 +101,7 @@ def test_invalid_commands_really_fail_on_0_15_13(golden_batch: Batch, case_id: s
     cases = [m for m in golden_batch.migrations if m.id == case_id]
     assert cases, f"no golden case {case_id}"
     assert command_lines_before(golden_batch, cases[0]), "remove the entry"
+
+
+def test_0_14_codemods_are_unbuildable_on_0_15_13() -> None:
+    assert set(BUILT_ON_0_14_22) <= set(UNBUILDABLE_ON_0_15_13)

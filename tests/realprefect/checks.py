@@ -22,6 +22,8 @@ from realprefect.flows import run_setup_differences, structure_differences
 from realprefect.sources import Migration, Tree
 
 OLD, FIRST, LATEST = "0.15.13", "1.0.0", "1.4.1"
+OLDEST = "0.14.22"  # before files of the 0.14 shapes (Migration.old_release)
+OLD_VERSIONS = (OLDEST, OLD)
 NEW_VERSIONS = (FIRST, LATEST)
 
 
@@ -72,8 +74,9 @@ class Batch:
 
     @cached_property
     def results(self) -> dict[str, Any]:
-        before_flows, after_flows = [], []
-        before_py: list[Path] = []
+        before_flows: dict[str, list[tuple[Path, Path]]] = {v: [] for v in OLD_VERSIONS}
+        before_py: dict[str, list[Path]] = {v: [] for v in OLD_VERSIONS}
+        after_flows = []
         after_py: list[Path] = []
         before_argvs: set[tuple[str, ...]] = set()
         after_argvs: set[tuple[str, ...]] = set()
@@ -81,8 +84,11 @@ class Batch:
         after_configs: list[tuple[Path, list[str]]] = []
         for m in self.migrations:
             before = m.before
-            before_flows += [(before.root / n, before.root) for n in before.flow_files()]
-            before_py += [before.root / n for n in before.python_files()]
+            for release in {m.old_release, OLD}:  # 0.14 shapes: 0.15.13 must refuse them
+                before_flows[release] += [
+                    (before.root / n, before.root) for n in before.flow_files()
+                ]
+                before_py[release] += [before.root / n for n in before.python_files()]
             before_argvs |= _argvs(before)
             before_configs += [(before.root / n, []) for n in before.config_files()]
             if m.after is None:
@@ -96,14 +102,18 @@ class Batch:
             ]
         old_argvs, new_argvs = sorted(before_argvs), sorted(after_argvs)
         jobs: dict[str, Callable[[], Any]] = {
-            "flows-old": lambda: runner.describe_flows(OLD, before_flows),
             "flows-new": lambda: runner.describe_flows(LATEST, after_flows),
             f"flows-new-{FIRST}": lambda: runner.describe_flows(FIRST, after_flows),
-            "api-old": lambda: runner.check_api(OLD, before_py),
             "cli-old": lambda: dict(zip(old_argvs, runner.parse_cli(OLD, old_argvs), strict=True)),
             "config-old": lambda: runner.load_config(OLD, before_configs),
             "config-new": lambda: runner.load_config(LATEST, after_configs),
         }
+        for version in OLD_VERSIONS:
+            if before_py[version]:
+                jobs[f"flows-{version}"] = lambda v=version: runner.describe_flows(
+                    v, before_flows[v]
+                )
+                jobs[f"api-{version}"] = lambda v=version: runner.check_api(v, before_py[v])
         for version in NEW_VERSIONS:
             jobs[f"api-{version}"] = lambda v=version: runner.check_api(v, after_py)
             jobs[f"cli-{version}"] = lambda v=version: dict(
@@ -116,8 +126,10 @@ Check = Callable[[Batch, Migration], list[str]]
 
 
 def before_is_valid_0_15_13(batch: Batch, m: Migration) -> list[str]:
-    """Before files: Prefect imports resolve and calls bind on 0.15.13, flows build."""
-    flows, api = batch.results["flows-old"], batch.results["api-old"]
+    """Before files: Prefect imports resolve and calls bind on 0.15.13 (on 0.14.22 for a
+    migration from 0.14, see Migration.old_release), flows build."""
+    release = m.old_release
+    flows, api = batch.results[f"flows-{release}"], batch.results[f"api-{release}"]
     failures = []
     for name in m.before.python_files():
         path = str(m.before.root / name)
@@ -176,7 +188,7 @@ def after_builds_same_flows(batch: Batch, m: Migration) -> list[str]:
 
 def _after_flow_failures(batch: Batch, m: Migration, version: str, key: str) -> list[str]:
     assert m.after is not None
-    old, new = batch.results["flows-old"], batch.results[key]
+    old, new = batch.results[f"flows-{m.old_release}"], batch.results[key]
     api = batch.results[f"api-{version}"]
     failures = []
     for name in checked_flows(m):
@@ -280,7 +292,12 @@ def config_loads(batch: Batch, m: Migration) -> list[str]:
 CHECKS: list[tuple[str, Callable[[Migration], bool], Check]] = [
     (
         f"before-{OLD}",
-        lambda m: bool(m.before.python_files()) and m.unbuildable is None,
+        lambda m: bool(m.before.python_files()) and m.unbuildable is None and m.old_release == OLD,
+        before_is_valid_0_15_13,
+    ),
+    (
+        f"before-{OLDEST}",
+        lambda m: bool(m.before.python_files()) and m.old_release == OLDEST,
         before_is_valid_0_15_13,
     ),
     *[(f"after-api-{v}", lambda m: bool(checked_python(m)), after_api(v)) for v in NEW_VERSIONS],

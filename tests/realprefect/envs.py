@@ -2,7 +2,7 @@
 
 Each version lives in ``<repo>/.cache/prefect-envs/<version>/`` and is built on first use with
 ``python -m venv`` and ``pip install prefect==<version> -c tests/prefect_envs/constraints-<version>.txt``.
-The three installs run in parallel. An exclusive file lock serialises builders (two pytest
+The installs run in parallel. An exclusive file lock serialises builders (two pytest
 sessions never install into the same folder), and a completion marker, written last, holds a
 digest of the version and its constraint file: an env without a matching marker (a partial
 install, or one made from other pins) is deleted and rebuilt.
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "prefect-envs"
 CONSTRAINTS = ROOT / "tests" / "prefect_envs"
-VERSIONS = ("0.15.13", "1.0.0", "1.4.1")
+VERSIONS = ("0.14.22", "0.15.13", "1.0.0", "1.4.1")
 MARKER_NAME = ".complete"
 INSTALL_TIMEOUT = 1800  # seconds; a fresh machine needs 2-3 minutes
 

@@ -111,6 +111,8 @@ class Migration:
     value, None meaning unset}}. ``complete``: every codemod ran, so building the flows must not
     make Prefect warn about moved or deprecated APIs. ``unbuildable`` / ``invalid_commands``:
     why the before Python files / command lines need not be valid 0.15.13, or None.
+    ``old_release``: the release the before Python files are checked on and the after flows
+    compared with (0.14.22 for the shapes a 0.14 repository has).
     """
 
     id: str
@@ -121,6 +123,7 @@ class Migration:
     complete: bool = False
     unbuildable: str | None = None
     invalid_commands: str | None = None
+    old_release: str = "0.15.13"
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,10 @@ class Case:
         return GOLDEN / self.codemod / self.name
 
     def migration(
-        self, unbuildable: str | None = None, invalid_commands: str | None = None
+        self,
+        unbuildable: str | None = None,
+        invalid_commands: str | None = None,
+        old_release: str = "0.15.13",
     ) -> Migration:
         before = Tree(self.folder / "before")
         after_folder = self.folder / "after"
@@ -151,6 +157,7 @@ class Case:
                 (),
                 unbuildable=unbuildable,
                 invalid_commands=invalid_commands,
+                old_release=old_release,
             )
         after = Tree(after_folder)
         changed = tuple(
@@ -167,6 +174,7 @@ class Case:
             expected_config=self.expected_config(after),
             unbuildable=unbuildable,
             invalid_commands=invalid_commands,
+            old_release=old_release,
         )
 
     def expected_config(self, after: Tree) -> dict[str, dict[str, Any]]:
