@@ -30,6 +30,12 @@ class Removed:
         return f"`{self.old}`{reached} does not work on Prefect 1.x; {replacement}"
 
 
+#: Evidence of what 0.15.0 removed from 0.14 (codemods/from_0_14.py).
+_FROM_0_14 = (
+    "present in 0.14.22, absent from 0.15.13, 1.0.0 and 1.4.1 "
+    "(docs/catalog.md: Coming from Prefect 0.14)"
+)
+
 # --- Python: modules whose every import fails (or whose attribute chain fails) -------------
 #: The most specific module is listed first: the first that matches a path names it.
 
@@ -60,6 +66,12 @@ MODULES = (
         "prefect.exceptions",
         "0.15.13:src/prefect/utilities/exceptions.py (imp-utilities-exceptions)",
     ),
+    Removed(
+        "prefect.tasks.google",
+        "prefect.tasks.gcp",
+        _FROM_0_14,
+    ),
+    Removed("prefect.agent.kubernetes.resource_manager", "", _FROM_0_14),
     Removed(
         "prefect.engine.executors",
         "prefect.executors",
@@ -113,6 +125,26 @@ NAMES = (
         "prefect.storage._healthcheck.environment_dependency_check", "", "imp-other-removed-names"
     ),
     Removed("prefect.get_versions", "prefect.__version__", "imp-other-removed-names"),
+    Removed("prefect.tasks.secrets.Secret", "prefect.tasks.secrets.PrefectSecret", _FROM_0_14),
+    Removed("prefect.tasks.secrets.base.Secret", "prefect.tasks.secrets.PrefectSecret", _FROM_0_14),
+    Removed("prefect.utilities.tasks.unmapped", "prefect.unmapped", _FROM_0_14),
+    *(
+        Removed(f"{module}.{name}", "prefect.schedules.Schedule(clocks=[...])", _FROM_0_14)
+        for module in ("prefect.schedules", "prefect.schedules.schedules")
+        for name in ("OneTimeSchedule", "UnionSchedule")
+    ),
+    *(
+        Removed(
+            f"{module}.RunGreatExpectationsCheckpoint",
+            "prefect.tasks.great_expectations.RunGreatExpectationsValidation",
+            _FROM_0_14,
+        )
+        for module in (
+            "prefect.tasks.great_expectations",
+            "prefect.tasks.great_expectations.checkpoints",
+        )
+    ),
+    Removed("prefect.agent.kubernetes.ResourceManager", "", _FROM_0_14),
     *(
         Removed(
             f"prefect.tasks.prefect{module}.{old}",
