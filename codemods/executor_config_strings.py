@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import re
 
-from fissix.pgen2 import token
 from fissix.pytree import Node
 
-from codemods._python.literals import set_string_value, string_value
-from codemods._python.tree import leaves_of
+from codemods._python.literals import rewrite_whole_strings
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 
@@ -55,9 +53,4 @@ OLD_NAME = re.compile(
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
-    for leaf in leaves_of(root):
-        if leaf.type != token.STRING:
-            continue
-        match = OLD_NAME.fullmatch(string_value(leaf) or "")
-        if match is not None:
-            set_string_value(leaf, f"prefect.executors.{match.group('rest')}")
+    rewrite_whole_strings(root, OLD_NAME, lambda match: f"prefect.executors.{match['rest']}")

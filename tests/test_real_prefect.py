@@ -42,6 +42,9 @@ UNBUILDABLE_ON_0_15_13: dict[str, str] = {
 BUILT_ON_0_14_22: dict[str, str] = {
     "from-0-14": "Secret, prefect.tasks.google, utilities.tasks.unmapped, OneTimeSchedule, "
     "UnionSchedule, DockerAgent(network=...) exist on 0.14.22, not on 0.15.13",
+    "legacy-storage-path": "prefect.environments.storage exists on 0.14.22",
+    "subflow-legacy-task-names": "FlowRunTask, RenameFlowRunTask, CancelFlowRunTask exist on "
+    "0.14.22",
 }
 
 # Cases whose before command lines are known not to parse on 0.15.13 (same rule: must stay true).

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf
 
-from codemods._python.tree import LN, syms
+from codemods._python.tree import LN, leaves_of, syms
 
 _STRING_START = re.compile(r"(?P<prefix>[rRuU]?)(?P<quote>'''|\"\"\"|'|\")")
 
@@ -34,6 +35,20 @@ def set_string_value(leaf: Leaf, text: str) -> None:
     if quote in text or "\\" in text:
         raise ValueError(f"cannot put {text!r} between {quote} quotes")
     leaf.value = f"{match.group('prefix')}{quote}{text}{quote}"
+
+
+def rewrite_whole_strings(
+    root: LN, pattern: re.Pattern[str], new_text: Callable[[re.Match[str]], str]
+) -> None:
+    """Every plain string literal whose whole text matches ``pattern`` gets ``new_text(match)``
+    (a dotted path in a setting or a ``mock.patch`` target); strings that merely contain it,
+    f-strings and byte strings are left alone."""
+    for leaf in leaves_of(root):
+        if leaf.type != token.STRING:
+            continue
+        match = pattern.fullmatch(string_value(leaf) or "")
+        if match is not None:
+            set_string_value(leaf, new_text(match))
 
 
 def is_none(node: LN) -> bool:
