@@ -275,8 +275,9 @@ _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?
 
 def template_of(leaf: Leaf) -> str:
     """How the ``str`` literal ``leaf`` receives run-time values: "f" (an f-string's fields),
-    "format" (receiver of ``.format(...)``), "percent" (left operand of ``%``), or "". Implicitly concatenated and parenthesized literals count as the
-    operand they form."""
+    "format" (receiver of ``.format(...)``), "percent" (left operand of ``%``, or the message
+    of a logging call given arguments: ``log.info("... %s", x)``), or "". Implicitly
+    concatenated and parenthesized literals count as the operand they form."""
     if "f" in _PYTHON_PREFIX.match(leaf.value).group().lower():  # type: ignore[union-attr]
         return "f"
     syms = pygram.python_symbols
@@ -291,6 +292,8 @@ def template_of(leaf: Leaf) -> str:
         operand, parent = parent, parent.parent
     if parent is None or parent.children[0] is not operand or len(parent.children) < 2:
         return ""
+    if _is_logging_message(parent):
+        return "percent"
     second = parent.children[1]
     if parent.type == syms.term and second.type == token.PERCENT:
         return "percent"
@@ -301,6 +304,28 @@ def template_of(leaf: Leaf) -> str:
     ):
         return "format"
     return ""
+
+
+#: Logger methods whose first argument is a %-template when more arguments follow.
+_LOGGING_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"}
+)
+
+
+def _is_logging_message(arguments: Node) -> bool:
+    """Whether ``arguments`` (whose first child is the literal) is the arglist of
+    ``<x>.info(literal, value, ...)`` or another logger method."""
+    call = arguments.parent
+    if arguments.type != pygram.python_symbols.arglist or call is None:
+        return False
+    method = call.prev_sibling
+    return (
+        call.type == pygram.python_symbols.trailer
+        and method is not None
+        and method.type == pygram.python_symbols.trailer
+        and method.children[0].type == token.DOT
+        and method.children[1].value in _LOGGING_METHODS  # type: ignore[union-attr]
+    )
 
 
 def fields_of(literal: str, template: str) -> list[str]:

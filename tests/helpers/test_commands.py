@@ -334,10 +334,13 @@ def test_template_of_reads_the_operand_the_literal_is_part_of() -> None:
         "d = 'x {}'.upper()\n"
         "e = 1 % 'x %s'\n"
         "g = f'x {a}'\n"
+        "log.info('x %s', 1)\n"
+        "log.info('x %s')\n"
+        "print('x %s', 1)\n"
     )
     leaves = [leaf for leaf in leaves_of(parse(text)) if leaf.type == token.STRING]
     assert [template_of(leaf) for leaf in leaves] == [
-        "format", "format", "format", "percent", "", "", "f"
+        "format", "format", "format", "percent", "", "", "f", "percent", "", ""
     ]  # fmt: skip
 
 
