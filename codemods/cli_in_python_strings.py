@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import groupby
 
+from fissix.pgen2 import token
 from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
@@ -57,7 +58,7 @@ from codemods._commands.python_strings import PythonSpot, fields_of, junctions, 
 from codemods._commands.words import Unencodable
 from codemods._python.markers import add_todo
 from codemods._python.snippets import parse_expression
-from codemods._python.tree import LN
+from codemods._python.tree import LN, leaves_of
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import CLI_REGISTER_RUN
 
@@ -217,13 +218,21 @@ def _lost_fields(spot: PythonSpot, text: str, new_text: str) -> list[str]:
     issue 11: such a place is left as it was and marked)."""
     if spot.template not in ("format", "percent"):
         return []
-    old, new = fields_of(text, spot.template), fields_of(new_text, spot.template)
+    old, new = _template_fields(spot, text), _template_fields(spot, new_text)
     if old == new:
         return []
     kept = 0
     while kept < min(len(old), len(new)) and old[kept] == new[kept]:
         kept += 1
     return old[kept:]
+
+
+def _template_fields(spot: PythonSpot, text: str) -> list[str]:
+    """The fields of the literal, or of each literal of the concatenation, ``text``."""
+    if spot.part == "value":
+        return fields_of(text, spot.template)
+    literals = [leaf for leaf in leaves_of(parse_expression(text)) if leaf.type == token.STRING]
+    return [field for leaf in literals for field in fields_of(leaf.value, spot.template)]
 
 
 def _lost_fields_todo(lost: list[str]) -> str:

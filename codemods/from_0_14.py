@@ -130,7 +130,7 @@ CHECKPOINT_TODO = (
     "the legacy checkpoint's batches itself); check that this checkpoint runs the same"
 )
 SECRET_ARGUMENT_TODO = (
-    "`{old}={value}` was removed from this constructor (gone since Prefect 0.15.0): pass "
+    "the `{old}` argument was removed from this constructor (gone since Prefect 0.15.0): pass "
     "`{new}=PrefectSecret({value})` when calling the task in the flow (from "
     "prefect.tasks.secrets import PrefectSecret)"
 )

@@ -96,10 +96,6 @@ EXPECTED_MARKERS = {
         '"prefect.engine.executors.ThreadExecutor": not a Prefect class, so the codemod leaves '
         "it, but the path fails on 1.x"
     ),
-    ("codemods/legacy-storage-path/noop-current-paths/before", "storage_setup.py", 7): (
-        '"prefect.environments.storage.Local" in Python: no Python codemod rewrites storage '
-        "class strings (the env/TOML codemods do)"
-    ),
 }
 
 
