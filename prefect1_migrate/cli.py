@@ -182,9 +182,10 @@ def migrate(
     except (UsageProblem, RepositoryProblem) as error:
         console.close()
         raise _fail(str(error), EXIT_PROBLEM) from None
-    except (Interrupted, KeyboardInterrupt):
+    except (Interrupted, KeyboardInterrupt) as stop:
         console.close()
-        raise _fail("interrupted; the repository was put back as it was", 130) from None
+        aftermath = stop.aftermath if isinstance(stop, Interrupted) else Interrupted.aftermath
+        raise _fail(f"interrupted; {aftermath}", 130) from None
     console.close()
     if mode is Mode.DRY_RUN:
         console.show_diffs(migration.diffs())

@@ -12,7 +12,7 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,6 @@ from pathlib import Path
 import git
 
 from prefect1_migrate.redaction import redact_output
-from prefect1_migrate.workspace import write_atomic
 
 LOCK_NAME = "prefect1-migrate.lock"
 _INDEX_LOCK_RETRIES = 50
@@ -337,40 +336,26 @@ class Repository:
         (``git add`` matches every index entry against every pathspec)."""
         self._run(["update-index", "-z", "--stdin"], input_text="".join(f"{p}\0" for p in paths))
 
-    def restore(self, start: str, originals: Mapping[str, bytes]) -> None:
-        """Put HEAD, the index and every tracked file the run (or a hook it set off) changed
-        back as they were at ``start``. The tree was clean at ``start``; untracked files a hook
-        created are left alone."""
+    def restore(self, start: str, written: Collection[str]) -> list[str]:
+        """Put HEAD and the index back as they were at ``start``, leaving the work tree alone
+        (the caller puts back the ``written`` files, if they still hold what it wrote). The
+        tree was clean at ``start``: returns the other tracked files that now differ from it,
+        changed during the run by a hook or by someone else."""
         self._run(["reset", "--quiet", "--soft", start])
-        touched = set(originals) | {path for _, path in self._status(ignore_submodules=True)}
-        if not touched:
-            return
-        with _scratch_file(self.git_dir, "\0".join(sorted(touched))) as pathspec_file:
-            self._run(
-                [
-                    "reset",
-                    "--quiet",
-                    start,
-                    f"--pathspec-from-file={pathspec_file}",
-                    "--pathspec-file-nul",
-                ],
-                env=_LITERAL_PATHSPECS,
-            )
-        for path, data in originals.items():
-            write_atomic(self.root, path, data)
-        from_start = set(self._run(["ls-tree", "-r", "-z", "--name-only", start]).split("\0"))
-        checkout = sorted((touched - set(originals)) & from_start)
-        if checkout:
-            with _scratch_file(self.git_dir, "\0".join(checkout)) as pathspec_file:
+        touched = set(written) | {path for _, path in self._status(ignore_submodules=True)}
+        if touched:
+            with _scratch_file(self.git_dir, "\0".join(sorted(touched))) as pathspec_file:
                 self._run(
                     [
-                        "checkout",
+                        "reset",
+                        "--quiet",
                         start,
                         f"--pathspec-from-file={pathspec_file}",
                         "--pathspec-file-nul",
                     ],
                     env=_LITERAL_PATHSPECS,
                 )
+        return sorted({path for _, path in self._status(ignore_submodules=True)} - set(written))
 
     def _git(
         self, args: list[str], env: dict[str, str] | None = None, input_text: str | None = None

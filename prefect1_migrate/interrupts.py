@@ -19,6 +19,8 @@ class Interrupted(KeyboardInterrupt):
     """The run was asked to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT). Like KeyboardInterrupt, no ``except
     Exception`` (a codemod guard, say) can swallow it."""
 
+    aftermath = "the repository was put back as it was"  # or, when it could not be, why
+
 
 class StopRequests:
     """SIGINT, SIGTERM, SIGHUP (the terminal closed) and SIGQUIT during a run, all alike.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -14,7 +16,7 @@ from prefect1_migrate.codemod import Codemod, MigrationOptions
 from prefect1_migrate.commitmsg import FileChange, commit_message
 from prefect1_migrate.escaping import escaped
 from prefect1_migrate.gitops import Identity, NotARepository, Repository, RepositoryProblem
-from prefect1_migrate.interrupts import PausePoints, StopRequests
+from prefect1_migrate.interrupts import Interrupted, PausePoints, StopRequests
 from prefect1_migrate.pipeline import (
     FileProblem,
     FileResult,
@@ -25,6 +27,7 @@ from prefect1_migrate.pipeline import (
 )
 from prefect1_migrate.redaction import remember
 from prefect1_migrate.workspace import (
+    ChangedOnDisk,
     UnsafePath,
     folder_files,
     unwritable_folders,
@@ -126,6 +129,8 @@ class Migration:
         self.results: list[FileResult] = []
         self._stops = StopRequests()
         self._pauses = PausePoints(self._stops)
+        self._originals: dict[str, bytes] = {}  # the bytes of each file to write, as scanned
+        self._on_disk: dict[str, bytes] = {}  # what the run last wrote into each file
 
     def run(self) -> MigrationOutcome:
         with self._stops:
@@ -267,30 +272,42 @@ class Migration:
         outcome = self._process(root, files)
         self._pauses.reached("scanned")
         self._refuse_unwritable(root)
-        originals: dict[str, bytes] = {}
         with self._stops.deferred():
             try:
                 for result in self.results:
                     self._stops.checkpoint()
                     _refuse_changed_since_scan(root, result)
-                    originals[result.path] = result.original
+                    self._originals[result.path] = result.original
                 if not request.commit:
                     self._write_files(root, {r.path: r.steps[-1][1] for r in self.results})
-                elif repository.needs_git_commit(sorted(originals), request.run_hooks):
+                elif repository.needs_git_commit(sorted(self._originals), request.run_hooks):
                     assert identity is not None
                     self._write_and_commit_each(root, outcome, identity)
                 else:
                     assert start is not None and identity is not None
                     self._commit_then_write(root, outcome, start, identity)
             except BaseException as error:
-                self._put_back(root, start, originals, error)
-                put_back = "nothing was changed: every file was put back as it was" + (
-                    f" and HEAD is at {start[:10]} again" if start else ""
+                left = self._put_back(root, start)
+                head = f" and HEAD is at {start[:10]} again" if start else ""
+                state = (
+                    f"the files the run wrote were put back as they were{head}, with these "
+                    f"exceptions:\n{left}"
+                    if left
+                    else f"nothing was changed: every file was put back as it was{head}."
                 )
+                if isinstance(error, Interrupted) and left:
+                    error.aftermath = f"the run stopped; {state}"
+                if isinstance(error, Interrupted):
+                    raise
+                if isinstance(error, ChangedOnDisk):
+                    raise RepositoryProblem(
+                        f"{error.path} changed while the migration was running; it was not "
+                        f"overwritten. The run stopped; {state}\nRun migrate again."
+                    ) from error
                 if isinstance(error, OSError):
-                    raise RepositoryProblem(f"writing failed ({error}); {put_back}") from error
+                    raise RepositoryProblem(f"writing failed ({error}); {state}") from error
                 if isinstance(error, RepositoryProblem):
-                    raise RepositoryProblem(f"{error}\nThe run stopped; {put_back}.") from error
+                    raise RepositoryProblem(f"{error}\nThe run stopped; {state}") from error
                 raise
             self._stops.finish()
         outcome.committed = request.commit
@@ -395,18 +412,24 @@ class Migration:
 
     def _write_files(self, root: Path, contents: dict[str, bytes]) -> None:
         """Writes every file atomically, several at a time (each write waits for the disk).
-        A stop request lets the writes under way finish and starts no others. With the
-        ``file-written`` pause point requested, one file at a time."""
+        A stop request or a failed write lets the writes under way finish and starts no
+        others. With the ``file-written`` pause point requested, one file at a time."""
         if self._pauses.wants("file-written"):
             for path, data in contents.items():
                 self._stops.checkpoint()
-                write_atomic(root, path, data)
+                self._replace(root, path, data)
                 self._pauses.reached("file-written")
             return
+        failed = threading.Event()
 
         def write(item: tuple[str, bytes]) -> None:
-            if not self._stops.pending:
-                write_atomic(root, *item)
+            if self._stops.pending or failed.is_set():
+                return
+            try:
+                self._replace(root, *item)
+            except BaseException:
+                failed.set()
+                raise
 
         items = list(contents.items())
         with ThreadPoolExecutor(_WRITER_THREADS) as writers:
@@ -415,41 +438,64 @@ class Migration:
                     pass
         self._stops.checkpoint()
 
-    def _put_back(
-        self, root: Path, start: str | None, originals: dict[str, bytes], error: BaseException
-    ) -> None:
-        """Undo a run that failed or was stopped while writing: HEAD back at ``start`` and
-        every file as it was before the run. Stop requests stay deferred meanwhile."""
-        try:
-            if start is not None:
-                assert self.repository is not None
-                self.repository.restore(start, originals)
-            else:
-                for path, data in originals.items():
-                    write_atomic(root, path, data)
-        except (OSError, RepositoryProblem) as failure:
-            undo = (
-                f"to undo it by hand: git reset --hard {start}"
-                if start
-                else "these files may hold part of the migration: " + ", ".join(sorted(originals))
-            )
-            raise RepositoryProblem(
-                f"the run stopped ({error or type(error).__name__}) and the repository could not "
-                f"be put back ({failure}); {undo}"
-            ) from error
+    def _replace(self, root: Path, path: str, data: bytes) -> None:
+        """Writes ``data`` into the file at ``path`` if it still holds what the run last
+        saw there (its scanned bytes, or what the run wrote into it before)."""
+        expected = self._on_disk.get(path, self._originals[path])
+        write_atomic(root, path, data, expected)
+        self._on_disk[path] = data
+
+    def _put_back(self, root: Path, start: str | None) -> str:
+        """Undoes a run that failed or was stopped while writing, as far as it can without
+        ever overwriting what the run did not write: HEAD and the index back at ``start``,
+        and each file the run wrote back as it was, if it still holds what the run wrote.
+        Carries on past each failure. Returns what it could not put back and what to do
+        about it, a line each ("" when everything is back). Stop requests stay deferred
+        meanwhile."""
+        left: list[str] = []
+        foreign: list[str] = []
+        if start is not None:
+            assert self.repository is not None
+            try:
+                foreign = self.repository.restore(start, list(self._on_disk))
+            except RepositoryProblem as failure:
+                left.append(
+                    f"HEAD and the index could not be put back ({failure}); run "
+                    f"git reset --quiet {start} (it leaves the files alone)"
+                )
+        for path in sorted(self._on_disk):
+            try:
+                write_atomic(root, path, self._originals[path], self._on_disk[path])
+            except ChangedOnDisk:
+                foreign.append(path)
+            except OSError as failure:
+                name = shlex.quote(escaped(path))
+                undo = (
+                    f"once that is fixed, run: git checkout {start} -- {name}"
+                    if start
+                    else f"git diff -- {name} shows what to undo by hand"
+                )
+                left.append(
+                    f"{escaped(path)} still holds the migration ({failure.strerror or failure}); "
+                    + undo
+                )
+        left += [
+            f"{escaped(path)} was changed during the run, by a hook or by someone else: it was "
+            "left as it is (see git diff)"
+            for path in sorted(foreign)
+        ]
+        return "\n".join(f"  {line}" for line in left)
 
 
 def _refuse_changed_since_scan(root: Path, result: FileResult) -> None:
-    """A file edited by someone else while the run was scanning must not be overwritten."""
+    """A file edited by someone else while the run was scanning stops the run before its
+    first write (each write checks again, just before it replaces the file)."""
     try:
         current = (root / result.path).read_bytes()
     except OSError as error:
         raise UnsafePath(f"{result.path} cannot be read any more: {error.strerror}") from error
     if current != result.original:
-        raise RepositoryProblem(
-            f"{result.path} changed while the migration was running; nothing was written. "
-            "Run again."
-        )
+        raise ChangedOnDisk(result.path)
 
 
 __all__ = [

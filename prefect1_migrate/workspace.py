@@ -33,14 +33,32 @@ def inside(root: Path, path: str, safe_folders: set[Path] | None = None) -> Path
     return target
 
 
-def write_atomic(root: Path, path: str, data: bytes) -> None:
-    """Replace ``root / path`` with ``data`` in one step (a temporary file in the same folder,
-    flushed to disk, then renamed over it), keeping the file's permission bits and, where the
-    OS allows, its owner and group. Never writes through a symbolic link or outside ``root``."""
+class ChangedOnDisk(Exception):
+    """A file no longer holds the bytes the run last saw in it: someone saved it meanwhile."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} changed while the migration was running")
+        self.path = path
+
+
+def write_atomic(
+    root: Path,
+    path: str,
+    data: bytes,
+    expected: bytes | None = None,
+) -> None:
+    """Replace ``root / path`` with ``data`` in one step (a temporary file flushed to disk, then
+    renamed over it), keeping the file's permission bits and, where the OS allows, its owner
+    and group. Never writes through a symbolic link or outside ``root``.
+
+    With ``expected``, the file is replaced only if it still holds exactly those bytes
+    (:class:`ChangedOnDisk` otherwise): see :func:`_replace_if_unchanged`."""
     target = inside(root, path)
     try:
         before: os.stat_result | None = target.stat()
     except FileNotFoundError:
+        if expected is not None:
+            raise ChangedOnDisk(path) from None
         before = None
     mode = before.st_mode & 0o7777 if before else 0o644
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -52,10 +70,46 @@ def write_atomic(root: Path, path: str, data: bytes) -> None:
             if before:
                 _keep_owner(handle.fileno(), before)
             os.fchmod(handle.fileno(), mode)  # after chown, which clears set-id bits
-        os.replace(temporary, target)
+        if expected is None:
+            os.replace(temporary, target)
+        else:
+            given_back = _replace_if_unchanged(temporary, target, path, expected)
+            if given_back is not None:  # saved in place at the very moment of the rename
+                write_atomic(root, path, given_back, data)
+                raise ChangedOnDisk(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _replace_if_unchanged(temporary: str, target: Path, path: str, expected: bytes) -> bytes | None:
+    """Renames ``temporary`` over ``target`` only if ``target`` holds ``expected``, checked as
+    late as the OS allows: the bytes are compared, then the file's identity (inode, size,
+    modification time) is checked again right before the rename, so a save during the
+    comparison is seen too. POSIX has no conditional rename: a save that lands between that
+    last check and the rename (a few microseconds) is not seen before. If it was written into
+    the old file (most editors), the old file, still open here, shows it: its bytes are
+    returned, for the caller to give back. One saved by renaming a new file over the old in
+    that instant is lost."""
+    try:
+        current = os.fdopen(os.open(target, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+    except OSError as error:
+        raise ChangedOnDisk(path) from error
+    with current:
+        held = os.fstat(current.fileno())
+        if current.read() != expected or _stamp(os.lstat(target)) != _stamp(held):
+            raise ChangedOnDisk(path)
+        os.replace(temporary, target)
+        if _stamp(os.fstat(current.fileno()))[2:] == _stamp(held)[2:]:
+            return None
+        current.seek(0)
+        return current.read()
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes when a file's content is saved: in place (size, modification time) or by
+    renaming another file over it (device and inode)."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def unwritable_folders(root: Path, paths: Iterable[str]) -> list[str]:

@@ -9,6 +9,7 @@ clean, HEAD is at the starting commit, and running migrate again completes the m
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import time
@@ -269,3 +270,107 @@ def test_a_stopped_run_without_commits_gives_back_uncommitted_edits_exactly(
     assert tracked_bytes(repo) == expected
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
     assert git(repo, "rev-parse", "HEAD").strip() == start
+
+
+NOTE = "notes.txt"  # a tracked file the migration never touches
+
+
+def edit(path: Path, by_rename: bool = False) -> bytes:
+    """Saves a user's edit: in place, or as editors that write a new file and rename it over
+    the old one. Returns the bytes saved."""
+    data = path.read_bytes() + b"# my edit, saved during the run\n"
+    if by_rename:
+        fresh = path.with_name(f"{path.name}.saving")
+        fresh.write_bytes(data)
+        fresh.replace(path)
+    else:
+        with path.open("r+b") as handle:
+            handle.write(data)
+    return data
+
+
+@pytest.mark.parametrize("commit_hook", [False, True], ids=["built-commits", "git-commit"])
+def test_a_stop_never_reverts_an_edit_saved_during_the_run_and_lists_it(
+    make_repo, commit_hook: bool
+) -> None:
+    files = {**repo_files(8), NOTE: b"notes\n"}
+    repo = make_repo(files=files)
+    if commit_hook:
+        hook = repo / ".git" / "hooks" / "pre-commit"
+        hook.write_text("#!/bin/sh\nexit 0\n")
+        hook.chmod(0o755)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause="file-written:3")
+    wait_for_pause(run, "file-written:3")
+    edits = {
+        "flows/flow000.py": edit(repo / "flows/flow000.py"),  # the run wrote it
+        "flows/flow006.py": edit(repo / "flows/flow006.py", by_rename=True),  # not yet
+        NOTE: edit(repo / NOTE),  # the run never writes it
+    }
+    stop(run, signal.SIGTERM)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert (
+        b"interrupted; the run stopped; the files the run wrote were put back as they were and "
+        b"HEAD is at " + start[:10].encode() + b" again, with these exceptions:\n" in err
+    )
+    for name in edits:
+        listed = f"\n  {name} was changed during the run, by a hook or by someone else: it was "
+        assert (listed + "left as it is").encode() in err
+    assert tracked_bytes(repo) == {**files, **edits}
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "diff", "--cached", "--name-only") == ""  # the index is back at start
+    assert not (repo / LOCK).exists()
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == "".join(
+        f" M {name}\n" for name in sorted(edits)
+    )
+
+
+@pytest.mark.parametrize("by_rename", [False, True], ids=["in-place", "renamed-over"])
+def test_an_edit_saved_after_the_scan_is_never_overwritten_and_the_run_says_so(
+    make_repo, by_rename: bool
+) -> None:
+    files = repo_files(8)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause="file-written:2")
+    wait_for_pause(run, "file-written:2")  # every file was checked against its scan
+    edited = edit(repo / "flows/flow005.py", by_rename)
+    _, err = run.communicate(input=b"\n", timeout=120)  # the run goes on
+    assert run.returncode == 2, err
+    assert b"Done" not in err
+    assert (
+        b"flows/flow005.py changed while the migration was running; it was not overwritten. "
+        b"The run stopped; the files the run wrote were put back as they were and HEAD is at "
+        + start[:10].encode()
+        + b" again, with these exceptions:\n  flows/flow005.py was changed during the run, by a "
+        b"hook or by someone else: it was left as it is" in err
+    )
+    assert tracked_bytes(repo) == {**files, "flows/flow005.py": edited}
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == (
+        " M flows/flow005.py\n"
+    )
+
+
+def test_edits_saved_at_random_moments_of_runs_always_survive(make_repo) -> None:
+    """Whatever the moment (before the run looks, during the scan, the writes, the commits,
+    after), a saved edit is in the file afterwards; the run stops (exit 2) or finishes."""
+    files = repo_files(150)
+    names = sorted(files)
+    randomness = random.Random(17)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        repo = make_repo(files=files)
+        start = git(repo, "rev-parse", "HEAD").strip()
+        name = randomness.choice(names)
+        run = start_run(repo, "--jobs", "1")
+        time.sleep(randomness.uniform(0.0, 3.0))
+        edited = edit(repo / name, by_rename=randomness.random() < 0.5)
+        _, err = run.communicate(timeout=300)
+        assert run.returncode in (0, 2), err
+        assert (repo / name).read_bytes() == edited, (name, err)
+        assert git(repo, "status", "--porcelain") == f" M {name}\n", err
+        assert git(repo, "ls-files", "--others", "--ignored", "--exclude-standard") == ""
+        assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() in ("0", "2")
+        assert not (repo / LOCK).exists()
