@@ -155,13 +155,17 @@ class Repository:
                 f"crashed left it behind: remove it (rm {index_lock}) and run migrate again. "
                 "Nothing was written."
             )
-        objects = Path(self._repo.common_dir).resolve() / "objects"
+        objects = self.objects_folder
         unwritable = [str(d) for d in (self.git_dir, objects) if not os.access(d, os.W_OK)]
         if unwritable:
             raise RepositoryProblem(
                 f"git cannot write in {' and '.join(unwritable)}; make it writable for this "
                 "user and run migrate again. Nothing was written."
             )
+
+    @property
+    def objects_folder(self) -> Path:
+        return Path(self._repo.common_dir).resolve() / "objects"
 
     def head_commit(self) -> str:
         """The commit HEAD points at; refuses an unborn branch and a detached HEAD."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,7 @@ EXIT_FILES_SKIPPED = 3
 PREFECT_WORD = "prefect"
 _WRITER_THREADS = 8
 _WRITE_BATCH = 512
+_SPACE_MARGIN = 16 * 2**20  # what git and the file system need besides (bytes)
 
 
 class Mode(str, Enum):
@@ -272,6 +274,7 @@ class Migration:
         outcome = self._process(root, files)
         self._pauses.reached("scanned")
         self._refuse_unwritable(root)
+        self._refuse_short_of_space(root)
         with self._stops.deferred():
             try:
                 for result in self.results:
@@ -328,6 +331,28 @@ class Migration:
                 f"cannot write files in {listing}{', ...' if len(folders) > 5 else ''}; make "
                 "these folders writable for this user and run migrate again. Nothing was written."
             )
+
+    def _refuse_short_of_space(self, root: Path) -> None:
+        """Refuses a run the disk cannot hold, estimated from above: a new copy of every file
+        to write, and with commits, every version of each file as a git object (stored
+        compressed, counted whole)."""
+        assert self.repository is not None
+        needs = {root: sum(len(result.steps[-1][1]) for result in self.results)}
+        if self.request.commit:
+            objects = self.repository.objects_folder
+            blobs = sum(len(data) for result in self.results for _, data in result.steps)
+            if objects.stat().st_dev == root.stat().st_dev:
+                needs[root] += blobs
+            else:
+                needs[objects] = blobs
+        for folder, needed in needs.items():
+            free = shutil.disk_usage(folder).free
+            if needed + _SPACE_MARGIN > free:
+                raise RepositoryProblem(
+                    f"not enough free space: the run needs about {_megabytes(needed)} MB on "
+                    f"the file system of {escaped(str(folder))}, which has {_megabytes(free)} "
+                    "MB free. Free some space and run migrate again. Nothing was written."
+                )
 
     def _snapshots(self, codemod_id: str, paths: list[str]) -> dict[str, bytes]:
         """The bytes of ``paths`` as the codemod ``codemod_id`` left them."""
@@ -496,6 +521,10 @@ def _refuse_changed_since_scan(root: Path, result: FileResult) -> None:
         raise UnsafePath(f"{result.path} cannot be read any more: {error.strerror}") from error
     if current != result.original:
         raise ChangedOnDisk(result.path)
+
+
+def _megabytes(size: int) -> int:
+    return -(-size // 2**20)
 
 
 __all__ = [

@@ -351,3 +351,72 @@ def test_a_file_edited_during_the_run_is_never_overwritten(make_repo, monkeypatc
         migration.run()
     assert (repo / "a.py").read_bytes() == OLD
     assert (repo / "b.py").read_bytes() == OLD + b"# edited by someone else\n"
+
+
+def test_a_disk_too_full_for_the_run_is_refused_before_anything_is_written(
+    make_repo, monkeypatch
+) -> None:
+    import shutil
+
+    from codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+    from prefect1_migrate.gitops import RepositoryProblem
+    from prefect1_migrate.migrate import Migration, MigrationRequest
+
+    repo = make_repo(files={f"flow{n}.py": OLD for n in range(5)})
+    before = snapshot(repo)
+    real_usage = shutil.disk_usage
+
+    def nearly_full(path: str | Path) -> object:
+        return real_usage(path)._replace(free=4 * 2**20)  # 4 MB left
+
+    monkeypatch.setattr(shutil, "disk_usage", nearly_full)
+    monkeypatch.chdir(repo)
+    with pytest.raises(
+        RepositoryProblem,
+        match=r"not enough free space: the run needs about 1 MB on the file system of .*, "
+        r"which has 4 MB free\. Free some space and run migrate again\. Nothing was written\.",
+    ):
+        Migration(MigrationRequest(paths=[repo], codemods=[IMPORTS_MOVED])).run()
+    assert snapshot(repo) == before
+
+
+def test_a_rollback_carries_on_past_a_failed_restore_and_says_how_to_finish_it(
+    make_repo, monkeypatch
+) -> None:
+    """In-process: the disk fills up at the third write, and putting back the first file
+    fails too; the second is put back, HEAD and the index are at the start, and the message
+    gives the command that finishes the rollback once there is room."""
+    from codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+    from prefect1_migrate import migrate as migrate_module
+    from prefect1_migrate.gitops import RepositoryProblem
+    from prefect1_migrate.migrate import Migration, MigrationRequest
+
+    repo = make_repo(files={f"flow{n}.py": OLD for n in range(5)})
+    start = git(repo, "rev-parse", "HEAD").strip()
+    before = snapshot(repo)
+    real_write = migrate_module.write_atomic
+    migrations = []
+
+    def disk_filling_up(root: Path, path: str, data: bytes, *checks: object) -> None:
+        if data == NEW:
+            migrations.append(path)
+        if (len(migrations) == 3 and data == NEW) or (data == OLD and path == migrations[0]):
+            raise OSError(28, "No space left on device", path)
+        real_write(root, path, data, *checks)
+
+    monkeypatch.setattr(migrate_module, "write_atomic", disk_filling_up)
+    monkeypatch.chdir(repo)
+    with pytest.raises(RepositoryProblem) as stopped:
+        Migration(MigrationRequest(paths=[repo], codemods=[IMPORTS_MOVED], jobs=1)).run()
+    first, second = migrations[:2]
+    assert str(stopped.value).endswith(
+        f"HEAD is at {start[:10]} again, with these exceptions:\n"
+        f"  {first} still holds the migration (No space left on device); once that is fixed, "
+        f"run: git checkout {start} -- {first}"
+    )
+    assert (repo / first).read_bytes() == NEW
+    assert (repo / second).read_bytes() == OLD
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+    git(repo, "checkout", start, "--", first)  # the command the message gives
+    assert snapshot(repo) == before
