@@ -336,6 +336,8 @@ class Migration:
         """Refuses a run the disk cannot hold, estimated from above: a new copy of every file
         to write, and with commits, every version of each file as a git object (stored
         compressed, counted whole)."""
+        if not self.results:
+            return
         assert self.repository is not None
         needs = {root: sum(len(result.steps[-1][1]) for result in self.results)}
         if self.request.commit:
