@@ -108,9 +108,10 @@ class Repository:
             raise RepositoryProblem(f"git grep failed: {redact_output(process.stderr.strip())}")
         return process.returncode == 0
 
-    def dirty_paths(self) -> list[str]:
-        """Tracked files with staged or unstaged changes (untracked files do not count)."""
-        return [f"{status} {path}" for status, path in self._status()]
+    def dirty_paths(self) -> list[tuple[str, str]]:
+        """(status letters, path) of tracked files with staged or unstaged changes (untracked
+        files do not count)."""
+        return self._status()
 
     def _status(self, ignore_submodules: bool = False) -> list[tuple[str, str]]:
         """(status letters, path) of every tracked path that differs from HEAD; a rename or copy

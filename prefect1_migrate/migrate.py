@@ -18,6 +18,7 @@ from prefect1_migrate.commitmsg import FileChange, commit_message
 from prefect1_migrate.escaping import escaped
 from prefect1_migrate.gitops import Identity, NotARepository, Repository, RepositoryProblem
 from prefect1_migrate.interrupts import Interrupted, PausePoints, StopRequests
+from prefect1_migrate.journal import RunJournal
 from prefect1_migrate.pipeline import (
     FileProblem,
     FileResult,
@@ -133,6 +134,7 @@ class Migration:
         self._pauses = PausePoints(self._stops)
         self._originals: dict[str, bytes] = {}  # the bytes of each file to write, as scanned
         self._on_disk: dict[str, bytes] = {}  # what the run last wrote into each file
+        self._scratch: Path | None = None  # where temporary files go
 
     def run(self) -> MigrationOutcome:
         with self._stops:
@@ -261,26 +263,36 @@ class Migration:
             repository.refuse_operation_in_progress()
             start = repository.head_commit()
             identity = repository.identity(request.author)
+        journal = RunJournal(repository.git_dir)
+        killed = journal.killed_run()
         if not request.allow_dirty:
             dirty = repository.dirty_paths()
+            if dirty and killed is not None:
+                head = repository.head_commit()
+                raise UsageProblem(killed.advice(head, [path for _, path in dirty]))
             if dirty:
-                listing = "\n".join(f"  {escaped(entry)}" for entry in dirty[:20])
+                listing = "\n".join(
+                    f"  {escaped(f'{status} {path}')}" for status, path in dirty[:20]
+                )
                 more = f"\n  ... and {len(dirty) - 20} more" if len(dirty) > 20 else ""
                 raise UsageProblem(
                     "the working tree has uncommitted changes to tracked files:\n"
                     f"{listing}{more}\nCommit or stash them, or pass --allow-dirty "
                     "(which writes the migration without committing it)."
                 )
+        journal.end()  # what a killed run left is cleaned up, or was in a clean tree
         outcome = self._process(root, files)
         self._pauses.reached("scanned")
         self._refuse_unwritable(root)
         self._refuse_short_of_space(root)
+        self._scratch = journal.scratch
         with self._stops.deferred():
             try:
                 for result in self.results:
                     self._stops.checkpoint()
                     _refuse_changed_since_scan(root, result)
                     self._originals[result.path] = result.original
+                journal.begin(root, start, sorted(self._originals))
                 if not request.commit:
                     self._write_files(root, {r.path: r.steps[-1][1] for r in self.results})
                 elif repository.needs_git_commit(sorted(self._originals), request.run_hooks):
@@ -312,6 +324,8 @@ class Migration:
                 if isinstance(error, RepositoryProblem):
                     raise RepositoryProblem(f"{error}\nThe run stopped; {state}") from error
                 raise
+            finally:
+                journal.end()
             self._stops.finish()
         outcome.committed = request.commit
         outcome.late_stop = self._stops.pending
@@ -469,7 +483,7 @@ class Migration:
         """Writes ``data`` into the file at ``path`` if it still holds what the run last
         saw there (its scanned bytes, or what the run wrote into it before)."""
         expected = self._on_disk.get(path, self._originals[path])
-        write_atomic(root, path, data, expected)
+        write_atomic(root, path, data, expected, self._scratch)
         self._on_disk[path] = data
 
     def _put_back(self, root: Path, start: str | None) -> str:
@@ -492,7 +506,7 @@ class Migration:
                 )
         for path in sorted(self._on_disk):
             try:
-                write_atomic(root, path, self._originals[path], self._on_disk[path])
+                write_atomic(root, path, self._originals[path], self._on_disk[path], self._scratch)
             except ChangedOnDisk:
                 foreign.append(path)
             except OSError as failure:

@@ -33,6 +33,9 @@ def inside(root: Path, path: str, safe_folders: set[Path] | None = None) -> Path
     return target
 
 
+TEMPORARY_PREFIX = ".prefect1-migrate-tmp."
+
+
 class ChangedOnDisk(Exception):
     """A file no longer holds the bytes the run last saw in it: someone saved it meanwhile."""
 
@@ -46,13 +49,16 @@ def write_atomic(
     path: str,
     data: bytes,
     expected: bytes | None = None,
+    scratch: Path | None = None,
 ) -> None:
     """Replace ``root / path`` with ``data`` in one step (a temporary file flushed to disk, then
     renamed over it), keeping the file's permission bits and, where the OS allows, its owner
     and group. Never writes through a symbolic link or outside ``root``.
 
     With ``expected``, the file is replaced only if it still holds exactly those bytes
-    (:class:`ChangedOnDisk` otherwise): see :func:`_replace_if_unchanged`."""
+    (:class:`ChangedOnDisk` otherwise): see :func:`_replace_if_unchanged`. The temporary file
+    is made in ``scratch`` when that folder is on the same file system (so a killed run
+    leaves it where the next run removes it), otherwise next to the file."""
     target = inside(root, path)
     try:
         before: os.stat_result | None = target.stat()
@@ -61,7 +67,10 @@ def write_atomic(
             raise ChangedOnDisk(path) from None
         before = None
     mode = before.st_mode & 0o7777 if before else 0o644
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    folder = target.parent
+    if scratch is not None and scratch.stat().st_dev == folder.stat().st_dev:
+        folder = scratch
+    descriptor, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -75,7 +84,7 @@ def write_atomic(
         else:
             given_back = _replace_if_unchanged(temporary, target, path, expected)
             if given_back is not None:  # saved in place at the very moment of the rename
-                write_atomic(root, path, given_back, data)
+                write_atomic(root, path, given_back, data, scratch)
                 raise ChangedOnDisk(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -110,6 +119,12 @@ def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
     """What changes when a file's content is saved: in place (size, modification time) or by
     renaming another file over it (device and inode)."""
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Removes the temporary files a killed run left in ``folder``."""
+    for leftover in folder.glob(f"{TEMPORARY_PREFIX}*"):
+        leftover.unlink(missing_ok=True)
 
 
 def unwritable_folders(root: Path, paths: Iterable[str]) -> list[str]:

@@ -12,6 +12,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -374,3 +375,60 @@ def test_edits_saved_at_random_moments_of_runs_always_survive(make_repo) -> None
         assert git(repo, "ls-files", "--others", "--ignored", "--exclude-standard") == ""
         assert git(repo, "rev-list", "--count", f"{start}..HEAD").strip() in ("0", "2")
         assert not (repo / LOCK).exists()
+
+
+# The real command line, killed with SIGKILL inside its third file write (after the temporary
+# file is written, before it is renamed): what a kill -9 or the OOM killer leaves.
+_KILLED_INSIDE_A_WRITE = """
+import os, signal, sys
+from prefect1_migrate import cli
+
+flushes = []
+real_fsync = os.fsync
+
+def fsync_then_die(descriptor):
+    flushes.append(descriptor)
+    if len(flushes) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_fsync(descriptor)
+
+os.fsync = fsync_then_die
+sys.argv = ["prefect1-migrate", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def test_after_a_kill_inside_a_write_the_next_run_cleans_up_and_says_how_to_finish(
+    make_repo,
+) -> None:
+    files = repo_files(6)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_INSIDE_A_WRITE, "migrate", "--jobs", "1", str(repo)],
+        capture_output=True,
+        # a pause point never reached: only so that files are written one at a time
+        env={**os.environ, PAUSE_VARIABLE: "file-written:1000"},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    written = " M flows/flow000.py\n M flows/flow001.py\n"
+    # the temporary file of the third write is in .git, not among the user's files
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == written
+    scratch = repo / ".git" / "prefect1-migrate-tmp"
+    assert [path.name[:22] for path in scratch.iterdir()] == [".prefect1-migrate-tmp."]
+    again = start_run(repo)
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 2, err
+    assert (
+        f"prefect1-migrate: a previous prefect1-migrate run (process {killed_pid(err)}) was "
+        "killed before it finished.\nIt left these files written but not committed:\n"
+        "  flows/flow000.py\n  flows/flow001.py\nTo finish: git checkout HEAD -- .\n"
+    ).encode() in err
+    assert not scratch.exists()
+    git(repo, "checkout", "HEAD", "--", ".")  # as the message says
+    assert_rerun_completes(repo, start, files)
+    assert sorted(path.name for path in (repo / ".git").glob("prefect1-migrate*")) == []
+
+
+def killed_pid(err: bytes) -> int:
+    return int(err.split(b"(process ", 1)[1].split(b")", 1)[0])
