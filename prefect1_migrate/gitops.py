@@ -397,14 +397,17 @@ class Repository:
     def lock(self) -> Iterator[None]:
         """Refuse a second run on the same repository while this one is going.
 
-        An advisory ``flock`` on ``.git/prefect1-migrate.lock``: the kernel releases it when
-        the process ends, however it ends, so a killed run never leaves a stale lock."""
+        A POSIX record lock (``lockf``) on ``.git/prefect1-migrate.lock``: the kernel releases
+        it when the process ends, however it ends, so a killed run never leaves a stale lock;
+        unlike ``flock`` it belongs to this process alone, so the worker processes forked
+        while it is held do not hold it too (a worker that outlives a killed run does not
+        keep every later run out)."""
         lock_path = self.git_dir / LOCK_NAME
         while True:
             descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
             try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+                fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except (BlockingIOError, PermissionError):  # EAGAIN, EACCES: another holds it
                 holder = os.read(descriptor, 64).decode(errors="replace").strip() or "?"
                 os.close(descriptor)
                 raise RepositoryProblem(

@@ -11,6 +11,8 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
+import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -479,8 +481,12 @@ def new_markers(old_text: str, new_text: str) -> list[tuple[int, str]]:
 _worker_processor: FileProcessor | None = None
 
 
-def _init_worker(processor: FileProcessor) -> None:
+_PARENT_WATCH_INTERVAL = 0.2  # seconds
+
+
+def _init_worker(processor: FileProcessor, parent: int) -> None:
     global _worker_processor
+    _exit_with(parent)
     # A Ctrl-C, Ctrl-\ or a closed terminal reaches every process of the group: only the
     # main process decides when to stop; a SIGTERM sent to a worker alone ends it the default
     # way.
@@ -488,6 +494,18 @@ def _init_worker(processor: FileProcessor) -> None:
         signal.signal(group_signal, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_processor = processor
+
+
+def _exit_with(parent: int) -> None:
+    """Ends this worker as soon as the run that started it is gone (killed with SIGKILL, say,
+    as the OOM killer does): an orphaned worker would wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_WATCH_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _process_in_worker(path: str) -> FileResult:
@@ -540,7 +558,7 @@ def process_files(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(processor,),
+        initargs=(processor, os.getpid()),
     )
     try:
         for result in pool.map(_process_in_worker, paths, chunksize=chunksize):

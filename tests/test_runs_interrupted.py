@@ -432,3 +432,55 @@ def test_after_a_kill_inside_a_write_the_next_run_cleans_up_and_says_how_to_fini
 
 def killed_pid(err: bytes) -> int:
     return int(err.split(b"(process ", 1)[1].split(b")", 1)[0])
+
+
+def process_children(pid: int) -> set[int]:
+    children: set[int] = set()
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.add(int(status.parent.name))
+    return children
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent has not collected it
+
+
+def test_kill_9_of_the_main_process_alone_leaves_no_worker_and_no_lock(make_repo) -> None:
+    """What the OOM killer does: the main process dies mid-scan, its workers do not get the
+    signal. They must not keep the lock, and must end."""
+    files = repo_files(600)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "2")
+    assert run.stdout is not None
+    assert run.stdout.readline().startswith(b"Scanning 603 files")
+    deadline = time.monotonic() + 30
+    while len(workers := process_children(run.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) >= 2, workers
+    run.kill()  # SIGKILL to the main process alone
+    run.wait(timeout=60)
+    try:
+        again = start_run(repo, "--jobs", "2")
+        _, err = again.communicate(timeout=300)
+        assert again.returncode == 0, err  # the lock died with the main process
+        assert_migrated_and_committed(repo, start, files)
+        deadline = time.monotonic() + 10
+        while any(running(worker) for worker in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(running(worker) for worker in workers)
+    finally:
+        for worker in filter(running, workers):
+            os.kill(worker, signal.SIGKILL)
+        for pipe in (run.stdin, run.stdout, run.stderr):
+            assert pipe is not None
+            pipe.close()
