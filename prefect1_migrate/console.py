@@ -145,6 +145,11 @@ class Console:
             ]
             if rows:
                 self._table(("codemod", "files changed", "flagged", "commit"), rows)
+        if outcome.not_checked_out:
+            self._print(
+                f"Skipped {outcome.not_checked_out} tracked file(s) that the sparse checkout "
+                "leaves out of the work tree."
+            )
         self._print(self._closing_line(outcome, len(changed), flagged))
 
     def _annotate(self, outcome: MigrationOutcome) -> None:

@@ -32,6 +32,7 @@ _HOOKS_NO_VERIFY_KEEPS = ("prepare-commit-msg", "post-commit")  # git commit --n
 _CONTENT_ATTRIBUTES = ("filter", "text", "eol", "crlf", "ident", "working-tree-encoding")
 _GIT_TRUE = {"true", "yes", "on", "1"}
 _SCRATCH_INDEX = "prefect1-migrate-index"
+_SKIP_WORKTREE = "S"  # git ls-files -t
 _LITERAL_PATHSPECS = {"GIT_LITERAL_PATHSPECS": "1"}  # a path is a path, never a glob
 _OPERATIONS_IN_PROGRESS = {
     "MERGE_HEAD": "a merge",
@@ -49,6 +50,12 @@ class RepositoryProblem(Exception):
 
 class NotARepository(RepositoryProblem):
     pass
+
+
+@dataclass(frozen=True)
+class TrackedFiles:
+    paths: list[str]
+    not_checked_out: int  # left out of the work tree by a sparse checkout
 
 
 @dataclass(frozen=True)
@@ -85,20 +92,50 @@ class Repository:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def tracked_files(self, under: Sequence[Path]) -> list[str]:
-        """Regular files git tracks below ``under`` (no symlinks, no submodule contents)."""
+    def tracked_files(self, under: Sequence[Path]) -> TrackedFiles:
+        """Regular files git tracks below ``under`` (no symlinks, no submodule contents) that
+        are in the work tree: a sparse checkout leaves some out (git marks them
+        skip-worktree), and those are only counted."""
         specs = [os.path.relpath(path, self.root) for path in under] or ["."]
-        output = self._run(["ls-files", "-z", "--stage", "--", *specs], env=_LITERAL_PATHSPECS)
-        files: list[str] = []
+        output = self._run(
+            ["ls-files", "-z", "--stage", "-t", "--", *specs], env=_LITERAL_PATHSPECS
+        )
+        files: set[str] = set()
+        not_checked_out: set[str] = set()
         for entry in output.split("\0"):
             if not entry:
                 continue
+            tag, _, entry = entry.partition(" ")
             meta, _, path = entry.partition("\t")
             mode, _, rest = meta.partition(" ")
             stage = rest.rsplit(" ", 1)[-1]
             if mode in _REGULAR_FILE_MODES and stage == "0":
-                files.append(path)
-        return sorted(set(files))
+                (not_checked_out if tag == _SKIP_WORKTREE else files).add(path)
+        return TrackedFiles(sorted(files), len(not_checked_out))
+
+    def working_tree_encodings(self, paths: Sequence[str]) -> dict[str, str]:
+        """The ``working-tree-encoding`` git attribute of those of ``paths`` that have one:
+        git keeps them in that encoding in the work tree (and UTF-8 in commits)."""
+        listing = "".join(f"{path}\0" for path in paths)
+        output = self._run(
+            ["check-attr", "-z", "--stdin", "working-tree-encoding"], input_text=listing
+        ).split("\0")
+        return {
+            path: value
+            for path, value in zip(output[0::3], output[2::3], strict=False)
+            if value not in ("unspecified", "unset", "set")
+        }
+
+    def binary_files(self) -> list[str]:
+        """Tracked files in the work tree that git takes for binary (``git grep -I`` skips
+        them): among them, text in UTF-16 or UTF-32."""
+        output = self._run(["ls-files", "-z", "--eol"])
+        found: list[str] = []
+        for entry in output.split("\0"):
+            info, _, path = entry.partition("\t")
+            if path and info.split()[1:2] == ["w/-text"]:
+                found.append(path)
+        return found
 
     def mentions(self, word: str) -> bool:
         """Whether any tracked text file (as it is in the work tree) contains ``word``, in any

@@ -28,10 +28,12 @@ from prefect1_migrate.pipeline import (
     process_files,
 )
 from prefect1_migrate.redaction import remember
+from prefect1_migrate.sourcefile import UndecodableFile, declared_encoding, decode
 from prefect1_migrate.workspace import (
     ChangedOnDisk,
     UnsafePath,
     folder_files,
+    inside,
     unwritable_folders,
     write_atomic,
 )
@@ -42,6 +44,7 @@ EXIT_PROBLEM = 2
 EXIT_FILES_SKIPPED = 3
 
 PREFECT_WORD = "prefect"
+_PREFECT_WORD_BYTES = re.compile(re.escape(PREFECT_WORD.encode()), re.IGNORECASE)
 _WRITER_THREADS = 8
 _WRITE_BATCH = 512
 _SPACE_MARGIN = 16 * 2**20  # what git and the file system need besides (bytes)
@@ -99,6 +102,7 @@ class MigrationOutcome:
     uses_prefect: bool = True  # False: nothing mentions Prefect, so nothing was looked at
     places: list[Place] = field(default_factory=list)  # --check: what breaks on 1.x, by line
     late_stop: str | None = None  # a stop signal that came once the result was in place
+    not_checked_out: int = 0  # tracked files a sparse checkout leaves out: not looked at
 
     @property
     def changed(self) -> list[CodemodOutcome]:
@@ -135,6 +139,8 @@ class Migration:
         self._originals: dict[str, bytes] = {}  # the bytes of each file to write, as scanned
         self._on_disk: dict[str, bytes] = {}  # what the run last wrote into each file
         self._scratch: Path | None = None  # where temporary files go
+        self._encodings: dict[str, str] = {}  # git's working-tree-encoding, by path
+        self._not_checked_out = 0
 
     def run(self) -> MigrationOutcome:
         with self._stops:
@@ -159,7 +165,10 @@ class Migration:
             outside = [path for path in paths if not path.is_relative_to(root)]
             if outside:
                 raise UsageProblem(f"{outside[0]} is outside the repository {root}")
-            files = self.repository.tracked_files(paths)
+            tracked = self.repository.tracked_files(paths)
+            files = tracked.paths
+            self._not_checked_out = tracked.not_checked_out
+            self._encodings = self.repository.working_tree_encodings(files)
         else:
             root = paths[0] if paths[0].is_dir() else paths[0].parent
             files = folder_files(root, paths)
@@ -173,17 +182,16 @@ class Migration:
     def _uses_prefect(self, root: Path, files: list[str]) -> bool:
         """Whether the repository (all its tracked files, whatever paths were named) or the
         plain folder mentions Prefect at all. When it does not, nothing is parsed, changed or
-        reported: some codemods trigger on words that are common outside Prefect code."""
+        reported: some codemods trigger on words that are common outside Prefect code.
+        ``git grep`` takes UTF-16 and UTF-32 text for binary: those files are decoded."""
         if self.repository is not None:
-            return self.repository.mentions(PREFECT_WORD)
-        pattern = re.compile(re.escape(PREFECT_WORD.encode()), re.IGNORECASE)
-        for name in files:
-            try:
-                if pattern.search((root / name).read_bytes()):
-                    return True
-            except OSError:
-                continue
-        return False
+            if self.repository.mentions(PREFECT_WORD):
+                return True
+            candidates = self.repository.binary_files()
+            encodings = self.repository.working_tree_encodings(candidates)
+        else:
+            candidates, encodings = files, {}
+        return any(_mentions_prefect(root, name, encodings.get(name)) for name in candidates)
 
     def _process(self, root: Path, files: list[str]) -> MigrationOutcome:
         request = self.request
@@ -202,6 +210,7 @@ class Migration:
             self.progress.file_done,
             _STEP_OUTPUTS[request.mode],
             report_marked=request.mode is Mode.CHECK and not request.pending_only,
+            encodings=self._encodings,
         )
         places: list[Place] = []
         # A stop raised while the worker pool starts could leave workers nobody shuts down;
@@ -233,6 +242,7 @@ class Migration:
             prefect_target=request.options.prefect_version,
             uses_prefect=uses_prefect,
             places=places,
+            not_checked_out=self._not_checked_out,
         )
 
     def _scan(self, root: Path, files: list[str]) -> MigrationOutcome:
@@ -537,6 +547,20 @@ def _refuse_changed_since_scan(root: Path, result: FileResult) -> None:
         raise UnsafePath(f"{result.path} cannot be read any more: {error.strerror}") from error
     if current != result.original:
         raise ChangedOnDisk(result.path)
+
+
+def _mentions_prefect(root: Path, path: str, git_encoding: str | None) -> bool:
+    try:
+        data = inside(root, path).read_bytes()
+    except OSError:
+        return False
+    encoding = declared_encoding(data, git_encoding)
+    if encoding is not None:
+        try:
+            data = decode(data, encoding).text.encode()
+        except UndecodableFile:
+            return False
+    return _PREFECT_WORD_BYTES.search(data) is not None
 
 
 def _megabytes(size: int) -> int:

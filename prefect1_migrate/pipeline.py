@@ -15,7 +15,7 @@ import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -40,6 +40,7 @@ from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
     SourceText,
     UndecodableFile,
+    declared_encoding,
     decode,
     is_binary,
     python_encoding,
@@ -116,8 +117,10 @@ class FileProcessor:
         options: MigrationOptions,
         output: StepOutput = StepOutput.BYTES,
         report_marked: bool = False,
+        encodings: Mapping[str, str] | None = None,
     ) -> None:
         self.root = root
+        self.encodings = encodings or {}  # git's working-tree-encoding, by path
         self.codemods = [c for c in codemods if isinstance(c, (PythonCodemod, TextCodemod))]
         self.options = options
         self.output = output
@@ -168,37 +171,49 @@ class FileProcessor:
         With ``line_length``, rewritten Python lines longer than it are split as black
         would split them (``prefect1_migrate/linefit.py``)."""
         result = FileResult(path)
-        if is_binary(data):
+        source: SourceText | None = None
+        probe = data  # what the file's kind, markers and triggers are looked for in
+        encoding = declared_encoding(data, self.encodings.get(path))
+        if encoding is not None:  # UTF-16 and the like: decoded first, looked at as UTF-8
+            try:
+                source = decode(data, encoding)
+            except UndecodableFile as error:
+                if classify(path) is not None:
+                    result.problems.append(FileProblem(path, None, f"cannot decode: {error}"))
+                return result
+            probe = source.text.encode("utf-8")
+        elif is_binary(data):
             return result
-        kind = classify(path, data[:256])
+        kind = classify(path, probe[:256])
         if kind is None:
             return result
         if self.report_marked:
-            for line, message in marker_lines(data):
+            for line, message in marker_lines(probe):
                 result.places.append(Place(path, line, f"marked: {message}"))
         # A Python file may reach Prefect through the repository's modules (it imports a
         # flow or a re-export); one that imports a re-export may spell Prefect's names like
         # nothing a codemod triggers on, so every Python codemod looks at it.
         modules = self.options.modules
         python = kind is FileKind.PYTHON
-        if python and _PREFECT.search(data) is None and path not in modules.reaching:
+        if python and _PREFECT.search(probe) is None and path not in modules.reaching:
             return result  # every Python rewrite concerns code that reaches Prefect
         via_reexport = python and path in modules.reexport_importers
         name = path.rpartition("/")[2]
         for_kind = [c for c in self.codemods if c.looks_at(kind, name)]
         if not via_reexport and not any(
-            t in data for c in for_kind for t in self._trigger_bytes[c.id]
+            t in probe for c in for_kind for t in self._trigger_bytes[c.id]
         ):
             return result
         # Each codemod checks its triggers again on the text the earlier ones left, so a
         # name one codemod introduces reaches the codemods after it.
         candidates = for_kind
-        try:
-            encoding = python_encoding(data) if kind is FileKind.PYTHON else text_encoding(data)
-            source = decode(data, encoding)
-        except UndecodableFile as error:
-            result.problems.append(FileProblem(path, None, f"cannot decode: {error}"))
-            return result
+        if source is None:
+            try:
+                encoding = python_encoding(data) if kind is FileKind.PYTHON else text_encoding(data)
+                source = decode(data, encoding)
+            except UndecodableFile as error:
+                result.problems.append(FileProblem(path, None, f"cannot decode: {error}"))
+                return result
         result.secrets = frozenset(secret_values(source.text))
         if kind is FileKind.PYTHON:
             texts = self._run_python(path, source.text, candidates, result, via_reexport)
@@ -540,10 +555,11 @@ def process_files(
     on_file_done: Callable[[FileResult], None] = lambda _: None,
     output: StepOutput = StepOutput.BYTES,
     report_marked: bool = False,
+    encodings: Mapping[str, str] | None = None,
 ) -> Iterator[FileResult]:
     """Results for ``paths`` in the order given, computed by ``jobs`` processes."""
     options = replace(options, modules=survey(paths, _module_reader(root)))
-    processor = FileProcessor(root, codemods, options, output, report_marked)
+    processor = FileProcessor(root, codemods, options, output, report_marked, encodings)
     if jobs <= 1 or len(paths) < 2 * jobs:
         for path in paths:
             result = processor.process(path)

@@ -30,14 +30,17 @@ class SourceText:
     encoding: str
     line_endings: tuple[str, ...]
     had_final_newline: bool
+    byte_order_mark: bytes = b""  # of UTF-16 and UTF-32 files (UTF-8's is in "utf-8-sig")
 
     def encode(self, new_text: str) -> bytes:
         """The bytes of ``new_text`` written the way the original file was written."""
         if new_text == self.text:
-            return _rebuild(self.text, self.line_endings, self.had_final_newline, self.encoding)
-        new_lines = new_text.split("\n")
-        endings = _endings_for(self.text.split("\n"), self.line_endings, new_lines)
-        return _rebuild(new_text, endings, self.had_final_newline, self.encoding)
+            endings = self.line_endings
+        else:
+            endings = _endings_for(self.text.split("\n"), self.line_endings, new_text.split("\n"))
+        return self.byte_order_mark + _rebuild(
+            new_text, endings, self.had_final_newline, self.encoding
+        )
 
 
 def is_binary(data: bytes) -> bool:
@@ -57,9 +60,35 @@ def text_encoding(data: bytes) -> str:
     return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
+# Longest first: the UTF-32 little-endian mark begins with the UTF-16 one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def declared_encoding(data: bytes, git_encoding: str | None = None) -> str | None:
+    """The encoding of a text file whose bytes are not ASCII-compatible or not UTF-8, as its
+    UTF-16/UTF-32 byte-order mark or else git's ``working-tree-encoding`` attribute
+    (``git_encoding``) says; None for every other file (UTF-8 or binary)."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding
+    if git_encoding is None:
+        return None
+    name = git_encoding.lower()
+    return name[: -len("-bom")] if name.endswith("-bom") else name
+
+
 def decode(data: bytes, encoding: str) -> SourceText:
+    mark = next(
+        (mark for mark, name in _BYTE_ORDER_MARKS if name == encoding and data.startswith(mark)),
+        b"",
+    )
     try:
-        raw = data.decode(encoding)
+        raw = data[len(mark) :].decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise UndecodableFile(f"not valid {encoding}: {error}") from error
     pieces = _LINE_END.split(raw)
@@ -68,7 +97,7 @@ def decode(data: bytes, encoding: str) -> SourceText:
     text = "\n".join(pieces)
     if not had_final_newline:
         text += "\n"
-    return SourceText(text, encoding, endings, had_final_newline)
+    return SourceText(text, encoding, endings, had_final_newline, mark)
 
 
 def _dominant(endings: tuple[str, ...]) -> str:
