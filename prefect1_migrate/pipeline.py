@@ -174,6 +174,8 @@ class FileProcessor:
         source: SourceText | None = None
         probe = data  # what the file's kind, markers and triggers are looked for in
         encoding = declared_encoding(data, self.encodings.get(path))
+        if classify(path) is FileKind.PYTHON:
+            encoding = None  # Python reads source as PEP 263 says: never UTF-16 or UTF-32
         if encoding is not None:  # UTF-16 and the like: decoded first, looked at as UTF-8
             try:
                 source = decode(data, encoding)
