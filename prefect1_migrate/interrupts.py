@@ -98,8 +98,9 @@ class PausePoints:
     ``PREFECT1_MIGRATE_PAUSE_AT=point[:n][,point[:n]...]`` makes a ``migrate`` run stop at
     the named point (every time, or only the n-th time it is reached), print
     ``prefect1-migrate: paused at <point>:<n>`` to stderr and wait for a line on stdin. A
-    stop signal sent while it waits stops the run right there. Points: ``scanned`` (the
-    lock is held, nothing is written yet), ``file-written`` (after each file is written;
+    stop signal sent while it waits stops the run right there. Points: ``checked`` (the
+    lock is held and the tree found clean; nothing is scanned yet), ``scanned`` (every file
+    is scanned, nothing is written yet), ``file-written`` (after each file is written;
     files are then written one at a time), ``committed`` (after each codemod's commit is
     made: built before any file is written, or with hooks, after its files are written),
     ``branch-moved`` (without hooks: the branch points at the last commit, the index is not

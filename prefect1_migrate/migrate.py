@@ -291,8 +291,11 @@ class Migration:
                     "(which writes the migration without committing it)."
                 )
         journal.end()  # what a killed run left is cleaned up, or was in a clean tree
+        self._pauses.reached("checked")
         outcome = self._process(root, files)
         self._pauses.reached("scanned")
+        if not request.allow_dirty:
+            self._refuse_edited_during_scan()
         self._refuse_unwritable(root)
         self._refuse_short_of_space(root)
         self._scratch = journal.scratch
@@ -340,6 +343,18 @@ class Migration:
         outcome.committed = request.commit
         outcome.late_stop = self._stops.pending
         return outcome
+
+    def _refuse_edited_during_scan(self) -> None:
+        """The tree was clean when the run began: a file saved since (before the scan read
+        it, or while the run was paused) would be migrated, edit and all, into the run's
+        commits. Later saves are caught by the comparison before each write."""
+        assert self.repository is not None
+        dirty = self.repository.dirty_paths()
+        if dirty:
+            raise RepositoryProblem(
+                f"{escaped(dirty[0][1])} changed while the migration was running; nothing was "
+                "written. Run migrate again."
+            )
 
     def _refuse_unwritable(self, root: Path) -> None:
         """Everything the writes and commits need, checked before the first write."""

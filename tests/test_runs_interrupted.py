@@ -484,3 +484,25 @@ def test_kill_9_of_the_main_process_alone_leaves_no_worker_and_no_lock(make_repo
         for pipe in (run.stdin, run.stdout, run.stderr):
             assert pipe is not None
             pipe.close()
+
+
+def test_an_edit_saved_before_the_scan_reads_the_file_stops_the_run_before_any_write(
+    make_repo,
+) -> None:
+    files = repo_files(8)
+    repo = make_repo(files=files)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause="checked")
+    wait_for_pause(run, "checked:1")  # the tree was found clean; nothing is scanned yet
+    edited = edit(repo / "flows/flow003.py")
+    _, err = run.communicate(input=b"\n", timeout=120)
+    assert run.returncode == 2, err
+    assert (
+        b"flows/flow003.py changed while the migration was running; nothing was written. "
+        b"Run migrate again." in err
+    )
+    assert tracked_bytes(repo) == {**files, "flows/flow003.py": edited}
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == (
+        " M flows/flow003.py\n"
+    )
