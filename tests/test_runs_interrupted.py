@@ -486,6 +486,39 @@ def test_kill_9_of_the_main_process_alone_leaves_no_worker_and_no_lock(make_repo
             pipe.close()
 
 
+def test_runs_killed_at_random_moments_leave_nothing_the_next_run_cannot_finish(
+    make_repo,
+) -> None:
+    """SIGKILL to the main process alone, at a random moment: no temporary file among the
+    user's files, no lock kept by a worker; the next run completes, or names the killed run
+    and the command that finishes, after which a run completes."""
+    files = repo_files(300)
+    randomness = random.Random(6)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        repo = make_repo(files=files)
+        start = git(repo, "rev-parse", "HEAD").strip()
+        run = start_run(repo, "--jobs", "2")
+        time.sleep(randomness.uniform(0.0, 4.0))
+        run.kill()
+        run.wait(timeout=60)
+        for pipe in (run.stdin, run.stdout, run.stderr):
+            assert pipe is not None
+            pipe.close()
+        assert git(repo, "ls-files", "--others") == ""  # untracked, ignored or not
+        again = start_run(repo, "--jobs", "2")
+        _, err = again.communicate(timeout=300)
+        if again.returncode == 2:
+            assert b"was killed before it finished" in err, err
+            assert b"\nTo finish: git checkout HEAD -- .\n" in err, err
+            git(repo, "checkout", "HEAD", "--", ".")
+            again = start_run(repo, "--jobs", "2")
+            _, err = again.communicate(timeout=300)
+        assert again.returncode == 0, err
+        assert_migrated_and_committed(repo, start, files)
+        assert sorted((repo / ".git").glob("prefect1-migrate*")) == []
+
+
 def test_an_edit_saved_before_the_scan_reads_the_file_stops_the_run_before_any_write(
     make_repo,
 ) -> None:
