@@ -74,6 +74,22 @@ def wait_for_pause(process: subprocess.Popen[bytes], point: str) -> None:
     assert line.decode().strip() == f"prefect1-migrate: paused at {point}", line
 
 
+def run_paused_at(
+    make_repo, point: str, files: dict[str, bytes], commit_hook: bool = False
+) -> tuple[Path, str, subprocess.Popen[bytes]]:
+    """A repository of ``files`` (with a pre-commit hook that passes, if asked), its starting
+    commit, and a run on it that is paused at ``point`` (``name:n``)."""
+    repo = make_repo(files=files)
+    if commit_hook:
+        hook = repo / ".git" / "hooks" / "pre-commit"
+        hook.write_text("#!/bin/sh\nexit 0\n")
+        hook.chmod(0o755)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    run = start_run(repo, "--jobs", "1", pause=point)
+    wait_for_pause(run, point)
+    return repo, start, run
+
+
 def tracked_bytes(repo: Path) -> dict[str, bytes]:
     return {name: (repo / name).read_bytes() for name in git(repo, "ls-files").splitlines()}
 
@@ -121,14 +137,7 @@ def test_a_stop_at_any_point_puts_the_repository_back_and_a_rerun_completes(
     make_repo, point: str, sig: signal.Signals, commit_hook: bool
 ) -> None:
     files = repo_files(8)
-    repo = make_repo(files=files)
-    if commit_hook:
-        hook = repo / ".git" / "hooks" / "pre-commit"
-        hook.write_text("#!/bin/sh\nexit 0\n")
-        hook.chmod(0o755)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause=point)
-    wait_for_pause(run, point)
+    repo, start, run = run_paused_at(make_repo, point, files, commit_hook)
     stop(run, sig)
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err
@@ -139,10 +148,7 @@ def test_a_stop_at_any_point_puts_the_repository_back_and_a_rerun_completes(
 
 def test_ctrl_c_once_the_branch_moved_finishes_the_run_and_claims_no_rollback(make_repo) -> None:
     files = repo_files(8)
-    repo = make_repo(files=files)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause="branch-moved")
-    wait_for_pause(run, "branch-moved:1")
+    repo, start, run = run_paused_at(make_repo, "branch-moved:1", files)
     stop(run, signal.SIGINT)
     _, err = run.communicate(input=b"\n", timeout=120)  # the wait ends; the run goes on
     assert run.returncode == 0, err
@@ -194,10 +200,7 @@ def test_sigkill_leaves_no_stale_lock_and_a_half_written_tree_is_refused_not_rem
     make_repo,
 ) -> None:
     files = repo_files(4)
-    repo = make_repo(files=files)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause="file-written:2")
-    wait_for_pause(run, "file-written:2")
+    repo, start, run = run_paused_at(make_repo, "file-written:2", files)
     stop(run, signal.SIGKILL)  # nothing can be undone after this
     run.communicate(timeout=60)
     assert git(repo, "rev-parse", "HEAD").strip() == start
@@ -235,10 +238,7 @@ def test_a_git_index_lock_held_for_a_moment_by_another_git_command_is_waited_for
     make_repo,
 ) -> None:
     files = repo_files(2)
-    repo = make_repo(files=files)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause="file-written:2")
-    wait_for_pause(run, "file-written:2")
+    repo, start, run = run_paused_at(make_repo, "file-written:2", files)
     index_lock = repo / ".git" / "index.lock"
     index_lock.write_bytes(b"")  # as `git status` in an editor does
     assert run.stdin is not None
@@ -295,14 +295,7 @@ def test_a_stop_never_reverts_an_edit_saved_during_the_run_and_lists_it(
     make_repo, commit_hook: bool
 ) -> None:
     files = {**repo_files(8), NOTE: b"notes\n"}
-    repo = make_repo(files=files)
-    if commit_hook:
-        hook = repo / ".git" / "hooks" / "pre-commit"
-        hook.write_text("#!/bin/sh\nexit 0\n")
-        hook.chmod(0o755)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause="file-written:3")
-    wait_for_pause(run, "file-written:3")
+    repo, start, run = run_paused_at(make_repo, "file-written:3", files, commit_hook)
     edits = {
         "flows/flow000.py": edit(repo / "flows/flow000.py"),  # the run wrote it
         "flows/flow006.py": edit(repo / "flows/flow006.py", by_rename=True),  # not yet
@@ -331,11 +324,9 @@ def test_a_stop_never_reverts_an_edit_saved_during_the_run_and_lists_it(
 def test_an_edit_saved_after_the_scan_is_never_overwritten_and_the_run_says_so(
     make_repo, by_rename: bool
 ) -> None:
+    # every file was checked against its scan
     files = repo_files(8)
-    repo = make_repo(files=files)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause="file-written:2")
-    wait_for_pause(run, "file-written:2")  # every file was checked against its scan
+    repo, start, run = run_paused_at(make_repo, "file-written:2", files)
     edited = edit(repo / "flows/flow005.py", by_rename)
     _, err = run.communicate(input=b"\n", timeout=120)  # the run goes on
     assert run.returncode == 2, err
@@ -522,11 +513,9 @@ def test_runs_killed_at_random_moments_leave_nothing_the_next_run_cannot_finish(
 def test_an_edit_saved_before_the_scan_reads_the_file_stops_the_run_before_any_write(
     make_repo,
 ) -> None:
+    # the tree was found clean; nothing is scanned yet
     files = repo_files(8)
-    repo = make_repo(files=files)
-    start = git(repo, "rev-parse", "HEAD").strip()
-    run = start_run(repo, "--jobs", "1", pause="checked")
-    wait_for_pause(run, "checked:1")  # the tree was found clean; nothing is scanned yet
+    repo, start, run = run_paused_at(make_repo, "checked:1", files)
     edited = edit(repo / "flows/flow003.py")
     _, err = run.communicate(input=b"\n", timeout=120)
     assert run.returncode == 2, err
