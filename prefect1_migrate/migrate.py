@@ -45,6 +45,7 @@ EXIT_FILES_SKIPPED = 3
 
 PREFECT_WORD = "prefect"
 _PREFECT_WORD_BYTES = re.compile(re.escape(PREFECT_WORD.encode()), re.IGNORECASE)
+_LONGEST_MARK = 4  # bytes: UTF-32's byte-order mark
 _WRITER_THREADS = 8
 _WRITE_BATCH = 512
 _SPACE_MARGIN = 16 * 2**20  # what git and the file system need besides (bytes)
@@ -191,7 +192,10 @@ class Migration:
             encodings = self.repository.working_tree_encodings(candidates)
         else:
             candidates, encodings = files, {}
-        return any(_mentions_prefect(root, name, encodings.get(name)) for name in candidates)
+        binary = self.repository is not None
+        return any(
+            _mentions_prefect(root, name, encodings.get(name), binary) for name in candidates
+        )
 
     def _process(self, root: Path, files: list[str]) -> MigrationOutcome:
         request = self.request
@@ -564,12 +568,19 @@ def _refuse_changed_since_scan(root: Path, result: FileResult) -> None:
         raise ChangedOnDisk(result.path)
 
 
-def _mentions_prefect(root: Path, path: str, git_encoding: str | None) -> bool:
+def _mentions_prefect(root: Path, path: str, git_encoding: str | None, binary: bool) -> bool:
+    """Whether the file says "prefect" in any letter case, in whatever encoding its mark or
+    git's attribute names. A file git takes for ``binary`` is text only with one of those,
+    and is read no further than its first bytes without."""
     try:
-        data = inside(root, path).read_bytes()
+        with inside(root, path).open("rb") as handle:
+            data = handle.read(_LONGEST_MARK)
+            encoding = declared_encoding(data, git_encoding)
+            if encoding is None and binary:
+                return False
+            data += handle.read()
     except OSError:
         return False
-    encoding = declared_encoding(data, git_encoding)
     if encoding is not None:
         try:
             data = decode(data, encoding).text.encode()

@@ -93,3 +93,14 @@ def test_files_outside_a_sparse_checkout_are_skipped_and_said_once(make_repo) ->
     assert (repo / "top.py").read_bytes() == NEW
     assert git(repo, "show", "HEAD:away/flow.py").encode() == OLD
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_check_on_a_plain_folder_finds_the_work_in_a_utf16_file(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    data = codecs.BOM_UTF16_LE + COMPOSE.encode("utf-16-le")
+    (folder / "docker-compose.yml").write_bytes(data)
+    result = run_cli("migrate", "--check", "--only", "cli-auth", str(folder))
+    assert result.returncode == 1, result.stderr
+    assert "docker-compose.yml:4: would be rewritten" in result.stdout.decode()
+    assert (folder / "docker-compose.yml").read_bytes() == data
