@@ -333,8 +333,8 @@ class Migration:
                     raise
                 if isinstance(error, ChangedOnDisk):
                     raise RepositoryProblem(
-                        f"{error.path} changed while the migration was running; it was not "
-                        f"overwritten. The run stopped; {state}\nRun migrate again."
+                        f"{escaped(error.path)} changed while the migration was running; it "
+                        f"was not overwritten. The run stopped; {state}\nRun migrate again."
                     ) from error
                 if isinstance(error, OSError):
                     raise RepositoryProblem(f"writing failed ({error}); {state}") from error
