@@ -10,9 +10,11 @@ rename, re-value or delete it with :class:`codemods._text.LineEdits`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from codemods._json_document import JsonValue, parse_json, walk
 from codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_start
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
@@ -70,11 +72,14 @@ def find_env_settings(
     compose pass-through items ``- KEY``, and Kubernetes ``- name: KEY`` with ``value:`` or
     ``valueFrom:``. Reading a variable (``$KEY``, ``secrets.KEY``, ``env.KEY``) is not a setting.
     """
+    names = tuple(names)
     pattern = re.compile(
         r"(?<![\w.${(/-])(" + "|".join(re.escape(name) for name in names) + r")(?!\w)"
     )
     mask = code_block_mask(lines, file.kind)
     found: list[EnvSetting] = []
+    if file.kind is FileKind.JSON:
+        found = json_settings(lines, names)
     for index, line in enumerate(lines):
         if not mask[index] or line.lstrip().startswith(_COMMENT_STARTS):
             continue
@@ -82,7 +87,7 @@ def find_env_settings(
             setting = _classify(lines, index, match.start(), match.group(1), file, mask)
             if setting is not None:
                 found.append(setting)
-    return found
+    return sorted(found, key=lambda setting: (setting.line, setting.start))
 
 
 def env_references(
@@ -143,6 +148,8 @@ def _classify(
                 name, index, start, None, None, (index, index + 1), index,
                 _yaml_block(lines, index, indent, True, mask), indent,
             )  # fmt: skip
+    if file.kind is FileKind.JSON and not after.startswith("="):
+        return None  # a key or ``"name"`` value: read from the document (json_settings)
     if file.kind is FileKind.DOCKERFILE and _DOCKER_ENV_BEFORE.fullmatch(before):
         spaced = re.match(r"[ \t]+(?=[^\s=])", after)
         if spaced:
@@ -215,6 +222,8 @@ def _assignment(
         block = _yaml_block(lines, index, _indent(line), False, mask)
     else:
         block = _flat_block(lines, index, mask)
+    if file.kind is FileKind.JSON:
+        owns_line = False  # deleting a line of a JSON list could leave a trailing comma
     return EnvSetting(
         name, index, start, line[value_start:value_end], (index, value_start, value_end),
         (index, index + 1) if owns_line and not continued else None, anchor, block, indent,
@@ -370,3 +379,57 @@ def _flat_block(lines: Sequence[str], index: int, mask: list[bool]) -> tuple[int
     while end < len(lines) and mask[end]:
         end += 1
     return first, end
+
+
+def json_settings(lines: Sequence[str], names: Sequence[str]) -> list[EnvSetting]:
+    """Settings of a JSON document: a member named after the variable (``containerEnv``,
+    ``remoteEnv``, ``environment`` maps) and an object whose ``"name"`` is the variable, with
+    its ``"value"`` or ``"valueFrom"`` (ECS ``environment`` and ``secrets`` lists, Kubernetes
+    manifests in JSON). None of them owns its lines: JSON settings are never deleted."""
+    text = "\n".join(lines)
+    document = parse_json(text)
+    if document is None:
+        return []
+    starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    found: list[EnvSetting] = []
+    for container in walk(document):
+        block = _json_lines(starts, container)
+        if container.kind == "object":
+            for key, value in container.members():
+                if text[key.start + 1 : key.end - 1] in names:
+                    found.append(_json_setting(text, starts, key, value, block))
+        for entry in container.items if container.kind == "array" else ():
+            name = entry.member(text, "name") if entry.kind == "object" else None
+            if name is not None and text[name.start + 1 : name.end - 1] in names:
+                value = entry.member(text, "value") or entry.member(text, "valueFrom")
+                found.append(_json_setting(text, starts, name, value, block))
+    return found
+
+
+def _json_lines(starts: Sequence[int], value: JsonValue) -> tuple[int, int]:
+    """Lines [first, end) that ``value`` spans."""
+    return bisect_right(starts, value.start) - 1, bisect_right(starts, value.end - 1)
+
+
+def _json_setting(
+    text: str,
+    starts: Sequence[int],
+    name: JsonValue,
+    value: JsonValue | None,
+    block: tuple[int, int],
+) -> EnvSetting:
+    """The setting whose name is the string ``name``; its value is the string ``value`` (a
+    ``valueFrom`` reference or another kind of value is kept as written, with no span)."""
+    line = bisect_right(starts, name.start) - 1
+    string = value.decoded(text) if value is not None else None
+    value_text = None if value is None else text[value.start : value.end]
+    span = None
+    if string is not None and value is not None and string[0] == value_text[1:-1]:
+        value_text = string[0]
+        value_line = bisect_right(starts, value.start) - 1
+        offset = starts[value_line]
+        span = (value_line, value.start + 1 - offset, value.end - 1 - offset)
+    return EnvSetting(
+        text[name.start + 1 : name.end - 1], line, name.start + 1 - starts[line], value_text,
+        span, None, line, block, None,
+    )  # fmt: skip

@@ -2,9 +2,9 @@
 
 Deliberately broad and simple, driven by ``codemods/_removed_in_1x.py``:
 
-- every ``prefect`` command line the file holds (found where ``codemods/_shell.py`` finds
+- every ``prefect`` command line the file holds (found where ``codemods/_commands/`` finds
   command lines: scripts, Makefiles, Dockerfiles, CI/compose/Kubernetes YAML, Groovy
-  ``sh '...'``, INI units, Markdown/reST code, whatever launches it) whose command or options
+  ``sh '...'``, INI units, Markdown/reST code, JSON command keys, whatever launches it) whose command or options
   1.x removed; and read as plain words after ``prefect``: commands after a launcher variable
   (``$(RUN) prefect ...``), in YAML list items, and in files without command lines of their
   own (``.env``, TOML, ...);
@@ -18,7 +18,9 @@ Deliberately broad and simple, driven by ``codemods/_removed_in_1x.py``:
 
 A line that already carries a ``TODO(prefect-1.0)`` marker, or stands right below one (a
 blank line between them allowed, as reST comments need), is marked already: it is never
-reported twice.
+reported twice. JSON has no comments: its findings are listed (``SourceFile.listed``) for the
+commit message, the report and ``--check``, each run again while the place is there, except
+a line an earlier codemod of the run listed already.
 """
 
 from __future__ import annotations
@@ -103,7 +105,11 @@ _ENV_VAR = re.compile(
     r"(?<![\w$.{])(" + "|".join(map(re.escape, _ENV_VARS)) + r")(?=[ \t]*[=:]|['\"]|[ \t]*$)",
     re.MULTILINE,
 )
-_SETS_API_KEY = re.compile(r"(?<![\w$.{])PREFECT__CLOUD__API_KEY(?=\s*[=:]|\s*$)", re.MULTILINE)
+#: ``PREFECT__CLOUD__API_KEY`` set: ``=``/``:`` forms, and in JSON a ``"KEY":`` member or a
+#: ``"name": "KEY"`` entry.
+_SETS_API_KEY = re.compile(
+    r"(?<![\w$.{])PREFECT__CLOUD__API_KEY(?=\s*[=:]|\s*$|\"\s*[:,}])", re.MULTILINE
+)
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//)")
 PYTHON36_IMAGE_PATTERN = re.compile(r"prefecthq/prefect:[\w.\-]*python3\.6(?!\d)")
 _TOML_SECTION = re.compile(r"^\s*\[\s*([\w.\"']+)\s*\]")
@@ -162,7 +168,12 @@ def text_findings(text: str, file: SourceFile) -> list[TextFinding]:
         found.extend(_line_findings(text, lines, file.kind, may_hold_commands, list(found)))
         if file.kind in _TOML_KINDS:
             found.extend(_toml_findings(lines))
-    return [finding for finding in _unique(found) if not is_marked(lines, finding.index)]
+    listed = {index for index, _ in file.listed}  # by earlier codemods, in a JSON file
+    return [
+        finding
+        for finding in _unique(found)
+        if not is_marked(lines, finding.index) and finding.index not in listed
+    ]
 
 
 #: Text every removed command holds, in some spelling (``-t`` only with ``agent``).

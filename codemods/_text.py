@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from prefect1_migrate.codemod import SourceFile
-from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.filekinds import COMMENTLESS_KINDS, FileKind
 from prefect1_migrate.markers import MARKER
 
 # --- review markers --------------------------------------------------------------------------
@@ -57,8 +57,12 @@ def insert_todo_above(
 
     Nothing is inserted when the same marker already stands directly above (idempotence).
     ``indent`` defaults to the indentation of the marked line (none in Makefiles, where an
-    indented comment would be handed to the shell as part of the recipe).
+    indented comment would be handed to the shell as part of the recipe). A file without
+    comments (JSON) gets no line: the place is listed on ``file`` instead.
     """
+    if file.kind in COMMENTLESS_KINDS:
+        file.list_place(index, message)
+        return 0
     if indent is None:
         indent = "" if file.kind is FileKind.MAKEFILE else leading_whitespace(lines[index])
     marker = todo_line(file, indent, message, in_code_block)

@@ -52,6 +52,15 @@ class SourceFile:
     path: str  # repository-relative, POSIX separators
     kind: FileKind
     options: MigrationOptions
+    #: Places needing a human in a file whose format has no comments to hold a marker (JSON,
+    #: ``filekinds.COMMENTLESS_KINDS``): (0-based line of the text the rewrite returns,
+    #: message), in the order listed. The engine reports them like markers.
+    listed: list[tuple[int, str]] = field(default_factory=list, compare=False, repr=False)
+
+    def list_place(self, index: int, message: str) -> None:
+        """List line ``index`` for review (once per message)."""
+        if (index, message) not in self.listed:
+            self.listed.append((index, message))
 
 
 PythonRewrite = Callable[["Node", SourceFile], None]

@@ -122,7 +122,8 @@ class Console:
             if outcome.mode is not Mode.CHECK:  # --check annotated its places already
                 self._annotate(outcome)
         elif not self.quiet and outcome.mode is not Mode.CHECK:  # --check listed them
-            for line in self._review_lines(changed, flagged):
+            # every codemod's: places listed in JSON may come without a change
+            for line in self._review_lines(outcome.codemods, flagged):
                 self._print(line)
         if outcome.problems and not self.github:
             self._print(f"Files left as they were ({len(outcome.problems)}):")
@@ -201,6 +202,11 @@ class Console:
             base = (
                 f"Prefect 1.x work left: {len(outcome.places)} place(s) marked "
                 "TODO(prefect-1.0), listed above."
+            )
+        elif not changed and flagged:
+            base = (
+                f"Nothing to rewrite, but {flagged} place(s) in files without comments (JSON) "
+                "need a human, listed above."
             )
         elif not changed and outcome.problems:
             base = "Nothing to migrate in the files that could be read."

@@ -32,6 +32,7 @@ class FileKind(str, Enum):
     MARKDOWN = "markdown"
     RST = "rst"
     INI = "ini"
+    JSON = "json"  # package.json, ECS task definitions, devcontainer files, *.tf.json
 
 
 #: Kinds whose files hold command lines a shell (or a shell-like runner) executes.
@@ -48,8 +49,13 @@ COMMAND_KINDS = frozenset(
         FileKind.MARKDOWN,
         FileKind.RST,
         FileKind.INI,
+        FileKind.JSON,
     }
 )
+
+#: Kinds without comments: a place needing a human is listed (path:line) in the commit message
+#: and report instead of getting a marker, and makes ``--check`` fail.
+COMMENTLESS_KINDS = frozenset({FileKind.JSON})
 
 #: Kinds that can carry ``KEY=value`` style environment settings.
 ENVIRONMENT_KINDS = COMMAND_KINDS | {FileKind.DOTENV}
@@ -106,6 +112,7 @@ _BY_NAME_PATTERN: tuple[tuple[str, FileKind], ...] = (
     ("*.conf", FileKind.INI),
     ("*.ini", FileKind.INI),
     ("*.service", FileKind.INI),
+    ("*.json", FileKind.JSON),
 )
 
 _SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[\w.+-]+)")

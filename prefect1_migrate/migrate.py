@@ -227,13 +227,14 @@ class Migration:
                     remember(result.secrets)
                     problems.extend(result.problems)
                     places.extend(result.places)
+                    # Places listed in a file without comments come with no change too.
+                    for finding in result.findings:
+                        outcomes[finding.codemod_id].findings.append(finding)
                     if not result.changed:
                         continue
                     self.results.append(result)
                     for codemod_id, _ in result.steps:
                         outcomes[codemod_id].files.append(result.path)
-                    for finding in result.findings:
-                        outcomes[finding.codemod_id].findings.append(finding)
         finally:
             results.close()
         return MigrationOutcome(

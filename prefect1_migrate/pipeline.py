@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import json
 import multiprocessing
 import os
 import re
@@ -58,6 +59,17 @@ class Finding:
     commit_line: int  # in the file as the codemod's own commit leaves it
     message: str
     codemod_id: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A place a codemod listed for review in a file without comments (JSON)."""
+
+    codemod_id: str
+    version: int  # the file's text it refers to: 0 = as read, k = after the k-th change
+    index: int  # 0-based line in that text
+    message: str
+    changed: bool  # the codemod changed the file too
 
 
 @dataclass(frozen=True)
@@ -217,14 +229,15 @@ class FileProcessor:
                 result.problems.append(FileProblem(path, None, f"cannot decode: {error}"))
                 return result
         result.secrets = frozenset(secret_values(source.text))
+        listings: list[Listing] = []
         if kind is FileKind.PYTHON:
             texts = self._run_python(path, source.text, candidates, result, via_reexport)
             if texts and line_length:
                 texts = _fitted(source.text, texts, line_length)
         else:
-            texts = self._run_text(path, kind, source.text, candidates, result)
-        if texts:
-            self._finish(result, data, source, texts)
+            texts = self._run_text(path, kind, source.text, candidates, result, listings)
+        if texts or listings:
+            self._finish(result, data, source, texts, listings)
         return result
 
     def _runner(self, codemod: PythonCodemod) -> object:
@@ -285,8 +298,10 @@ class FileProcessor:
         text: str,
         candidates: list[Codemod],
         result: FileResult,
+        listings: list[Listing],
     ) -> list[tuple[str, str]]:
-        """Each codemod's text of the file, in order; nothing at all once one of them fails."""
+        """Each codemod's text of the file, in order; nothing at all once one of them fails.
+        The places codemods list in a file without comments are added to ``listings``."""
         texts: list[tuple[str, str]] = []
         file = SourceFile(path, kind, self.options)
         for codemod in candidates:
@@ -295,20 +310,32 @@ class FileProcessor:
                 continue
             rewrite = codemod.text_rewrite
             assert rewrite is not None, f"{codemod.id} has no text rewrite"
+            already_listed = len(file.listed)
             try:
                 new_text = rewrite(text, file)
+                problem = _format_broken(kind, text, new_text)
             except Exception as error:  # a codemod bug must not stop the run
-                return _left_as_it_was(result, codemod, f"codemod raised {error!r}")
-            if new_text == text:
-                continue
-            if kind in _TOML_KINDS and not _loads_toml(new_text) and _loads_toml(text):
-                return _left_as_it_was(result, codemod, "the rewrite is not valid TOML any more")
-            texts.append((codemod.id, new_text))
-            text = new_text
+                problem = f"codemod raised {error!r}"
+            if problem is not None:
+                listings.clear()
+                return _left_as_it_was(result, codemod, problem)
+            changed = new_text != text
+            listings.extend(
+                Listing(codemod.id, len(texts) + changed, index, message, changed)
+                for index, message in file.listed[already_listed:]
+            )
+            if changed:
+                texts.append((codemod.id, new_text))
+                text = new_text
         return texts
 
     def _finish(
-        self, result: FileResult, data: bytes, source: SourceText, texts: list[tuple[str, str]]
+        self,
+        result: FileResult,
+        data: bytes,
+        source: SourceText,
+        texts: list[tuple[str, str]],
+        listings: Sequence[Listing] = (),
     ) -> None:
         encoded: list[bytes] = []
         for codemod_id, text in texts:
@@ -326,6 +353,15 @@ class FileProcessor:
                 for line_map in line_maps[index + 1 :]:
                     final_line = line_map(final_line)
                 result.findings.append(Finding(result.path, final_line, line, message, codemod_id))
+        for listing in sorted(listings, key=lambda listing: (listing.version, listing.index)):
+            final_line = listing.index + 1
+            for line_map in line_maps[listing.version :]:
+                final_line = line_map(final_line)
+            result.findings.append(
+                Finding(
+                    result.path, final_line, listing.index + 1, listing.message, listing.codemod_id
+                )
+            )
         previous = data
         for (codemod_id, _), after in zip(texts, encoded, strict=True):
             if self.output is StepOutput.BYTES:
@@ -339,6 +375,20 @@ class FileProcessor:
             result.original = data
         if self.output is StepOutput.NONE:
             result.places.extend(self._pending_places(result, versions, texts))
+            result.places.extend(self._listed_places(result, versions, listings))
+
+    def _listed_places(
+        self, result: FileResult, versions: list[str], listings: Sequence[Listing]
+    ) -> Iterator[Place]:
+        """The places listed in a file without comments, as lines of the file as it is now:
+        like markers, they count unless only pending rewrites do and their codemod changes
+        nothing in the file."""
+        backwards = [LineMap(new, old) for old, new in pairwise(versions)]
+        for listing in listings:
+            if listing.changed or self.report_marked:
+                line = _line_before(backwards, listing.version, listing.index + 1)
+                reason = f"listed (no comments here): {listing.message} ({listing.codemod_id})"
+                yield Place(result.path, line, reason)
 
     def _pending_places(
         self, result: FileResult, versions: list[str], texts: list[tuple[str, str]]
@@ -462,6 +512,26 @@ def _compiles(text: str) -> bool:
             warnings.simplefilter("ignore")
             ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _format_broken(kind: FileKind, old_text: str, new_text: str) -> str | None:
+    """Why ``new_text`` may not replace ``old_text`` (a TOML or JSON file that loaded before
+    and would not after), or None."""
+    if new_text == old_text:
+        return None
+    if kind in _TOML_KINDS and not _loads_toml(new_text) and _loads_toml(old_text):
+        return "the rewrite is not valid TOML any more"
+    if kind is FileKind.JSON and not _loads_json(new_text) and _loads_json(old_text):
+        return "the rewrite is not valid JSON any more"
+    return None
+
+
+def _loads_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
         return False
     return True
 

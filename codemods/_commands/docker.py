@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from codemods._commands.json import json_array, json_element
-from codemods._commands.launchers import program_end
+from codemods._commands.json import json_array, json_element, list_segments
 from codemods._commands.segments import (
-    ArgvSegment,
     Segment,
     ShellSegment,
     blank_outside,
     is_comment_line,
     line_spans,
-    list_element,
 )
-from codemods._commands.words import Codec, Identity
+from codemods._commands.words import Identity
 
 _DOCKER_INSTRUCTION = re.compile(r"[ \t]*(?P<name>[A-Za-z]+)(?:[ \t]+|$)")
 _DOCKER_RUN_FLAGS = re.compile(r"(?:--[\w-]+(?:=\S*)?[ \t]+)*")
@@ -52,7 +48,7 @@ def dockerfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
                 body = _DOCKER_RUN_FLAGS.match(text, body).end()
             items = None if inner else json_array(text, body, lines[last][1], base)
             if items is not None:
-                segments.extend(_list_segments(items, json_element, base + start, code_block))
+                segments.extend(list_segments(items, json_element, base + start, code_block))
             else:
                 keep.append((body, lines[last][1]))
                 skipped.extend(inner)
@@ -61,19 +57,3 @@ def dockerfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
     for start, end in skipped:
         masked[start : end + 1] = " " * (end + 1 - start)
     return [ShellSegment("".join(masked), Identity(base), code_block=code_block), *segments]
-
-
-def _list_segments(
-    items: list[tuple[str, Codec, int, int]],
-    encode: Callable[[str], str],
-    anchor: int,
-    code_block: bool,
-) -> list[Segment]:
-    """An exec-form list: one argv when it starts with the program, else command lines."""
-    elements = [list_element(value, codec, start, end) for value, codec, start, end in items]
-    if program_end([element.word for element in elements], "", frozenset()) is not None:
-        return [ArgvSegment(tuple(elements), encode, ", ", anchor, code_block)]
-    return [
-        ShellSegment(element.word.value, element.codec, code_block=code_block, anchor=anchor)
-        for element in elements
-    ]

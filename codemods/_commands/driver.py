@@ -19,6 +19,7 @@ from codemods._commands.edits import (
 from codemods._commands.groovy import jenkinsfile_scan
 from codemods._commands.ini import ini_scan, procfile_scan
 from codemods._commands.invocations import Invocation, anchor_of, invocations, program_offset
+from codemods._commands.jsonfile import json_scan
 from codemods._commands.launchers import command_aliases
 from codemods._commands.make import makefile_scan
 from codemods._commands.segments import Segment, shell_scan
@@ -47,6 +48,7 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.YAML: yaml_scan,
     FileKind.MARKDOWN: markdown_scan,
     FileKind.RST: rst_scan,
+    FileKind.JSON: json_scan,
 }
 
 

@@ -1,11 +1,15 @@
 """JSON-style strings and arrays (Dockerfile exec form, YAML double-quoted scalars and flow
-sequences): decoding with the offset of each character, encoding new text."""
+sequences, JSON files): decoding with the offset of each character, encoding new text; a list
+of strings as one argv or as command lines."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
+from codemods._commands.launchers import program_end
 from codemods._commands.quoted import decode_body, quoted_end
+from codemods._commands.segments import ArgvSegment, Segment, ShellSegment, list_element
 from codemods._commands.words import Codec, Mapped
 
 DOUBLE_QUOTED_ESCAPES = {
@@ -83,3 +87,22 @@ def json_array(
         codec = Mapped(tuple(base + offset for offset in offsets), escape_double_quoted)
         items.append((value, codec, base + item_start, base + item_end))
     return items or None
+
+
+def list_segments(
+    items: list[tuple[str, Codec, int, int]],
+    encode: Callable[[str], str],
+    anchor: int | None,
+    code_block: bool,
+    separator: str = ", ",
+) -> list[Segment]:
+    """An exec-form list: one argv when it starts with the program, else command lines.
+    Markers go above ``anchor``'s line (None: the line of the item, or of the argv's first)."""
+    elements = [list_element(value, codec, start, end) for value, codec, start, end in items]
+    if program_end([element.word for element in elements], "", frozenset()) is not None:
+        argv_anchor = elements[0].raw_start if anchor is None else anchor
+        return [ArgvSegment(tuple(elements), encode, separator, argv_anchor, code_block)]
+    return [
+        ShellSegment(element.word.value, element.codec, code_block=code_block, anchor=anchor)
+        for element in elements
+    ]

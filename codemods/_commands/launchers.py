@@ -103,6 +103,7 @@ _LAUNCHERS: dict[str, tuple[_Runs, ...]] = {
     "gosu": (_Runs(operands=1),),
     "su-exec": (_Runs(operands=1),),
     "env": (_Runs(valued=_options("-u --unset -C --chdir -S --split-string")),),
+    "cross-env": (_Runs(),),  # npm scripts: cross-env A=b prefect ...
     "sudo": (_Runs(valued=_options(_SUDO)),),
     "doas": (_Runs(valued=_options("-u -C")),),
     "xargs": (_Runs(valued=_options(_XARGS), appends=True, replaces=("-I", "-i", "-J")),),
