@@ -211,7 +211,7 @@ def _line_findings(
     program = _PROGRAM
     if kind in _YAML_KINDS:
         program = _LAUNCHED_OR_LISTED
-    elif kind in COMMAND_KINDS:
+    elif kind in COMMAND_KINDS and kind not in _TOML_KINDS:  # TOML: tasks only were read
         program = _LAUNCHED
     patterns = [
         pattern

@@ -50,6 +50,8 @@ COMMAND_KINDS = frozenset(
         FileKind.RST,
         FileKind.INI,
         FileKind.JSON,
+        FileKind.PIPFILE,  # [scripts]
+        FileKind.PYPROJECT,  # task runners: poe, taskipy, PDM, Rye, Hatch
     }
 )
 

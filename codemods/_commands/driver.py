@@ -23,6 +23,7 @@ from codemods._commands.jsonfile import json_scan
 from codemods._commands.launchers import command_aliases
 from codemods._commands.make import makefile_scan
 from codemods._commands.segments import Segment, shell_scan
+from codemods._commands.toml import toml_scan
 from codemods._commands.words import Unencodable
 from codemods._commands.yaml import ci_scan, yaml_scan
 from codemods._text import insert_todo_above
@@ -49,6 +50,8 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.MARKDOWN: markdown_scan,
     FileKind.RST: rst_scan,
     FileKind.JSON: json_scan,
+    FileKind.PIPFILE: toml_scan,
+    FileKind.PYPROJECT: toml_scan,
 }
 
 

@@ -102,7 +102,12 @@ def _nested_segment(parent: ShellSegment, word: Word) -> ShellSegment:
         return parent.codec.encode(quoted)
 
     return ShellSegment(
-        word.value, Mapped(tuple(offsets), encoder), False, parent.prose, parent.code_block
+        word.value,
+        Mapped(tuple(offsets), encoder),
+        False,
+        parent.prose,
+        parent.code_block,
+        parent.anchor,  # a marker inside the string would become part of the command
     )
 
 
