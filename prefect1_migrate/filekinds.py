@@ -33,6 +33,9 @@ class FileKind(str, Enum):
     RST = "rst"
     INI = "ini"
     JSON = "json"  # package.json, ECS task definitions, devcontainer files, *.tf.json
+    JUSTFILE = "justfile"
+    CRONTAB = "crontab"  # a user's crontab: schedule, command
+    SYSTEM_CRONTAB = "system-crontab"  # /etc/crontab, cron.d files: schedule, user, command
 
 
 #: Kinds whose files hold command lines a shell (or a shell-like runner) executes.
@@ -52,6 +55,10 @@ COMMAND_KINDS = frozenset(
         FileKind.JSON,
         FileKind.PIPFILE,  # [scripts]
         FileKind.PYPROJECT,  # task runners: poe, taskipy, PDM, Rye, Hatch
+        FileKind.SETUP_CFG,  # tox's [testenv] commands
+        FileKind.JUSTFILE,
+        FileKind.CRONTAB,
+        FileKind.SYSTEM_CRONTAB,
     }
 )
 
@@ -81,6 +88,10 @@ _BY_NAME: dict[str, FileKind] = {
     "environment.yml": FileKind.CONDA,
     "environment.yaml": FileKind.CONDA,
     "tox.ini": FileKind.INI,
+    "justfile": FileKind.JUSTFILE,
+    "Justfile": FileKind.JUSTFILE,
+    ".justfile": FileKind.JUSTFILE,
+    "crontab": FileKind.CRONTAB,
 }
 
 # (glob on the file name, kind); the first match wins.
@@ -115,6 +126,9 @@ _BY_NAME_PATTERN: tuple[tuple[str, FileKind], ...] = (
     ("*.ini", FileKind.INI),
     ("*.service", FileKind.INI),
     ("*.json", FileKind.JSON),
+    ("*.just", FileKind.JUSTFILE),
+    ("*.crontab", FileKind.CRONTAB),
+    ("*.cron", FileKind.CRONTAB),
 )
 
 _SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[\w.+-]+)")
@@ -136,6 +150,8 @@ def classify(path: str, head: bytes = b"") -> FileKind | None:
     name = posix.name
     if _is_ci_path(posix) and name.endswith((".yml", ".yaml")):
         return FileKind.CI
+    if posix.parent.name == "cron.d" or (name == "crontab" and posix.parent.name == "etc"):
+        return FileKind.SYSTEM_CRONTAB
     kind = _BY_NAME.get(name)
     if kind is not None:
         return kind

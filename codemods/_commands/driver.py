@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from codemods._commands.crontab import crontab_scan, system_crontab_scan
 from codemods._commands.docker import dockerfile_scan
 from codemods._commands.docs import markdown_scan, rst_scan
 from codemods._commands.edits import (
@@ -20,6 +21,7 @@ from codemods._commands.groovy import jenkinsfile_scan
 from codemods._commands.ini import ini_scan, procfile_scan
 from codemods._commands.invocations import Invocation, anchor_of, invocations, program_offset
 from codemods._commands.jsonfile import json_scan
+from codemods._commands.justfile import justfile_scan
 from codemods._commands.launchers import command_aliases
 from codemods._commands.make import makefile_scan
 from codemods._commands.segments import Segment, shell_scan
@@ -43,6 +45,7 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.MAKEFILE: makefile_scan,
     FileKind.DOCKERFILE: dockerfile_scan,
     FileKind.INI: ini_scan,
+    FileKind.SETUP_CFG: ini_scan,
     FileKind.COMPOSE: yaml_scan,
     FileKind.CI: ci_scan,
     FileKind.JENKINSFILE: jenkinsfile_scan,
@@ -52,6 +55,9 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.JSON: json_scan,
     FileKind.PIPFILE: toml_scan,
     FileKind.PYPROJECT: toml_scan,
+    FileKind.JUSTFILE: justfile_scan,
+    FileKind.CRONTAB: crontab_scan,
+    FileKind.SYSTEM_CRONTAB: system_crontab_scan,
 }
 
 

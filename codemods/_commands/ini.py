@@ -30,7 +30,7 @@ def procfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
 
 
 _INI_COMMAND = re.compile(
-    r"(?P<lead>[ \t]*(?P<comment>[#;][ \t]*)?)(?:command|commands|exec\w*)[ \t]*=[ \t]*[-@:+!]*",
+    r"(?P<lead>[ \t]*(?P<comment>[#;][ \t]*)?)(?:command|commands(?:_pre|_post)?|exec\w*)[ \t]*=[ \t]*[-@:+!]*",
     re.IGNORECASE,
 )
 

@@ -45,6 +45,7 @@ _YAML_COMMAND_KEYS = frozenset(
         "sh",
         "inlineScript",
         "test",
+        "cmds",  # Taskfile
     }
 )
 _YAML_ENTRY = re.compile(
