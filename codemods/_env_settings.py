@@ -22,8 +22,11 @@ from prefect1_migrate.filekinds import FileKind
 # A Jenkinsfile's settings are matched like CI YAML's (``KEY: value`` in a map, ``- KEY=value``).
 _YAML_KINDS = frozenset({FileKind.COMPOSE, FileKind.CI, FileKind.JENKINSFILE, FileKind.YAML})
 # Kinds where ``KEY = value`` (spaces around ``=``) is an assignment and an unquoted value runs
-# to the end of the line (minus a comment); Makefile recipe lines are shell, though.
-_SPACED_KINDS = frozenset({FileKind.MAKEFILE, FileKind.INI, FileKind.DOTENV})
+# to the end of the line (minus a comment); Makefile recipe lines are shell, though. Jenkinsfile:
+# ``environment { KEY = credentials('id') }``; Justfile: ``export KEY := value``.
+_SPACED_KINDS = frozenset(
+    {FileKind.MAKEFILE, FileKind.INI, FileKind.DOTENV, FileKind.JENKINSFILE, FileKind.JUSTFILE}
+)
 
 _K8S_NAME_BEFORE = re.compile(r"(\s*)(-\s+)?name:\s*([\"']?)")
 _MAP_KEY_BEFORE = re.compile(r"(\s*)(-\s+)?([\"']?)")
@@ -100,15 +103,15 @@ def env_references(
     """(line, column) of every read of variable ``name``: ``$NAME``, ``${NAME...}``,
     ``${#NAME}``, ``$(NAME)``, ``${{ env.NAME }}``, ``export NAME``. In scripts, Dockerfiles
     and docs only reads below ``after_line`` count (order matters there); in YAML (Kubernetes
-    ``$(NAME)`` in ``args``, CI expressions) and Makefiles every line does. Lines holding one
-    of ``settings`` are skipped: a value there reads the outer scope (``ENV X=$X`` reads a
-    build argument, compose's ``X: ${X}`` the host)."""
+    ``$(NAME)`` in ``args``, CI expressions) and Makefiles every line does. Lines holding a
+    setting of ``NAME`` among ``settings`` are skipped: a value there reads the outer scope
+    (``ENV X=$X`` reads a build argument, compose's ``X: ${X}`` the host)."""
     escaped = re.escape(name)
     pattern = re.compile(
         rf"(?:\$\{{[#!]?|\$\(|\$|\benv\.|\b(?:export|unset|readonly)\s+)(?={escaped}(?![\w=]))"
     )
     mask = code_block_mask(lines, file.kind)
-    setting_lines = {setting.line for setting in settings}
+    setting_lines = {setting.line for setting in settings if setting.name == name}
     first = 0 if file.kind in _YAML_KINDS or file.kind is FileKind.MAKEFILE else after_line + 1
     return [
         (index, match.end())

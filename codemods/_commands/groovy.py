@@ -9,7 +9,13 @@ from codemods._commands.quoted import decode_body
 from codemods._commands.segments import Segment, ShellSegment
 from codemods._commands.words import PLACEHOLDER, Mapped
 
-_GROOVY_SH = re.compile(r"\bsh\b[ \t]*\(?[ \t]*(?:script[ \t]*:[ \t]*)?(?='|\")")
+# ``sh 'x'``, ``sh(script: 'x')``, ``sh label: 'Register', script: 'x'``, ``sh(returnStdout: true,
+# script: "x")``: named arguments before ``script:`` are skipped.
+_GROOVY_SH = re.compile(
+    r"\bsh\b[ \t]*\(?[ \t]*"
+    r"(?:(?!script\b)\w+[ \t]*:[ \t]*(?:'[^'\n]*'|\"[^\"\n]*\"|\w+)[ \t]*,[ \t]*)*"
+    r"(?:script[ \t]*:[ \t]*)?(?='|\")"
+)
 _GROOVY_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "$": "$", "n": "\n", "t": "\t", "r": "\r"}
 
 
