@@ -32,6 +32,7 @@ _K8S_NAME_BEFORE = re.compile(r"(\s*)(-\s+)?name:\s*([\"']?)")
 _MAP_KEY_BEFORE = re.compile(r"(\s*)(-\s+)?([\"']?)")
 _LIST_ITEM_BEFORE = re.compile(r"(\s*)-\s+([\"']?)")
 _DOCKER_ENV_BEFORE = re.compile(r"\s*ENV\s+", re.IGNORECASE)
+_HCL_NAME_BEFORE = re.compile(r"\bname\"?[ \t]*[=:][ \t]*\"$")
 _OWN_LINE_BEFORE = re.compile(r"\s*(?:(?:export|override)\s+|-\s+|[Ee]nvironment\s*=\s*)?[\"']?")
 _ASSIGNMENT_BOUNDARY = re.compile(r"(?:^|[\s\"',]|[Ee]nvironment=|--env=)$")
 _COMMENT_TAIL = re.compile(r"\s*(?:#.*)?$")
@@ -151,6 +152,9 @@ def _classify(
                 name, index, start, None, None, (index, index + 1), index,
                 _yaml_block(lines, index, indent, True, mask), indent,
             )  # fmt: skip
+    if file.kind is FileKind.TERRAFORM and _HCL_NAME_BEFORE.search(before) and after[:1] == '"':
+        # ``{ name = "KEY", value = var.x }``, ``env { name = "KEY" ... }``, JSON in a heredoc
+        return EnvSetting(name, index, start, None, None, None, index, (index, index + 1), None)
     if file.kind is FileKind.JSON and not after.startswith("="):
         return None  # a key or ``"name"`` value: read from the document (json_settings)
     if file.kind is FileKind.DOCKERFILE and _DOCKER_ENV_BEFORE.fullmatch(before):

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from codemods._commands.hcl import heredocs
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import COMMENTLESS_KINDS, FileKind
 from prefect1_migrate.markers import MARKER
@@ -63,6 +64,15 @@ def insert_todo_above(
     if file.kind in COMMENTLESS_KINDS:
         file.list_place(index, message)
         return 0
+    if file.kind is FileKind.TERRAFORM:  # above a heredoc, never inside it
+        index = next(
+            (
+                opening
+                for opening, (first, last) in heredocs(lines).items()
+                if first <= index <= last
+            ),
+            index,
+        )
     if indent is None:
         indent = "" if file.kind is FileKind.MAKEFILE else leading_whitespace(lines[index])
     marker = todo_line(file, indent, message, in_code_block)

@@ -7,6 +7,9 @@ Rewrites Prefect's own image tags to the target 1.x release (``--prefect-version
 (1.x publishes no 3.6 images, and ``latest-python3.6`` stays frozen at the last 0.15 build),
 ``0.x.y-python3.Y`` -> ``<target>-python3.Y``, ``0.x.y`` -> ``<target>``, ``core-0.x.y`` ->
 ``core-<target>``. Other tags (``latest``, 1.x tags, ``latest-python3.7``...) are left alone.
+The same for a Helm values ``tag:`` beside ``repository: prefecthq/prefect``; and a 0.x
+``PREFECT_VERSION`` build argument (``ARG``, ``--build-arg``, compose ``args``) becomes
+``<target>``.
 
 Flags ``python:3.6`` base images (any registry prefix, any variant) in files that mention
 Prefect: Prefect 1.x needs Python 3.7 or later, and which newer interpreter fits is a human
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from codemods._image_versions import helm_tag_replacements, version_argument_replacements
 from codemods._text import (
     LineEdits,
     code_block_mask,
@@ -41,7 +45,9 @@ CODEMOD = TextCodemod(
         "0.x-python3.6 and latest-python3.6 tags to <target>-python3.7 (1.x publishes no Python "
         "3.6 images), other 0.x-python3.Y tags to <target>-python3.Y, bare 0.x tags to <target>. "
         "The catalog suggests latest-python3.7 for latest-python3.6, but the latest tags now "
-        "track Prefect 2 and later, so the pinned 1.x tag is used."
+        "track Prefect 2 and later, so the pinned 1.x tag is used. The same for Helm values "
+        "tags beside repository: prefecthq/prefect; 0.x PREFECT_VERSION build arguments moved "
+        "to <target>."
     ),
     flags=(
         "python:3.6 base images in files that mention Prefect",
@@ -52,7 +58,7 @@ CODEMOD = TextCodemod(
         "Flows pickled under Python 3.6 must be re-registered from Python 3.7+ to run in the new "
         "images; a `latest` tag now means Prefect 2 or later, so pin a 1.x tag wherever it is used."
     ),
-    triggers=("prefecthq/prefect:", "python:3.6"),
+    triggers=("prefecthq/prefect", "python:3.6", "PREFECT_VERSION"),
     file_kinds=ENVIRONMENT_KINDS,
 )
 
@@ -87,6 +93,11 @@ def rewrite(text: str, file: SourceFile) -> str:
             elif tag is not None:
                 edits.replace(index, match.start("tag"), match.end("tag"), tag)
                 left_python36 |= match.group("tag").endswith("-python3.6")
+    for index, start, end, new in (
+        *helm_tag_replacements(lines, target),
+        *version_argument_replacements(text, target),
+    ):
+        edits.replace(index, start, end, new)
     code = code_block_mask(lines, file.kind)
     if mentions_prefect(text):
         for index, line in enumerate(lines):

@@ -34,6 +34,7 @@ class FileKind(str, Enum):
     INI = "ini"
     JSON = "json"  # package.json, ECS task definitions, devcontainer files, *.tf.json
     JUSTFILE = "justfile"
+    TERRAFORM = "terraform"  # *.tf (HCL); *.tf.json files are JSON
     CRONTAB = "crontab"  # a user's crontab: schedule, command
     SYSTEM_CRONTAB = "system-crontab"  # /etc/crontab, cron.d files: schedule, user, command
 
@@ -57,6 +58,7 @@ COMMAND_KINDS = frozenset(
         FileKind.PYPROJECT,  # task runners: poe, taskipy, PDM, Rye, Hatch
         FileKind.SETUP_CFG,  # tox's [testenv] commands
         FileKind.JUSTFILE,
+        FileKind.TERRAFORM,
         FileKind.CRONTAB,
         FileKind.SYSTEM_CRONTAB,
     }
@@ -127,6 +129,7 @@ _BY_NAME_PATTERN: tuple[tuple[str, FileKind], ...] = (
     ("*.service", FileKind.INI),
     ("*.json", FileKind.JSON),
     ("*.just", FileKind.JUSTFILE),
+    ("*.tf", FileKind.TERRAFORM),
     ("*.crontab", FileKind.CRONTAB),
     ("*.cron", FileKind.CRONTAB),
 )

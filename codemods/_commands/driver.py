@@ -18,6 +18,7 @@ from codemods._commands.edits import (
     text_edits,
 )
 from codemods._commands.groovy import jenkinsfile_scan
+from codemods._commands.hcl import hcl_scan
 from codemods._commands.ini import ini_scan, procfile_scan
 from codemods._commands.invocations import Invocation, anchor_of, invocations, program_offset
 from codemods._commands.jsonfile import json_scan
@@ -56,6 +57,7 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.PIPFILE: toml_scan,
     FileKind.PYPROJECT: toml_scan,
     FileKind.JUSTFILE: justfile_scan,
+    FileKind.TERRAFORM: hcl_scan,
     FileKind.CRONTAB: crontab_scan,
     FileKind.SYSTEM_CRONTAB: system_crontab_scan,
 }
