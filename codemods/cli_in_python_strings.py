@@ -39,6 +39,7 @@ from dataclasses import replace
 from itertools import groupby
 
 from fissix.pgen2 import token
+from fissix.pygram import python_symbols
 from fissix.pytree import Node
 
 from codemods import cli_agent, cli_auth, cli_register, cli_run
@@ -57,7 +58,7 @@ from codemods._commands.invocations import Invocation, invocations
 from codemods._commands.python_strings import PythonSpot, fields_of, junctions, python_spots
 from codemods._commands.words import Unencodable
 from codemods._python.markers import add_todo
-from codemods._python.snippets import parse_expression
+from codemods._python.snippets import parse_call_trailer, parse_expression
 from codemods._python.tree import LN, leaves_of
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import CLI_REGISTER_RUN
@@ -254,7 +255,8 @@ def _replace(spot: PythonSpot, new_text: str) -> LN:
     if spot.part == "prefix":
         node.prefix = new_text
         return node
-    new = parse_expression(new_text)
+    call = node.type == python_symbols.trailer  # session.run("prefect", ...)'s arguments
+    new = parse_call_trailer(new_text) if call else parse_expression(new_text)
     new.prefix = node.prefix
     node.replace(new)
     return new

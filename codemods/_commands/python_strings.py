@@ -59,6 +59,13 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
     in_lists: set[int] = set()
     argv_names: dict[tuple[int, str], ArgvSegment] = {}
     for node in nodes:
+        if node.type == pygram.python_symbols.trailer:  # session.run("prefect", ...)
+            call = _display_argv(node)
+            words = [] if call is None else [element.word for element in call.elements]
+            if call is not None and program_end(words, "", frozenset()) is not None:
+                in_lists.update(id(leaf) for leaf in leaves_of(node))
+                yield PythonSpot(node, "node", call)
+            continue
         if node.type != pygram.python_symbols.atom:
             continue
         segment: Segment | None = _python_argv(node)
@@ -187,12 +194,14 @@ def _extension_argv(atom: Node, base: ArgvSegment) -> ArgvSegment | None:
 
 def _display_argv(atom: Node) -> ArgvSegment | None:
     """The items of a ``[...]``/``(...)`` display as argv elements (expressions are run-time
-    values), None for a comprehension or another atom."""
+    values), None for a comprehension or another atom; of a call trailer, its positional
+    arguments (the keyword arguments after them are not part of the command)."""
     syms = pygram.python_symbols
     if len(atom.children) != 3 or atom.children[0].value not in ("[", "("):  # type: ignore[union-attr]
         return None
     inner = atom.children[1]
-    items = inner.children if inner.type in (syms.listmaker, syms.testlist_gexp) else [inner]
+    kinds = (syms.arglist,) if atom.type == syms.trailer else (syms.listmaker, syms.testlist_gexp)
+    items = _positional(inner.children) if inner.type in kinds else [inner]
     if any(child.type == syms.comp_for for child in items):
         return None
     elements: list[Element] = []
@@ -221,6 +230,17 @@ def _display_argv(atom: Node) -> ArgvSegment | None:
     return ArgvSegment(
         tuple(elements), lambda word: _python_literal(word, quote), separator, anchor=0
     )
+
+
+def _positional(children: list[Leaf | Node]) -> list[Leaf | Node]:
+    """A call's arguments up to its first keyword argument (all items of a display)."""
+    for index, child in enumerate(children):
+        if child.type == pygram.python_symbols.argument and (
+            str(child).lstrip().startswith("**")
+            or any(part.type == token.EQUAL for part in child.children[1:2])
+        ):
+            return children[: max(index - 1, 0)]  # without the comma before it
+    return children
 
 
 def _assigned_name(atom: Node) -> str | None:

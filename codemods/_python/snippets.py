@@ -17,6 +17,11 @@ def parse_expression(code: str) -> LN:
     return _detached(parenthesized.children[1])
 
 
+def parse_call_trailer(code: str) -> LN:
+    """The call trailer ``code``: ``(arguments)``."""
+    return _detached(parse(f"f{code}\n").children[0].children[0].children[1])
+
+
 def parse_argument(code: str) -> LN:
     """The call argument ``code``: ``name=value``, ``*args``, ``**kwargs`` or a value."""
     trailer = parse(f"f({code})\n").children[0].children[0].children[1]
