@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 
+from codemods._commands.docs import indented_block_end
 from codemods._commands.hcl import heredocs
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import COMMENTLESS_KINDS, FileKind
@@ -140,18 +142,27 @@ def code_block_mask(lines: Sequence[str], kind: FileKind) -> list[bool]:
     """For each line: does it hold code (as opposed to prose)?
 
     Every line of a non-documentation file is code. In Markdown, the lines inside fenced
-    blocks are; in reStructuredText, the indented lines after ``::`` or a code directive.
+    blocks and of indented code blocks are; in reStructuredText, the indented lines after
+    ``::`` or a code directive.
     """
     if kind not in DOC_KINDS:
         return [True] * len(lines)
     mask = [False] * len(lines)
     if kind is FileKind.MARKDOWN:
         fence: str | None = None
+        text = "\n".join(lines)
+        spans = list(pairwise(accumulate((len(line) + 1 for line in lines), initial=0)))
+        spans = [(start, end - 1) for start, end in spans]
+        indented_end = 0
         for index, line in enumerate(lines):
             match = _FENCE.match(line)
-            if fence is None:
-                if match:
+            if fence is None and index >= indented_end:
+                indented_end = indented_block_end(text, spans, index) or 0
+                mask[index] = indented_end > index
+                if match and not mask[index]:
                     fence = match.group(1)
+            elif fence is None:
+                mask[index] = bool(line.strip())  # inside an indented code block
             elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = None
             else:

@@ -37,8 +37,43 @@ _SHELL_LANGUAGES = frozenset(
 
 
 def markdown_scan(text: str, base: int, code_block: bool) -> list[Segment]:
-    """Fenced code blocks (by language) and inline code spans."""
-    return _doc_scan(text, base, code_block, _fenced_block, _INLINE_CODE)
+    """Fenced and indented code blocks (fenced ones by language) and inline code spans."""
+    return _doc_scan(text, base, code_block, _markdown_block, _INLINE_CODE)
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])(?:[ \t]|$)")
+
+
+def indented_block_end(text: str, lines: Sequence[tuple[int, int]], index: int) -> int | None:
+    """When a Markdown indented code block starts on line ``index`` (four spaces or a tab,
+    after a blank line, not continuing a list item): the index after its last code line."""
+
+    def line(at: int) -> str:
+        return text[lines[at][0] : lines[at][1]]
+
+    if not line(index).strip() or not line(index).startswith(("    ", "\t")):
+        return None
+    if index > 0 and line(index - 1).strip():
+        return None
+    above = index - 1
+    while above >= 0 and not line(above).strip():
+        above -= 1
+    if above >= 0 and (line(above)[:1] in (" ", "\t") or _LIST_ITEM.match(line(above))):
+        return None  # a list item's (or a block's) continuation
+    end = last = index
+    while end < len(lines) and (not line(end).strip() or line(end).startswith(("    ", "\t"))):
+        if line(end).strip():
+            last = end
+        end += 1
+    return last + 1
+
+
+def _markdown_block(text: str, lines: Sequence[tuple[int, int]], index: int) -> _CodeBlock | None:
+    block = _fenced_block(text, lines, index)
+    if block is not None:
+        return block
+    end = indented_block_end(text, lines, index)
+    return None if end is None else _CodeBlock("", (index, end - 1), end)
 
 
 def _fenced_block(text: str, lines: Sequence[tuple[int, int]], index: int) -> _CodeBlock | None:
