@@ -71,7 +71,8 @@ COMMENTLESS_KINDS = frozenset({FileKind.JSON})
 #: Kinds that can carry ``KEY=value`` style environment settings.
 ENVIRONMENT_KINDS = COMMAND_KINDS | {FileKind.DOTENV}
 
-_BY_NAME: dict[str, FileKind] = {
+#: Exact file names (the folder does not matter).
+NAMES: dict[str, FileKind] = {
     "Makefile": FileKind.MAKEFILE,
     "makefile": FileKind.MAKEFILE,
     "GNUmakefile": FileKind.MAKEFILE,
@@ -87,6 +88,8 @@ _BY_NAME: dict[str, FileKind] = {
     "azure-pipelines.yml": FileKind.CI,
     "azure-pipelines.yaml": FileKind.CI,
     "bitbucket-pipelines.yml": FileKind.CI,
+    ".travis.yml": FileKind.CI,
+    ".drone.yml": FileKind.CI,
     "environment.yml": FileKind.CONDA,
     "environment.yaml": FileKind.CONDA,
     "tox.ini": FileKind.INI,
@@ -96,8 +99,8 @@ _BY_NAME: dict[str, FileKind] = {
     "crontab": FileKind.CRONTAB,
 }
 
-# (glob on the file name, kind); the first match wins.
-_BY_NAME_PATTERN: tuple[tuple[str, FileKind], ...] = (
+#: (glob on the file name, kind); the first match wins.
+NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.py", FileKind.PYTHON),
     ("*.pyw", FileKind.PYTHON),
     ("*.sh", FileKind.SHELL),
@@ -144,6 +147,7 @@ def _is_ci_path(path: PurePosixPath) -> bool:
         fnmatch.fnmatch(text, ".github/workflows/*")
         or "/.github/workflows/" in f"/{text}"
         or text.endswith(".circleci/config.yml")
+        or path.parent.name == ".buildkite"
     )
 
 
@@ -155,10 +159,10 @@ def classify(path: str, head: bytes = b"") -> FileKind | None:
         return FileKind.CI
     if posix.parent.name == "cron.d" or (name == "crontab" and posix.parent.name == "etc"):
         return FileKind.SYSTEM_CRONTAB
-    kind = _BY_NAME.get(name)
+    kind = NAMES.get(name)
     if kind is not None:
         return kind
-    for pattern, pattern_kind in _BY_NAME_PATTERN:
+    for pattern, pattern_kind in NAME_PATTERNS:
         if fnmatch.fnmatchcase(name, pattern):
             return pattern_kind
     match = _SHEBANG.match(head)
