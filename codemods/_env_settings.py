@@ -400,12 +400,18 @@ def json_settings(lines: Sequence[str], names: Sequence[str]) -> list[EnvSetting
     starts = [0] + [match.end() for match in re.finditer("\n", text)]
     found: list[EnvSetting] = []
     for container in walk(document):
+        if container.kind != "object" and container is not document:
+            continue
+        # An entry's block is the object holding its list (an ECS container definition holds
+        # ``environment`` and ``secrets``), or the document when it is the list.
         block = _json_lines(starts, container)
-        if container.kind == "object":
-            for key, value in container.members():
-                if text[key.start + 1 : key.end - 1] in names:
-                    found.append(_json_setting(text, starts, key, value, block))
-        for entry in container.items if container.kind == "array" else ():
+        lists = [container] if container.kind == "array" else []
+        for key, value in container.members():
+            if text[key.start + 1 : key.end - 1] in names:
+                found.append(_json_setting(text, starts, key, value, block))
+            if value.kind == "array":
+                lists.append(value)
+        for entry in (entry for array in lists for entry in array.items):
             name = entry.member(text, "name") if entry.kind == "object" else None
             if name is not None and text[name.start + 1 : name.end - 1] in names:
                 value = entry.member(text, "value") or entry.member(text, "valueFrom")
