@@ -29,9 +29,11 @@ One concern a module:
   and of here-documents fed to a shell (where the shell expands the body, markers go above the
   command feeding it);
 - ``options``: click's option parsing; ``edits``: argv edits and the text edits carrying them;
-- one scanner per format: ``make``, ``docker``, ``ini`` (INI units, Procfiles), ``yaml``,
-  ``json``, ``groovy`` (Jenkinsfile), ``docs`` (Markdown, reST), ``python_strings`` (string
-  literals, comments and argv lists in Python code);
+- one scanner per format: ``make``, ``docker``, ``ini`` (INI units, tox, Procfiles), ``yaml``,
+  ``jsonfile`` (JSON files), ``toml`` (Pipfile and pyproject task runners), ``hcl``
+  (Terraform), ``justfile``, ``crontab``, ``groovy`` (Jenkinsfile), ``docs`` (Markdown, reST),
+  ``python_strings`` (string literals, comments, argv lists and call arguments in Python
+  code); ``json``: JSON-style strings and lists shared by several of them;
 - ``quoted``: a quoted string body of those formats read with the offset of each value
   character, and where a quoted string ends;
 - ``driver``: a non-Python file's invocations (by its kind's scanner) and
