@@ -54,53 +54,57 @@ class JsonValue:
 @lru_cache(maxsize=4)
 def parse_json(text: str) -> JsonValue | None:
     """The document's top value, or None when ``text`` is not (lenient) JSON."""
-    stack: list[JsonValue] = []
-    expecting_key = False
+    # Per open container, what may come next: "item" (a value, or a key in an object; or the
+    # end), "colon", "value" (after a colon), "next" (a comma or the end).
+    stack: list[tuple[JsonValue, str]] = []
     top: JsonValue | None = None
     position = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
     while position < len(text):
         char = text[position]
-        container = stack[-1] if stack else None
+        container, state = stack[-1] if stack else (None, "item")
         if container is None and top is not None:
             return None  # text after the document
         if char in "]}":
-            if container is None or char != ("}" if container.kind == "object" else "]"):
-                return None
-            if container.kind == "object" and len(container.keys) != len(container.items):
+            closing = "}" if container is not None and container.kind == "object" else "]"
+            if container is None or char != closing or state not in ("item", "next"):
                 return None
             container.end = position + 1
             stack.pop()
+            _done(stack)
             position += 1
-        elif char == ",":
-            if container is None or not (container.items or container.keys):
+        elif char in ",:":
+            if container is None or state != ("next" if char == "," else "colon"):
                 return None
-            expecting_key = container.kind == "object"
-            position += 1
-        elif char == ":":
-            if container is None or container.kind != "object" or expecting_key:
-                return None
+            stack[-1] = (container, "item" if char == "," else "value")
             position += 1
         else:
             value = _value_at(text, position)
-            if value is None:
+            if value is None or state not in ("item", "value"):
                 return None
             if container is None:
                 top = value
-            elif container.kind == "object" and len(container.keys) == len(container.items):
+            elif container.kind == "object" and state == "item":
                 if value.kind != "string":
                     return None
                 container.keys.append(value)
-                expecting_key = False
+                stack[-1] = (container, "colon")
             else:
                 container.items.append(value)
             if value.kind in ("object", "array"):
-                stack.append(value)
-                expecting_key = value.kind == "object"
+                stack.append((value, "item"))
                 position += 1
             else:
+                if container is not None and stack[-1][1] != "colon":
+                    _done(stack)
                 position = value.end
         position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
     return top if not stack else None
+
+
+def _done(stack: list[tuple[JsonValue, str]]) -> None:
+    """A value of the innermost open container is complete."""
+    if stack:
+        stack[-1] = (stack[-1][0], "next")
 
 
 def _value_at(text: str, position: int) -> JsonValue | None:
