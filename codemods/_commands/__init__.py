@@ -16,7 +16,7 @@ One concern a module:
   backticks, ``&&``/``||``/``;``/``|``, redirections, here-documents, continuations;
 - ``launchers``: what starts the program: ``prefect`` (any path; ``hatch run ENV:prefect``),
   ``python -m prefect``, a variable the file assigns such a command (``PREFECT := poetry run
-  prefect``), past ``VAR=1`` prefixes and launchers, each with its own options: ``env``,
+  prefect``), past ``VAR=1`` prefixes and launchers, each with its own options: ``env``, ``cross-env``,
   ``exec``, ``nohup``, ``time``, ``nice``, ``timeout``, ``sudo``, ``gosu``, ``tini``,
   ``xargs`` (which appends arguments), ``poetry``/``pipenv``/``pdm``/``uv``/``hatch``/``pipx``/
   ``conda`` ``run``, ``uvx``, ``docker run [options] IMAGE``, ``docker exec``, ``docker
