@@ -56,7 +56,8 @@ def ini_scan(text: str, base: int, code_block: bool) -> list[Segment]:
         elif in_value and line[:1] in (" ", "\t") and stripped and stripped[0] not in "#;":
             keep.append((start, end))
         else:
-            in_value = False
+            # an indented comment inside a multi-line value (a marker) does not end it
+            in_value = in_value and line[:1] in (" ", "\t") and stripped[:1] in ("#", ";")
             if stripped[:1] in ("#", ";"):
                 keep.append((end - len(stripped), end))
                 comment_chars.append(end - len(stripped))
