@@ -59,16 +59,16 @@ def test_migrate_lists_json_places_in_its_commit_and_check_fails_on_them(
     assert (repo / "package.json").read_text() == _PACKAGE  # no byte changed
     residual = git(repo, "log", "-1", "--format=%B")
     assert "Codemod: residual-0x-uses" in residual
-    assert "- package.json:2: `prefect.engine.executors" in residual
+    assert "\npackage.json\n  2: `prefect.engine.executors" in residual
     agent = git(repo, "log", "--format=%B", "--grep=Codemod: cli-agent")
-    assert "- package.json:4: could not read the options" in agent
+    assert "\npackage.json\n  4: could not read the options" in agent
     listed = {
         (entry["path"], entry["line"])
         for item in json.loads(report.read_text())["codemods"]
         for entry in item["review"]
     }
     assert {("package.json", 2), ("package.json", 4)} <= listed
-    assert "review package.json:2: " in migrated.stdout.decode()
+    assert "package.json:2: `prefect.engine.executors" in migrated.stdout.decode()
 
     checked = run_cli("migrate", "--check", ".", cwd=repo)
     assert checked.returncode == 1
