@@ -195,19 +195,32 @@ class UnreadableSpecifier(ValueError):
     """A Prefect pin whose specifier cannot be read, so cannot be moved mechanically."""
 
 
+# Releases past 1.x a specifier must not admit once it is moved to 1.x.
+_AFTER_1X = ((2, 0, 0), (2, 99, 0), (3, 0, 0), (99, 0, 0))
+
+
 def repin(spec: str, target: str) -> str | None:
-    """``spec`` moved to Prefect ``target`` in its own style; None when it needs no change
-    (unpinned, or it already excludes every 0.x release)."""
+    """``spec`` moved to Prefect ``target`` in its own style; None when it needs no change.
+
+    The rules (``--prefect-version`` gives ``target``): an exact pin stays exact at the target
+    (``==0.15.13`` -> ``==<target>``, Poetry ``0.15.13`` -> ``<target>``); ``~=``, ``^``,
+    ``~``, ``.*`` and conda ``=`` keep their precision (``^0.15`` -> ``^1.4``); any other range
+    admitting 0.x, and no specifier at all (``""``, ``*``), becomes ``>=<target>,<2``; a
+    specifier that already excludes 0.x but admits 2.x (``>=1.0``, ``>=1.0,<3``) keeps its lower
+    bound and gets ``<2`` as upper bound; one that admits 1.x only, or no 1.x at all
+    (``>=2``), is left alone."""
     clauses = parse_specifier(spec)
     if clauses is None:
         raise UnreadableSpecifier(spec)
-    if not clauses:
-        return None
-    bound = _lowest_bound(clauses)
-    if bound is not None and bound >= (1,):
-        return None
     leading = spec[: len(spec) - len(spec.lstrip())]
     trailing = spec[len(spec.rstrip()) :]
+    if not clauses:
+        return f"{leading}>={target},<2{trailing}"
+    bound = _lowest_bound(clauses)
+    if bound is not None and bound >= (2,):
+        return None
+    if bound is not None and bound >= (1,):
+        return _capped_below_2(spec, clauses)
     if len(clauses) == 1 and clauses[0].op not in ("<", "<=", ">", ">=", "!="):
         clause = clauses[0]
         version = _same_shape(clause, target)
@@ -228,3 +241,18 @@ def _same_shape(clause: Clause, target: str) -> str:
     size = max(len(clause.release), 2 if clause.op == "~=" else 1)
     shaped = ".".join(str(part) for part in release[:size])
     return f"{shaped}.*" if clause.wildcard else shaped
+
+
+def _capped_below_2(spec: str, clauses: Sequence[Clause]) -> str | None:
+    """A 1.x specifier that admits 2.x with ``<2`` as upper bound; None when it admits none."""
+    if not any(specifier_admits(clauses, version) for version in _AFTER_1X):
+        return None
+    uppers = [clause for clause in clauses if clause.op in ("<", "<=")]
+    if uppers:
+        new = spec
+        for clause in sorted(uppers, key=lambda c: c.span, reverse=True):
+            new = new[: clause.span[0]] + "<2" + new[clause.span[1] :]
+        return new
+    stripped = spec.rstrip()
+    separator = ", " if ", " in spec else ("," if "," in spec or len(clauses) == 1 else " ")
+    return f"{stripped}{separator}<2{spec[len(stripped) :]}"

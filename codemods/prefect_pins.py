@@ -1,36 +1,59 @@
-"""Pin Prefect 1.x wherever a non-Python file pins Prefect 0.x. No guide section asks for it
+"""Pin Prefect 1.x wherever a non-Python file installs Prefect. No guide section asks for it
 (it is the upgrade itself): it sits in the last one, "Additional changes", and runs last, so
 that every other change is committed before the version moves.
 
-Rewrites ``prefect`` requirements that allow a 0.x release to the target version
-(``--prefect-version``, default 1.4.1), keeping extras, markers, comments and the pin's style:
-``==0.15.13`` -> ``==<target>``, ``==0.15.*`` -> ``==1.4.*``, ``~=0.15.0`` -> ``~=1.4.1``,
-``~=0.15`` -> ``~=1.4``, Poetry ``^0.15`` -> ``^1.4`` / ``~0.15`` -> ``~1.4`` / ``0.15.13`` ->
-``<target>``, conda ``=0.15`` -> ``=1.4``, and any range -> ``>=<target>,<2``. In:
-requirements files, setup.cfg ``install_requires``/``extras_require`` and tox ``deps``
-(INI), Poetry dependency tables, PEP 621 ``dependencies``/``optional-dependencies``, Pipfile
-``packages``, conda ``environment.yml`` (conda and pip entries), and ``pip install``,
-``poetry add``, ``pipenv install``, ``conda install`` commands in scripts, CI, Dockerfiles and
-docs. Unpinned ``prefect``, pins that already exclude 0.x (``prefect>=1.0``) and other
-distributions (``prefect-aws``, ``prefect_dbt``) are left alone. In requirements-format files
-(``requirements*.txt``, ``*.in``, ``constraints*.txt``) the companion pins Prefect 1.x needs
-(``marshmallow<4``, ``pendulum<3``: ``codemods/_companions.py``) go below the repinned line.
+Where: requirements files (``requirements*.txt``, ``*.in``, ``constraints*.txt``), setup.cfg
+``install_requires``/``[options.extras_require]`` and tox ``deps`` (INI), PEP 621
+``dependencies``/``optional-dependencies``, Poetry dependency tables and groups, Pipfile
+``packages``/``dev-packages``, conda ``environment.yml`` (conda and pip entries), and the
+arguments of ``pip install``, ``poetry add``, ``pipenv install``, ``conda install`` in scripts,
+CI, Dockerfiles and docs (not the commands chained after them with ``&&``, ``;``, ``|``).
 
-Flags requirements that install Prefect from a URL, hashed requirements (the ``--hash`` values
-must be regenerated) and specifiers it cannot read.
+How (``codemods._versions.repin``; ``--prefect-version`` gives the target, default 1.4.1):
+an exact pin stays exact (``==0.15.13`` -> ``==<target>``, Poetry ``0.15.13`` -> ``<target>``);
+``==0.15.*`` -> ``==1.4.*``, ``~=0.15.0`` -> ``~=1.4.1``, ``^0.15`` -> ``^1.4``, conda
+``=0.15`` -> ``=1.4`` keep their precision; any other range admitting 0.x, and a requirement
+with no version (``prefect``, ``"*"``), becomes ``>=<target>,<2``; one that excludes 0.x but
+is open to 2.x (``prefect>=1.0``) gets ``<2`` (``>=1.0,<2``). Extras, markers, comments and
+quoting are kept; an unquoted command-line argument that gains ``<`` is quoted. Prefect's own
+git repository at a 0.x tag (``git+https://github.com/PrefectHQ/prefect.git@0.15.13``) moves to
+the target's tag. Other distributions (``prefect-aws``, ``prefect_dbt``) are left alone.
+
+Next to each repinned requirement go the companion pins Prefect 1.x needs (``marshmallow<4``,
+``pendulum<3``: ``codemods/_companions.py``, ``codemods/_companion_pins.py``), in the file's
+syntax, unless the list names them already: once per requirements file (below the last
+repinned line), per tox section, per setup.cfg, per conda file, per dependency system of a
+TOML file (PEP 621, Poetry, Pipfile: into the main list when it installs Prefect, since
+groups, extras and dev packages are installed on top of it), per install command.
+
+Flags requirements that install Prefect from another URL or a git branch/commit, hashed
+requirements (the ``--hash`` values must be regenerated), specifiers it cannot read, and
+places where the companions cannot be written (a Poetry ``[...dependencies.prefect]`` table,
+a command using both quote characters).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 
-from codemods._companion_pins import pin_companions
+from codemods._companion_pins import (
+    REASON_COMMENT,
+    companion_lines_below,
+    missing_companions,
+    pin_companions,
+    requirement_name,
+)
 from codemods._text import (
     LineEdits,
     code_block_mask,
+    leading_whitespace,
+    logical_end,
     logical_start,
 )
-from codemods._toml_lines import scan_toml
+from codemods._toml_lines import TomlEntry, scan_toml
 from codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
@@ -46,24 +69,31 @@ CODEMOD = TextCodemod(
     title="Pin Prefect 1.x",
     guide_section=ADDITIONAL,
     order=90,
-    summary="prefect==0.15.13 / ~=0.15 / ^0.15 / ranges in requirements, setup.cfg, pyproject, "
-    "Pipfile, environment.yml and install commands move to the target 1.x release.",
+    summary="prefect==0.15.13 / ~=0.15 / ^0.15 / ranges / unpinned in requirements, setup.cfg, "
+    "tox, pyproject, Pipfile, environment.yml, git URLs and install commands move to the target "
+    "1.x release, with the companion pins marshmallow<4, pendulum<3.",
     description=(
         "Moved Prefect requirements that allowed 0.x releases to the target 1.x release, keeping "
         "extras, markers and each pin's style (== stays ==, ~= and ^ keep their precision, "
-        "ranges become >=<target>,<2); requirements files also got the companion pins Prefect "
-        "1.x needs (marshmallow<4, pendulum<3). Unpinned prefect and other prefect-* "
-        "distributions were left alone."
+        "ranges and unpinned prefect become >=<target>,<2, an open prefect>=1.x gets <2, "
+        "Prefect's git repository moves to the target's tag), and added the companion pins "
+        "Prefect 1.x needs next to it (marshmallow<4, pendulum<3) in every list that installs "
+        "it. Other prefect-* distributions were left alone."
     ),
     flags=(
-        "Prefect installed from a URL",
+        "Prefect installed from a URL, or from its git repository at a branch or commit",
+        "places where the companion pins cannot be written",
         "hashed requirements whose --hash values must be regenerated",
         "version specifiers that could not be read",
     ),
     review_note=(
-        "Regenerate lock files (poetry.lock, Pipfile.lock, pip-compile outputs, conda-lock); "
-        "setup.py is Python and not edited here. Flows using prefect.tasks.databricks need the "
-        "`databricks` extra in 1.x (`prefect[databricks]`)."
+        "Lock files are never edited: regenerate each one whose manifest changed (marked in "
+        "Poetry tables, Pipfiles and pip-compile .in files): poetry.lock `poetry lock "
+        "--no-update` (Poetry 2: `poetry lock`), Pipfile.lock `pipenv lock`, pdm.lock "
+        "`pdm lock`, uv.lock `uv lock`, pip-compile outputs `pip-compile <file>.in` (with "
+        "--generate-hashes if they had hashes), conda-lock files `conda-lock -f "
+        "environment.yml`. Flows using prefect.tasks.databricks need the `databricks` extra in "
+        "1.x (`prefect[databricks]`)."
     ),
     triggers=("prefect", "Prefect", "PREFECT"),
     file_kinds=frozenset(
@@ -83,24 +113,90 @@ _URL_TODO = "this requirement installs Prefect from a URL: point it at Prefect {
 _HASH_TODO = (
     "update the --hash values of this requirement for Prefect {target} (re-run pip-compile)"
 )
+_GIT_REF_TODO = (
+    "this installs Prefect from git at {ref}: install the {target} tag instead "
+    "(prefect.git@{target}), or pin prefect=={target}"
+)
+UNQUOTABLE_PIN_TODO = (
+    "this command uses both quote characters: quote the prefect argument by hand and pin it "
+    "to {new}"
+)
+# The lock a repinned manifest feeds, by dependency system, and the command that regenerates
+# it (a lock is never edited by hand).
+_LOCK_COMMANDS = {
+    "tool": "poetry.lock with `poetry lock --no-update` (Poetry 1.x; `poetry lock` in Poetry 2)",
+    "pipfile": "Pipfile.lock with `pipenv lock`",
+}
+_COMPILED_LOCK = (
+    "the requirements compiled from this file with `pip-compile {name}` (and the options it "
+    "was compiled with, such as --generate-hashes)"
+)
+_LOCK_TODO = "Prefect's pin changed here: regenerate {lock}"
+_GLUED_TODO = (
+    "this install argument glues quoted and unquoted parts: pin prefect to Prefect {target} "
+    "here by hand"
+)
+_COMPANIONS_TODO = (
+    "Prefect {target} also needs {companions} where it is installed: add them to this "
+    "dependency list"
+)
 
 # ``prefect`` (any case), optional extras, then what follows: a specifier, markers, a comment.
 _REQUIREMENT = re.compile(
     rf"(?<![\w.-]){PREFECT_DISTRIBUTION}(?P<extras>\s*\[[^\]]*\])?"
-    r"(?P<tail>[^;#\"']*)",
+    r"(?P<tail>[^;#\"'`]*)",
     re.IGNORECASE,
 )
 _SPEC_START = re.compile(r"\s*(?:\(|===|==|~=|!=|<=|>=|<|>|=|@|\^|~)")
 _INSTALL_COMMAND = re.compile(
-    r"\b(?:pip3?(?:\.\d+)?\s+install|poetry\s+add|pipenv\s+install|(?:conda|mamba|micromamba)\s+install)\b"
+    r"(?:\b(?:pip3?(?:\.\d+)?|pipenv|conda|mamba|micromamba)|\$\{?\w*PIP\w*\}?)\s+install\b"
+    r"|\bpoetry\s+add\b|[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']"
 )
+# What ends the install command a token belongs to: shell operators, a code span's backtick.
+_COMMAND_END = re.compile(r"&&|\|\||[;|`()]")
+# What may follow a command-line argument: the end of the word.
+_GLUE_FREE = re.compile(r"$|[\s,\]\\;&|)`\"']")
+_COMMAND_TOKEN = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s\"'`]+")
 _LINE_REQUIREMENT_LEAD = re.compile(r"\s*(?:[\w.-]+\s*=\s*)?(?=prefect)", re.IGNORECASE)
-_CONDA_ENTRY_LEAD = re.compile(r"\s*-\s+(?:[\w.-]+::)?(?=prefect)", re.IGNORECASE)
+_CONDA_ENTRY_LEAD = re.compile(
+    r"(?P<lead>\s*-\s+)(?P<quote>[\"']?)(?:[\w.-]+::)?(?=prefect)", re.IGNORECASE
+)
+_CONDA_ITEM = re.compile(r"(?P<lead>\s*-\s+)[\"']?(?:[\w.-]+::)?(?P<name>[A-Za-z0-9][\w.-]*)")
+_INI_SECTION = re.compile(r"\s*\[(?P<name>[^\]]+)\]")
+_INI_KEY = re.compile(r"(?P<indent>[ \t]*)(?P<key>[\w.-]+)[ \t]*=(?!=)[ \t]*")
+# INI keys (setup.cfg, tox.ini) and sections whose values are lists of requirements.
+_DEPENDENCY_KEYS = frozenset({"install_requires", "tests_require", "setup_requires", "deps"})
+_DEPENDENCY_SECTIONS = frozenset({"options.extras_require"})
 _POETRY_TABLE = re.compile(
     r"tool\.poetry\.(?:dev-dependencies|dependencies|group\.[^.]+\.dependencies)"
 )
+_PIPFILE_TABLES = ("packages", "dev-packages")
+# The lists every install of a project reads (the others are groups, extras, dev packages).
+_MAIN_LISTS = frozenset({"project.dependencies", "tool.poetry.dependencies", "packages"})
 _TOML_STRING = re.compile(r"(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
 _INLINE_VERSION = re.compile(r"\bversion\s*=\s*(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
+_INLINE_SOURCE = re.compile(r"\b(?:git|path|url|file)\s*=")
+# Prefect's own repository as a pip VCS URL, with the ref it installs.
+_PREFECT_GIT_URL = re.compile(
+    r"git\+(?:https?|ssh)://(?:git@)?github\.com[/:]PrefectHQ/prefect(?:\.git)?"
+    r"(?:@(?P<ref>[^\s#\"'`;,\]]+))?(?![\w.-])",
+    re.IGNORECASE,
+)
+_OLD_RELEASE_REF = re.compile(r"v?0\.\d+(?:\.\d+)*")
+_1X_RELEASE_REF = re.compile(r"v?1\.\d+(?:\.\d+)*")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A Prefect requirement at ``lines[index][start:end]`` (inside any quotes)."""
+
+    index: int
+    start: int
+    end: int
+    unpinned_allowed: bool  # a bare ``prefect`` here is a requirement to bound
+    quote: str | None = None  # the quote around it in a command line ("" when none)
+    bare_version: bool = False  # a conda entry may give a bare version (``prefect 0.15.13``)
+    wrap_quote: str | None = None  # the quote to add around it if needed (None: a free one)
 
 
 @CODEMOD.rewriter
@@ -108,68 +204,55 @@ def rewrite(text: str, file: SourceFile) -> str:
     lines = text.split("\n")
     edits = LineEdits()
     target = file.options.prefect_version
+    code = code_block_mask(lines, file.kind)
+    git_lines = _git_urls(lines, edits, target, code)
     if file.kind in (FileKind.PYPROJECT, FileKind.PIPFILE):
-        _toml_dependencies(lines, edits, target)
-    else:
-        code = code_block_mask(lines, file.kind)
-        for index in range(len(lines)):
-            for start, end in _requirement_spans(lines, index, file):
-                conda = file.kind is FileKind.CONDA
-                _repin_requirement(lines, edits, index, start, end, target, conda, code[index])
-        if file.kind is FileKind.REQUIREMENTS:
-            pin_companions(lines, edits, target)
+        for system, first in _toml_dependencies(lines, edits, target, git_lines).items():
+            if system in _LOCK_COMMANDS:
+                edits.todo(first, _LOCK_TODO.format(lock=_LOCK_COMMANDS[system]))
+    elif file.kind is FileKind.REQUIREMENTS:
+        for index, line in enumerate(lines):
+            lead = _LINE_REQUIREMENT_LEAD.match(line)
+            if lead and not line.lstrip().startswith("#"):
+                _repin(lines, edits, _Found(index, lead.end(), len(line), True), target)
+        repinned = sorted(line for line, _, _, _ in edits.replacements)
+        if repinned and file.path.endswith(".in"):
+            name = file.path.rsplit("/", 1)[-1]
+            edits.todo(repinned[0], _LOCK_TODO.format(lock=_COMPILED_LOCK.format(name=name)))
+        pin_companions(lines, edits, target)
+    elif file.kind is FileKind.CONDA:
+        _conda(lines, edits, target, git_lines)
+    handled: set[int] = set()
+    if file.kind in (FileKind.SETUP_CFG, FileKind.INI):
+        handled = _ini(lines, edits, target, git_lines, file.kind is FileKind.INI)
+    if file.kind in COMMAND_KINDS:
+        _commands(lines, edits, target, code, handled, git_lines)
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 
-def _requirement_spans(lines: list[str], index: int, file: SourceFile) -> list[tuple[int, int]]:
-    """(start, end) columns of the Prefect requirements written on line ``index``."""
-    line = lines[index]
-    if file.kind is FileKind.REQUIREMENTS or (
-        file.kind in (FileKind.SETUP_CFG, FileKind.INI) and _LINE_REQUIREMENT_LEAD.match(line)
-    ):
-        lead = _LINE_REQUIREMENT_LEAD.match(line)
-        return [(lead.end(), len(line))] if lead else []
-    if file.kind is FileKind.CONDA:
-        lead = _CONDA_ENTRY_LEAD.match(line)
-        return [(lead.end(), len(line))] if lead else []
-    if file.kind not in COMMAND_KINDS:
-        return []
-    command = "\n".join(lines[logical_start(lines, index) : index + 1])
-    if not _INSTALL_COMMAND.search(command):
-        return []
-    spans = []
-    for token in re.finditer(r"\"[^\"]*\"|'[^']*'|[^\s\"']+", line):
-        quoted = token.group(0)[0] in "\"'"
-        start, end = token.start() + quoted, token.end() - quoted
-        if re.match(PREFECT_DISTRIBUTION, line[start:end], re.IGNORECASE):
-            spans.append((start, end))
-    return spans
-
-
-def _repin_requirement(
-    lines: list[str],
-    edits: LineEdits,
-    index: int,
-    start: int,
-    end: int,
-    target: str,
-    bare_version: bool = False,
-    in_code_block: bool = True,
-) -> None:
-    """Rewrite the specifier of the requirement at ``lines[index][start:end]``; a conda entry
-    may give a bare version (``prefect 0.15.13``)."""
-    requirement = _REQUIREMENT.match(lines[index], start, end)
-    if requirement is None or not (
-        _SPEC_START.match(requirement.group("tail"))
-        or (bare_version and re.match(r"\s+\d", requirement.group("tail")))
-    ):
-        return
+def _repin(
+    lines: list[str], edits: LineEdits, found: _Found, target: str, in_code_block: bool = True
+) -> bool:
+    """Rewrite the specifier of the requirement ``found`` designates; whether it now names a
+    Prefect 1.x it did not name before (so companions belong next to it)."""
+    line = lines[found.index]
+    requirement = _REQUIREMENT.match(line, found.start, found.end)
+    if requirement is None:
+        return False
     tail_start, tail_end = requirement.span("tail")
-    tail = lines[index][tail_start:tail_end]
-    anchor = logical_start(lines, index)
+    tail = line[tail_start:tail_end]
+    anchor = logical_start(lines, found.index)
+    if not tail.strip():
+        if not found.unpinned_allowed:
+            return False
+        _replace_in_token(lines, edits, found, tail_start, tail_start, repin("", target))
+        return True
+    if not _SPEC_START.match(tail) and not (found.bare_version and re.match(r"\s+\d", tail)):
+        return False
     if tail.lstrip().startswith("@") and not re.match(r"\s*@\s*[\^~=<>]?\s*\d", tail):
-        edits.todo(anchor, _URL_TODO.format(target=target), in_code_block)
-        return
+        if not _PREFECT_GIT_URL.search(tail):  # Prefect's own repository: _git_urls did it
+            edits.todo(anchor, _URL_TODO.format(target=target), in_code_block)
+        return False
     hashed = "--hash" in tail
     spec_text = re.split(r"\s+--|\s*\\$", tail, maxsplit=1)[0]
     body_start = tail_start + len(spec_text) - len(spec_text.lstrip())
@@ -183,51 +266,404 @@ def _repin_requirement(
         new = repin(body, target)
     except UnreadableSpecifier:
         edits.todo(anchor, UNREADABLE_PIN_TODO.format(target=target), in_code_block)
-        return
+        return False
     if new is None:
-        return
-    edits.replace(index, body_start, body_start + len(body), new)
+        return False
+    _replace_in_token(lines, edits, found, body_start, body_start + len(body), new)
     command = "\n".join(lines[anchor : anchor + 2])
-    if hashed or (lines[index].rstrip().endswith("\\") and "--hash" in command):
+    if hashed or (line.rstrip().endswith("\\") and "--hash" in command):
         edits.todo(anchor, _HASH_TODO.format(target=target), in_code_block)
+    return True
 
 
-def _toml_dependencies(lines: list[str], edits: LineEdits, target: str) -> None:
-    """Poetry tables, PEP 621 arrays and Pipfile sections of a TOML file."""
+def _replace_in_token(
+    lines: list[str], edits: LineEdits, found: _Found, start: int, end: int, new: str
+) -> None:
+    """Replace ``[start, end)`` of the requirement by ``new``; an unquoted command-line token
+    that gains a ``<`` or ``>`` (which a shell reads as a redirection) is quoted as a whole."""
+    line = lines[found.index]
+    if found.quote != "" or not re.search(r"[<>]", new) or re.search(r"[<>]", line[start:end]):
+        edits.replace(found.index, start, end, new)
+        return
+    quote = found.wrap_quote or _free_quote(line)
+    if quote is None:
+        edits.todo(logical_start(lines, found.index), UNQUOTABLE_PIN_TODO.format(new=new))
+        return
+    token = line[found.start : start] + new + line[end : found.end]
+    edits.replace(found.index, found.start, found.end, f"{quote}{token}{quote}")
+
+
+def _free_quote(line: str) -> str | None:
+    """A quote character the line does not use yet; None when it uses both."""
+    if '"' not in line:
+        return '"'
+    return "'" if "'" not in line else None
+
+
+def _git_urls(lines: list[str], edits: LineEdits, target: str, code: list[bool]) -> set[int]:
+    """Move ``git+https://github.com/PrefectHQ/prefect.git@0.x.y`` to the target's tag; mark
+    branches, commits and refless URLs. Returns the lines whose URL now installs 1.x."""
+    moved = set()
+    for index, line in enumerate(lines):
+        if "prefecthq/prefect" not in line.lower():
+            continue
+        for url in _PREFECT_GIT_URL.finditer(line):
+            ref = url.group("ref")
+            if ref is not None and _OLD_RELEASE_REF.fullmatch(ref):
+                edits.replace(index, url.start("ref"), url.end("ref"), target)
+                moved.add(index)
+            elif ref is None or not _1X_RELEASE_REF.fullmatch(ref):
+                message = _GIT_REF_TODO.format(ref=ref or "its default branch", target=target)
+                edits.todo(logical_start(lines, index), message, code[index])
+    return moved
+
+
+def _companions_todo(
+    edits: LineEdits, index: int, target: str, missing: list[tuple[str, str]]
+) -> None:
+    companions = ", ".join(f"{name}{specifier}" for name, specifier in missing)
+    edits.todo(index, _COMPANIONS_TODO.format(target=target, companions=companions))
+
+
+def _conda(lines: list[str], edits: LineEdits, target: str, git_lines: set[int]) -> None:
+    """Conda entries (``- prefect=0.15``) and pip entries of an environment file; companions
+    join the first list (conda's or pip's) that installs Prefect: both are installed."""
+    served = False
+    for index, line in enumerate(lines):
+        lead = _CONDA_ENTRY_LEAD.match(line)
+        if lead is None:
+            continue
+        found = _Found(index, lead.end(), len(line), True, bare_version=True)
+        if not (_repin(lines, edits, found, target) or index in git_lines):
+            continue
+        if not served:
+            served = True
+            missing = missing_companions(target, _conda_names(lines, index, lead["lead"]))
+            companion_lines_below(edits, index, lead["lead"], missing, True, lead["quote"])
+
+
+def _conda_names(lines: list[str], index: int, lead: str) -> list[str]:
+    """The names the YAML list ``lines[index]`` is an entry of lists (entries written with
+    the same ``lead``; comments and nested lines skipped)."""
+    indent = len(lead) - len(lead.lstrip())
+
+    def belongs(line: str) -> bool:
+        stripped = line.lstrip()
+        return not stripped or stripped.startswith("#") or len(line) - len(stripped) > indent
+
+    first = index
+    while first > 0 and (lines[first - 1].startswith(lead) or belongs(lines[first - 1])):
+        first -= 1
+    end = index
+    while end + 1 < len(lines) and (lines[end + 1].startswith(lead) or belongs(lines[end + 1])):
+        end += 1
+    names = []
+    for line in lines[first : end + 1]:
+        item = _CONDA_ITEM.match(line)
+        if item and item["lead"] == lead:
+            names.append(item["name"])
+    return names
+
+
+def _ini(
+    lines: list[str], edits: LineEdits, target: str, git_lines: set[int], per_section: bool
+) -> set[int]:
+    """Requirement values of setup.cfg and tox.ini (and ``key = prefect==...`` settings of
+    other INI files); returns the lines read as requirements. Companions go below the first
+    repinned requirement of each tox section (each is an environment of its own), or once in
+    a setup.cfg (into ``install_requires`` when it installs Prefect: extras come on top)."""
+    handled = set()
+    companions: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
+    for index, (section, key, key_line) in enumerate(_ini_values(lines)):
+        line = lines[index]
+        lead = _LINE_REQUIREMENT_LEAD.match(line)
+        if lead is None or line.lstrip().startswith(("#", ";")):
+            continue
+        handled.add(index)
+        dependencies = key in _DEPENDENCY_KEYS or section in _DEPENDENCY_SECTIONS
+        found = _Found(index, lead.end(), len(line), dependencies)
+        if (_repin(lines, edits, found, target) or index in git_lines) and dependencies:
+            add = partial(_ini_companions, lines, edits, index, key_line, target)
+            group = section if per_section else ""
+            companions.setdefault(group, []).append((key == "install_requires", add))
+    _add_companions_once(companions)
+    return handled
+
+
+def _add_companions_once(companions: dict[str, list[tuple[bool, Callable[[], None]]]]) -> None:
+    """Per group, run the first of the ``(is_main, add)`` candidates that is main, else the
+    first."""
+    for candidates in companions.values():
+        main = [add for is_main, add in candidates if is_main]
+        (main or [add for _, add in candidates])[0]()
+
+
+def _ini_companions(
+    lines: list[str], edits: LineEdits, index: int, key_line: int, target: str
+) -> None:
+    """Companion lines below ``lines[index]``, a requirement of the value set on
+    ``key_line``, indented like the value's other lines."""
+    value_lines = [key_line]
+    while value_lines[-1] + 1 < len(lines) and _continues(lines, key_line, value_lines[-1] + 1):
+        value_lines.append(value_lines[-1] + 1)
+    key_match = _INI_KEY.match(lines[key_line])
+    assert key_match is not None
+    first_value = lines[key_line][key_match.end() :]
+    names = [first_value, *(lines[number] for number in value_lines[1:])]
+    missing = missing_companions(target, filter(None, map(requirement_name, names)))
+    if index != key_line:
+        indent = leading_whitespace(lines[index])
+    elif len(value_lines) > 1:
+        indent = leading_whitespace(lines[value_lines[1]])
+    else:
+        indent = key_match["indent"] + "    "
+    companion_lines_below(edits, index, indent, missing, comment=False)
+
+
+def _ini_values(lines: list[str]) -> list[tuple[str, str, int]]:
+    """For each line: (section, key, line of the key) of the setting whose value it holds
+    (``("", "", -1)`` outside any setting)."""
+    values = []
+    section, key, key_line = "", "", -1
+    for index, line in enumerate(lines):
+        header = _INI_SECTION.match(line)
+        setting = _INI_KEY.match(line)
+        if header and not line[0:1].isspace():
+            section, key, key_line = header["name"].strip(), "", -1
+        elif key_line >= 0 and _continues(lines, key_line, index):
+            pass
+        elif setting and not line.lstrip().startswith(("#", ";")):
+            key, key_line = setting["key"], index
+        elif line.strip() and not line.lstrip().startswith(("#", ";")):
+            key, key_line = "", -1
+        values.append((section, key, key_line))
+    return values
+
+
+def _continues(lines: list[str], key_line: int, index: int) -> bool:
+    """Whether ``lines[index]`` continues the value of the setting on ``key_line``."""
+    line = lines[index]
+    key_indent = len(leading_whitespace(lines[key_line]))
+    return bool(line.strip()) and len(leading_whitespace(line)) > key_indent
+
+
+def _commands(
+    lines: list[str],
+    edits: LineEdits,
+    target: str,
+    code: list[bool],
+    skipped: set[int],
+    git_lines: set[int],
+) -> None:
+    """``pip install``, ``poetry add``, ``pipenv install``, ``conda install`` arguments; the
+    companions follow the repinned Prefect argument (or Prefect's git URL moved to 1.x)."""
+    for index, line in enumerate(lines):
+        if index in skipped or "prefect" not in line.lower():
+            continue
+        anchor = logical_start(lines, index)
+        before = "\n".join([*lines[anchor:index], ""])
+        for token, enclosing in _words(line):
+            quoted = token.group(0)[0] in "\"'"
+            start, end = token.start() + quoted, token.end() - quoted
+            word = line[start:end]
+            git_url = index in git_lines and _PREFECT_GIT_URL.search(word) is not None
+            if not (git_url or re.match(PREFECT_DISTRIBUTION, word, re.IGNORECASE)):
+                continue
+            if not _is_install_argument(before + line[: token.start()]):
+                continue
+            if not _GLUE_FREE.match(line, token.end()):  # a shell word goes on: 'prefect'==0.15
+                edits.todo(anchor, _GLUED_TODO.format(target=target), code[index])
+                continue
+            quote = token.group(0)[0] if quoted else ""
+            inner_quote = {'"': "'", "'": '"'}.get(enclosing)
+            found = _Found(index, start, end, True, quote=quote, wrap_quote=inner_quote)
+            if not (_repin(lines, edits, found, target, code[index]) or git_url):
+                continue
+            command = "\n".join(lines[anchor : logical_end(lines, index)])
+            named = [requirement_name(word.strip("\"'")) for word in command.split()]
+            missing = missing_companions(target, filter(None, named))
+            quote = quote or inner_quote or ""
+            _companion_arguments(lines, edits, index, token.end(), quote, missing, target)
+
+
+def _words(line: str) -> Iterator[tuple[re.Match[str], str]]:
+    """The command-line words of ``line``, each with the quote of the string it sits in ("" at
+    the top): a quoted string holding several words (a command in a Groovy or YAML string) is
+    split into them."""
+    for token in _COMMAND_TOKEN.finditer(line):
+        text = token.group(0)
+        if text[0] in "\"'" and re.search(r"\s", text) and not re.match(r".prefect", text, re.I):
+            for word in _COMMAND_TOKEN.finditer(line, token.start() + 1, token.end() - 1):
+                yield word, text[0]
+        else:
+            yield token, ""
+
+
+def _is_install_argument(prefix: str) -> bool:
+    """Whether the word after ``prefix`` is an argument of an install command."""
+    installs = list(_INSTALL_COMMAND.finditer(prefix))
+    return bool(installs) and not _COMMAND_END.search(prefix, installs[-1].end())
+
+
+def _companion_arguments(
+    lines: list[str],
+    edits: LineEdits,
+    index: int,
+    after: int,
+    quote: str,
+    missing: list[tuple[str, str]],
+    target: str,
+) -> None:
+    """Plan ``missing`` as quoted arguments after column ``after`` (a JSON-style array such as
+    Docker's exec form gets commas)."""
+    if not missing:
+        return
+    line = lines[index]
+    quote = quote or _free_quote(line)
+    if quote is None:
+        _companions_todo(edits, logical_start(lines, index), target, missing)
+        return
+    listed = line[after:].lstrip().startswith((",", "]"))
+    separator = ", " if listed else " "
+    words = separator.join(f"{quote}{name}{specifier}{quote}" for name, specifier in missing)
+    edits.replace(index, after, after, f"{separator}{words}")
+
+
+def _toml_dependencies(
+    lines: list[str], edits: LineEdits, target: str, git_lines: set[int]
+) -> dict[str, int]:
+    """PEP 621 arrays, Poetry tables and Pipfile sections of a TOML file. The companions go
+    once per dependency system (PEP 621, Poetry, Pipfile), into its main list when that list
+    installs Prefect (groups, extras and dev packages are installed on top of it), else into
+    the first list that does. Returns {system: first line repinned} ("project", "tool",
+    "pipfile")."""
     _, entries = scan_toml(lines)
+    companions: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
+    systems: dict[str, int] = {}
     for entry in entries:
         path = ".".join(entry.path)
-        table = ".".join(entry.path[:-1])
-        if path in ("project.dependencies",) or path.startswith("project.optional-dependencies."):
-            for index in range(entry.first, entry.end):
-                start = entry.value_start if index == entry.first else 0
-                for string in _TOML_STRING.finditer(lines[index], start):
-                    _repin_requirement(
-                        lines, edits, index, string.start("body"), string.end("body"), target
-                    )
-            continue
-        if entry.path[-1].lower() == "prefect" and (
-            _POETRY_TABLE.fullmatch(table) or table in ("packages", "dev-packages")
-        ):
-            pattern = _INLINE_VERSION if "{" in lines[entry.first] else _TOML_STRING
-            found = pattern.search(lines[entry.first], entry.value_start)
-        elif (
-            entry.path[-2:-1] == ("prefect",)
-            and entry.path[-1] == "version"
-            and (
-                _POETRY_TABLE.fullmatch(".".join(entry.path[:-2]))
-                or ".".join(entry.path[:-2]) in ("packages", "dev-packages")
+        add: Callable[[], None] | None = None
+        if path == "project.dependencies" or path.startswith("project.optional-dependencies."):
+            add = _pep621_array(lines, edits, entry, target, git_lines)
+        elif entry.path[-1].lower() == "prefect" and _is_dependency_table(entry.path[:-1]):
+            if _poetry_entry(lines, edits, entry, target):
+                add = partial(_companion_entries, lines, edits, entry, entries, target)
+        elif entry.path[-1] == "version" and entry.path[-2:-1] == ("prefect",):
+            if _is_dependency_table(entry.path[:-2]) and _poetry_version(
+                lines, edits, entry.first, entry.value_start, _TOML_STRING, target
+            ):
+                missing = missing_companions(target, ())
+                at = entry.table.header if entry.table.header is not None else entry.first
+                add = partial(_companions_todo, edits, at, target, missing)
+        if add is not None:
+            table = ".".join(entry.table.path)
+            system = entry.path[0] if entry.path[0] in ("project", "tool") else "pipfile"
+            systems.setdefault(system, entry.first)
+            companions.setdefault(system, []).append(
+                (table in _MAIN_LISTS or path in _MAIN_LISTS, add)
             )
-        ):
-            found = _TOML_STRING.search(lines[entry.first], entry.value_start)
-        else:
-            continue
-        if found is None:
-            continue
-        try:
-            new = repin(found.group("body"), target)
-        except UnreadableSpecifier:
-            edits.todo(entry.first, UNREADABLE_PIN_TODO.format(target=target))
-            continue
-        if new is not None:
-            edits.replace(entry.first, found.start("body"), found.end("body"), new)
+    _add_companions_once(companions)
+    return systems
+
+
+def _companion_entries(
+    lines: list[str], edits: LineEdits, entry: TomlEntry, entries: list[TomlEntry], target: str
+) -> None:
+    """``name = "<spec>"`` entries below the ``prefect`` entry of a Poetry or Pipfile table."""
+    table = [other for other in entries if other.table == entry.table and len(other.key) == 1]
+    missing = missing_companions(target, (other.key[0] for other in table))
+    indent = leading_whitespace(lines[entry.first])
+    below = [f'{indent}{name} = "{specifier}"{REASON_COMMENT}' for name, specifier in missing]
+    edits.insert(entry.end, below)
+
+
+def _is_dependency_table(path: tuple[str, ...]) -> bool:
+    table = ".".join(path)
+    return bool(_POETRY_TABLE.fullmatch(table)) or table in _PIPFILE_TABLES
+
+
+def _poetry_entry(lines: list[str], edits: LineEdits, entry: TomlEntry, target: str) -> bool:
+    """``prefect = "^0.15"`` or ``prefect = {version = ...}``; whether it was repinned."""
+    line = lines[entry.first]
+    if "{" not in line[entry.value_start :]:
+        return _poetry_version(lines, edits, entry.first, entry.value_start, _TOML_STRING, target)
+    if _INLINE_SOURCE.search(line, entry.value_start):
+        edits.todo(entry.first, _URL_TODO.format(target=target))
+        return False
+    return _poetry_version(lines, edits, entry.first, entry.value_start, _INLINE_VERSION, target)
+
+
+def _poetry_version(
+    lines: list[str],
+    edits: LineEdits,
+    index: int,
+    start: int,
+    pattern: re.Pattern[str],
+    target: str,
+) -> bool:
+    found = pattern.search(lines[index], start)
+    if found is None:
+        return False
+    try:
+        new = repin(found.group("body"), target)
+    except UnreadableSpecifier:
+        edits.todo(index, UNREADABLE_PIN_TODO.format(target=target))
+        return False
+    if new is None:
+        return False
+    edits.replace(index, found.start("body"), found.end("body"), new)
+    return True
+
+
+def _pep621_array(
+    lines: list[str], edits: LineEdits, entry: TomlEntry, target: str, git_lines: set[int]
+) -> Callable[[], None] | None:
+    """Repin the requirement strings of one PEP 621 array; what adds the companions after the
+    first repinned one (None when none was repinned)."""
+    strings = [
+        (index, string)
+        for index in range(entry.first, entry.end)
+        for string in _TOML_STRING.finditer(
+            lines[index], entry.value_start if index == entry.first else 0
+        )
+    ]
+    repinned = [
+        (index, string)
+        for index, string in strings
+        if _repin(
+            lines, edits, _Found(index, string.start("body"), string.end("body"), True), target
+        )
+        or (index in git_lines and re.match(PREFECT_DISTRIBUTION, string["body"], re.I))
+    ]
+    if not repinned:
+        return None
+    names = filter(None, (requirement_name(string["body"]) for _, string in strings))
+    missing = missing_companions(target, names)
+    index, string = repinned[0]
+    return partial(_array_companions, lines, edits, index, string, missing)
+
+
+def _array_companions(
+    lines: list[str],
+    edits: LineEdits,
+    index: int,
+    string: re.Match[str],
+    missing: list[tuple[str, str]],
+) -> None:
+    """The companions as strings after ``string`` in its array: on the same line when it
+    shares its line, else one a line below it."""
+    if not missing:
+        return
+    line, quote = lines[index], string["quote"]
+    entries = [f"{quote}{name}{specifier}{quote}" for name, specifier in missing]
+    if line[: string.start()].strip():
+        edits.replace(index, string.end(), string.end(), ", " + ", ".join(entries))
+        return
+    had_comma = line[string.end() :].lstrip().startswith(",")
+    if not had_comma:
+        edits.replace(index, string.end(), string.end(), ",")
+    indent = leading_whitespace(line)
+    below = [f"{indent}{text},{REASON_COMMENT}" for text in entries]
+    if not had_comma:
+        below[-1] = f"{indent}{entries[-1]}{REASON_COMMENT}"
+    edits.insert(index + 1, below)

@@ -4,8 +4,14 @@ and conda files).
 
 Rewrites every plain string literal of a ``setup.py`` that is a ``prefect`` requirement
 allowing a 0.x release (``"prefect[aws]==0.15.13"``, ``"prefect>=0.14,<0.16"``) to the target
-version (``--prefect-version``), keeping extras, markers and the pin's style. Flags specifiers
-it cannot read.
+version (``--prefect-version``), keeping extras, markers and the pin's style (the rules:
+``codemods._versions.repin``); a ``prefect>=1.0`` open to 2.x gets ``<2``, and a bare
+``"prefect"`` in ``install_requires``/``extras_require``/``tests_require``/``setup_requires``
+(or a variable named like ``REQUIREMENTS``, ``deps``, ``extras``) becomes
+``"prefect>=<target>,<2"``. The companion pins Prefect 1.x needs (``marshmallow<4``,
+``pendulum<3``: ``codemods/_companions.py``) follow the repinned string in its list, once:
+in ``install_requires`` when that installs Prefect (extras are installed on top of it), else
+in the first list repinned. Flags specifiers it cannot read.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ from __future__ import annotations
 import re
 
 from fissix.pgen2 import token
-from fissix.pytree import Node
+from fissix.pytree import Leaf, Node
 
+from codemods._companion_pins import missing_companions, requirement_name
+from codemods._python.calls import keyword_argument
 from codemods._python.literals import set_string_value, string_value
 from codemods._python.markers import add_todo
-from codemods._python.tree import leaves_of
+from codemods._python.tree import leaves_of, syms
 from codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
@@ -33,12 +41,14 @@ CODEMOD = PythonCodemod(
     guide_section=ADDITIONAL,
     order=91,
     summary="prefect requirement strings in setup.py (install_requires, extras_require) move to "
-    "the target 1.x version, keeping extras and the pin's style.",
+    "the target 1.x version, keeping extras and the pin's style, with marshmallow<4, pendulum<3.",
     description=(
         "Moved the Prefect requirements of setup.py to the target 1.x release, keeping extras, "
-        "markers and each pin's style (== stays ==, a range becomes >=<target>,<2)."
+        "markers and each pin's style (== stays ==, a range or a bare prefect becomes "
+        ">=<target>,<2, an open prefect>=1.x gets <2), and added the companion pins Prefect "
+        "1.x needs next to it (marshmallow<4, pendulum<3)."
     ),
-    review_note="Regenerate lock files and re-install the project's environments.",
+    review_note="Re-install the project's environments.",
     flags=("Prefect requirements whose version specifier cannot be read",),
     triggers=("prefect",),
     file_names=frozenset({"setup.py"}),
@@ -46,27 +56,106 @@ CODEMOD = PythonCodemod(
 
 
 _REQUIREMENT = re.compile(
-    rf"^\s*{PREFECT_DISTRIBUTION}(?:\s*\[[^\]]*\])?"
-    r"(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)\s*(?:;.*)?$",
+    rf"^\s*{PREFECT_DISTRIBUTION}(?P<extras>\s*\[[^\]]*\])?"
+    r"(?P<spec>\s*(?:===|==|~=|!=|<=|>=|<|>)[^;@]*?)?\s*(?:;.*)?$",
     re.IGNORECASE,
 )
+# Where a bare "prefect" string is a requirement: these keywords of setup(), or a variable
+# whose name says it holds requirements.
+_REQUIREMENT_KEYWORDS = frozenset(
+    {"install_requires", "extras_require", "tests_require", "setup_requires"}
+)
+_REQUIREMENT_VARIABLE = re.compile(r"req|dep|extra", re.IGNORECASE)
 
 
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
     target = file.options.prefect_version
+    repinned: list[tuple[bool, Leaf]] = []  # (in install_requires, the repinned string)
     for leaf in leaves_of(root):
         if leaf.type != token.STRING:
             continue
         value = string_value(leaf)
         match = _REQUIREMENT.match(value) if value is not None else None
-        if value is None or match is None or not match.group("spec").strip():
+        if value is None or match is None:
+            continue
+        holder = _requirement_holder(leaf)
+        spec = match.group("spec")
+        if spec is None and holder is None:
             continue
         try:
-            new_spec = repin(match.group("spec"), target)
+            new_spec = repin(spec or "", target)
         except UnreadableSpecifier:
             add_todo(leaf, UNREADABLE_PIN_TODO.format(target=target))
             continue
-        if new_spec is not None:
-            start, end = match.span("spec")
-            set_string_value(leaf, value[:start] + new_spec + value[end:])
+        if new_spec is None:
+            continue
+        start = match.start("spec") if spec is not None else match.end("extras")
+        if start < 0:
+            start = len(value) - len(value.lstrip()) + len("prefect")
+        end = match.end("spec") if spec is not None else start
+        set_string_value(leaf, value[:start] + new_spec + value[end:])
+        repinned.append((holder == "install_requires", leaf))
+    main = [leaf for in_install_requires, leaf in repinned if in_install_requires]
+    listed = [leaf for leaf in main or [leaf for _, leaf in repinned] if _is_listed(leaf)]
+    if listed:
+        _add_companions(listed[0], target)
+
+
+def _requirement_holder(leaf: Leaf) -> str | None:
+    """The ``setup()`` keyword or variable name whose requirements ``leaf`` is one of."""
+    node = leaf.parent
+    while node is not None and node.type not in (syms.funcdef, syms.classdef, syms.file_input):
+        keyword = keyword_argument(node) if node.type == syms.argument else None
+        if keyword is not None:
+            return keyword[0] if keyword[0] in _REQUIREMENT_KEYWORDS else None
+        if node.type == syms.expr_stmt and node.children[0].type == token.NAME:
+            name = node.children[0].value
+            return name if _REQUIREMENT_VARIABLE.search(name) else None
+        node = node.parent
+    return None
+
+
+def _is_listed(leaf: Leaf) -> bool:
+    """Whether ``leaf`` is an element of a list display."""
+    parent = leaf.parent
+    if parent is None:
+        return False
+    if parent.type == syms.listmaker:
+        return parent.parent is not None and parent.parent.children[0].type == token.LSQB
+    return parent.type == syms.atom and parent.children[0].type == token.LSQB
+
+
+def _add_companions(leaf: Leaf, target: str) -> None:
+    """The companion requirements the list of ``leaf`` lacks, as strings right after it: one a
+    line when the list has one element a line, else on its line."""
+    parent = leaf.parent
+    assert parent is not None
+    elements = [child for child in parent.children if child.type == token.STRING]
+    names = filter(None, (requirement_name(string_value(e) or "") for e in elements))
+    missing = missing_companions(target, names)
+    if not missing:
+        return
+    if parent.type == syms.atom:  # ["prefect..."]: the single element becomes a list of them
+        listmaker = Node(syms.listmaker, [Leaf(token.STRING, "x")])
+        leaf.replace(listmaker)
+        listmaker.children[0].replace(leaf)
+        parent = listmaker
+    quote = leaf.value[-1]
+    position = parent.children.index(leaf) + 1
+    following = parent.children[position + 1] if position + 1 < len(parent.children) else None
+    one_a_line = following is not None and "\n" in following.prefix
+    new: list[Leaf] = []
+    for name, specifier in missing:
+        new += [Leaf(token.COMMA, ","), Leaf(token.STRING, f"{quote}{name}{specifier}{quote}")]
+        new[-1].prefix = " "
+    if one_a_line:
+        assert following is not None
+        indent = following.prefix.rsplit("\n", 1)[1]
+        new[1].prefix, following.prefix = following.prefix, "\n" + indent
+        for string in new[3::2]:
+            string.prefix = "\n" + indent
+        new = [*new[1:], Leaf(token.COMMA, ",")]  # after the comma that follows ``leaf``
+    at = position + 1 if one_a_line else position
+    for offset, new_leaf in enumerate(new):
+        parent.insert_child(at + offset, new_leaf)

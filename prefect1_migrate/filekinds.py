@@ -121,6 +121,8 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("requirements*.txt", FileKind.REQUIREMENTS),
     ("requirements*.in", FileKind.REQUIREMENTS),
     ("constraints*.txt", FileKind.REQUIREMENTS),
+    ("environment*.yml", FileKind.CONDA),
+    ("environment*.yaml", FileKind.CONDA),
     ("*.toml", FileKind.TOML),
     ("*.yml", FileKind.YAML),
     ("*.yaml", FileKind.YAML),

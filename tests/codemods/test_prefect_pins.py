@@ -35,8 +35,9 @@ def _pep508_prefect_requirements(path: Path) -> list[Requirement]:
 
 
 def test_every_pin_written_resolves_to_an_existing_1x_release() -> None:
-    """After: each pinned ``prefect`` admits 1.4.1 (on PyPI) and no 0.15 release; before: the
-    same files pinned 0.x, so every case really exercised a rewrite."""
+    """After: each pinned ``prefect`` admits 1.4.1 (on PyPI), no 0.15 release and no 2.x;
+    before: the same files pinned 0.x, opened to 2.x or named no version, so every case really
+    exercised a rewrite."""
     checked = 0
     for after in sorted((GOLDEN / "prefect-pins").glob("*/after/**/*")):
         if not after.is_file():
@@ -45,10 +46,12 @@ def test_every_pin_written_resolves_to_an_existing_1x_release() -> None:
         for requirement in _pep508_prefect_requirements(after):
             assert Version("1.4.1") in requirement.specifier, (after, requirement)
             assert Version("0.15.13") not in requirement.specifier, (after, requirement)
+            assert Version("2.0.0") not in requirement.specifier, (after, requirement)
             checked += 1
         for requirement in _pep508_prefect_requirements(before):
             assert any(
-                Version(v) in requirement.specifier for v in ("0.14.22", "0.15.0", "0.15.13")
+                Version(v) in requirement.specifier
+                for v in ("0.14.22", "0.15.0", "0.15.13", "2.0.0")
             ) or not str(requirement.specifier), (before, requirement)
     assert checked >= 15  # the parser above does find the pins
 
