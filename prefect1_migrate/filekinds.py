@@ -97,6 +97,7 @@ NAMES: dict[str, FileKind] = {
     "Justfile": FileKind.JUSTFILE,
     ".justfile": FileKind.JUSTFILE,
     "crontab": FileKind.CRONTAB,
+    ".renovaterc": FileKind.JSON,
 }
 
 #: (glob on the file name, kind); the first match wins.

@@ -1,0 +1,266 @@
+"""Keep dependency bots on Prefect 1.x. No guide section asks for it (it keeps the upgrade in
+place): "Additional changes", next to the pins it protects.
+
+Once a repository is on Prefect 1.x, Dependabot or Renovate would propose Prefect 2 or later
+(a different product: none of the 1.x API exists there). This adds an ignore rule for
+``prefect`` 2 and later, written into the file's own layout:
+
+- ``.github/dependabot.yml``: every ``updates`` entry for the ``pip`` or ``uv`` ecosystem gets
+  ``- dependency-name: "prefect"`` / ``versions: [">=2"]`` in its ``ignore`` list (created
+  after the entry's last line when missing), indented and quoted like the file;
+- Renovate (``renovate.json``, ``.renovaterc``, ``.renovaterc.json``, the ``renovate`` key of
+  ``package.json``): a package rule ``{"matchPackageNames": ["prefect"], "allowedVersions":
+  "<2"}`` joins ``packageRules`` (created when missing), indented like its neighbours.
+
+Entries or configurations that already hold a rule for ``prefect`` are left alone, as are
+``renovate.json5`` files (comments: not read). A repository without either file gets nothing;
+the commit message's review note says a bot would then propose 2.x.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from codemods._text import leading_whitespace
+from prefect1_migrate.codemod import SourceFile, TextCodemod
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.guide import ADDITIONAL
+
+CODEMOD = TextCodemod(
+    __name__,
+    title="Dependency bots ignore Prefect 2 and later",
+    guide_section=ADDITIONAL,
+    order=92,
+    summary="dependabot.yml pip/uv entries and Renovate configs get an ignore rule for prefect>=2.",
+    description=(
+        "Added an ignore rule for prefect 2 and later to the dependency bots' configuration "
+        "(Dependabot pip/uv updates: ignore dependency-name prefect, versions >=2; Renovate: a "
+        "packageRules entry allowing prefect <2 only), so that no bot proposes a Prefect 2.x "
+        "upgrade, which none of this repository's 1.x code would survive."
+    ),
+    review_note=(
+        "A repository whose bot configuration is elsewhere (renovate.json5, an organisation "
+        "preset, the GitHub app's settings) or that has none is not protected: Dependabot "
+        "security updates and Renovate would propose prefect 2.x there."
+    ),
+    triggers=("package-ecosystem", "renovate", "extends", "packageRules"),
+    file_kinds=frozenset({FileKind.YAML, FileKind.JSON}),
+    file_names=frozenset(
+        {
+            "dependabot.yml",
+            "dependabot.yaml",
+            "renovate.json",
+            ".renovaterc",
+            ".renovaterc.json",
+            "package.json",
+        }
+    ),
+)
+
+_ECOSYSTEM = re.compile(r"package-ecosystem\s*:\s*(?P<quote>[\"']?)(?P<name>[\w-]+)")
+_UPDATES = re.compile(r"(?P<indent>\s*)updates\s*:\s*(?:#.*)?$")
+_ITEM = re.compile(r"(?P<indent>\s*)-\s+")
+_KEY = re.compile(r"(?P<key>[\w-]+)\s*:")
+_PREFECT_NAME = re.compile(r"dependency-name\s*:\s*[\"']?prefect[\"']?\s*(?:#.*)?$")
+_DEPENDABOT_PATHS = (".github/dependabot.yml", ".github/dependabot.yaml")
+_PIP_ECOSYSTEMS = frozenset({"pip", "uv"})
+_REASON = "  # Prefect 2 and later are another API: this repository runs on 1.x"
+_JSON_SCALAR = re.compile(r"[^,\]}\s]*")
+_RENOVATE_RULE = '{"matchPackageNames": ["prefect"], "allowedVersions": "<2"}'
+
+
+@CODEMOD.rewriter
+def rewrite(text: str, file: SourceFile) -> str:
+    if file.kind is FileKind.YAML:
+        return _dependabot(text) if file.path.endswith(_DEPENDABOT_PATHS) else text
+    return _renovate(text, file.path.rsplit("/", 1)[-1] == "package.json")
+
+
+# --- Dependabot ------------------------------------------------------------------------------
+
+
+def _dependabot(text: str) -> str:
+    lines = text.split("\n")
+    insertions: dict[int, list[str]] = {}
+    for first, end in _update_entries(lines):
+        entry = lines[first:end]
+        ecosystem = next(filter(None, map(_ECOSYSTEM.search, entry)), None)
+        if ecosystem is None or ecosystem["name"] not in _PIP_ECOSYSTEMS:
+            continue
+        if any(_PREFECT_NAME.search(line) for line in entry):
+            continue
+        item = _ITEM.match(lines[first])
+        assert item is not None
+        key_indent = " " * item.end()
+        quote = ecosystem["quote"] or '"'
+        rule = [
+            f"- dependency-name: {quote}prefect{quote}{_REASON}",
+            f"  versions: [{quote}>=2{quote}]",
+        ]
+        ignore = next(
+            (
+                index
+                for index in range(first, end)
+                if lines[index].startswith(key_indent + "ignore")
+                and _KEY.match(lines[index], len(key_indent))
+            ),
+            None,
+        )
+        if ignore is None:
+            last = _last_content_line(lines, first, end)
+            insertions[last + 1] = [f"{key_indent}ignore:"] + [f"{key_indent}  {r}" for r in rule]
+            continue
+        rules_end = ignore + 1
+        while rules_end < end and (
+            not lines[rules_end].strip()
+            or len(leading_whitespace(lines[rules_end])) > len(key_indent)
+            or lines[rules_end].startswith(key_indent + "-")
+        ):
+            rules_end += 1
+        rules_end = _last_content_line(lines, ignore, rules_end) + 1
+        listed = next(
+            (lines[i] for i in range(ignore + 1, rules_end) if _ITEM.match(lines[i])), None
+        )
+        indent = _ITEM.match(listed)["indent"] if listed else key_indent + "  "  # type: ignore[index]
+        insertions[rules_end] = [f"{indent}{r}" for r in rule]
+    for index in sorted(insertions, reverse=True):
+        lines[index:index] = insertions[index]
+    return "\n".join(lines)
+
+
+def _update_entries(lines: list[str]) -> list[tuple[int, int]]:
+    """[first, end) line ranges of the items of the top-level ``updates`` list."""
+    updates = next((i for i, line in enumerate(lines) if _UPDATES.fullmatch(line)), None)
+    if updates is None:
+        return []
+    entries: list[tuple[int, int]] = []
+    item_indent: int | None = None
+    for index in range(updates + 1, len(lines)):
+        line = lines[index]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(leading_whitespace(line))
+        item = _ITEM.match(line)
+        if item_indent is None and item:
+            item_indent = indent
+        if item_indent is None or indent < item_indent or (indent == item_indent and not item):
+            break
+        if indent == item_indent:
+            entries.append((index, index + 1))
+        else:
+            entries[-1] = (entries[-1][0], index + 1)
+    return entries
+
+
+def _last_content_line(lines: list[str], first: int, end: int) -> int:
+    last = end - 1
+    while last > first and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
+        last -= 1
+    return last
+
+
+# --- Renovate --------------------------------------------------------------------------------
+
+
+def _renovate(text: str, in_package_json: bool) -> str:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(document, dict):
+        return text
+    open_at = text.index("{")
+    config: Any = document
+    if in_package_json:
+        config = document.get("renovate")
+        if not isinstance(config, dict):
+            return text
+        open_at = _members(text, open_at)["renovate"][0]
+    rules = config.get("packageRules")
+    if rules is not None and not isinstance(rules, list):
+        return text
+    if any(_limits_prefect(rule) for rule in rules or []):
+        return text
+    members = _members(text, open_at)
+    if "packageRules" in members:
+        start, end = members["packageRules"]
+        return _append(text, start, end - 1, _RENOVATE_RULE)
+    return _append(
+        text, open_at, _value_end(text, open_at) - 1, f'"packageRules": [{_RENOVATE_RULE}]'
+    )
+
+
+def _limits_prefect(rule: Any) -> bool:
+    if not isinstance(rule, dict):
+        return False
+    names = [rule.get(key) or [] for key in ("matchPackageNames", "packageNames", "matchDepNames")]
+    return any("prefect" in listed for listed in names if isinstance(listed, list))
+
+
+def _append(text: str, open_at: int, close_at: int, item: str) -> str:
+    """``text`` with ``item`` as the last element of the array or object between ``open_at``
+    and ``close_at``, laid out like its elements (one a line, or on one line)."""
+    inner = text[open_at + 1 : close_at]
+    if not inner.strip():
+        return f"{text[: open_at + 1]}{item}{text[close_at:]}"
+    content_end = open_at + 1 + len(inner.rstrip())
+    if "\n" not in inner:
+        return f"{text[:content_end]}, {item}{text[content_end:]}"
+    first = open_at + 1 + len(inner) - len(inner.lstrip())
+    indent = leading_whitespace(text[text.rfind("\n", 0, first) + 1 : first])
+    return f"{text[:content_end]},\n{indent}{item}{text[content_end:]}"
+
+
+def _members(text: str, open_at: int) -> dict[str, tuple[int, int]]:
+    """{key: (start, end) of its value} of the JSON object opening at ``open_at`` (valid JSON)."""
+    members: dict[str, tuple[int, int]] = {}
+    position = open_at + 1
+    while True:
+        position = _skip_space(text, position)
+        if text[position] == "}":
+            return members
+        key_end = _value_end(text, position)
+        key = json.loads(text[position:key_end])
+        start = _skip_space(text, _skip_space(text, key_end) + 1)
+        end = _value_end(text, start)
+        members[key] = (start, end)
+        position = _skip_space(text, end)
+        if text[position] == ",":
+            position += 1
+
+
+def _skip_space(text: str, position: int) -> int:
+    while text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _value_end(text: str, start: int) -> int:
+    """The position after the JSON value starting at ``start``."""
+    if text[start] == '"':
+        return _string_end(text, start)
+    if text[start] not in "[{":
+        return _JSON_SCALAR.match(text, start).end()  # type: ignore[union-attr]
+    depth, position = 0, start
+    while True:
+        char = text[position]
+        if char == '"':
+            position = _string_end(text, position)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+
+
+def _string_end(text: str, start: int) -> int:
+    """The position after the JSON string whose opening quote is at ``start``."""
+    position = start + 1
+    while text[position] != '"':
+        position += 2 if text[position] == "\\" else 1
+    return position + 1

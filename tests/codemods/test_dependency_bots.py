@@ -1,0 +1,45 @@
+"""dependency-bots: its golden cases, fixtures/codemods/dependency-bots/; the rules it writes
+are read back as the bots read them."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from tests.codemods.tools import GOLDEN, GoldenRun, golden_cases
+
+CASES = GOLDEN / "dependency-bots"
+
+
+@golden_cases("dependency-bots")
+def test_golden(run: GoldenRun) -> None:
+    run.check()
+
+
+def test_every_pip_update_of_dependabot_ignores_prefect_2() -> None:
+    checked = 0
+    for path in sorted(CASES.glob("*/after/.github/dependabot.y*ml")):
+        for update in yaml.safe_load(path.read_text(encoding="utf-8"))["updates"]:
+            ignored = {
+                rule["dependency-name"]: rule.get("versions") for rule in update.get("ignore", [])
+            }
+            if update["package-ecosystem"] == "pip":
+                assert ignored["prefect"] == [">=2"], path
+                checked += 1
+            else:
+                assert "prefect" not in ignored, path
+    assert checked == 3
+
+
+def test_every_renovate_config_allows_prefect_below_2_only() -> None:
+    checked = 0
+    for path in sorted(CASES.glob("*/after/*")):
+        if path.name not in ("renovate.json", ".renovaterc", "package.json"):
+            continue
+        config = json.loads(path.read_text(encoding="utf-8"))
+        config = config.get("renovate", config)
+        rules = [r for r in config["packageRules"] if "prefect" in r.get("matchPackageNames", [])]
+        assert [rule["allowedVersions"] for rule in rules] == ["<2"], path
+        checked += 1
+    assert checked == 4
