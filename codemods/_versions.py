@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from codemods._companions import NEWEST_PYTHON, OLDEST_PYTHON
+
 # --- version specifiers ----------------------------------------------------------------------
 
 _CLAUSE = re.compile(
@@ -148,6 +150,40 @@ def bump_python_specifier(spec: str) -> str | None:
     if bumped is None or any(specifier_admits(bumped, version) for version in _PYTHON_36):
         return None
     if not any(specifier_admits(bumped, version) for version in _PYTHON_3_LATER):
+        return None
+    return new
+
+
+def fit_python_specifier(spec: str) -> str | None:
+    """``spec`` moved into the Python versions Prefect 1.x works on (3.7 to 3.11, see
+    ``codemods/_companions.py``): a lower bound below 3.7 becomes 3.7
+    (:func:`bump_python_specifier`); one above 3.11, when nothing from 3.7 to 3.11 is
+    admitted, comes down to 3.11 keeping its operator (``>=3.12`` -> ``>=3.11``, ``^3.12``
+    -> ``^3.11``). ``spec`` itself when it admits a supported version already (an open upper
+    end such as ``>=3.8`` is kept: no upper bound is added); None when it cannot be moved
+    mechanically (``==3.12.*``)."""
+    bumped = bump_python_specifier(spec)
+    if bumped is None:
+        return None
+    clauses = parse_specifier(bumped)
+    supported = [(3, minor) for minor in range(OLDEST_PYTHON[1], NEWEST_PYTHON[1] + 1)]
+    if clauses is None:
+        return None
+    if any(specifier_admits(clauses, version) for version in supported):
+        return bumped
+    new = bumped
+    newest = ".".join(map(str, NEWEST_PYTHON))
+    higher = [c for c in clauses if c.op in _LOWER_BOUND_OPS and c.release > NEWEST_PYTHON]
+    for clause in sorted(higher, key=lambda c: c.span, reverse=True):
+        if clause.op in (">=", ">"):
+            text = f">={newest}"
+        elif clause.op in ("^", "~=", "~") and len(clause.release) == 2 and not clause.wildcard:
+            text = f"{clause.op}{newest}"
+        else:
+            return None
+        new = new[: clause.span[0]] + text + new[clause.span[1] :]
+    moved = parse_specifier(new)
+    if moved is None or not any(specifier_admits(moved, version) for version in supported):
         return None
     return new
 

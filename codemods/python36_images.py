@@ -11,6 +11,11 @@ The same for a Helm values ``tag:`` beside ``repository: prefecthq/prefect``; an
 ``PREFECT_VERSION`` build argument (``ARG``, ``--build-arg``, compose ``args``) becomes
 ``<target>``.
 
+``python:3.12`` and later base images (any registry prefix, any variant) in files that mention
+Prefect move to ``python:3.11`` (``python:3.12.1-slim`` -> ``python:3.11-slim``): Prefect 1.x
+with its companion pin pendulum<3 works on 3.7 to 3.11 only (docs/catalog.md); ``python3.12``
+paths left in such a file are flagged.
+
 Flags ``python:3.6`` base images (any registry prefix, any variant) in files that mention
 Prefect: Prefect 1.x needs Python 3.7 or later, and which newer interpreter fits is a human
 choice. Flags ``python3.6`` paths and programs (``/usr/local/lib/python3.6/site-packages``)
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from codemods._companions import NEWEST_PYTHON
 from codemods._image_versions import helm_tag_replacements, version_argument_replacements
 from codemods._text import (
     LineEdits,
@@ -39,7 +45,7 @@ CODEMOD = TextCodemod(
     guide_section=PYTHON_36,
     order=20,
     summary="prefecthq/prefect:0.x[-python3.6] image tags become <target>[-python3.7]; "
-    "python:3.6 base images next to Prefect are flagged.",
+    "python:3.12+ base images next to Prefect become python:3.11; python:3.6 ones are flagged.",
     description=(
         "Moved prefecthq/prefect image tags to the Prefect 1.x release being migrated to: "
         "0.x-python3.6 and latest-python3.6 tags to <target>-python3.7 (1.x publishes no Python "
@@ -47,18 +53,20 @@ CODEMOD = TextCodemod(
         "The catalog suggests latest-python3.7 for latest-python3.6, but the latest tags now "
         "track Prefect 2 and later, so the pinned 1.x tag is used. The same for Helm values "
         "tags beside repository: prefecthq/prefect; 0.x PREFECT_VERSION build arguments moved "
-        "to <target>."
+        "to <target>. python:3.12 and later base images next to Prefect moved to "
+        "python:3.11: Prefect 1.x with its pendulum<3 companion works on Python 3.7 to 3.11 only."
     ),
     flags=(
         "python:3.6 base images in files that mention Prefect",
         "Prefect 0.x images pinned by digest (tag@sha256:...)",
         "python3.6 paths or programs in a file whose Prefect image moved from Python 3.6 to 3.7",
+        "python3.12+ paths or programs in a file whose python image moved down to 3.11",
     ),
     review_note=(
         "Flows pickled under Python 3.6 must be re-registered from Python 3.7+ to run in the new "
         "images; a `latest` tag now means Prefect 2 or later, so pin a 1.x tag wherever it is used."
     ),
-    triggers=("prefecthq/prefect", "python:3.6", "PREFECT_VERSION"),
+    triggers=("prefecthq/prefect", "python:3.", "PREFECT_VERSION"),
     file_kinds=ENVIRONMENT_KINDS,
 )
 
@@ -69,9 +77,20 @@ _PREFECT_IMAGE = re.compile(
 )
 _PYTHON36_IMAGE = re.compile(r"(?<![\w.-])(?:[\w.-]+/)*python:3\.6(?!\d)[\w.-]*")
 _PYTHON36_PATH = re.compile(r"python3\.6(?!\d)")
+# python:3.12 and later base images (any registry prefix, any variant): Prefect 1.x works on
+# 3.7 to 3.11 (codemods/_companions.py).
+_PYTHON_ABOVE_IMAGE = re.compile(
+    r"(?<![\w.-])(?:[\w.-]+/)*python:(?P<version>3\.(?:1[2-9]|[2-9]\d)(?:\.\d+)?)(?![\d.])"
+)
+_PYTHON_ABOVE_PATH = re.compile(r"python3\.(?:1[2-9]|[2-9]\d)(?!\d)")
 
 _PYTHON36_PATH_TODO = (
     "this names Python 3.6, but the Prefect image of this file now runs Python 3.7: update it"
+)
+_NEWEST = ".".join(map(str, NEWEST_PYTHON))
+_PYTHON_ABOVE_PATH_TODO = (
+    "this names a Python newer than 3.11, but the Python image of this file moved to 3.11 "
+    "(Prefect 1.x works on 3.7 to 3.11): update it"
 )
 _PYTHON36_TODO = (
     "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
@@ -99,10 +118,18 @@ def rewrite(text: str, file: SourceFile) -> str:
     ):
         edits.replace(index, start, end, new)
     code = code_block_mask(lines, file.kind)
+    left_above = False
     if mentions_prefect(text):
         for index, line in enumerate(lines):
             if code[index] and _PYTHON36_IMAGE.search(line):
                 edits.todo(logical_start(lines, index), _PYTHON36_TODO)
+            for image in _PYTHON_ABOVE_IMAGE.finditer(line) if code[index] else ():
+                edits.replace(index, image.start("version"), image.end("version"), _NEWEST)
+                left_above = True
+    if left_above:
+        for index, line in enumerate(lines):
+            if code[index] and _PYTHON_ABOVE_PATH.search(line):
+                edits.todo(logical_start(lines, index), _PYTHON_ABOVE_PATH_TODO)
     if left_python36:
         for index, line in enumerate(lines):
             if code[index] and _PYTHON36_PATH.search(_PREFECT_IMAGE.sub("", line)):

@@ -9,6 +9,10 @@ In files named ``setup.py`` that mention Prefect (the same rule the text-side co
   ``pyproject.toml``);
 - the trove classifier ``"Programming Language :: Python :: 3.6"`` is dropped from its list.
 
+A ``python_requires`` admitting nothing Prefect 1.x works on because its lower bound is above
+3.11 (``">=3.12"``) comes down to 3.11, keeping its operator (``codemods._versions.
+fit_python_specifier``: pendulum<3, a companion pin of Prefect 1.x, has no build for 3.12+).
+
 Flags a ``python_requires`` that cannot be widened mechanically (``"==3.6.*"``, ``"~=3.6.1"``,
 or not a version specifier). Prefect 1.0.0's own metadata still says ``>=3.6`` (fixed in
 1.2.0), but its dependencies no longer resolve on 3.6.
@@ -24,7 +28,7 @@ from codemods._python.literals import set_string_value, string_value
 from codemods._python.markers import add_todo
 from codemods._python.tree import LN, syms, walk
 from codemods._text import mentions_prefect
-from codemods._versions import bump_python_specifier
+from codemods._versions import fit_python_specifier
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import PYTHON_36
 
@@ -54,8 +58,8 @@ CODEMOD = PythonCodemod(
 
 
 SPECIFIER_TODO = (
-    "python_requires {spec!r} cannot be widened mechanically; Prefect 1.x needs Python 3.7 or "
-    "later: allow 3.7+ here, together with the interpreters you build and run on"
+    "python_requires {spec!r} cannot be moved mechanically; Prefect 1.x works on Python 3.7 to "
+    "3.11: allow those here, together with the interpreters you build and run on"
 )
 
 
@@ -96,7 +100,7 @@ def _raise_lower_bound(leaf: LN) -> None:
     spec = string_value(leaf)
     if spec is None:
         return
-    bumped = bump_python_specifier(spec)
+    bumped = fit_python_specifier(spec)
     if bumped is None:
         add_todo(leaf, SPECIFIER_TODO.format(spec=spec))
     elif bumped != spec:

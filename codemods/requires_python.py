@@ -9,6 +9,13 @@ In files that mention Prefect:
   specifier without a lower bound gets ``>=3.7`` in front;
 - ``Programming Language :: Python :: 3.6`` classifiers are dropped.
 
+Above the range Prefect 1.x works on (3.7 to 3.11: its companion pin pendulum<3 has no build
+for 3.12 and later, docs/catalog.md): a specifier whose lower bound is above 3.11 comes down
+to 3.11 (``>=3.12`` -> ``>=3.11``, ``^3.12`` -> ``^3.11``; an open upper end such as ``>=3.8``
+is kept, no upper bound is added); a single CI version (``python-version: "3.12"``, ``3.x``), a
+conda ``python=3.12`` and a Pipfile ``python_version = "3.12"`` become 3.11; 3.12+ in a CI
+matrix list or a tox env list is flagged (moving it would duplicate or drop a job).
+
 Flags specifiers that only allow 3.6 (``==3.6.*``, ``~3.6``), Python 3.6 in CI matrices and
 ``setup-python`` steps, ``py36`` tox environments, ``python=3.6`` in conda environments and a
 Pipfile's ``[requires] python_version = "3.6"``:
@@ -20,13 +27,14 @@ from __future__ import annotations
 
 import re
 
+from codemods._companions import NEWEST_PYTHON
 from codemods._text import (
     LineEdits,
     code_block_mask,
     mentions_prefect,
 )
 from codemods._toml_lines import scan_toml
-from codemods._versions import bump_python_specifier
+from codemods._versions import fit_python_specifier
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import PYTHON_36
@@ -36,13 +44,15 @@ CODEMOD = TextCodemod(
     title="Python 3.7+: requires-python, classifiers, CI matrices",
     guide_section=PYTHON_36,
     order=30,
-    summary="python_requires / requires-python / Poetry python allowing 3.6 start at 3.7; 3.6 "
-    "classifiers dropped; 3.6 in CI matrices, tox and conda flagged.",
+    summary="python_requires / requires-python / Poetry python allowing 3.6 start at 3.7, "
+    "above 3.11 come down to 3.11; 3.6 classifiers dropped; single CI/conda/Pipfile versions "
+    "above 3.11 become 3.11; 3.6 and 3.12+ in CI matrices and tox flagged.",
     description=(
         "Raised the lowest Python version the project declares to 3.7 (python_requires, "
         "requires-python, Poetry's python dependency) and dropped the Python 3.6 classifier: "
         "Prefect 1.4.1 requires Python >=3.7 (1.0.0 still declared >=3.6 though its "
-        "dependencies no longer installed there)."
+        "dependencies no longer installed there); versions above 3.11 came down to 3.11, "
+        "the newest Prefect 1.x works on (pendulum<3 has no build for 3.12+)."
     ),
     flags=(
         "specifiers that allow only Python 3.6 or cannot be widened mechanically",
@@ -51,7 +61,7 @@ CODEMOD = TextCodemod(
     ),
     review_note="setup.py (Python) is not edited here; check runtime.txt, .python-version and "
     "other interpreter pins too.",
-    triggers=("3.6", "py36"),
+    triggers=("3.6", "py36", "3.1", "3.2", "py31", "py32", "3.x"),
     file_kinds=frozenset(
         {
             FileKind.SETUP_CFG,
@@ -71,8 +81,12 @@ _TODO = (
     "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use 3.7 or later here"
 )
 _SPEC_TODO = (
-    "Prefect 1.x needs Python 3.7 or later (1.4.1 requires >=3.7) and this specifier "
-    "cannot be widened mechanically: allow 3.7+ here"
+    "Prefect 1.x works on Python 3.7 to 3.11 (1.4.1 requires >=3.7; its pendulum<3 has no "
+    "build for 3.12+) and this specifier cannot be moved mechanically: allow 3.7-3.11 here"
+)
+_ABOVE_TODO = (
+    "Prefect 1.x works on Python 3.7 to 3.11 (its pendulum<3 has no build for 3.12 and "
+    "later): run this on 3.11 or older, or drop it if 3.11 is listed already"
 )
 _CLASSIFIER = "Programming Language :: Python :: 3.6"
 
@@ -86,6 +100,16 @@ _CI_KEY = re.compile(
 _VERSION_36 = re.compile(r"(?<![\w.])[\"']?3\.6(?:\.\d+)?[\"']?(?![\w.])")
 _CONDA_PYTHON_36 = re.compile(r"\s*-\s+[\"']?python\s*(?:==?|\s)\s*3\.6(?![\d])")
 _TOX_PY36 = re.compile(r"\bpy36\b")
+# Python versions above the newest Prefect 1.x works on (3.11: codemods/_companions.py), and
+# setup-python's "3.x" (the newest release).
+_VERSION_ABOVE = re.compile(
+    r"(?<![\w.])(?P<quote>[\"']?)(?P<version>3\.(?:1[2-9]|[2-9]\d)(?:\.\d+)?|3\.x)(?P=quote)(?![\w.])"
+)
+_CONDA_PYTHON_ABOVE = re.compile(
+    r"\s*-\s+[\"']?python\s*(?:==?|>=|\s)\s*(?P<version>3\.(?:1[2-9]|[2-9]\d)(?:\.\d+)?)(?![\d])"
+)
+_TOX_ABOVE = re.compile(r"\bpy3(?:1[2-9]|[2-9]\d)\b")
+_NEWEST = ".".join(map(str, NEWEST_PYTHON))
 
 
 @CODEMOD.rewriter
@@ -100,26 +124,40 @@ def rewrite(text: str, file: SourceFile) -> str:
         _pyproject(lines, edits)
     elif file.kind is FileKind.PIPFILE:
         for entry in scan_toml(lines)[1]:
-            if entry.path[:1] == ("requires",) and _VERSION_36.match(
-                lines[entry.first][entry.value_start :]
-            ):
+            value = lines[entry.first][entry.value_start :]
+            if entry.path[:1] != ("requires",):
+                continue
+            if _VERSION_36.match(value):
                 edits.todo(entry.first, _TODO)
+            above = _VERSION_ABOVE.match(value)
+            if above and entry.path == ("requires", "python_version"):
+                start = entry.value_start + above.start("version")
+                edits.replace(entry.first, start, start + len(above["version"]), _NEWEST)
+            elif above:
+                edits.todo(entry.first, _ABOVE_TODO)
     elif file.kind is FileKind.CONDA:
         for index, line in enumerate(lines):
             if _CONDA_PYTHON_36.match(line):
                 edits.todo(index, _TODO)
+            above = _CONDA_PYTHON_ABOVE.match(line)
+            if above:
+                edits.replace(index, above.start("version"), above.end("version"), _NEWEST)
     elif file.kind is FileKind.INI:
         if file.path.rsplit("/", 1)[-1] == "tox.ini":
             for index, line in enumerate(lines):
-                if _TOX_PY36.search(line) and not line.lstrip().startswith(("#", ";")):
+                if line.lstrip().startswith(("#", ";")):
+                    continue
+                if _TOX_PY36.search(line):
                     edits.todo(index, _TODO)
+                if _TOX_ABOVE.search(line):
+                    edits.todo(index, _ABOVE_TODO)
     else:
         _ci_matrices(lines, file, edits)
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 
 def _bump(edits: LineEdits, index: int, start: int, spec: str) -> None:
-    bumped = bump_python_specifier(spec)
+    bumped = fit_python_specifier(spec)
     if bumped is None:
         edits.todo(index, _SPEC_TODO)
     elif bumped != spec:
@@ -172,6 +210,8 @@ def _ci_matrices(lines: list[str], file: SourceFile, edits: LineEdits) -> None:
             if indent >= list_indent and line.lstrip().startswith("- "):
                 if _VERSION_36.search(line.lstrip()[2:]):
                     edits.todo(index, _TODO)
+                if _VERSION_ABOVE.search(line.lstrip()[2:]):
+                    edits.todo(index, _ABOVE_TODO)
                 continue
             list_indent = None
         key = _CI_KEY.match(line)
@@ -180,5 +220,12 @@ def _ci_matrices(lines: list[str], file: SourceFile, edits: LineEdits) -> None:
         value = key.group("value").split("#", 1)[0].strip()
         if not value:
             list_indent = indent
-        elif _VERSION_36.search(value):
+            continue
+        if _VERSION_36.search(value):
             edits.todo(index, _TODO)
+        above = _VERSION_ABOVE.fullmatch(value)
+        if above:  # one version: 3.11 is the one to run
+            start = key.start("value") + key.group("value").index(value) + above.start("version")
+            edits.replace(index, start, start + len(above["version"]), _NEWEST)
+        elif _VERSION_ABOVE.search(value):
+            edits.todo(index, _ABOVE_TODO)

@@ -42,14 +42,16 @@ def test_python_requires_without_36_is_left_alone(spec: str) -> None:
     check_noop("python36-setup-py", SETUP.format(spec=spec), "setup.py")
 
 
-@pytest.mark.parametrize("spec", ["==3.6.*", "~=3.6.1", "<3.7", "==3.6.9", "python3"])
-def test_python_requires_that_cannot_be_widened_is_flagged(spec: str) -> None:
+@pytest.mark.parametrize(
+    "spec", ["==3.6.*", "~=3.6.1", "<3.7", "==3.6.9", "python3", "==3.12.*", "~=3.12.1"]
+)
+def test_python_requires_that_cannot_be_moved_is_flagged(spec: str) -> None:
     check_transformed(
         "python36-setup-py",
         SETUP.format(spec=spec),
-        f"# TODO(prefect-1.0): python_requires '{spec}' cannot be widened mechanically; Prefect "
-        "1.x needs Python 3.7 or later: allow 3.7+ here, together with the interpreters you "
-        "build and run on\n" + SETUP.format(spec=spec),
+        f"# TODO(prefect-1.0): python_requires '{spec}' cannot be moved mechanically; Prefect "
+        "1.x works on Python 3.7 to 3.11: allow those here, together with the interpreters "
+        "you build and run on\n" + SETUP.format(spec=spec),
         "setup.py",
     )
 
