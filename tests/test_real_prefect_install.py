@@ -8,23 +8,37 @@ LocalDask and Dask executors, schedules give their next runs, and the CLI comman
 succeed. Pinned alone, as the prefect-pins codemod wrote it before the companion pins,
 ``prefect==1.4.1`` resolves marshmallow 4 and pendulum 3 and fails; the example project's
 ``requirements.txt`` as the codemod writes it now (with the companions of
-``codemods/_companions.py``) passes every step.
+``codemods/_companions.py``) passes every step, and so do the golden pin cases of the other
+file kinds (PEP 621, Poetry, setup.cfg, Pipfile, a conda file's pip entries), each read the way
+its own tool reads it (``tests/realprefect/dependency_files.py``) and installed fresh; cases
+whose requirements resolve to the same releases share one env (``resolved_env``).
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_PROJECT
-from realprefect.install_envs import cached_env, check_install, failed_steps
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from realprefect.dependency_files import (
+    conda_pip_requirements,
+    pep621_requirements,
+    pipfile_requirements,
+    poetry_requirements,
+    setup_cfg_requirements,
+)
+from realprefect.install_envs import cached_env, check_install, failed_steps, resolved_env
 
 from codemods._companions import companion_requirements, python_range
 from prefect1_migrate.codemod import DEFAULT_PREFECT_TARGET, MigrationOptions
 from prefect1_migrate.pipeline import FileProcessor
 from prefect1_migrate.registry import codemod_by_id
+from tests.codemods.tools import GOLDEN
 
 pytestmark = pytest.mark.real_prefect
 
@@ -59,4 +73,48 @@ def test_example_requirements_as_migrated_install_a_prefect_that_works(tmp_path:
     answer = check_install(cached_env(tmp_path / "requirements.txt"))
     assert answer["versions"]["prefect"] == DEFAULT_PREFECT_TARGET
     assert "run DaskExecutor" in answer["planned"]
+    assert failed_steps(answer) == {}
+
+
+PINS = GOLDEN / "prefect-pins"
+Reader = Callable[[Path, Iterable[str]], list[str]]
+
+
+@pytest.mark.parametrize(
+    ("migrated", "reader"),
+    [
+        ("pyproject-poetry-and-pep621/after/pyproject.toml", pep621_requirements),
+        ("pyproject-poetry-and-pep621/after/pyproject.toml", poetry_requirements),
+        ("hurried-team/after/pyproject.toml", poetry_requirements),
+        ("setup-cfg-and-tox/after/setup.cfg", setup_cfg_requirements),
+        ("hurried-team/after/setup.cfg", setup_cfg_requirements),
+        ("pipfile-and-conda/after/Pipfile", pipfile_requirements),
+        ("hurried-team/after/environment-dev.yaml", conda_pip_requirements),
+    ],
+    ids=[
+        "pep621",
+        "poetry",
+        "poetry-group-hurried",
+        "setup-cfg",
+        "setup-cfg-hurried",
+        "pipfile",
+        "conda-pip-hurried",
+    ],
+)
+def test_golden_pins_of_every_file_kind_install_a_prefect_that_works(
+    migrated: str, reader: Reader, tmp_path: Path
+) -> None:
+    """The Prefect requirement and the companions as the golden file writes them (the
+    fixture's other distributions are not the codemod's and are left out)."""
+    companions = companion_requirements(DEFAULT_PREFECT_TARGET)
+    requirements = reader(PINS / migrated, ["prefect", *(name for name, _ in companions)])
+    names = {canonicalize_name(Requirement(line).name) for line in requirements}
+    assert names == {"prefect", *(name for name, _ in companions)}, requirements
+    (tmp_path / "requirements.txt").write_text("\n".join(requirements) + "\n", encoding="utf-8")
+
+    answer = check_install(resolved_env(tmp_path / "requirements.txt"), dask_cluster=False)
+
+    assert answer["versions"]["prefect"] == DEFAULT_PREFECT_TARGET
+    assert answer["versions"]["marshmallow"].startswith("3.")
+    assert answer["versions"]["pendulum"].startswith("2.")
     assert failed_steps(answer) == {}

@@ -6,6 +6,12 @@ surrounding spaces ignored), so an edit to the pins builds a new env and an unch
 reuses the old one. A ``.complete`` marker written last tells a finished env from an
 interrupted one; builders are serialised by a file lock. ``check_install(python)`` runs
 ``checkers/check_install.py`` in such an env (see its docstring for the steps).
+
+``resolved_env(requirements)`` first asks pip which releases the requirements resolve to
+(``pip install --dry-run --report``; the answer is cached next to the envs, keyed like them)
+and returns the env of that pinned set: requirement files written differently that resolve to
+the same releases (``prefect==1.4.1``, ``prefect>=1.4,<2.0``, ``prefect~=1.4.1``) share one
+env.
 """
 
 from __future__ import annotations
@@ -68,6 +74,27 @@ def cached_env(requirements_file: Path) -> Path:
             build_env(sys.executable, ["-r", str(pinned)], folder, CACHE / f"{digest}.log")
             marker.write_text("\n".join(requirements) + "\n", encoding="utf-8")
     return folder / "bin" / "python"
+
+
+def resolved_env(requirements_file: Path) -> Path:
+    """The python of the cached env of the releases ``requirements_file`` resolves to."""
+    requirements = requirement_lines(requirements_file.read_text(encoding="utf-8"))
+    digest = _digest(f"python{sys.version_info.major}.{sys.version_info.minor}", requirements)
+    resolution = CACHE / f"{digest}.resolved.txt"
+    with build_lock(CACHE):
+        if not resolution.is_file():
+            asked = CACHE / f"{digest}.requirements.txt"
+            asked.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+            report = CACHE / f"{digest}.report.json"
+            command = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check"]
+            command += ["--dry-run", "--ignore-installed", "--quiet", "--report", str(report)]
+            run_logged([*command, "-r", str(asked)], CACHE / f"{digest}.log")
+            installs = json.loads(report.read_text(encoding="utf-8"))["install"]
+            pins = sorted(
+                f"{item['metadata']['name']}=={item['metadata']['version']}" for item in installs
+            )
+            resolution.write_text("\n".join(pins) + "\n", encoding="utf-8")
+    return cached_env(resolution)
 
 
 def check_install(python: Path, dask_cluster: bool = True) -> dict[str, Any]:
