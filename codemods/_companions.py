@@ -21,6 +21,7 @@ COMPANIONS: tuple[tuple[str, str], ...] = (
 # build for 3.12 and later; Prefect 1.x itself requires 3.7.
 OLDEST_PYTHON = (3, 7)
 NEWEST_PYTHON = (3, 11)
+NEWEST_PYTHON_TEXT = ".".join(map(str, NEWEST_PYTHON))
 
 
 def _is_1x(prefect_version: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from codemods._companions import NEWEST_PYTHON, OLDEST_PYTHON
+from codemods._companions import NEWEST_PYTHON, NEWEST_PYTHON_TEXT, OLDEST_PYTHON
 
 # --- version specifiers ----------------------------------------------------------------------
 
@@ -172,13 +172,12 @@ def fit_python_specifier(spec: str) -> str | None:
     if any(specifier_admits(clauses, version) for version in supported):
         return bumped
     new = bumped
-    newest = ".".join(map(str, NEWEST_PYTHON))
     higher = [c for c in clauses if c.op in _LOWER_BOUND_OPS and c.release > NEWEST_PYTHON]
     for clause in sorted(higher, key=lambda c: c.span, reverse=True):
         if clause.op in (">=", ">"):
-            text = f">={newest}"
+            text = f">={NEWEST_PYTHON_TEXT}"
         elif clause.op in ("^", "~=", "~") and len(clause.release) == 2 and not clause.wildcard:
-            text = f"{clause.op}{newest}"
+            text = f"{clause.op}{NEWEST_PYTHON_TEXT}"
         else:
             return None
         new = new[: clause.span[0]] + text + new[clause.span[1] :]

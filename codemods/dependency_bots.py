@@ -23,6 +23,7 @@ import json
 import re
 from typing import Any
 
+from codemods._commands.quoted import bracket_end, quoted_end
 from codemods._text import leading_whitespace
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
@@ -238,29 +239,11 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _value_end(text: str, start: int) -> int:
-    """The position after the JSON value starting at ``start``."""
+    """The position after the JSON value starting at ``start`` (valid JSON)."""
     if text[start] == '"':
-        return _string_end(text, start)
-    if text[start] not in "[{":
-        return _JSON_SCALAR.match(text, start).end()  # type: ignore[union-attr]
-    depth, position = 0, start
-    while True:
-        char = text[position]
-        if char == '"':
-            position = _string_end(text, position)
-            continue
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return position + 1
-        position += 1
-
-
-def _string_end(text: str, start: int) -> int:
-    """The position after the JSON string whose opening quote is at ``start``."""
-    position = start + 1
-    while text[position] != '"':
-        position += 2 if text[position] == "\\" else 1
-    return position + 1
+        return quoted_end(text, start, len(text))
+    if text[start] in "[{":
+        close = bracket_end(text, start)
+        assert close is not None
+        return close + 1
+    return _JSON_SCALAR.match(text, start).end()  # type: ignore[union-attr]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from codemods._companions import NEWEST_PYTHON
+from codemods._companions import NEWEST_PYTHON_TEXT
 from codemods._image_versions import helm_tag_replacements, version_argument_replacements
 from codemods._text import (
     LineEdits,
@@ -87,7 +87,6 @@ _PYTHON_ABOVE_PATH = re.compile(r"python3\.(?:1[2-9]|[2-9]\d)(?!\d)")
 _PYTHON36_PATH_TODO = (
     "this names Python 3.6, but the Prefect image of this file now runs Python 3.7: update it"
 )
-_NEWEST = ".".join(map(str, NEWEST_PYTHON))
 _PYTHON_ABOVE_PATH_TODO = (
     "this names a Python newer than 3.11, but the Python image of this file moved to 3.11 "
     "(Prefect 1.x works on 3.7 to 3.11): update it"
@@ -124,7 +123,9 @@ def rewrite(text: str, file: SourceFile) -> str:
             if code[index] and _PYTHON36_IMAGE.search(line):
                 edits.todo(logical_start(lines, index), _PYTHON36_TODO)
             for image in _PYTHON_ABOVE_IMAGE.finditer(line) if code[index] else ():
-                edits.replace(index, image.start("version"), image.end("version"), _NEWEST)
+                edits.replace(
+                    index, image.start("version"), image.end("version"), NEWEST_PYTHON_TEXT
+                )
                 left_above = True
     if left_above:
         for index, line in enumerate(lines):

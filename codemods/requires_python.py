@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from codemods._companions import NEWEST_PYTHON
+from codemods._companions import NEWEST_PYTHON_TEXT
 from codemods._text import (
     LineEdits,
     code_block_mask,
@@ -109,7 +109,6 @@ _CONDA_PYTHON_ABOVE = re.compile(
     r"\s*-\s+[\"']?python\s*(?:==?|>=|\s)\s*(?P<version>3\.(?:1[2-9]|[2-9]\d)(?:\.\d+)?)(?![\d])"
 )
 _TOX_ABOVE = re.compile(r"\bpy3(?:1[2-9]|[2-9]\d)\b")
-_NEWEST = ".".join(map(str, NEWEST_PYTHON))
 
 
 @CODEMOD.rewriter
@@ -132,7 +131,7 @@ def rewrite(text: str, file: SourceFile) -> str:
             above = _VERSION_ABOVE.match(value)
             if above and entry.path == ("requires", "python_version"):
                 start = entry.value_start + above.start("version")
-                edits.replace(entry.first, start, start + len(above["version"]), _NEWEST)
+                edits.replace(entry.first, start, start + len(above["version"]), NEWEST_PYTHON_TEXT)
             elif above:
                 edits.todo(entry.first, _ABOVE_TODO)
     elif file.kind is FileKind.CONDA:
@@ -141,7 +140,9 @@ def rewrite(text: str, file: SourceFile) -> str:
                 edits.todo(index, _TODO)
             above = _CONDA_PYTHON_ABOVE.match(line)
             if above:
-                edits.replace(index, above.start("version"), above.end("version"), _NEWEST)
+                edits.replace(
+                    index, above.start("version"), above.end("version"), NEWEST_PYTHON_TEXT
+                )
     elif file.kind is FileKind.INI:
         if file.path.rsplit("/", 1)[-1] == "tox.ini":
             for index, line in enumerate(lines):
@@ -226,6 +227,6 @@ def _ci_matrices(lines: list[str], file: SourceFile, edits: LineEdits) -> None:
         above = _VERSION_ABOVE.fullmatch(value)
         if above:  # one version: 3.11 is the one to run
             start = key.start("value") + key.group("value").index(value) + above.start("version")
-            edits.replace(index, start, start + len(above["version"]), _NEWEST)
+            edits.replace(index, start, start + len(above["version"]), NEWEST_PYTHON_TEXT)
         elif _VERSION_ABOVE.search(value):
             edits.todo(index, _ABOVE_TODO)

@@ -1,5 +1,6 @@
 """Quoted string bodies in other languages (JSON, YAML, Groovy, Python): reading one into its
-value with the offset of each value character, and finding where one ends."""
+value with the offset of each value character, and finding where one (or a bracketed flow
+holding them) ends."""
 
 from __future__ import annotations
 
@@ -41,3 +42,22 @@ def quoted_end(text: str, open_at: int, end: int) -> int:
         else:
             position += 1
     return end + 1
+
+
+def bracket_end(text: str, open_at: int) -> int | None:
+    """The position of the bracket closing the ``[`` or ``{`` at ``open_at`` (strings inside
+    skipped); None when it is not closed."""
+    depth, position = 0, open_at
+    while position < len(text):
+        char = text[position]
+        if char in "'\"":
+            position = quoted_end(text, position, len(text))
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return None

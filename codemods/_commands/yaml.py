@@ -19,7 +19,7 @@ from codemods._commands.json import (
     split_flow,
 )
 from codemods._commands.launchers import program_end
-from codemods._commands.quoted import quoted_end
+from codemods._commands.quoted import bracket_end
 from codemods._commands.segments import (
     ArgvSegment,
     Segment,
@@ -219,7 +219,7 @@ class _YamlScanner:
         return raw, Identity(self.base + start, forbidden)
 
     def _flow_sequence(self, index: int, open_at: int, key: tuple[int, str]) -> int:
-        close = _flow_end(self.text, open_at)
+        close = bracket_end(self.text, open_at)
         if close is None:
             return index + 1
         last = index
@@ -343,23 +343,6 @@ def _strip_yaml_comment(rest: str) -> str:
         elif char == "#" and (position == 0 or rest[position - 1] in " \t"):
             return rest[:position].rstrip()
     return rest.rstrip()
-
-
-def _flow_end(text: str, open_at: int) -> int | None:
-    depth, position = 0, open_at
-    while position < len(text):
-        char = text[position]
-        if char in "'\"":
-            position = quoted_end(text, position, len(text))
-            continue
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return position
-        position += 1
-    return None
 
 
 def _decode_yaml_single(text: str, start: int, end: int) -> tuple[str, list[int]]:
