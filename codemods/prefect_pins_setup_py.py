@@ -1,4 +1,4 @@
-"""Pin Prefect 1.x in ``setup.py`` (upgrade guide: "Additional changes", next to
+"""Pin Prefect 1.x in ``setup.py`` and ``noxfile.py`` (upgrade guide: "Additional changes", next to
 ``prefect-pins``, which does the same for requirements, setup.cfg, pyproject.toml, Pipfile
 and conda files).
 
@@ -11,7 +11,10 @@ version (``--prefect-version``), keeping extras, markers and the pin's style (th
 ``"prefect>=<target>,<2"``. The companion pins Prefect 1.x needs (``marshmallow<4``,
 ``pendulum<3``: ``codemods/_companions.py``) follow the repinned string in its list, once:
 in ``install_requires`` when that installs Prefect (extras are installed on top of it), else
-in the first list repinned. Flags specifiers it cannot read.
+in the first list repinned. In a ``noxfile.py`` the same goes for the arguments of
+``session.install(...)``, the companions following the Prefect argument of each call (each
+session is an environment of its own). Flags specifiers it
+cannot read.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from prefect1_migrate.guide import ADDITIONAL
 
 CODEMOD = PythonCodemod(
     __name__,
-    title="Pin Prefect 1.x in setup.py",
+    title="Pin Prefect 1.x in setup.py and noxfile.py",
     guide_section=ADDITIONAL,
     order=91,
     summary="prefect requirement strings in setup.py (install_requires, extras_require) move to "
@@ -51,7 +54,7 @@ CODEMOD = PythonCodemod(
     review_note="Re-install the project's environments.",
     flags=("Prefect requirements whose version specifier cannot be read",),
     triggers=("prefect",),
-    file_names=frozenset({"setup.py"}),
+    file_names=frozenset({"setup.py", "noxfile.py"}),
 )
 
 
@@ -71,7 +74,7 @@ _REQUIREMENT_VARIABLE = re.compile(r"req|dep|extra", re.IGNORECASE)
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
     target = file.options.prefect_version
-    repinned: list[tuple[bool, Leaf]] = []  # (in install_requires, the repinned string)
+    repinned: list[tuple[str | None, Leaf]] = []  # (its holder, the repinned string)
     for leaf in leaves_of(root):
         if leaf.type != token.STRING:
             continue
@@ -95,15 +98,22 @@ def rewrite(root: Node, file: SourceFile) -> None:
             start = len(value) - len(value.lstrip()) + len("prefect")
         end = match.end("spec") if spec is not None else start
         set_string_value(leaf, value[:start] + new_spec + value[end:])
-        repinned.append((holder == "install_requires", leaf))
-    main = [leaf for in_install_requires, leaf in repinned if in_install_requires]
-    listed = [leaf for leaf in main or [leaf for _, leaf in repinned] if _is_listed(leaf)]
+        repinned.append((holder, leaf))
+    for holder, leaf in repinned:  # each nox session.install() makes an environment of its own
+        if holder == "install":
+            _add_companions(leaf, target)
+    main = [leaf for holder, leaf in repinned if holder == "install_requires"]
+    others = [leaf for holder, leaf in repinned if holder != "install"]
+    listed = [leaf for leaf in main or others if _is_listed(leaf)]
     if listed:
         _add_companions(listed[0], target)
 
 
 def _requirement_holder(leaf: Leaf) -> str | None:
-    """The ``setup()`` keyword or variable name whose requirements ``leaf`` is one of."""
+    """The ``setup()`` keyword or variable name whose requirements ``leaf`` is one of, or
+    ``install`` for an argument of nox's ``session.install(...)``."""
+    if _install_argument(leaf):
+        return "install"
     node = leaf.parent
     while node is not None and node.type not in (syms.funcdef, syms.classdef, syms.file_input):
         keyword = keyword_argument(node) if node.type == syms.argument else None
@@ -116,11 +126,27 @@ def _requirement_holder(leaf: Leaf) -> str | None:
     return None
 
 
+def _install_argument(leaf: Leaf) -> bool:
+    """Whether ``leaf`` is a positional argument of a ``<something>.install(...)`` call."""
+    parent = leaf.parent
+    trailer = parent.parent if parent is not None and parent.type == syms.arglist else parent
+    if trailer is None or trailer.type != syms.trailer or trailer.children[0].type != token.LPAR:
+        return False
+    callee = trailer.prev_sibling
+    return (
+        callee is not None
+        and callee.type == syms.trailer
+        and str(callee.children[-1]).strip() == "install"
+    )
+
+
 def _is_listed(leaf: Leaf) -> bool:
-    """Whether ``leaf`` is an element of a list display."""
+    """Whether ``leaf`` is an element of a list display or an argument of ``.install()``."""
     parent = leaf.parent
     if parent is None:
         return False
+    if _install_argument(leaf):
+        return True
     if parent.type == syms.listmaker:
         return parent.parent is not None and parent.parent.children[0].type == token.LSQB
     return parent.type == syms.atom and parent.children[0].type == token.LSQB
@@ -136,11 +162,12 @@ def _add_companions(leaf: Leaf, target: str) -> None:
     missing = missing_companions(target, names)
     if not missing:
         return
-    if parent.type == syms.atom:  # ["prefect..."]: the single element becomes a list of them
-        listmaker = Node(syms.listmaker, [Leaf(token.STRING, "x")])
-        leaf.replace(listmaker)
-        listmaker.children[0].replace(leaf)
-        parent = listmaker
+    if parent.type in (syms.atom, syms.trailer):  # ["prefect..."], install("prefect..."):
+        kind = syms.listmaker if parent.type == syms.atom else syms.arglist  # one becomes many
+        elements = Node(kind, [Leaf(token.STRING, "x")])
+        leaf.replace(elements)
+        elements.children[0].replace(leaf)
+        parent = elements
     quote = leaf.value[-1]
     position = parent.children.index(leaf) + 1
     following = parent.children[position + 1] if position + 1 < len(parent.children) else None

@@ -13,6 +13,10 @@ A ``python_requires`` admitting nothing Prefect 1.x works on because its lower b
 3.11 (``">=3.12"``) comes down to 3.11, keeping its operator (``codemods._versions.
 fit_python_specifier``: pendulum<3, a companion pin of Prefect 1.x, has no build for 3.12+).
 
+In a ``noxfile.py`` that mentions Prefect, ``@nox.session(python=...)``: a single version
+above 3.11 becomes ``"3.11"``; 3.6, or a version above 3.11 in a list of several, is flagged
+(which interpreters a session list runs is a human choice; 3.6 CI entries are flagged too).
+
 Flags a ``python_requires`` that cannot be widened mechanically (``"==3.6.*"``, ``"~=3.6.1"``,
 or not a version specifier). Prefect 1.0.0's own metadata still says ``>=3.6`` (fixed in
 1.2.0), but its dependencies no longer resolve on 3.6.
@@ -20,13 +24,16 @@ or not a version specifier). Prefect 1.0.0's own metadata still says ``>=3.6`` (
 
 from __future__ import annotations
 
+import re
+
 from fissix.pgen2 import token
 from fissix.pytree import Node
 
+from codemods._companions import NEWEST_PYTHON, NEWEST_PYTHON_TEXT, OLDEST_PYTHON
 from codemods._python.calls import keyword_argument, remove_listed
 from codemods._python.literals import set_string_value, string_value
 from codemods._python.markers import add_todo
-from codemods._python.tree import LN, syms, walk
+from codemods._python.tree import LN, leaves_of, syms, walk
 from codemods._text import mentions_prefect
 from codemods._versions import fit_python_specifier
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
@@ -36,11 +43,12 @@ CLASSIFIER = "Programming Language :: Python :: 3.6"
 
 CODEMOD = PythonCodemod(
     __name__,
-    title="Require Python 3.7 in setup.py",
+    title="Python 3.7 to 3.11 in setup.py and noxfile.py",
     guide_section=PYTHON_36,
     order=10,
-    summary="setup.py: python_requires allowing 3.6 gets a >=3.7 lower bound; the 3.6 trove "
-    "classifier is dropped.",
+    summary="setup.py: python_requires allowing 3.6 gets a >=3.7 lower bound, one above 3.11 comes "
+    "down to 3.11; the 3.6 trove classifier is dropped; nox sessions above 3.11 move or are "
+    "flagged.",
     description=(
         "Raised python_requires in setup.py to a Python 3.7 lower bound (keeping the rest of the "
         "specifier) and dropped the Python 3.6 trove classifier: Prefect 1.0 no longer supports "
@@ -52,11 +60,15 @@ CODEMOD = PythonCodemod(
         "Interpreters elsewhere (CI matrices, tox envs, base images, runtime.txt, .python-version) "
         "must be 3.7 or newer too; a python_requires computed at run time is not rewritten."
     ),
-    triggers=("python_requires", CLASSIFIER),
-    file_names=frozenset({"setup.py"}),
+    triggers=("python_requires", CLASSIFIER, "session"),
+    file_names=frozenset({"setup.py", "noxfile.py"}),
 )
 
 
+NOX_TODO = (
+    "Prefect 1.x works on Python 3.7 to 3.11: run this nox session on those (drop the version "
+    "if the others cover it)"
+)
 SPECIFIER_TODO = (
     "python_requires {spec!r} cannot be moved mechanically; Prefect 1.x works on Python 3.7 to "
     "3.11: allow those here, together with the interpreters you build and run on"
@@ -73,6 +85,8 @@ def rewrite(root: Node, file: SourceFile) -> None:
         value = _python_requires_value(node)
         if value is not None:
             _raise_lower_bound(value)
+        elif _nox_session_python(node) is not None:
+            _nox_versions(_assigned_value(root, _nox_session_python(node)))  # type: ignore[arg-type]
         elif string_value(node) == CLASSIFIER and node.parent is not None:
             if node.parent.type in (syms.listmaker, syms.testlist_gexp, syms.atom):
                 remove_listed(node)
@@ -94,6 +108,55 @@ def _python_requires_value(node: LN) -> LN | None:
         ):
             return siblings[index + 2]
     return None
+
+
+def _nox_session_python(node: LN) -> LN | None:
+    """The value of ``python=`` in ``@nox.session(...)`` / ``nox.session(...)``."""
+    keyword = keyword_argument(node) if node.type == syms.argument else None
+    if keyword is None or keyword[0] != "python":
+        return None
+    call = node.parent
+    while call is not None and call.type not in (syms.decorator, syms.power):
+        call = call.parent
+    head = str(call).lstrip().split("(", 1)[0] if call is not None else ""
+    return keyword[1] if re.fullmatch(r"@?\s*(?:[\w.]*\.)?session", head.strip()) else None
+
+
+def _assigned_value(root: Node, value: LN) -> LN:
+    """``value``, or for a name the value of its module-level assignment (``PYTHONS = [...]``)."""
+    if value.type != token.NAME:
+        return value
+    for statement in root.children:
+        assignment = statement.children[0] if statement.type == syms.simple_stmt else None
+        if (
+            assignment is not None
+            and assignment.type == syms.expr_stmt
+            and len(assignment.children) == 3
+            and str(assignment.children[0]).strip() == value.value
+        ):
+            return assignment.children[2]
+    return value
+
+
+def _nox_versions(value: LN) -> None:
+    """A nox session's Python versions: one above 3.11 becomes 3.11; 3.6, or above 3.11 in a
+    list of several, is flagged."""
+    strings = (
+        [value]
+        if value.type == token.STRING
+        else [leaf for leaf in leaves_of(value) if leaf.type == token.STRING]
+    )
+    for leaf in strings:
+        version = string_value(leaf)
+        if version is None or not re.fullmatch(r"3\.\d+", version):
+            continue
+        minor = int(version.split(".")[1])
+        if minor < OLDEST_PYTHON[1]:
+            add_todo(leaf, NOX_TODO)
+        elif minor > NEWEST_PYTHON[1] and len(strings) == 1:
+            set_string_value(leaf, NEWEST_PYTHON_TEXT)
+        elif minor > NEWEST_PYTHON[1]:
+            add_todo(leaf, NOX_TODO)
 
 
 def _raise_lower_bound(leaf: LN) -> None:
