@@ -149,7 +149,7 @@ _REQUIREMENT = re.compile(
 )
 _SPEC_START = re.compile(r"\s*(?:\(|===|==|~=|!=|<=|>=|<|>|=|@|\^|~)")
 _INSTALL_COMMAND = re.compile(
-    r"(?:\b(?:pip3?(?:\.\d+)?|pipenv|conda|mamba|micromamba)|\$\{?\w*PIP\w*\}?)\s+install\b"
+    r"(?:\b(?:pip3?(?:\.\d+)?|pipenv|conda|mamba|micromamba)|\$[({]?\w*PIP\w*[)}]?)\s+install\b"
     r"|\bpoetry\s+add\b|[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']"
 )
 # What ends the install command a token belongs to: shell operators, a code span's backtick.
