@@ -92,8 +92,11 @@ CODEMOD = TextCodemod(
         "--no-update` (Poetry 2: `poetry lock`), Pipfile.lock `pipenv lock`, pdm.lock "
         "`pdm lock`, uv.lock `uv lock`, pip-compile outputs `pip-compile <file>.in` (with "
         "--generate-hashes if they had hashes), conda-lock files `conda-lock -f "
-        "environment.yml`. Flows using prefect.tasks.databricks need the `databricks` extra in "
-        "1.x (`prefect[databricks]`)."
+        "environment.yml`. Dependency bots: without a Dependabot or Renovate configuration "
+        "holding an ignore rule for prefect>=2 (the dependency-bots codemod adds one where a "
+        "configuration exists), a bot enabled on this repository would propose prefect 2.x. "
+        "Flows using prefect.tasks.databricks need the `databricks` extra in 1.x "
+        "(`prefect[databricks]`)."
     ),
     triggers=("prefect", "Prefect", "PREFECT"),
     file_kinds=frozenset(
