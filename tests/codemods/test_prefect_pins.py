@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import configparser
+import json
 import re
 from pathlib import Path
 
+import tomllib
+import yaml
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import Version
 
@@ -66,3 +70,56 @@ def test_another_target_version_is_used_for_pins() -> None:
         "requirements.txt",
         MigrationOptions(prefect_version="1.0.0"),
     )
+
+
+def _structured(path: Path) -> object:
+    """The content of a golden file as its format's own reader reads it (None for scripts)."""
+    text = path.read_text(encoding="utf-8")
+    if path.name in ("pyproject.toml", "Pipfile"):
+        return tomllib.loads(text)
+    if path.suffix in (".yml", ".yaml"):
+        return yaml.safe_load(text)
+    if path.name in ("renovate.json", ".renovaterc", "package.json"):
+        return json.loads(text)
+    if path.suffix in (".cfg", ".ini"):
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(text)
+        return {section: dict(parser[section]) for section in parser.sections()}
+    return None
+
+
+def test_every_structured_file_written_still_reads() -> None:
+    """The TOML, YAML, JSON and INI files the dependency codemods write are still read by
+    their formats' readers, keeping every top-level key they had."""
+    checked = 0
+    for codemod_id in ("prefect-pins", "dependency-bots", "server-images", "requires-python"):
+        for after in sorted((GOLDEN / codemod_id).glob("*/after/**/*")):
+            before = Path(str(after).replace("/after/", "/before/"))
+            if not after.is_file() or not before.is_file():
+                continue
+            written, read_before = _structured(after), _structured(before)
+            if isinstance(written, dict) and isinstance(read_before, dict):
+                assert read_before.keys() <= written.keys(), after
+                checked += 1
+    assert checked >= 25
+
+
+def test_every_repinned_file_names_the_companions() -> None:
+    """Each golden file whose Prefect requirement moved names marshmallow and pendulum after
+    (or marks where they cannot be written)."""
+    checked = 0
+    for after in sorted((GOLDEN / "prefect-pins").glob("*/after/**/*")):
+        before = Path(str(after).replace("/after/", "/before/"))
+        if not after.is_file() or after.name == "README.md":
+            continue
+        old, new = before.read_text(encoding="utf-8"), after.read_text(encoding="utf-8")
+        moved = [
+            (a, b)
+            for a, b in zip(old.splitlines(), new.splitlines(), strict=False)
+            if "prefect" in a.lower() and a != b
+        ]
+        if not moved or "installs Prefect from git at" in new or "--hash" in new:
+            continue
+        assert "marshmallow" in new.lower() and "pendulum" in new.lower(), after
+        checked += 1
+    assert checked >= 15
