@@ -36,15 +36,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 
 from codemods._companion_pins import (
-    REASON_COMMENT,
     companion_lines_below,
     missing_companions,
     pin_companions,
     requirement_name,
+)
+from codemods._dependency_toml import toml_dependencies
+from codemods._prefect_requirement import (
+    PREFECT_GIT_URL,
+    Found,
+    add_companions_once,
+    companions_todo,
+    free_quote,
+    repin_requirement,
 )
 from codemods._text import (
     LineEdits,
@@ -53,12 +60,8 @@ from codemods._text import (
     logical_end,
     logical_start,
 )
-from codemods._toml_lines import TomlEntry, scan_toml
 from codemods._versions import (
     PREFECT_DISTRIBUTION,
-    UNREADABLE_PIN_TODO,
-    UnreadableSpecifier,
-    repin,
 )
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
@@ -112,17 +115,9 @@ CODEMOD = TextCodemod(
 )
 
 
-_URL_TODO = "this requirement installs Prefect from a URL: point it at Prefect {target}"
-_HASH_TODO = (
-    "update the --hash values of this requirement for Prefect {target} (re-run pip-compile)"
-)
 _GIT_REF_TODO = (
     "this installs Prefect from git at {ref}: install the {target} tag instead "
     "(prefect.git@{target}), or pin prefect=={target}"
-)
-UNQUOTABLE_PIN_TODO = (
-    "this command uses both quote characters: quote the prefect argument by hand and pin it "
-    "to {new}"
 )
 # The lock a repinned manifest feeds, by dependency system, and the command that regenerates
 # it (a lock is never edited by hand).
@@ -139,18 +134,7 @@ _GLUED_TODO = (
     "this install argument glues quoted and unquoted parts: pin prefect to Prefect {target} "
     "here by hand"
 )
-_COMPANIONS_TODO = (
-    "Prefect {target} also needs {companions} where it is installed: add them to this "
-    "dependency list"
-)
 
-# ``prefect`` (any case), optional extras, then what follows: a specifier, markers, a comment.
-_REQUIREMENT = re.compile(
-    rf"(?<![\w.-]){PREFECT_DISTRIBUTION}(?P<extras>\s*\[[^\]]*\])?"
-    r"(?P<tail>[^;#\"'`]*)",
-    re.IGNORECASE,
-)
-_SPEC_START = re.compile(r"\s*(?:\(|===|==|~=|!=|<=|>=|<|>|=|@|\^|~)")
 _INSTALL_COMMAND = re.compile(
     r"(?:\b(?:pip3?(?:\.\d+)?|pipenv|conda|mamba|micromamba)|\$[({]?\w*PIP\w*[)}]?)\s+install\b"
     r"|\bpoetry\s+add\b|[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']"
@@ -170,36 +154,8 @@ _INI_KEY = re.compile(r"(?P<indent>[ \t]*)(?P<key>[\w.-]+)[ \t]*=(?!=)[ \t]*")
 # INI keys (setup.cfg, tox.ini) and sections whose values are lists of requirements.
 _DEPENDENCY_KEYS = frozenset({"install_requires", "tests_require", "setup_requires", "deps"})
 _DEPENDENCY_SECTIONS = frozenset({"options.extras_require"})
-_POETRY_TABLE = re.compile(
-    r"tool\.poetry\.(?:dev-dependencies|dependencies|group\.[^.]+\.dependencies)"
-)
-_PIPFILE_TABLES = ("packages", "dev-packages")
-# The lists every install of a project reads (the others are groups, extras, dev packages).
-_MAIN_LISTS = frozenset({"project.dependencies", "tool.poetry.dependencies", "packages"})
-_TOML_STRING = re.compile(r"(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
-_INLINE_VERSION = re.compile(r"\bversion\s*=\s*(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
-_INLINE_SOURCE = re.compile(r"\b(?:git|path|url|file)\s*=")
-# Prefect's own repository as a pip VCS URL, with the ref it installs.
-_PREFECT_GIT_URL = re.compile(
-    r"git\+(?:https?|ssh)://(?:git@)?github\.com[/:]PrefectHQ/prefect(?:\.git)?"
-    r"(?:@(?P<ref>[^\s#\"'`;,\]]+))?(?![\w.-])",
-    re.IGNORECASE,
-)
 _OLD_RELEASE_REF = re.compile(r"v?0\.\d+(?:\.\d+)*")
 _1X_RELEASE_REF = re.compile(r"v?1\.\d+(?:\.\d+)*")
-
-
-@dataclass(frozen=True)
-class _Found:
-    """A Prefect requirement at ``lines[index][start:end]`` (inside any quotes)."""
-
-    index: int
-    start: int
-    end: int
-    unpinned_allowed: bool  # a bare ``prefect`` here is a requirement to bound
-    quote: str | None = None  # the quote around it in a command line ("" when none)
-    bare_version: bool = False  # a conda entry may give a bare version (``prefect 0.15.13``)
-    wrap_quote: str | None = None  # the quote to add around it if needed (None: a free one)
 
 
 @CODEMOD.rewriter
@@ -210,14 +166,14 @@ def rewrite(text: str, file: SourceFile) -> str:
     code = code_block_mask(lines, file.kind)
     git_lines = _git_urls(lines, edits, target, code)
     if file.kind in (FileKind.PYPROJECT, FileKind.PIPFILE):
-        for system, first in _toml_dependencies(lines, edits, target, git_lines).items():
+        for system, first in toml_dependencies(lines, edits, target, git_lines).items():
             if system in _LOCK_COMMANDS:
                 edits.todo(first, _LOCK_TODO.format(lock=_LOCK_COMMANDS[system]))
     elif file.kind is FileKind.REQUIREMENTS:
         for index, line in enumerate(lines):
             lead = _LINE_REQUIREMENT_LEAD.match(line)
             if lead and not line.lstrip().startswith("#"):
-                _repin(lines, edits, _Found(index, lead.end(), len(line), True), target)
+                repin_requirement(lines, edits, Found(index, lead.end(), len(line), True), target)
         repinned = sorted(line for line, _, _, _ in edits.replacements)
         if repinned and file.path.endswith(".in"):
             name = file.path.rsplit("/", 1)[-1]
@@ -233,76 +189,6 @@ def rewrite(text: str, file: SourceFile) -> str:
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 
-def _repin(
-    lines: list[str], edits: LineEdits, found: _Found, target: str, in_code_block: bool = True
-) -> bool:
-    """Rewrite the specifier of the requirement ``found`` designates; whether it now names a
-    Prefect 1.x it did not name before (so companions belong next to it)."""
-    line = lines[found.index]
-    requirement = _REQUIREMENT.match(line, found.start, found.end)
-    if requirement is None:
-        return False
-    tail_start, tail_end = requirement.span("tail")
-    tail = line[tail_start:tail_end]
-    anchor = logical_start(lines, found.index)
-    if not tail.strip():
-        if not found.unpinned_allowed:
-            return False
-        _replace_in_token(lines, edits, found, tail_start, tail_start, repin("", target))
-        return True
-    if not _SPEC_START.match(tail) and not (found.bare_version and re.match(r"\s+\d", tail)):
-        return False
-    if tail.lstrip().startswith("@") and not re.match(r"\s*@\s*[\^~=<>]?\s*\d", tail):
-        if not _PREFECT_GIT_URL.search(tail):  # Prefect's own repository: _git_urls did it
-            edits.todo(anchor, _URL_TODO.format(target=target), in_code_block)
-        return False
-    hashed = "--hash" in tail
-    spec_text = re.split(r"\s+--|\s*\\$", tail, maxsplit=1)[0]
-    body_start = tail_start + len(spec_text) - len(spec_text.lstrip())
-    body = spec_text.strip()
-    separator = re.match(r"@|\(", body)
-    if separator:
-        body_start += 1
-        body = body[1:].rstrip(")")
-    body = body.rstrip()
-    try:
-        new = repin(body, target)
-    except UnreadableSpecifier:
-        edits.todo(anchor, UNREADABLE_PIN_TODO.format(target=target), in_code_block)
-        return False
-    if new is None:
-        return False
-    _replace_in_token(lines, edits, found, body_start, body_start + len(body), new)
-    command = "\n".join(lines[anchor : anchor + 2])
-    if hashed or (line.rstrip().endswith("\\") and "--hash" in command):
-        edits.todo(anchor, _HASH_TODO.format(target=target), in_code_block)
-    return True
-
-
-def _replace_in_token(
-    lines: list[str], edits: LineEdits, found: _Found, start: int, end: int, new: str
-) -> None:
-    """Replace ``[start, end)`` of the requirement by ``new``; an unquoted command-line token
-    that gains a ``<`` or ``>`` (which a shell reads as a redirection) is quoted as a whole."""
-    line = lines[found.index]
-    if found.quote != "" or not re.search(r"[<>]", new) or re.search(r"[<>]", line[start:end]):
-        edits.replace(found.index, start, end, new)
-        return
-    quote = found.wrap_quote or _free_quote(line)
-    if quote is None:
-        edits.todo(logical_start(lines, found.index), UNQUOTABLE_PIN_TODO.format(new=new))
-        return
-    token = line[found.start : start] + new + line[end : found.end]
-    edits.replace(found.index, found.start, found.end, f"{quote}{token}{quote}")
-
-
-def _free_quote(line: str) -> str | None:
-    """A quote character the line does not use yet; None when it uses both."""
-    if '"' not in line:
-        return '"'
-    return "'" if "'" not in line else None
-
-
 def _git_urls(lines: list[str], edits: LineEdits, target: str, code: list[bool]) -> set[int]:
     """Move ``git+https://github.com/PrefectHQ/prefect.git@0.x.y`` to the target's tag; mark
     branches, commits and refless URLs. Returns the lines whose URL now installs 1.x."""
@@ -310,7 +196,7 @@ def _git_urls(lines: list[str], edits: LineEdits, target: str, code: list[bool])
     for index, line in enumerate(lines):
         if "prefecthq/prefect" not in line.lower():
             continue
-        for url in _PREFECT_GIT_URL.finditer(line):
+        for url in PREFECT_GIT_URL.finditer(line):
             ref = url.group("ref")
             if ref is not None and _OLD_RELEASE_REF.fullmatch(ref):
                 edits.replace(index, url.start("ref"), url.end("ref"), target)
@@ -321,13 +207,6 @@ def _git_urls(lines: list[str], edits: LineEdits, target: str, code: list[bool])
     return moved
 
 
-def _companions_todo(
-    edits: LineEdits, index: int, target: str, missing: list[tuple[str, str]]
-) -> None:
-    companions = ", ".join(f"{name}{specifier}" for name, specifier in missing)
-    edits.todo(index, _COMPANIONS_TODO.format(target=target, companions=companions))
-
-
 def _conda(lines: list[str], edits: LineEdits, target: str, git_lines: set[int]) -> None:
     """Conda entries (``- prefect=0.15``) and pip entries of an environment file; companions
     join the first list (conda's or pip's) that installs Prefect: both are installed."""
@@ -336,8 +215,8 @@ def _conda(lines: list[str], edits: LineEdits, target: str, git_lines: set[int])
         lead = _CONDA_ENTRY_LEAD.match(line)
         if lead is None:
             continue
-        found = _Found(index, lead.end(), len(line), True, bare_version=True)
-        if not (_repin(lines, edits, found, target) or index in git_lines):
+        found = Found(index, lead.end(), len(line), True, bare_version=True)
+        if not (repin_requirement(lines, edits, found, target) or index in git_lines):
             continue
         if not served:
             served = True
@@ -384,21 +263,13 @@ def _ini(
             continue
         handled.add(index)
         dependencies = key in _DEPENDENCY_KEYS or section in _DEPENDENCY_SECTIONS
-        found = _Found(index, lead.end(), len(line), dependencies)
-        if (_repin(lines, edits, found, target) or index in git_lines) and dependencies:
+        found = Found(index, lead.end(), len(line), dependencies)
+        if (repin_requirement(lines, edits, found, target) or index in git_lines) and dependencies:
             add = partial(_ini_companions, lines, edits, index, key_line, target)
             group = section if per_section else ""
             companions.setdefault(group, []).append((key == "install_requires", add))
-    _add_companions_once(companions)
+    add_companions_once(companions)
     return handled
-
-
-def _add_companions_once(companions: dict[str, list[tuple[bool, Callable[[], None]]]]) -> None:
-    """Per group, run the first of the ``(is_main, add)`` candidates that is main, else the
-    first."""
-    for candidates in companions.values():
-        main = [add for is_main, add in candidates if is_main]
-        (main or [add for _, add in candidates])[0]()
 
 
 def _ini_companions(
@@ -469,7 +340,7 @@ def _commands(
             quoted = token.group(0)[0] in "\"'"
             start, end = token.start() + quoted, token.end() - quoted
             word = line[start:end]
-            git_url = index in git_lines and _PREFECT_GIT_URL.search(word) is not None
+            git_url = index in git_lines and PREFECT_GIT_URL.search(word) is not None
             if not (git_url or re.match(PREFECT_DISTRIBUTION, word, re.IGNORECASE)):
                 continue
             if not _is_install_argument(before + line[: token.start()]):
@@ -479,8 +350,8 @@ def _commands(
                 continue
             quote = token.group(0)[0] if quoted else ""
             inner_quote = {'"': "'", "'": '"'}.get(enclosing)
-            found = _Found(index, start, end, True, quote=quote, wrap_quote=inner_quote)
-            if not (_repin(lines, edits, found, target, code[index]) or git_url):
+            found = Found(index, start, end, True, quote=quote, wrap_quote=inner_quote)
+            if not (repin_requirement(lines, edits, found, target, code[index]) or git_url):
                 continue
             command = "\n".join(lines[anchor : logical_end(lines, index)])
             named = [requirement_name(word.strip("\"'")) for word in command.split()]
@@ -522,151 +393,11 @@ def _companion_arguments(
     if not missing:
         return
     line = lines[index]
-    quote = quote or _free_quote(line)
+    quote = quote or free_quote(line)
     if quote is None:
-        _companions_todo(edits, logical_start(lines, index), target, missing)
+        companions_todo(edits, logical_start(lines, index), target, missing)
         return
     listed = line[after:].lstrip().startswith((",", "]"))
     separator = ", " if listed else " "
     words = separator.join(f"{quote}{name}{specifier}{quote}" for name, specifier in missing)
     edits.replace(index, after, after, f"{separator}{words}")
-
-
-def _toml_dependencies(
-    lines: list[str], edits: LineEdits, target: str, git_lines: set[int]
-) -> dict[str, int]:
-    """PEP 621 arrays, Poetry tables and Pipfile sections of a TOML file. The companions go
-    once per dependency system (PEP 621, Poetry, Pipfile), into its main list when that list
-    installs Prefect (groups, extras and dev packages are installed on top of it), else into
-    the first list that does. Returns {system: first line repinned} ("project", "tool",
-    "pipfile")."""
-    _, entries = scan_toml(lines)
-    companions: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
-    systems: dict[str, int] = {}
-    for entry in entries:
-        path = ".".join(entry.path)
-        add: Callable[[], None] | None = None
-        if path == "project.dependencies" or path.startswith("project.optional-dependencies."):
-            add = _pep621_array(lines, edits, entry, target, git_lines)
-        elif entry.path[-1].lower() == "prefect" and _is_dependency_table(entry.path[:-1]):
-            if _poetry_entry(lines, edits, entry, target):
-                add = partial(_companion_entries, lines, edits, entry, entries, target)
-        elif entry.path[-1] == "version" and entry.path[-2:-1] == ("prefect",):
-            if _is_dependency_table(entry.path[:-2]) and _poetry_version(
-                lines, edits, entry.first, entry.value_start, _TOML_STRING, target
-            ):
-                missing = missing_companions(target, ())
-                at = entry.table.header if entry.table.header is not None else entry.first
-                add = partial(_companions_todo, edits, at, target, missing)
-        if add is not None:
-            table = ".".join(entry.table.path)
-            system = entry.path[0] if entry.path[0] in ("project", "tool") else "pipfile"
-            systems.setdefault(system, entry.first)
-            companions.setdefault(system, []).append(
-                (table in _MAIN_LISTS or path in _MAIN_LISTS, add)
-            )
-    _add_companions_once(companions)
-    return systems
-
-
-def _companion_entries(
-    lines: list[str], edits: LineEdits, entry: TomlEntry, entries: list[TomlEntry], target: str
-) -> None:
-    """``name = "<spec>"`` entries below the ``prefect`` entry of a Poetry or Pipfile table."""
-    table = [other for other in entries if other.table == entry.table and len(other.key) == 1]
-    missing = missing_companions(target, (other.key[0] for other in table))
-    indent = leading_whitespace(lines[entry.first])
-    below = [f'{indent}{name} = "{specifier}"{REASON_COMMENT}' for name, specifier in missing]
-    edits.insert(entry.end, below)
-
-
-def _is_dependency_table(path: tuple[str, ...]) -> bool:
-    table = ".".join(path)
-    return bool(_POETRY_TABLE.fullmatch(table)) or table in _PIPFILE_TABLES
-
-
-def _poetry_entry(lines: list[str], edits: LineEdits, entry: TomlEntry, target: str) -> bool:
-    """``prefect = "^0.15"`` or ``prefect = {version = ...}``; whether it was repinned."""
-    line = lines[entry.first]
-    if "{" not in line[entry.value_start :]:
-        return _poetry_version(lines, edits, entry.first, entry.value_start, _TOML_STRING, target)
-    if _INLINE_SOURCE.search(line, entry.value_start):
-        edits.todo(entry.first, _URL_TODO.format(target=target))
-        return False
-    return _poetry_version(lines, edits, entry.first, entry.value_start, _INLINE_VERSION, target)
-
-
-def _poetry_version(
-    lines: list[str],
-    edits: LineEdits,
-    index: int,
-    start: int,
-    pattern: re.Pattern[str],
-    target: str,
-) -> bool:
-    found = pattern.search(lines[index], start)
-    if found is None:
-        return False
-    try:
-        new = repin(found.group("body"), target)
-    except UnreadableSpecifier:
-        edits.todo(index, UNREADABLE_PIN_TODO.format(target=target))
-        return False
-    if new is None:
-        return False
-    edits.replace(index, found.start("body"), found.end("body"), new)
-    return True
-
-
-def _pep621_array(
-    lines: list[str], edits: LineEdits, entry: TomlEntry, target: str, git_lines: set[int]
-) -> Callable[[], None] | None:
-    """Repin the requirement strings of one PEP 621 array; what adds the companions after the
-    first repinned one (None when none was repinned)."""
-    strings = [
-        (index, string)
-        for index in range(entry.first, entry.end)
-        for string in _TOML_STRING.finditer(
-            lines[index], entry.value_start if index == entry.first else 0
-        )
-    ]
-    repinned = [
-        (index, string)
-        for index, string in strings
-        if _repin(
-            lines, edits, _Found(index, string.start("body"), string.end("body"), True), target
-        )
-        or (index in git_lines and re.match(PREFECT_DISTRIBUTION, string["body"], re.I))
-    ]
-    if not repinned:
-        return None
-    names = filter(None, (requirement_name(string["body"]) for _, string in strings))
-    missing = missing_companions(target, names)
-    index, string = repinned[0]
-    return partial(_array_companions, lines, edits, index, string, missing)
-
-
-def _array_companions(
-    lines: list[str],
-    edits: LineEdits,
-    index: int,
-    string: re.Match[str],
-    missing: list[tuple[str, str]],
-) -> None:
-    """The companions as strings after ``string`` in its array: on the same line when it
-    shares its line, else one a line below it."""
-    if not missing:
-        return
-    line, quote = lines[index], string["quote"]
-    entries = [f"{quote}{name}{specifier}{quote}" for name, specifier in missing]
-    if line[: string.start()].strip():
-        edits.replace(index, string.end(), string.end(), ", " + ", ".join(entries))
-        return
-    had_comma = line[string.end() :].lstrip().startswith(",")
-    if not had_comma:
-        edits.replace(index, string.end(), string.end(), ",")
-    indent = leading_whitespace(line)
-    below = [f"{indent}{text},{REASON_COMMENT}" for text in entries]
-    if not had_comma:
-        below[-1] = f"{indent}{entries[-1]}{REASON_COMMENT}"
-    edits.insert(index + 1, below)
