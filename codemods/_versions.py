@@ -189,10 +189,9 @@ def fit_python_specifier(spec: str) -> str | None:
 
 # --- Prefect images --------------------------------------------------------------------------
 
-# Prefect's image repository on Docker Hub, with or without the registry's name.
-PREFECT_IMAGE_REPOSITORY = (
-    r"(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?prefecthq/prefect"
-)
+# Docker Hub as an image's optional registry name, and Prefect's image repository there.
+DOCKER_HUB_PREFIX = r"(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?"
+PREFECT_IMAGE_REPOSITORY = DOCKER_HUB_PREFIX + "prefecthq/prefect"
 PINNED_BY_DIGEST_TODO = (
     "this Prefect 0.x image is pinned by digest: pin the {target} image by its digest"
 )

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from codemods._text import LineEdits, code_block_mask, logical_start
-from codemods._versions import PINNED_BY_DIGEST_TODO
+from codemods._versions import DOCKER_HUB_PREFIX, PINNED_BY_DIGEST_TODO
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import ADDITIONAL
@@ -70,7 +70,7 @@ CODEMOD = TextCodemod(
 
 _OLD_CORE = r"core-0\.\d+\.\d+"
 _SERVER_IMAGE = re.compile(
-    r"(?<![\w./-])(?:(?:docker\.io|index\.docker\.io|registry\.hub\.docker\.com)/)?"
+    rf"(?<![\w./-]){DOCKER_HUB_PREFIX}"
     r"prefecthq/(?:server|apollo|ui):(?P<tag>[\w.-]+)(?P<digest>@sha256:[0-9a-f]*)?(?![\w.-])"
 )
 _TAG_SETTING = re.compile(
