@@ -91,7 +91,8 @@ CODEMOD = TextCodemod(
     ),
     review_note=(
         "Lock files are never edited: regenerate each one whose manifest changed (marked in "
-        "Poetry tables, Pipfiles and pip-compile .in files): poetry.lock `poetry lock "
+        "Poetry tables, Pipfiles, pip-compile .in files and PEP 621 projects with a [tool.uv] "
+        "or [tool.pdm] table): poetry.lock `poetry lock "
         "--no-update` (Poetry 2: `poetry lock`), Pipfile.lock `pipenv lock`, pdm.lock "
         "`pdm lock`, uv.lock `uv lock`, pip-compile outputs `pip-compile <file>.in` (with "
         "--generate-hashes if they had hashes), conda-lock files `conda-lock -f "
@@ -124,7 +125,11 @@ _GIT_REF_TODO = (
 _LOCK_COMMANDS = {
     "tool": "poetry.lock with `poetry lock --no-update` (Poetry 1.x; `poetry lock` in Poetry 2)",
     "pipfile": "Pipfile.lock with `pipenv lock`",
+    "uv": "uv.lock with `uv lock`",
+    "pdm": "pdm.lock with `pdm lock`",
 }
+# A PEP 621 project managed by a tool that keeps a lock file declares a table of its own.
+_PEP621_LOCKERS = re.compile(r"^\[\[?\s*tool\.(uv|pdm)\b", re.MULTILINE)
 _COMPILED_LOCK = (
     "the requirements compiled from this file with `pip-compile {name}` (and the options it "
     "was compiled with, such as --generate-hashes)"
@@ -167,6 +172,8 @@ def rewrite(text: str, file: SourceFile) -> str:
     git_lines = _git_urls(lines, edits, target, code)
     if file.kind in (FileKind.PYPROJECT, FileKind.PIPFILE):
         for system, first in toml_dependencies(lines, edits, target, git_lines).items():
+            if system == "project":  # PEP 621: locked by the tool whose table the file has
+                system = next(iter(_PEP621_LOCKERS.findall(text)), system)
             if system in _LOCK_COMMANDS:
                 edits.todo(first, _LOCK_TODO.format(lock=_LOCK_COMMANDS[system]))
     elif file.kind is FileKind.REQUIREMENTS:
