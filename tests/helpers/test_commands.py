@@ -13,7 +13,7 @@ from codemods._commands.invocations import Invocation
 from codemods._commands.json import split_flow
 from codemods._commands.options import Option, parse_options
 from codemods._commands.python_strings import decode_python_string, fields_of, template_of
-from codemods._commands.quoted import quoted_end
+from codemods._commands.quoted import bracket_end, quoted_end
 from codemods._commands.words import PLACEHOLDER, Word
 from codemods._python.tree import leaves_of
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
@@ -370,6 +370,12 @@ def test_quoted_end_skips_escaped_quotes_only_in_double_quotes() -> None:
     assert quoted_end('"a\\"b" x', 0, 8) == 6
     assert quoted_end("'a\\'b", 0, 6) == 4
     assert quoted_end('"open', 0, 5) == 6
+
+
+def test_bracket_end_skips_brackets_in_strings_and_nested_flows() -> None:
+    assert bracket_end('["a]", {"b": [1]}] tail', 0) == 17
+    assert bracket_end("{'x': '}'}", 0) == 9
+    assert bracket_end("[1, [2]", 0) is None
 
 
 def test_flow_items_stop_at_an_unclosed_quote() -> None:
