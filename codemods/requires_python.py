@@ -41,7 +41,7 @@ from prefect1_migrate.guide import PYTHON_36
 
 CODEMOD = TextCodemod(
     __name__,
-    title="Python 3.7+: requires-python, classifiers, CI matrices",
+    title="Python 3.7-3.11: requires-python, classifiers, CI matrices",
     guide_section=PYTHON_36,
     order=30,
     summary="python_requires / requires-python / Poetry python allowing 3.6 start at 3.7, "
