@@ -6,7 +6,7 @@ runs ``checkers/check_install.py`` there: a flow with a Parameter, mapped tasks 
 interval schedule is validated, serialized (what registering sends) and run with the Local,
 LocalDask and Dask executors, schedules give their next runs, and the CLI commands users run
 succeed. Pinned alone, as the prefect-pins codemod wrote it before the companion pins,
-``prefect==1.4.1`` resolves marshmallow 4 and pendulum 3 and fails; the example project's
+``prefect==1.4.1`` resolves marshmallow 4 and pendulum 3 and fails; each example project's
 ``requirements.txt`` as the codemod writes it now (with the companions of
 ``codemods/_companions.py``) passes every step, and so do the golden pin cases of the other
 file kinds (PEP 621, Poetry, setup.cfg, Pipfile, a conda file's pip entries), each read the way
@@ -59,10 +59,17 @@ def test_prefect_pinned_alone_cannot_register_or_schedule(tmp_path: Path) -> Non
     )
 
 
-def test_example_requirements_as_migrated_install_a_prefect_that_works(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "project",
+    [EXAMPLE_PROJECT, EXAMPLE_PROJECT.parent / "example-project-helpers"],
+    ids=lambda project: project.name,
+)
+def test_example_requirements_as_migrated_install_a_prefect_that_works(
+    project: Path, tmp_path: Path
+) -> None:
     oldest, newest = python_range(DEFAULT_PREFECT_TARGET)
     assert oldest <= sys.version_info[:2] <= newest, "the envs are built with this Python"
-    shutil.copy(EXAMPLE_PROJECT / "requirements.txt", tmp_path)
+    shutil.copy(project / "requirements.txt", tmp_path)
     processor = FileProcessor(tmp_path, [codemod_by_id("prefect-pins")], MigrationOptions())
     outcome = processor.process("requirements.txt")
     migrated = outcome.steps[-1][1].decode()
