@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -204,6 +205,90 @@ def migrate(
 
         write_report(report, outcome, exit_code)
     raise typer.Exit(exit_code)
+
+
+@app.command()
+def verify(
+    path: Path = typer.Argument(Path("."), help="The migrated repository (default: .)."),
+    python: Path | None = typer.Option(
+        None,
+        "--python",
+        help="An interpreter with Prefect 1.x and the repository's dependencies (default: a "
+        "virtualenv built from the repository's requirements files, cached).",
+    ),
+    against: str | None = typer.Option(
+        None, "--against", help="Also build the flows at this git ref and compare them."
+    ),
+    old_python: Path | None = typer.Option(
+        None, "--old-python", help="With --against: an interpreter with Prefect 0.x."
+    ),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write the results: Markdown for .md, JSON for .json."
+    ),
+    timeout: float = typer.Option(
+        60.0, "--timeout", help="Seconds one flow file may take to import."
+    ),
+) -> None:
+    """Prove the migration with the real Prefect 1.x: build, validate and serialize every
+    flow, parse every prefect command line, load every config.toml. It imports the flow files,
+    which runs their module-level code (as `prefect register` does); it never runs a flow and
+    never registers one. Exit 0: everything holds; 1: something fails; 2: no environment."""
+    from prefect1_migrate.migrate import EXIT_PROBLEM
+    from prefect1_migrate.report import report_path_problem
+    from prefect1_migrate.verify.environment import NoEnvironment
+    from prefect1_migrate.verify.output import (
+        environment_line,
+        opening_line,
+        summary_line,
+        table,
+        write_report,
+    )
+    from prefect1_migrate.verify.run import VerifyRequest, VerifyUsageProblem
+    from prefect1_migrate.verify.run import verify as run_verify
+
+    if old_python is not None and against is None:
+        raise _fail("--old-python needs --against", EXIT_PROBLEM)
+    report_problem = report_path_problem(report) if report is not None else None
+    if report_problem:
+        raise _fail(report_problem, EXIT_PROBLEM)
+    if timeout <= 0:
+        raise _fail("--timeout must be more than 0 seconds", EXIT_PROBLEM)
+    typer.echo(opening_line(path.resolve()))
+    progress = _verify_progress() if sys.stderr.isatty() else None
+    request = VerifyRequest(path, python, against, old_python, timeout)
+    try:
+        outcome = run_verify(request, progress)
+    except (NoEnvironment, VerifyUsageProblem) as error:
+        raise _fail(str(error), EXIT_PROBLEM) from None
+    finally:
+        if progress is not None:
+            typer.echo("\r\x1b[K", nl=False, err=True)
+    typer.echo(environment_line(outcome.environment, "Prefect 1.x environment"))
+    if outcome.against is not None:
+        typer.echo(
+            environment_line(outcome.against.environment, f"--against {outcome.against.ref}")
+        )
+    typer.echo("")
+    for line in table(outcome):
+        typer.echo(line)
+    if report is not None:
+        write_report(report, outcome)
+    typer.echo(summary_line(outcome))
+    raise typer.Exit(outcome.exit_code)
+
+
+def _verify_progress() -> Callable[[str], None]:
+    """Progress on the terminal: the item the probe finished last, and how many so far."""
+    from prefect1_migrate.escaping import escaped
+
+    done = 0
+
+    def show(item: str) -> None:
+        nonlocal done
+        done += 1
+        typer.echo(f"\r\x1b[K[{done}] {escaped(item)[-70:]}", nl=False, err=True)
+
+    return show
 
 
 @app.command("list")

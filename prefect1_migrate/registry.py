@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import codemods
 from prefect1_migrate.codemod import Codemod, PythonAndTextCodemod, PythonCodemod, TextCodemod
+from prefect1_migrate.command_lines import CommandLine
+from prefect1_migrate.filekinds import FileKind
 
 
 class UnknownCodemod(Exception):
@@ -67,3 +69,9 @@ def select_codemods(only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple
         for codemod in everything
         if (not only or codemod.id in only) and codemod.id not in skip
     )
+
+
+def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
+    """Every ``prefect`` invocation of a file of ``kind``, found by the scanners the text
+    codemods use (the ``codemods`` package's plug-in hook), in file order."""
+    return codemods.prefect_command_lines(text, kind)

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from realprefect import envs, runner
 from realprefect.checks import CHECKS, Batch
-from realprefect.flows import run_setup_differences, structure_differences
 from realprefect.sources import Migration, Tree
+
+from prefect1_migrate.verify.compare import run_setup_differences, structure_differences
 
 pytestmark = pytest.mark.real_prefect
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from fissix.pgen2 import token
-from realprefect.command_lines import RUNTIME_VALUE, prefect_command_lines
 
 from codemods._commands.driver import file_invocations, rewrite_commands
 from codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
@@ -17,9 +16,10 @@ from codemods._commands.quoted import bracket_end, quoted_end
 from codemods._commands.words import PLACEHOLDER, Word
 from codemods._python.tree import leaves_of
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
+from prefect1_migrate.command_lines import RUNTIME_VALUE
 from prefect1_migrate.filekinds import FileKind, classify
 from prefect1_migrate.python_tree import parse
-from prefect1_migrate.registry import all_codemods
+from prefect1_migrate.registry import all_codemods, prefect_command_lines
 
 
 def argvs(text: str, kind: FileKind) -> list[tuple[int, list[str]]]:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from codemods.environments_to_run_configs import EXECUTOR_NOT_MOVED
+from prefect1_migrate.command_lines import CommandLine
 from prefect1_migrate.markers import MARKER
+from prefect1_migrate.verify.compare import run_setup_differences, structure_differences
 from realprefect import runner
-from realprefect.command_lines import CommandLine
-from realprefect.flows import run_setup_differences, structure_differences
 from realprefect.sources import Migration, Tree
 
 OLD, FIRST, LATEST = "0.15.13", "1.0.0", "1.4.1"

@@ -1,34 +1,22 @@
-"""The ``prefect`` command lines of a file as argvs, for the checks against real Prefect: found
-by the project's own scanners (``codemods/_commands``), the way the codemods find them."""
+"""Every ``prefect`` invocation of a file as an argument list, found by the same scanners the
+codemods rewrite with (shell, Make, Docker, compose, CI, INI, Markdown/reST code, Python
+subprocess argv and strings). ``verify`` (through the registry) and the real-Prefect tests
+parse them with the real CLI."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from codemods._commands.driver import file_invocations
 from codemods._commands.invocations import Invocation, anchor_of, invocations, program_offset
 from codemods._commands.python_strings import PythonSpot, python_spots
 from codemods._commands.words import PLACEHOLDER
 from codemods._python.tree import first_leaf, statement_of
+from prefect1_migrate.command_lines import RUNTIME_VALUE, CommandLine
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER
 from prefect1_migrate.python_tree import parse
-
-#: What :func:`prefect_command_lines` puts in an argv where a run-time value stands.
-RUNTIME_VALUE = "RUNTIME_VALUE"
-
-
-@dataclass(frozen=True)
-class CommandLine:
-    """A ``prefect`` invocation found in a file."""
-
-    line: int  # 1-based line of the program word
-    argv: list[str]  # the words after the program; run-time parts become RUNTIME_VALUE (an
-    # unquoted ``$ARGS`` or ``*args`` alone stands for any number of words: left out, except
-    # right after an option word, where it is taken for the option's value)
-    marked: bool  # a TODO(prefect-1.0) marker stands right above its marker line
 
 
 def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:

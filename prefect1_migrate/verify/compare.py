@@ -1,9 +1,10 @@
 """What "the same flow" means across a migration, from two flow descriptions.
 
-A description is what ``checkers/describe_flows.py`` prints for one Flow. Two flows are the
-same when they have the same name, the same tasks (name and constant inputs), the same edges
-(upstream name, downstream name, key, mapped) and the same parameters (name, default,
-required) — after the sub-flow tasks on both sides are folded into one canonical node:
+A description is what the probe (``envside/prefect1_migrate_probe/flows.py``) answers for one
+Flow. Two flows are the same when they have the same name, the same tasks (name and constant
+inputs), the same edges (upstream name, downstream name, key, mapped) and the same parameters
+(name, default, required) — after the sub-flow tasks on both sides are folded into one
+canonical node:
 
 * 0.15 ``StartFlowRun`` task → node ``subflow:<flow name>`` whose inputs are its constructor
   settings and call-time constants (``new_flow_context`` is called ``context``), waiting

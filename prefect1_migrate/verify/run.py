@@ -1,0 +1,331 @@
+"""``verify``: the real Prefect 1.x judges a migrated repository.
+
+1. The files: what git tracks under the path (a plain folder: its files), and from them the
+   flow files, the ``prefect`` command lines and the Prefect config files (``sources.py``).
+2. The environment: ``--python``, or a virtualenv built from the repository's requirements
+   (``environment.py``); none: :class:`NoEnvironment` (exit 2).
+3. One probe batch under that environment (``probe.py``): every flow file imported in its own
+   forked child with a timeout (flows collected, validated, serialized, their schedule's next
+   run computed), every command line parsed by the real CLI, every config file loaded.
+4. With ``--against REF``: REF's tree (``git archive``) and a batch under Prefect 0.x that
+   describes its flows; each flow is compared with today's (``compare.py``).
+5. One :class:`Finding` per flow, command line and config file.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from prefect1_migrate.command_lines import RUNTIME_VALUE, CommandLine
+from prefect1_migrate.gitops import NotARepository, Repository
+from prefect1_migrate.verify.compare import run_setup_differences, structure_differences
+from prefect1_migrate.verify.environment import (
+    PrefectEnvironment,
+    built_environment,
+    given_environment,
+)
+from prefect1_migrate.verify.probe import run_probe
+from prefect1_migrate.verify.sources import command_lines, config_files, flow_files
+from prefect1_migrate.workspace import folder_files, walk_folder
+
+DEFAULT_TIMEOUT = 60.0
+
+
+class Result(str, Enum):
+    OK = "ok"
+    FAILED = "FAILED"
+    NOT_CHECKED = "not checked"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str  # repository-relative
+    line: int | None  # for a command line
+    kind: str  # "flow", "command" or "config"
+    subject: str  # the flow's name, the command line, or "config"
+    result: Result
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    path: Path
+    python: Path | None = None
+    against: str | None = None
+    old_python: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+
+@dataclass
+class Against:
+    ref: str
+    commit: str
+    environment: PrefectEnvironment
+
+
+@dataclass
+class VerifyOutcome:
+    root: Path
+    environment: PrefectEnvironment
+    against: Against | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, result: Result) -> int:
+        return sum(1 for finding in self.findings if finding.result is result)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count(Result.FAILED) else 0
+
+
+class VerifyUsageProblem(Exception):
+    """The request cannot be carried out (exit 2)."""
+
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Workspace:
+    """The repository (or plain folder) and its files."""
+
+    root: Path
+    files: list[str]
+    repository: Repository | None
+
+
+def workspace(path: Path) -> Workspace:
+    path = path.resolve()
+    if not path.exists():
+        raise VerifyUsageProblem(f"{path} does not exist")
+    try:
+        repository = Repository.find(path if path.is_dir() else path.parent)
+    except NotARepository:
+        root = path if path.is_dir() else path.parent
+        return Workspace(root, folder_files(root, [path]), None)
+    return Workspace(repository.root, repository.tracked_files([path]), repository)
+
+
+def environment_for(request: VerifyRequest, space: Workspace) -> PrefectEnvironment:
+    if request.python is not None:
+        return given_environment(request.python, "1", "--python")
+    return built_environment(space.root, space.files, "1")
+
+
+def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOutcome:
+    """Judge the repository at ``request.path``; NoEnvironment / VerifyUsageProblem: exit 2."""
+    space = workspace(request.path)
+    if request.against is not None and space.repository is None:
+        raise VerifyUsageProblem(f"--against needs a git repository; {space.root} is not one")
+    environment = environment_for(request, space)
+    root = space.root
+    flows = flow_files(root, space.files)
+    commands = command_lines(root, space.files)
+    configs = config_files(root, space.files)
+    argvs = sorted({tuple(c.argv) for lines in commands.values() for c in lines})
+    new_request = {
+        "flows": [{"path": str(root / name), "root": str(root), "checks": True} for name in flows],
+        "commands": [list(argv) for argv in argvs],
+        "configs": [{"path": str(root / name), "keys": []} for name in configs],
+    }
+    with tempfile.TemporaryDirectory(prefix="prefect1-migrate-verify-") as scratch:
+        against = old_request = None
+        if request.against is not None:
+            assert space.repository is not None
+            old_root = Path(scratch) / "ref"
+            commit = _extract(space.repository, request.against, old_root)
+            old_files = walk_folder(old_root)
+            old_environment = (
+                given_environment(request.old_python, "0", "--old-python")
+                if request.old_python is not None
+                else built_environment(old_root, old_files, "0")
+            )
+            against = Against(request.against, commit, old_environment)
+            old_flows = [name for name in flow_files(old_root, old_files) if name in flows]
+            old_request = {
+                "flows": [{"path": str(old_root / n), "root": str(old_root)} for n in old_flows]
+            }
+        jobs: dict[str, Callable[[], dict[str, Any]]] = {
+            "new": lambda: run_probe(environment.python, new_request, request.timeout, progress)
+        }
+        if against is not None and old_request is not None:
+            old_python = against.environment.python
+            jobs["old"] = lambda: run_probe(old_python, old_request, request.timeout)
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            futures = {name: pool.submit(job) for name, job in jobs.items()}
+            answers = {name: future.result() for name, future in futures.items()}
+        outcome = VerifyOutcome(root, environment, against)
+        old_answers = answers["old"]["flows"] if "old" in answers else None
+        for name in flows:
+            old = None if old_answers is None else old_answers.get(str(old_root / name))
+            outcome.findings += _flow_findings(
+                name, answers["new"]["flows"][str(root / name)], old, outcome
+            )
+        parsed = dict(zip(argvs, answers["new"]["commands"], strict=True))
+        for name, lines in commands.items():
+            outcome.findings += [_command_finding(name, c, parsed[tuple(c.argv)]) for c in lines]
+        for name in configs:
+            answer = answers["new"]["configs"][str(root / name)]
+            outcome.findings.append(_config_finding(name, answer, environment))
+    for finding_index, finding in enumerate(outcome.findings):
+        outcome.findings[finding_index] = _relative(finding, root, scratch)
+    return outcome
+
+
+def _extract(repository: Repository, ref: str, folder: Path) -> str:
+    """Write the tree of ``ref`` into ``folder``; the commit it names."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}"],
+            cwd=repository.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except subprocess.CalledProcessError:
+        raise VerifyUsageProblem(f"--against {ref}: not a commit of this repository") from None
+    folder.mkdir(parents=True)
+    archive = subprocess.Popen(
+        ["git", "archive", "--format=tar", commit],
+        cwd=repository.root,
+        stdout=subprocess.PIPE,
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
+    assert archive.stdout is not None
+    archive.stdout.close()
+    if archive.wait() != 0:
+        raise VerifyUsageProblem(f"--against {ref}: git archive failed")
+    return commit
+
+
+def _flow_findings(
+    name: str,
+    answer: dict[str, Any],
+    old: dict[str, Any] | None,
+    outcome: VerifyOutcome,
+) -> list[Finding]:
+    version = outcome.environment.prefect_version
+    if "missing_dependency" in answer:
+        return [
+            Finding(
+                name,
+                None,
+                "flow",
+                "-",
+                Result.NOT_CHECKED,
+                f"dependency not installed in the environment: {answer['missing_dependency']} "
+                f"({answer['error']})",
+            )
+        ]
+    if "error" in answer:
+        reason = (
+            f"{answer['error']}: its module-level code did not finish"
+            if answer.get("timed_out")
+            else f"does not import on Prefect {version}: {answer['error']}"
+        )
+        return [Finding(name, None, "flow", "-", Result.FAILED, reason)]
+    if not answer["flows"]:
+        return [
+            Finding(
+                name, None, "flow", "-", Result.NOT_CHECKED, "no Flow object left at module level"
+            )
+        ]
+    old_flows = _old_flows(old, outcome.against)
+    findings = []
+    for flow in answer["flows"]:
+        problems = [f"{step['step']}: {step['error']}" for step in flow["steps"] if not step["ok"]]
+        notes = [_passed_steps(flow)]
+        if outcome.against is not None:
+            problems_against, note = _compare(flow, old_flows, answer["flows"], outcome.against)
+            problems += problems_against
+            notes.append(note)
+        result = Result.FAILED if problems else Result.OK
+        findings.append(
+            Finding(name, None, "flow", flow["name"], result, "; ".join(problems or notes))
+        )
+    return findings
+
+
+def _passed_steps(flow: dict[str, Any]) -> str:
+    schedule = next(step for step in flow["steps"] if step["step"] == "schedule")
+    next_run = schedule.get("next")
+    return "validates, serializes" + (f", next run {next_run}" if next_run else ", no schedule")
+
+
+def _old_flows(old: dict[str, Any] | None, against: Against | None) -> dict[str, Any] | str:
+    """{name: description} of the file at REF, or why there is none."""
+    if against is None:
+        return {}
+    short = against.commit[:12]
+    if old is None:
+        return f"no such flow file at {short}"
+    if "missing_dependency" in old:
+        return f"not built at {short}: dependency not installed: {old['missing_dependency']}"
+    if "error" in old:
+        return f"does not build at {short}: {old['error']}"
+    return {flow["name"]: flow for flow in old["flows"]}
+
+
+def _compare(
+    flow: dict[str, Any],
+    old_flows: dict[str, Any] | str,
+    new_flows: list[dict[str, Any]],
+    against: Against,
+) -> tuple[list[str], str]:
+    """(differences from the flow at REF, the note when there are none)."""
+    short = against.commit[:12]
+    if isinstance(old_flows, str):
+        return [old_flows], ""
+    before = old_flows.get(flow["name"])
+    if before is None and len(old_flows) == 1 and len(new_flows) == 1:
+        before = next(iter(old_flows.values()))  # the file's only flow, renamed
+    if before is None:
+        return [f"no flow {flow['name']!r} at {short}"], ""
+    differences = structure_differences(before, flow) + run_setup_differences(before, flow)
+    return [f"differs from {short}: {d}" for d in differences], f"same flow as at {short}"
+
+
+def _command_finding(name: str, command: CommandLine, parsed: dict[str, Any]) -> Finding:
+    subject = "prefect " + " ".join(command.argv)
+    if command.argv[0] == RUNTIME_VALUE:
+        return Finding(
+            name,
+            command.line,
+            "command",
+            subject,
+            Result.NOT_CHECKED,
+            "the command is chosen at run time",
+        )
+    if parsed["accepted"]:
+        return Finding(name, command.line, "command", subject, Result.OK, "the CLI accepts it")
+    marked = " (marked TODO(prefect-1.0))" if command.marked else ""
+    reason = f"the CLI rejects it: {parsed['error']}{marked}"
+    return Finding(name, command.line, "command", subject, Result.FAILED, reason)
+
+
+def _config_finding(name: str, answer: dict[str, Any], environment: PrefectEnvironment) -> Finding:
+    version = environment.prefect_version
+    if "error" in answer:
+        reason = f"Prefect {version} cannot load it: {answer['error']}"
+        return Finding(name, None, "config", "config", Result.FAILED, reason)
+    problems = [f"Prefect {version} has no setting {key}" for key in answer["unknown_keys"]] + [
+        f"{key} = {value!r} does not import: {error}" for key, value, error in answer["unresolved"]
+    ]
+    if problems:
+        return Finding(name, None, "config", "config", Result.FAILED, "; ".join(problems))
+    return Finding(name, None, "config", "config", Result.OK, f"Prefect {version} loads it")
+
+
+def _relative(finding: Finding, root: Path, scratch: str) -> Finding:
+    """The finding's reason without the absolute folders of the checked trees."""
+    reason = finding.reason.replace(f"{scratch}/ref/", "<REF>/").replace(f"{root}/", "")
+    return Finding(
+        finding.path, finding.line, finding.kind, finding.subject, finding.result, reason
+    )
