@@ -128,8 +128,34 @@ def test_load_config_reads_settings_over_the_defaults(tmp_path: Path) -> None:
     assert result[str(good)] == {
         "values": {"cloud.send_flow_run_logs": False, "cloud.api": "https://api.prefect.io"},
         "missing": ["logging.log_to_cloud"],
+        "unknown_keys": [],
+        "unresolved": [],
     }
     assert "error" in result[str(bad)]
+
+
+def test_load_config_names_keys_and_objects_the_release_does_not_know(tmp_path: Path) -> None:
+    left = write(
+        tmp_path,
+        "config.toml",
+        """
+        [logging]
+        log_to_cloud = true
+        [engine.executor]
+        default_class = "prefect.engine.executors.LocalDaskExecutor"
+        [engine.flow_runner]
+        default_class = "prefect.engine.flow_runner.NoSuchRunner"
+        [context.secrets]
+        MY_OWN_KEY = "x"
+        [my_team]
+        anything = 1
+        """,
+    )
+    old, new = (runner.load_config(v, [(left, [])])[str(left)] for v in ("0.15.13", "1.4.1"))
+    assert new["unknown_keys"] == ["logging.log_to_cloud"]  # [context] and [my_team] are the user's
+    # prefect.engine.executors is still there (deprecated) in 1.x; the runner never was
+    for answer in (old, new):
+        assert [key for key, _, _ in answer["unresolved"]] == ["engine.flow_runner.default_class"]
 
 
 # --- describe flows and "the same flow" ------------------------------------------------------

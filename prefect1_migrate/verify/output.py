@@ -15,6 +15,7 @@ from prefect1_migrate.verify.environment import PrefectEnvironment
 from prefect1_migrate.verify.run import Finding, Result, VerifyOutcome
 
 HEADER = ("file", "flow", "result", "reason")
+_WIDEST_ALIGNED = 48  # a longer cell (a long command line) pushes its own row's reason right
 
 
 def opening_line(root: Path) -> str:
@@ -46,7 +47,10 @@ def table(outcome: VerifyOutcome) -> list[str]:
         (_shown(_location(f)), _shown(f.subject), f.result.value, _shown(f.reason))
         for f in sorted(outcome.findings, key=lambda f: order[f.result])
     ]
-    widths = [max(len(row[column]) for row in [HEADER, *rows]) for column in range(3)]
+    widths = [
+        min(_WIDEST_ALIGNED, max(len(row[column]) for row in [HEADER, *rows]))
+        for column in range(3)
+    ]
     return [
         "  ".join([*(row[i].ljust(widths[i]) for i in range(3)), row[3]]).rstrip()
         for row in [HEADER, *rows]

@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from prefect1_migrate.verify.probe import probe_environment
 from realprefect.envs import build_lock, run_logged
-from realprefect.runner import checker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "install-envs"
@@ -111,7 +111,7 @@ def check_install(python: Path, dask_cluster: bool = True) -> dict[str, Any]:
             subprocess.run(
                 command,
                 cwd=work,
-                env=checker_environment(work / "home"),
+                env=probe_environment(work / "home"),
                 capture_output=True,
                 timeout=CHECK_TIMEOUT,
                 check=False,

@@ -6,53 +6,19 @@ parametrised at collection time over whatever golden cases exist.
 
 from __future__ import annotations
 
-import ast
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from prefect1_migrate.filekinds import FileKind, classify
-from realprefect.command_lines import CommandLine, prefect_command_lines
+from prefect1_migrate.command_lines import CommandLine
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.verify import sources
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "fixtures" / "codemods"
 _SKIPPED_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
-
-
-def defines_flow(path: Path) -> bool:
-    """Whether the file calls ``Flow(...)`` / ``x.Flow(...)`` when it is run as a module: at
-    module level, outside functions, classes and ``if __name__ == "__main__":`` (a file that
-    does not parse counts, so that building it reports why)."""
-    try:
-        tree = ast.parse(path.read_bytes())
-    except (SyntaxError, ValueError):
-        return True
-    pending: list[ast.AST] = list(tree.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.If) and _is_main_guard(node.test):
-            pending += node.orelse
-            continue
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name == "Flow":
-                return True
-        pending += ast.iter_child_nodes(node)
-    return False
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
 
 
 @dataclass(frozen=True)
@@ -70,36 +36,22 @@ class Tree:
         )
 
     def kind(self, name: str) -> FileKind | None:
-        with open(self.root / name, "rb") as handle:
-            return classify(name, handle.read(128))
-
-    def text(self, name: str) -> str:
-        return (
-            (self.root / name).read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
-        )
+        return sources.kind_of(self.root, name)
 
     def python_files(self) -> list[str]:
         return [name for name in self.files if self.kind(name) is FileKind.PYTHON]
 
     def flow_files(self) -> list[str]:
-        return [name for name in self.python_files() if defines_flow(self.root / name)]
+        return sources.flow_files(self.root, self.python_files())
 
     def command_lines(self) -> dict[str, list[CommandLine]]:
-        """{file: its ``prefect`` invocations} (the project's own extraction: shell, CI, Docker,
-        Make, Markdown..., Python subprocess argv and strings; run-time values become a
-        placeholder word). A bare ``prefect`` has nothing to parse and is left out."""
-        found = {}
-        for name in self.files:
-            kind = self.kind(name)
-            if kind is not None:
-                lines = [c for c in prefect_command_lines(self.text(name), kind) if c.argv]
-                if lines:
-                    found[name] = lines
-        return found
+        """{file: its ``prefect`` invocations}: what ``verify`` parses (the codemods' own
+        scanners; run-time values become a placeholder word; a bare ``prefect`` is left out)."""
+        return sources.command_lines(self.root, self.files)
 
     def config_files(self) -> list[str]:
         """TOML files that are Prefect settings (``config.toml`` and the like), not packaging."""
-        return [name for name in self.files if self.kind(name) is FileKind.TOML]
+        return sources.config_files(self.root, self.files)
 
 
 @dataclass(frozen=True)

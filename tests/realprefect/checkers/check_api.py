@@ -28,8 +28,9 @@ from collections import defaultdict
 from typing import Any
 
 import prefect
-from _common import describe_error, in_fork, main
 from prefect import Task
+from prefect1_migrate_probe.common import describe_error, in_fork
+from prefect1_migrate_probe.main import serve
 
 MARKER = "TODO(prefect-1.0)"
 _TASK_CALL_KEYWORDS = ("mapped", "task_args", "upstream_tasks", "flow")
@@ -288,4 +289,4 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main(handle)
+    serve(handle)
