@@ -118,14 +118,16 @@ def built_environment(root: Path, files: list[str], major: str) -> PrefectEnviro
         )
     folder = cache_folder() / environment_key(root, requirements + constraints)
     python = folder / "bin" / "python"
-    with _build_lock(folder.parent):
+    with build_lock(folder.parent):
         if not (folder / _MARKER).is_file():
             _build(folder, root, requirements, constraints)
     return given_environment(python, major, str(folder))
 
 
 @contextmanager
-def _build_lock(cache: Path) -> Iterator[None]:
+def build_lock(cache: Path) -> Iterator[None]:
+    """Held while environments are built in ``cache``: concurrent runs wait instead of
+    colliding (the kernel releases it however a run ends)."""
     cache.mkdir(parents=True, exist_ok=True)
     with open(cache / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -10,15 +10,14 @@ install, or one made from other pins) is deleted and rebuilt.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
+
+from prefect1_migrate.verify.environment import build_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "prefect-envs"
@@ -52,18 +51,6 @@ def is_complete(version: str) -> bool:
         and marker.read_text(encoding="utf-8").strip() == _digest(version)
         and python_of(version).exists()
     )
-
-
-@contextmanager
-def build_lock(cache: Path = CACHE) -> Iterator[None]:
-    """Held while envs are built in ``cache``: concurrent sessions wait instead of colliding."""
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_logged(command: list[str], log: Path) -> None:
@@ -113,7 +100,7 @@ def _build(version: str) -> None:
 def ensure_envs(versions: tuple[str, ...] = VERSIONS) -> dict[str, Path]:
     """The python of each version's env, building the missing ones (in parallel) first."""
     if not all(is_complete(version) for version in versions):
-        with build_lock():
+        with build_lock(CACHE):
             missing = [version for version in versions if not is_complete(version)]
             with ThreadPoolExecutor(max_workers=len(missing) or 1) as pool:
                 for future in [pool.submit(_build, version) for version in missing]:
