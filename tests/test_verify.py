@@ -138,7 +138,7 @@ flow = Flow("needs-the-client")
 
 @pytest.fixture(scope="module")
 def broken(migrated: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the migrated project with five problems, committed."""
+    """A copy of the migrated project with six problems, committed."""
     repo, _ = migrated
     copy = tmp_path_factory.mktemp("broken") / "repo"
     git(repo.parent, "clone", "-q", str(repo), str(copy))
@@ -154,6 +154,11 @@ def broken(migrated: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory)
         script.write("prefect register flow -f flows/reports.py -p data-platform\n")
     with open(copy / "config.toml", "a", encoding="utf-8") as config:
         config.write("\n[logging]\nlog_to_cloud = false\n")
+    k8s = copy / "flows" / "k8s_flow.py"
+    k8s.write_text(
+        k8s.read_text(encoding="utf-8").replace('"epochs", default=10', '"epochs", default=20'),
+        encoding="utf-8",
+    )
     (copy / "flows" / "blocking.py").write_text(BLOCKING_FLOW, encoding="utf-8")
     (copy / "flows" / "warehouse.py").write_text(UNINSTALLED_LIBRARY_FLOW, encoding="utf-8")
     git(copy, "config", "user.name", "Test User")
@@ -163,11 +168,22 @@ def broken(migrated: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_each_problem_of_a_broken_copy_is_reported(
-    broken: Path, pythons: dict[str, Path], tmp_path: Path
+    broken: Path, migrated: tuple[Path, str], pythons: dict[str, Path], tmp_path: Path
 ) -> None:
+    _, before = migrated
     report = tmp_path / "verify.json"
     code, out, err = verify(
-        str(broken), "--python", str(pythons["1.4.1"]), "--timeout", "5", "--report", str(report)
+        str(broken),
+        "--python",
+        str(pythons["1.4.1"]),
+        "--timeout",
+        "5",
+        "--against",
+        before,
+        "--old-python",
+        str(pythons["0.15.13"]),
+        "--report",
+        str(report),
     )
     assert code == 1, "\n".join(out) + err
     found = results(report)
@@ -178,10 +194,16 @@ def test_each_problem_of_a_broken_copy_is_reported(
     )
     assert failed.keys() == {
         ("flows/etl.py", "-"),
+        ("flows/k8s_flow.py", "train-model"),
         left_command,
         ("config.toml", "config"),
         ("flows/blocking.py", "-"),
     }, failed
+    assert failed["flows/k8s_flow.py", "train-model"] == (
+        f"differs from {before[:12]}: parameters "
+        "[{'default': 10, 'name': 'epochs', 'required': False}] became "
+        "[{'default': 20, 'name': 'epochs', 'required': False}]"
+    )
     assert "prefect.environments" in failed["flows/etl.py", "-"]
     assert "No such command 'flow'" in failed[left_command]
     assert failed["config.toml", "config"] == "Prefect 1.4.1 has no setting logging.log_to_cloud"
@@ -191,15 +213,17 @@ def test_each_problem_of_a_broken_copy_is_reported(
     assert unchecked["flows/warehouse.py", "-"].startswith(
         "dependency not installed in the environment: our_internal_warehouse_client"
     )
-    # the other flows still build: one broken file does not hide the rest
-    assert found["flows/reports.py", "weekly-report"]["result"] == "ok"
+    # the other flows still build and compare: one broken file does not hide the rest
+    assert found["flows/reports.py", "weekly-report"]["reason"].endswith(
+        f"same flow as at {before[:12]}"
+    )
     # the table shows failures first, the summary last
     rows = out[out.index("") + 2 : -1]
-    assert [" FAILED " in row for row in rows] == [True] * 4 + [False] * (len(rows) - 4)
+    assert [" FAILED " in row for row in rows] == [True] * 5 + [False] * (len(rows) - 5)
     ok = sum(r["result"] == "ok" for r in found.values())
     commands = sum(r["kind"] == "command" for r in found.values())
     assert out[-1] == (
-        f"verify: {ok} ok, 4 failed, 1 not checked (5 flow results, {commands} command lines, "
+        f"verify: {ok} ok, 5 failed, 1 not checked (5 flow results, {commands} command lines, "
         "1 config files); something fails on Prefect 1.x (exit 1)."
     )
 

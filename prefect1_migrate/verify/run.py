@@ -119,6 +119,16 @@ def environment_for(request: VerifyRequest, space: Workspace) -> PrefectEnvironm
     return built_environment(space.root, space.files, "1")
 
 
+@dataclass
+class _Reference:
+    """The tree at ``--against REF``: where it was extracted, what to build there."""
+
+    against: Against
+    root: Path
+    request: dict[str, Any]  # the probe request for its flow files that are still flow files
+    lost: list[str]  # its flow files that are no flow files now
+
+
 def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOutcome:
     """Judge the repository at ``request.path``; NoEnvironment / VerifyUsageProblem: exit 2."""
     space = workspace(request.path)
@@ -136,47 +146,66 @@ def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOu
         "configs": [{"path": str(root / name), "keys": []} for name in configs],
     }
     with tempfile.TemporaryDirectory(prefix="prefect1-migrate-verify-") as scratch:
-        against = old_request = None
-        if request.against is not None:
-            assert space.repository is not None
-            old_root = Path(scratch) / "ref"
-            commit = _extract(space.repository, request.against, old_root)
-            old_files = walk_folder(old_root)
-            old_environment = (
-                given_environment(request.old_python, "0", "--old-python")
-                if request.old_python is not None
-                else built_environment(old_root, old_files, "0")
-            )
-            against = Against(request.against, commit, old_environment)
-            old_flows = [name for name in flow_files(old_root, old_files) if name in flows]
-            old_request = {
-                "flows": [{"path": str(old_root / n), "root": str(old_root)} for n in old_flows]
-            }
+        reference = _reference(request, space, flows, Path(scratch) / "ref")
         jobs: dict[str, Callable[[], dict[str, Any]]] = {
             "new": lambda: run_probe(environment.python, new_request, request.timeout, progress)
         }
-        if against is not None and old_request is not None:
-            old_python = against.environment.python
+        if reference is not None:
+            old_python, old_request = reference.against.environment.python, reference.request
             jobs["old"] = lambda: run_probe(old_python, old_request, request.timeout)
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             futures = {name: pool.submit(job) for name, job in jobs.items()}
             answers = {name: future.result() for name, future in futures.items()}
-        outcome = VerifyOutcome(root, environment, against)
-        old_answers = answers["old"]["flows"] if "old" in answers else None
+        outcome = VerifyOutcome(root, environment, None if reference is None else reference.against)
         for name in flows:
-            old = None if old_answers is None else old_answers.get(str(old_root / name))
+            old = (
+                None
+                if reference is None
+                else answers["old"]["flows"].get(str(reference.root / name))
+            )
             outcome.findings += _flow_findings(
                 name, answers["new"]["flows"][str(root / name)], old, outcome
             )
+        if reference is not None:
+            outcome.findings += _lost_flow_files(reference.lost, reference.against)
         parsed = dict(zip(argvs, answers["new"]["commands"], strict=True))
         for name, lines in commands.items():
             outcome.findings += [_command_finding(name, c, parsed[tuple(c.argv)]) for c in lines]
         for name in configs:
             answer = answers["new"]["configs"][str(root / name)]
             outcome.findings.append(_config_finding(name, answer, environment))
-    for finding_index, finding in enumerate(outcome.findings):
-        outcome.findings[finding_index] = _relative(finding, root, scratch)
+    outcome.findings = [_relative(finding, root, scratch) for finding in outcome.findings]
     return outcome
+
+
+def _reference(
+    request: VerifyRequest, space: Workspace, flows: list[str], folder: Path
+) -> _Reference | None:
+    """REF's tree extracted into ``folder`` and its Prefect 0.x environment (None without
+    ``--against``)."""
+    if request.against is None:
+        return None
+    assert space.repository is not None
+    commit = _extract(space.repository, request.against, folder)
+    files = walk_folder(folder)
+    environment = (
+        given_environment(request.old_python, "0", "--old-python")
+        if request.old_python is not None
+        else built_environment(folder, files, "0")
+    )
+    old_flow_files = flow_files(folder, files)
+    return _Reference(
+        Against(request.against, commit, environment),
+        folder,
+        {
+            "flows": [
+                {"path": str(folder / name), "root": str(folder)}
+                for name in old_flow_files
+                if name in flows
+            ]
+        },
+        [name for name in old_flow_files if name not in flows],
+    )
 
 
 def _extract(repository: Repository, ref: str, folder: Path) -> str:
@@ -237,19 +266,37 @@ def _flow_findings(
                 name, None, "flow", "-", Result.NOT_CHECKED, "no Flow object left at module level"
             )
         ]
-    old_flows = _old_flows(old, outcome.against)
     findings = []
+    old_flows = _old_flows(old, outcome.against)
+    matched: set[str] = set()
     for flow in answer["flows"]:
         problems = [f"{step['step']}: {step['error']}" for step in flow["steps"] if not step["ok"]]
         notes = [_passed_steps(flow)]
+        compared = True
         if outcome.against is not None:
-            problems_against, note = _compare(flow, old_flows, answer["flows"], outcome.against)
-            problems += problems_against
-            notes.append(note)
-        result = Result.FAILED if problems else Result.OK
+            short = outcome.against.commit[:12]
+            before = _counterpart(flow, old_flows, answer["flows"])
+            if isinstance(old_flows, str):
+                notes.append(f"not compared: {old_flows}")
+                compared = False
+            elif before is None:
+                notes.append(f"new since {short}")
+            else:
+                matched.add(before["name"])
+                differences = structure_differences(before, flow)
+                differences += run_setup_differences(before, flow)
+                problems += [f"differs from {short}: {d}" for d in differences]
+                notes.append(f"same flow as at {short}")
+        result = Result.FAILED if problems else Result.OK if compared else Result.NOT_CHECKED
         findings.append(
             Finding(name, None, "flow", flow["name"], result, "; ".join(problems or notes))
         )
+    if outcome.against is not None and isinstance(old_flows, dict):
+        short = outcome.against.commit[:12]
+        findings += [
+            Finding(name, None, "flow", gone, Result.FAILED, f"built at {short}; gone now")
+            for gone in sorted(set(old_flows) - matched)
+        ]
     return findings
 
 
@@ -260,12 +307,11 @@ def _passed_steps(flow: dict[str, Any]) -> str:
 
 
 def _old_flows(old: dict[str, Any] | None, against: Against | None) -> dict[str, Any] | str:
-    """{name: description} of the file at REF, or why there is none."""
-    if against is None:
+    """{name: description} of the file's flows at REF ({} for a file new since REF), or why
+    they could not be built there."""
+    if against is None or old is None:
         return {}
     short = against.commit[:12]
-    if old is None:
-        return f"no such flow file at {short}"
     if "missing_dependency" in old:
         return f"not built at {short}: dependency not installed: {old['missing_dependency']}"
     if "error" in old:
@@ -273,23 +319,26 @@ def _old_flows(old: dict[str, Any] | None, against: Against | None) -> dict[str,
     return {flow["name"]: flow for flow in old["flows"]}
 
 
-def _compare(
-    flow: dict[str, Any],
-    old_flows: dict[str, Any] | str,
-    new_flows: list[dict[str, Any]],
-    against: Against,
-) -> tuple[list[str], str]:
-    """(differences from the flow at REF, the note when there are none)."""
-    short = against.commit[:12]
+def _counterpart(
+    flow: dict[str, Any], old_flows: dict[str, Any] | str, new_flows: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The flow at REF that ``flow`` is the migration of: the one with its name, or the
+    file's only flow (then a new name is one of the differences)."""
     if isinstance(old_flows, str):
-        return [old_flows], ""
+        return None
     before = old_flows.get(flow["name"])
     if before is None and len(old_flows) == 1 and len(new_flows) == 1:
-        before = next(iter(old_flows.values()))  # the file's only flow, renamed
-    if before is None:
-        return [f"no flow {flow['name']!r} at {short}"], ""
-    differences = structure_differences(before, flow) + run_setup_differences(before, flow)
-    return [f"differs from {short}: {d}" for d in differences], f"same flow as at {short}"
+        before = next(iter(old_flows.values()))
+    return before
+
+
+def _lost_flow_files(lost: list[str], against: Against) -> list[Finding]:
+    """Flow files at REF that build no flow now (or are gone)."""
+    short = against.commit[:12]
+    return [
+        Finding(name, None, "flow", "-", Result.FAILED, f"a flow file at {short}; not one any more")
+        for name in lost
+    ]
 
 
 def _command_finding(name: str, command: CommandLine, parsed: dict[str, Any]) -> Finding:
