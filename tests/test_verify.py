@@ -92,6 +92,13 @@ def test_migrated_example_holds_and_builds_the_same_flows_as_before(
         assert flow["reason"].startswith("validates, serializes"), flow
         assert flow["reason"].endswith(f"same flow as at {before[:12]}"), flow
     assert "next run" in flows["flows/etl.py"]["reason"]  # its IntervalSchedule
+    etl = flows["flows/etl.py"]["flow"]
+    assert etl["tasks"] == ["extract", "load", "source", "table", "transform"]
+    assert {"upstream": "extract", "downstream": "transform", "key": "rows", "mapped": False} in (
+        etl["edges"]
+    )
+    assert etl["run_config"]["type"] == "UniversalRun"
+    assert etl["executor"]["type"] == "LocalDaskExecutor"
     commands = [r for r in found.values() if r["kind"] == "command"]
     assert len(commands) > 20
     assert ("deploy.sh:13", "prefect auth login --key ***") in found  # the secret stays hidden

@@ -96,6 +96,7 @@ def report_data(outcome: VerifyOutcome) -> dict[str, Any]:
                 "subject": decodable(redact(f.subject)),
                 "result": f.result.value,
                 "reason": decodable(redact(f.reason)),
+                **({} if f.record is None else {"flow": f.record}),
             }
             for f in outcome.findings
         ],

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -52,6 +53,7 @@ class Finding:
     subject: str  # the flow's name, the command line, or "config"
     result: Result
     reason: str
+    record: dict[str, Any] | None = None  # a built flow: what it is made of (see _record)
 
 
 @dataclass(frozen=True)
@@ -288,9 +290,8 @@ def _flow_findings(
                 problems += [f"differs from {short}: {d}" for d in differences]
                 notes.append(f"same flow as at {short}")
         result = Result.FAILED if problems else Result.OK if compared else Result.NOT_CHECKED
-        findings.append(
-            Finding(name, None, "flow", flow["name"], result, "; ".join(problems or notes))
-        )
+        reason = "; ".join(problems or notes)
+        findings.append(Finding(name, None, "flow", flow["name"], result, reason, _record(flow)))
     if outcome.against is not None and isinstance(old_flows, dict):
         short = outcome.against.commit[:12]
         findings += [
@@ -298,6 +299,21 @@ def _flow_findings(
             for gone in sorted(set(old_flows) - matched)
         ]
     return findings
+
+
+def _record(flow: dict[str, Any]) -> dict[str, Any]:
+    """What a built flow is made of, for the JSON report."""
+    return {
+        "tasks": flow["tasks"],
+        "edges": [
+            dict(zip(("upstream", "downstream", "key", "mapped"), e, strict=True))
+            for e in flow["edges"]
+        ],
+        "parameters": flow["parameters"],
+        "run_config": flow["run_config"],
+        "executor": flow["executor"],
+        "storage": flow["storage"],
+    }
 
 
 def _passed_steps(flow: dict[str, Any]) -> str:
@@ -375,6 +391,4 @@ def _config_finding(name: str, answer: dict[str, Any], environment: PrefectEnvir
 def _relative(finding: Finding, root: Path, scratch: str) -> Finding:
     """The finding's reason without the absolute folders of the checked trees."""
     reason = finding.reason.replace(f"{scratch}/ref/", "<REF>/").replace(f"{root}/", "")
-    return Finding(
-        finding.path, finding.line, finding.kind, finding.subject, finding.result, reason
-    )
+    return dataclasses.replace(finding, reason=reason)
