@@ -106,21 +106,22 @@ def environment_key(root: Path, files: list[str]) -> str:
     return digest.hexdigest()[:24]
 
 
-def built_environment(root: Path, files: list[str], major: str) -> PrefectEnvironment:
-    """The cached virtualenv made from the repository's dependency files (built first if
-    missing): ``pip install -r`` every requirements file, ``-c`` every constraints file."""
+def built_environment(root: Path, files: list[str], major: str, option: str) -> PrefectEnvironment:
+    """The cached virtualenv made from the dependency files of the tree at ``root`` (built
+    first if missing): ``pip install -r`` every requirements file, ``-c`` every constraints
+    file. ``option`` names what the user can pass instead (``--python``)."""
     requirements, constraints = dependency_files(root, files)
     if not any(b"prefect" in (root / name).read_bytes().lower() for name in requirements):
         raise NoEnvironment(
             "no requirements*.txt of the repository names prefect, so no environment can be "
-            "built from it; pass --python with an interpreter that has Prefect "
+            f"built from it; pass {option} with an interpreter that has Prefect "
             f"{major}.x and the repository's dependencies"
         )
     folder = cache_folder() / environment_key(root, requirements + constraints)
     python = folder / "bin" / "python"
     with build_lock(folder.parent):
         if not (folder / _MARKER).is_file():
-            _build(folder, root, requirements, constraints)
+            _build(folder, root, requirements, constraints, option)
     return given_environment(python, major, str(folder))
 
 
@@ -137,7 +138,9 @@ def build_lock(cache: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build(folder: Path, root: Path, requirements: list[str], constraints: list[str]) -> None:
+def _build(
+    folder: Path, root: Path, requirements: list[str], constraints: list[str], option: str
+) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     log = folder.with_suffix(".log")
@@ -176,6 +179,6 @@ def _build(folder: Path, root: Path, requirements: list[str], constraints: list[
                 tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-8:]
                 raise NoEnvironment(
                     f"building an environment from {', '.join(requirements)} failed "
-                    f"(offline? pass --python); the end of {log}:\n" + "\n".join(tail)
+                    f"(offline? pass {option}); the end of {log}:\n" + "\n".join(tail)
                 )
     (folder / _MARKER).write_text("built\n", encoding="utf-8")

@@ -118,7 +118,7 @@ def workspace(path: Path) -> Workspace:
 def environment_for(request: VerifyRequest, space: Workspace) -> PrefectEnvironment:
     if request.python is not None:
         return given_environment(request.python, "1", "--python")
-    return built_environment(space.root, space.files, "1")
+    return built_environment(space.root, space.files, "1", "--python")
 
 
 @dataclass
@@ -193,7 +193,7 @@ def _reference(
     environment = (
         given_environment(request.old_python, "0", "--old-python")
         if request.old_python is not None
-        else built_environment(folder, files, "0")
+        else built_environment(folder, files, "0", "--old-python")
     )
     old_flow_files = flow_files(folder, files)
     return _Reference(
