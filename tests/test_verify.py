@@ -249,7 +249,7 @@ def test_without_python_or_a_way_to_build_an_environment_it_exits_2(
     assert [p.name for p in envs.iterdir() if p.is_dir()] == []  # no half-built env is kept
 
 
-def test_a_python_without_prefect_1_is_refused_with_exit_2(
+def test_a_python_without_prefect_1_or_an_unknown_ref_is_refused_with_exit_2(
     migrated: tuple[Path, str], pythons: dict[str, Path]
 ) -> None:
     repo, _ = migrated
@@ -259,6 +259,8 @@ def test_a_python_without_prefect_1_is_refused_with_exit_2(
     assert (code, "has no Prefect installed" in err) == (2, True)
     code, _, err = verify(str(repo), "--python", "/nonexistent/python")
     assert (code, "does not exist" in err) == (2, True)
+    code, _, err = verify(str(repo), "--python", str(pythons["1.4.1"]), "--against", "no-such-ref")
+    assert (code, "--against no-such-ref: not a commit of this repository" in err) == (2, True)
 
 
 def test_the_default_environment_is_found_in_the_cache_by_the_requirements_content(

@@ -101,6 +101,10 @@ class Workspace:
     root: Path
     files: list[str]
     repository: Repository | None
+    scope: str = ""  # the folder or file named, relative to the root ("" for all of it)
+
+    def in_scope(self, name: str) -> bool:
+        return not self.scope or name == self.scope or name.startswith(f"{self.scope}/")
 
 
 def workspace(path: Path) -> Workspace:
@@ -112,7 +116,13 @@ def workspace(path: Path) -> Workspace:
     except NotARepository:
         root = path if path.is_dir() else path.parent
         return Workspace(root, folder_files(root, [path]), None)
-    return Workspace(repository.root, repository.tracked_files([path]), repository)
+    scope = path.relative_to(repository.root).as_posix()
+    return Workspace(
+        repository.root,
+        repository.tracked_files([path]),
+        repository,
+        "" if scope == "." else scope,
+    )
 
 
 def environment_for(request: VerifyRequest, space: Workspace) -> PrefectEnvironment:
@@ -134,8 +144,11 @@ class _Reference:
 def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOutcome:
     """Judge the repository at ``request.path``; NoEnvironment / VerifyUsageProblem: exit 2."""
     space = workspace(request.path)
-    if request.against is not None and space.repository is None:
-        raise VerifyUsageProblem(f"--against needs a git repository; {space.root} is not one")
+    commit = None
+    if request.against is not None:
+        if space.repository is None:
+            raise VerifyUsageProblem(f"--against needs a git repository; {space.root} is not one")
+        commit = _commit_of(space.repository, request.against)
     environment = environment_for(request, space)
     root = space.root
     flows = flow_files(root, space.files)
@@ -148,7 +161,7 @@ def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOu
         "configs": [{"path": str(root / name), "keys": []} for name in configs],
     }
     with tempfile.TemporaryDirectory(prefix="prefect1-migrate-verify-") as scratch:
-        reference = _reference(request, space, flows, Path(scratch) / "ref")
+        reference = _reference(request, space, commit, flows, Path(scratch) / "ref")
         jobs: dict[str, Callable[[], dict[str, Any]]] = {
             "new": lambda: run_probe(environment.python, new_request, request.timeout, progress)
         }
@@ -181,21 +194,21 @@ def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOu
 
 
 def _reference(
-    request: VerifyRequest, space: Workspace, flows: list[str], folder: Path
+    request: VerifyRequest, space: Workspace, commit: str | None, flows: list[str], folder: Path
 ) -> _Reference | None:
-    """REF's tree extracted into ``folder`` and its Prefect 0.x environment (None without
-    ``--against``)."""
-    if request.against is None:
+    """REF's tree (``commit``) extracted into ``folder`` and its Prefect 0.x environment
+    (None without ``--against``)."""
+    if request.against is None or commit is None:
         return None
     assert space.repository is not None
-    commit = _extract(space.repository, request.against, folder)
+    _extract(space.repository, commit, folder)
     files = walk_folder(folder)
     environment = (
         given_environment(request.old_python, "0", "--old-python")
         if request.old_python is not None
         else built_environment(folder, files, "0", "--old-python")
     )
-    old_flow_files = flow_files(folder, files)
+    old_flow_files = [name for name in flow_files(folder, files) if space.in_scope(name)]
     return _Reference(
         Against(request.against, commit, environment),
         folder,
@@ -210,10 +223,9 @@ def _reference(
     )
 
 
-def _extract(repository: Repository, ref: str, folder: Path) -> str:
-    """Write the tree of ``ref`` into ``folder``; the commit it names."""
+def _commit_of(repository: Repository, ref: str) -> str:
     try:
-        commit = subprocess.run(
+        return subprocess.run(
             ["git", "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}"],
             cwd=repository.root,
             capture_output=True,
@@ -222,18 +234,19 @@ def _extract(repository: Repository, ref: str, folder: Path) -> str:
         ).stdout.strip()
     except subprocess.CalledProcessError:
         raise VerifyUsageProblem(f"--against {ref}: not a commit of this repository") from None
+
+
+def _extract(repository: Repository, commit: str, folder: Path) -> None:
+    """Write the tree of ``commit`` into ``folder`` (``git archive``)."""
     folder.mkdir(parents=True)
     archive = subprocess.Popen(
-        ["git", "archive", "--format=tar", commit],
-        cwd=repository.root,
-        stdout=subprocess.PIPE,
+        ["git", "archive", "--format=tar", commit], cwd=repository.root, stdout=subprocess.PIPE
     )
     subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
     assert archive.stdout is not None
     archive.stdout.close()
     if archive.wait() != 0:
-        raise VerifyUsageProblem(f"--against {ref}: git archive failed")
-    return commit
+        raise VerifyUsageProblem(f"git archive {commit} failed")
 
 
 def _flow_findings(
