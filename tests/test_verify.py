@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
@@ -116,6 +118,7 @@ def test_prefect_1_0_0_accepts_the_migrated_example_too(
     report = tmp_path / "verify.md"
     code, out, err = verify(str(repo), "--python", str(pythons["1.0.0"]), "--report", str(report))
     assert code == 0, "\n".join(out) + err
+    assert err == ""  # no progress when stderr is not a terminal
     assert "Prefect 1.x environment: Prefect 1.0.0" in out[1]
     markdown = report.read_text(encoding="utf-8")
     assert "| file | flow | result | reason |" in markdown
@@ -286,6 +289,42 @@ def test_the_default_environment_is_found_in_the_cache_by_the_requirements_conte
     code, out, err = verify(str(repo), env=env)
     assert code == 0, "\n".join(out) + err
     assert out[1] == f"Prefect 1.x environment: Prefect 1.4.1, {folder}/bin/python ({folder})"
+
+
+def test_progress_is_shown_on_a_terminal(
+    migrated: tuple[Path, str], pythons: dict[str, Path]
+) -> None:
+    repo, _ = migrated
+    terminal, stderr = pty.openpty()
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "prefect1_migrate",
+            "verify",
+            str(repo / "flows"),
+            "--python",
+            str(pythons["1.4.1"]),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        check=False,
+    )
+    os.close(stderr)
+    shown = b""
+    while select.select([terminal], [], [], 0)[0]:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert completed.returncode == 0
+    assert f"\r\x1b[K[3] {repo}/flows/reports.py".encode() in shown
+    assert shown.endswith(b"\r\x1b[K")  # the progress line is cleared before the table
+    assert b"[" not in completed.stdout.split(b"\n")[0]
 
 
 def test_the_help_says_what_verify_runs_and_what_it_never_does() -> None:
