@@ -59,6 +59,24 @@ def verify(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[str
     )
 
 
+def verify_against(
+    repo: Path, before: str, pythons: dict[str, Path], report: Path, *options: str
+) -> tuple[int, list[str], str]:
+    """``verify`` with Prefect 1.4.1, compared with the commit ``before`` on 0.15.13."""
+    return verify(
+        str(repo),
+        "--python",
+        str(pythons["1.4.1"]),
+        "--against",
+        before,
+        "--old-python",
+        str(pythons["0.15.13"]),
+        "--report",
+        str(report),
+        *options,
+    )
+
+
 def results(report: Path) -> dict[tuple[str, str], dict[str, Any]]:
     data = json.loads(report.read_text(encoding="utf-8"))
     return {
@@ -72,17 +90,7 @@ def test_migrated_example_holds_and_builds_the_same_flows_as_before(
 ) -> None:
     repo, before = migrated
     report = tmp_path / "verify.json"
-    code, out, err = verify(
-        str(repo),
-        "--python",
-        str(pythons["1.4.1"]),
-        "--against",
-        before,
-        "--old-python",
-        str(pythons["0.15.13"]),
-        "--report",
-        str(report),
-    )
+    code, out, err = verify_against(repo, before, pythons, report)
     assert code == 0, "\n".join(out) + err
     assert out[0].endswith(OPENING.format(root=repo))
     assert out[-1].startswith("verify: ") and out[-1].endswith("holds on Prefect 1.x.")
@@ -182,19 +190,7 @@ def test_each_problem_of_a_broken_copy_is_reported(
 ) -> None:
     _, before = migrated
     report = tmp_path / "verify.json"
-    code, out, err = verify(
-        str(broken),
-        "--python",
-        str(pythons["1.4.1"]),
-        "--timeout",
-        "5",
-        "--against",
-        before,
-        "--old-python",
-        str(pythons["0.15.13"]),
-        "--report",
-        str(report),
-    )
+    code, out, err = verify_against(broken, before, pythons, report, "--timeout", "5")
     assert code == 1, "\n".join(out) + err
     found = results(report)
     failed = {key: r["reason"] for key, r in found.items() if r["result"] == "FAILED"}
