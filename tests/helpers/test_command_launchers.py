@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from realprefect.command_lines import RUNTIME_VALUE, prefect_command_lines
 from realprefect.sources import golden_cases
 
 from codemods._commands.driver import rewrite_commands
 from codemods._commands.edits import Edit, Replace, Rewrite
 from codemods._commands.invocations import Invocation
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
+from prefect1_migrate.command_lines import RUNTIME_VALUE
 from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.registry import prefect_command_lines
 from tests.codemods.tools import GOLDEN, run_codemod
 
 
