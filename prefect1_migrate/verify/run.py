@@ -286,6 +286,8 @@ def _flow_findings(
     matched: set[str] = set()
     for flow in answer["flows"]:
         problems = [f"{step['step']}: {step['error']}" for step in flow["steps"] if not step["ok"]]
+        if flow["serialization_error"] is not None:
+            problems.append(f"serialize: {flow['serialization_error']}")
         notes = [_passed_steps(flow)]
         compared = True
         if outcome.against is not None:

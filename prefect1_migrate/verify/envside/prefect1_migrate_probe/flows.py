@@ -8,7 +8,8 @@ inputs), edges (upstream, downstream, key, mapped), parameters (name, default, r
 config (type and every set field), executor (type and its defining fields), storage type,
 the 0.x environment where one is set (type, every argument, the content of local
 ``*_spec_file``s), the Prefect warnings raised while building; and, when asked, the outcome of
-``flow.validate()``, ``flow.serialize()`` and ``next()`` on its schedule. Paths under the root
+``flow.validate()`` and ``next()`` on its schedule; what ``flow.serialize()`` raised (if
+anything) is always part of the description. Paths under the root
 become ``<root>/...``; secret-looking keys are redacted.
 
 A module the file (or Prefect for it) imports and that is neither installed nor part of the
@@ -18,6 +19,7 @@ dependency, which says nothing about the migration.
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import sys
@@ -126,17 +128,24 @@ def describe_flow(flow: Flow, root: str) -> dict[str, Any]:
         # vars(): in 1.x ``flow.environment = X`` still sets a plain, ignored attribute
         "environment": describe_environment(vars(flow).get("environment"), root),
         "storage": None if flow.storage is None else type(flow.storage).__name__,
+        "serialization_error": serialization_error(flow),
     }
 
 
+def serialization_error(flow: Flow) -> str | None:
+    """What ``flow.serialize()`` (what registering sends) raised, or None."""
+    try:
+        json.dumps(flow.serialize())
+    except Exception as error:  # reported, not raised: the other flows still get described
+        return describe_error(error)
+    return None
+
+
 def flow_steps(flow: Flow) -> list[dict[str, Any]]:
-    """What registering and scheduling the flow would do first, each step's outcome."""
+    """What registering (besides serializing) and scheduling the flow would do first, each
+    step's outcome."""
     steps = []
-    for step, action in (
-        ("validate", flow.validate),
-        ("serialize", flow.serialize),
-        ("schedule", lambda: _next_run(flow)),
-    ):
+    for step, action in (("validate", flow.validate), ("schedule", lambda: _next_run(flow))):
         outcome: dict[str, Any] = {"step": step, "ok": True}
         try:
             value = action()
