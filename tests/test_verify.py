@@ -39,15 +39,19 @@ def pythons() -> dict[str, Path]:
     return ensure_envs()
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The example project migrated in a git repository, and its commit before migration."""
-    repo = init_repo(tmp_path_factory.mktemp("verify") / "repo")
-    shutil.copytree(EXAMPLE_PROJECT, repo, dirs_exist_ok=True)
-    before = commit_all(repo, "Data platform flows on Prefect 0.15")
+def migrated_copy(project: Path, folder: Path) -> tuple[Path, str]:
+    """``project`` migrated in a git repository, and its commit before migration."""
+    repo = init_repo(folder / "repo")
+    shutil.copytree(project, repo, dirs_exist_ok=True)
+    before = commit_all(repo, "Flows on Prefect 0.15")
     completed = run_cli("migrate", str(repo), "--quiet")
     assert completed.returncode == 0, completed.stderr.decode(errors="replace")[-2000:]
     return repo, before
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return migrated_copy(EXAMPLE_PROJECT, tmp_path_factory.mktemp("verify"))
 
 
 def verify(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[str], str]:
@@ -132,6 +136,24 @@ def test_prefect_1_0_0_accepts_the_migrated_example_too(
     assert "| file | flow | result | reason |" in markdown
     assert "| flows/etl.py | nightly-etl | ok | validates, serializes" in markdown
     assert "FAILED" not in markdown
+
+
+def test_the_example_with_a_helper_package_holds_and_builds_the_same_flows(
+    pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    """Its flows import Flow from the repository's own datateam.compat, never from prefect."""
+    repo, before = migrated_copy(EXAMPLE_PROJECT.parent / "example-project-helpers", tmp_path)
+    code, out, err = verify_against(repo, before, pythons, tmp_path / "verify.json")
+    assert code == 0, "\n".join(out) + err
+    found = results(tmp_path / "verify.json")
+    flows = sorted(key for key, r in found.items() if r["kind"] == "flow")
+    assert flows == [
+        ("datateam/flows/ingest.py", "ingest"),
+        ("datateam/flows/marts.py", "mart-customers"),
+        ("datateam/flows/nightly.py", "nightly-load"),
+        ("datateam/flows/nightly.py", "nightly-report"),
+    ]
+    assert all(found[key]["reason"].endswith(f"same flow as at {before[:12]}") for key in flows)
 
 
 BLOCKING_FLOW = """\

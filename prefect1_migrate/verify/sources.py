@@ -56,14 +56,13 @@ def kind_of(root: Path, name: str) -> FileKind | None:
 
 
 def flow_files(root: Path, files: list[str]) -> list[str]:
-    """Python files that name ``prefect`` and build a ``Flow`` at module level."""
-    found = []
-    for name in files:
-        if kind_of(root, name) is FileKind.PYTHON:
-            source = (root / name).read_bytes()
-            if b"prefect" in source and defines_flow(source):
-                found.append(name)
-    return found
+    """Python files that build a ``Flow`` at module level (whether they import it from
+    ``prefect`` or from a helper module of the repository that re-exports it)."""
+    return [
+        name
+        for name in files
+        if kind_of(root, name) is FileKind.PYTHON and defines_flow((root / name).read_bytes())
+    ]
 
 
 def command_lines(root: Path, files: list[str]) -> dict[str, list[CommandLine]]:
