@@ -38,6 +38,11 @@ class Tree:
     def kind(self, name: str) -> FileKind | None:
         return sources.kind_of(self.root, name)
 
+    def text(self, name: str) -> str:
+        return (
+            (self.root / name).read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        )
+
     def python_files(self) -> list[str]:
         return [name for name in self.files if self.kind(name) is FileKind.PYTHON]
 
