@@ -119,7 +119,7 @@ def workspace(path: Path) -> Workspace:
     scope = path.relative_to(repository.root).as_posix()
     return Workspace(
         repository.root,
-        repository.tracked_files([path]),
+        repository.tracked_files([path]).paths,
         repository,
         "" if scope == "." else scope,
     )
