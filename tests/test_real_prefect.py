@@ -47,6 +47,14 @@ BUILT_ON_0_14_22: dict[str, str] = {
     "0.14.22",
 }
 
+# Cases whose before command lines are Prefect 0.14's: they are parsed by 0.14.22's CLI (and
+# must be refused by 0.15.13's, INVALID_COMMANDS_ON_0_15_13).
+COMMANDS_OF_0_14_22: dict[str, str] = {
+    "cli-agent/from-0-14": "prefect agent start|install <type>, --storage-labels",
+    "cli-auth/agents-from-0-14": "prefect agent start|install <type> with a token",
+    "cli-auth/noop-agents-from-0-14": "prefect agent start|install <type> without a token",
+}
+
 # Cases whose before command lines are known not to parse on 0.15.13 (same rule: must stay true).
 INVALID_COMMANDS_ON_0_15_13: dict[str, str] = {
     "cli-register/guide-example": "the guide's `prefect register flows --project testing "
@@ -64,7 +72,7 @@ def _migrations() -> list[Migration]:
         case.migration(
             UNBUILDABLE_ON_0_15_13.get(case.codemod),
             INVALID_COMMANDS_ON_0_15_13.get(case.id),
-            OLDEST if case.codemod in BUILT_ON_0_14_22 else OLD,
+            OLDEST if case.codemod in BUILT_ON_0_14_22 or case.id in COMMANDS_OF_0_14_22 else OLD,
         )
         for case in golden_cases()
     ]
@@ -101,10 +109,14 @@ def test_unbuildable_codemod_really_fails_on_0_15_13(golden_batch: Batch, codemo
 
 @pytest.mark.parametrize("case_id", sorted(INVALID_COMMANDS_ON_0_15_13))
 def test_invalid_commands_really_fail_on_0_15_13(golden_batch: Batch, case_id: str) -> None:
-    cases = [m for m in golden_batch.migrations if m.id == case_id]
+    cases = [replace(m, old_release=OLD) for m in golden_batch.migrations if m.id == case_id]
     assert cases, f"no golden case {case_id}"
     assert command_lines_before(golden_batch, cases[0]), "remove the entry"
 
 
 def test_0_14_codemods_are_unbuildable_on_0_15_13() -> None:
     assert set(BUILT_ON_0_14_22) <= set(UNBUILDABLE_ON_0_15_13)
+
+
+def test_0_14_command_lines_are_refused_by_0_15_13() -> None:
+    assert set(COMMANDS_OF_0_14_22) <= set(INVALID_COMMANDS_ON_0_15_13)

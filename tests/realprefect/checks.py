@@ -78,7 +78,7 @@ class Batch:
         before_py: dict[str, list[Path]] = {v: [] for v in OLD_VERSIONS}
         after_flows = []
         after_py: list[Path] = []
-        before_argvs: set[tuple[str, ...]] = set()
+        before_argvs: dict[str, set[tuple[str, ...]]] = {v: set() for v in OLD_VERSIONS}
         after_argvs: set[tuple[str, ...]] = set()
         before_configs: list[tuple[Path, list[str]]] = []
         after_configs: list[tuple[Path, list[str]]] = []
@@ -89,7 +89,8 @@ class Batch:
                     (before.root / n, before.root) for n in before.flow_files()
                 ]
                 before_py[release] += [before.root / n for n in before.python_files()]
-            before_argvs |= _argvs(before)
+            for release in {m.old_release, OLD}:  # 0.14 command lines: 0.15.13 refuses them
+                before_argvs[release] |= _argvs(before)
             before_configs += [(before.root / n, []) for n in before.config_files()]
             if m.after is None:
                 continue
@@ -100,11 +101,10 @@ class Batch:
             after_configs += [
                 (after.root / n, sorted(m.expected_config.get(n, {}))) for n in checked_configs(m)
             ]
-        old_argvs, new_argvs = sorted(before_argvs), sorted(after_argvs)
+        new_argvs = sorted(after_argvs)
         jobs: dict[str, Callable[[], Any]] = {
             "flows-new": lambda: runner.describe_flows(LATEST, after_flows),
             f"flows-new-{FIRST}": lambda: runner.describe_flows(FIRST, after_flows),
-            "cli-old": lambda: dict(zip(old_argvs, runner.parse_cli(OLD, old_argvs), strict=True)),
             "config-old": lambda: runner.load_config(OLD, before_configs),
             "config-new": lambda: runner.load_config(LATEST, after_configs),
         }
@@ -114,6 +114,11 @@ class Batch:
                     v, before_flows[v]
                 )
                 jobs[f"api-{version}"] = lambda v=version: runner.check_api(v, before_py[v])
+            if before_argvs[version]:
+                old_argvs = sorted(before_argvs[version])
+                jobs[f"cli-{version}"] = lambda v=version, a=old_argvs: dict(
+                    zip(a, runner.parse_cli(v, a), strict=True)
+                )
         for version in NEW_VERSIONS:
             jobs[f"api-{version}"] = lambda v=version: runner.check_api(v, after_py)
             jobs[f"cli-{version}"] = lambda v=version: dict(
@@ -232,8 +237,8 @@ def _flow_differences(
 
 
 def command_lines_before(batch: Batch, m: Migration) -> list[str]:
-    """Before command lines parse with 0.15.13's CLI."""
-    parsed = batch.results["cli-old"]
+    """Before command lines parse with 0.15.13's CLI (0.14.22's for a migration from 0.14)."""
+    parsed = batch.results[f"cli-{m.old_release}"]
     return [
         f"before/{name}:{c.line}: prefect {' '.join(c.argv)}: {parsed[tuple(c.argv)]['error']}"
         for name, lines in m.before.command_lines().items()
@@ -304,7 +309,14 @@ CHECKS: list[tuple[str, Callable[[Migration], bool], Check]] = [
     (f"after-flows-{LATEST}", lambda m: bool(checked_flows(m)), after_builds_same_flows),
     (
         f"cli-before-{OLD}",
-        lambda m: bool(m.before.command_lines()) and m.invalid_commands is None,
+        lambda m: (
+            bool(m.before.command_lines()) and m.invalid_commands is None and m.old_release == OLD
+        ),
+        command_lines_before,
+    ),
+    (
+        f"cli-before-{OLDEST}",
+        lambda m: bool(m.before.command_lines()) and m.old_release == OLDEST,
         command_lines_before,
     ),
     *[
