@@ -43,30 +43,31 @@ def annotations(outcome: MigrationOutcome) -> list[Annotation]:
         for place in outcome.places:
             level = Level.ERROR if place.pending else Level.WARNING
             rule = place.codemod_id or MARKER_RULE
-            found.append(Annotation(level, place.path, place.line, rule, redact(place.reason)))
+            line, message = _in_cell(place.line, place.cell, redact(place.reason))
+            found.append(Annotation(level, place.path, line, rule, message))
     else:
         for item in outcome.codemods:
-            found += [
-                Annotation(
-                    Level.WARNING,
-                    finding.path,
-                    finding.line,
-                    item.codemod.id,
-                    redact(finding.message),
+            for finding in item.findings:
+                line, message = _in_cell(finding.line, finding.cell, redact(finding.message))
+                found.append(
+                    Annotation(Level.WARNING, finding.path, line, item.codemod.id, message)
                 )
-                for finding in item.findings
-            ]
     for problem in outcome.problems:
+        line, message = _in_cell(
+            problem.line or 1, problem.cell, f"could not be migrated: {redact(problem.reason)}"
+        )
         found.append(
-            Annotation(
-                Level.ERROR,
-                problem.path,
-                problem.line or 1,
-                problem.codemod_id or SKIPPED_RULE,
-                f"could not be migrated: {redact(problem.reason)}",
-            )
+            Annotation(Level.ERROR, problem.path, line, problem.codemod_id or SKIPPED_RULE, message)
         )
     return sorted(found, key=lambda annotation: (annotation.path, annotation.line))
+
+
+def _in_cell(line: int, cell: int | None, message: str) -> tuple[int, str]:
+    """(line of the file, message) of a place: a notebook's cell line is no line of its
+    JSON file, so the annotation is on the file's first line and the message names it."""
+    if cell is None:
+        return line, message
+    return 1, f"cell {cell}:line {line}: {message}"
 
 
 def github_commands(found: Iterable[Annotation]) -> Iterator[str]:

@@ -227,16 +227,19 @@ def _review(codemod: Codemod, findings: Sequence[Finding]) -> list[str]:
     else:
         heading = "Needs review: nothing flagged."
     lines = wrap(heading)
-    shown = sorted(findings, key=lambda finding: (finding.path, finding.commit_line))
+    shown = sorted(findings, key=lambda f: (f.path, f.cell or 0, f.commit_line))
     # Per file, one entry per message: the lines that carry it, then the message.
-    grouped: dict[str, dict[str, list[int]]] = {}
+    # In a notebook, per cell: ``cell N:line M, ...: message``.
+    grouped: dict[str, dict[tuple[int | None, str], list[int]]] = {}
     for finding in shown[:REVIEW_SHOWN]:
         message = escaped(redact(finding.message))
-        grouped.setdefault(finding.path, {}).setdefault(message, []).append(finding.commit_line)
+        by_message = grouped.setdefault(finding.path, {})
+        by_message.setdefault((finding.cell, message), []).append(finding.commit_line)
     for path, by_message in grouped.items():
         lines.append(escaped(path))
-        for message, numbers in by_message.items():
-            lines += wrap(f"{', '.join(map(str, numbers))}: {message}", "      ", "  ")
+        for (cell, message), numbers in by_message.items():
+            where = "" if cell is None else f"cell {cell}:line "
+            lines += wrap(f"{where}{', '.join(map(str, numbers))}: {message}", "      ", "  ")
     if len(shown) > REVIEW_SHOWN:
         lines.append(f"and {len(shown) - REVIEW_SHOWN} more: see the report")
     if codemod.review_note:

@@ -109,10 +109,8 @@ class Console:
         if self.github:
             self._annotate(outcome)
             return
-        for place in sorted(outcome.places, key=lambda p: (p.path, p.line)):
-            self._print(
-                f"{escaped(place.path)}:{place.line}: {escaped(redact(place.reason))}", sys.stdout
-            )
+        for place in sorted(outcome.places, key=lambda p: (p.path, p.cell or 0, p.line)):
+            self._print(f"{escaped(place.where)}: {escaped(redact(place.reason))}", sys.stdout)
 
     def show_summary(self, outcome: MigrationOutcome) -> None:
         """The places to review, the files left as they were, the table, the closing line."""
@@ -128,11 +126,8 @@ class Console:
         if outcome.problems and not self.github:
             self._print(f"Files left as they were ({len(outcome.problems)}):")
             for problem in outcome.problems:
-                where = f":{problem.line}" if problem.line else ""
                 by = f" [{problem.codemod_id}]" if problem.codemod_id else ""
-                self._print(
-                    f"  {escaped(problem.path)}{where}{by}: {escaped(redact(problem.reason))}"
-                )
+                self._print(f"  {escaped(problem.where)}{by}: {escaped(redact(problem.reason))}")
         if not self.quiet:
             rows = [
                 (
@@ -171,10 +166,10 @@ class Console:
                 continue
             files = len({finding.path for finding in item.findings})
             lines.append(f"{item.codemod.id}: {len(item.findings)} place(s) in {files} file(s)")
-            for path, message, numbers in _by_file_and_message(item.findings):
+            for prefix, message, numbers in _by_file_and_message(item.findings):
                 if not self.verbose and len(lines) >= REVIEW_LINES:
                     break
-                place = f"  {escaped(path)}:{self._numbers(numbers)}: "
+                place = f"  {escaped(prefix)}{self._numbers(numbers)}: "
                 lines.append(place + self._text(message, _LINE_WIDTH - len(place)))
                 shown += len(numbers)
         if shown < flagged:
@@ -276,8 +271,11 @@ def silence(stream: TextIO) -> None:
 
 
 def _by_file_and_message(findings: list[Finding]) -> list[tuple[str, str, list[int]]]:
-    """(path, message, lines) per file and message, files in order, lines ascending."""
+    """(``path:`` or ``path:cell N:line `` in a notebook, message, lines) per file (cell)
+    and message, files in order, lines ascending."""
     grouped: dict[tuple[str, str], list[int]] = {}
-    for finding in sorted(findings, key=lambda finding: (finding.path, finding.line)):
-        grouped.setdefault((finding.path, finding.message), []).append(finding.line)
-    return [(path, message, numbers) for (path, message), numbers in grouped.items()]
+    for finding in sorted(findings, key=lambda f: (f.path, f.cell or 0, f.line)):
+        cell = "" if finding.cell is None else f"cell {finding.cell}:line "
+        prefix = f"{finding.path}:{cell}"
+        grouped.setdefault((prefix, finding.message), []).append(finding.line)
+    return [(prefix, message, numbers) for (prefix, message), numbers in grouped.items()]

@@ -37,6 +37,7 @@ class FileKind(str, Enum):
     TERRAFORM = "terraform"  # *.tf (HCL); *.tf.json files are JSON
     CRONTAB = "crontab"  # a user's crontab: schedule, command
     SYSTEM_CRONTAB = "system-crontab"  # /etc/crontab, cron.d files: schedule, user, command
+    NOTEBOOK = "notebook"  # Jupyter: its cells are read as Python and shell code
 
 
 #: Kinds whose files hold command lines a shell (or a shell-like runner) executes.
@@ -104,6 +105,7 @@ NAMES: dict[str, FileKind] = {
 NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.py", FileKind.PYTHON),
     ("*.pyw", FileKind.PYTHON),
+    ("*.ipynb", FileKind.NOTEBOOK),
     ("*.sh", FileKind.SHELL),
     ("*.bash", FileKind.SHELL),
     ("*.zsh", FileKind.SHELL),

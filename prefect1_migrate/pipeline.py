@@ -59,6 +59,11 @@ class Finding:
     commit_line: int  # in the file as the codemod's own commit leaves it
     message: str
     codemod_id: str
+    cell: int | None = None  # a notebook's cell (1-based) that ``line`` is a line of
+
+    @property
+    def where(self) -> str:
+        return where(self.path, self.line, self.cell)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,11 @@ class Place:
     reason: str
     codemod_id: str | None = None  # None: a TODO(prefect-1.0) marker the file already has
     pending: bool = False  # a run of migrate would rewrite or mark this place
+    cell: int | None = None
+
+    @property
+    def where(self) -> str:
+        return where(self.path, self.line, self.cell)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,16 @@ class FileProblem:
     line: int | None
     reason: str
     codemod_id: str | None = None
+    cell: int | None = None
+
+    @property
+    def where(self) -> str:
+        return where(self.path, self.line, self.cell) if self.line else self.path
+
+
+def where(path: str, line: int, cell: int | None) -> str:
+    """A place to review: ``path:line``, or ``path:cell N:line M`` in a notebook."""
+    return f"{path}:{line}" if cell is None else f"{path}:cell {cell}:line {line}"
 
 
 class StepOutput(Enum):
@@ -200,6 +220,12 @@ class FileProcessor:
             return result
         kind = classify(path, probe[:256])
         if kind is None:
+            return result
+        if kind is FileKind.NOTEBOOK:
+            if _PREFECT.search(data) is not None:  # markers name it too
+                from prefect1_migrate.notebook_run import process_notebook
+
+                process_notebook(self, result, data)
             return result
         if self.report_marked:
             for line, message in marker_lines(probe):

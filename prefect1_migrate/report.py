@@ -11,6 +11,7 @@ from prefect1_migrate import __version__
 from prefect1_migrate.escaping import code_span, decodable, escaped
 from prefect1_migrate.guide import SECTIONS, section_link
 from prefect1_migrate.migrate import MigrationOutcome
+from prefect1_migrate.pipeline import where
 from prefect1_migrate.redaction import redact
 
 
@@ -31,6 +32,7 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
                     {
                         "path": decodable(f.path),
                         "line": f.line,
+                        "cell": f.cell,
                         "message": decodable(redact(f.message)),
                     }
                     for f in item.findings
@@ -42,6 +44,7 @@ def report_data(outcome: MigrationOutcome, exit_code: int) -> dict[str, Any]:
             {
                 "path": decodable(problem.path),
                 "line": problem.line,
+                "cell": problem.cell,
                 "reason": decodable(redact(problem.reason)),
                 "codemod": problem.codemod_id,
             }
@@ -75,17 +78,17 @@ def markdown_report(data: dict[str, Any]) -> str:
             if item["review"]:
                 lines.append("  - Needs review:")
                 for review in item["review"]:
-                    place = code_span(f"{review['path']}:{review['line']}")
+                    place = code_span(where(review["path"], review["line"], review["cell"]))
                     lines.append(f"    - [ ] {place}: {escaped(review['message'])}")
         lines.append("")
     if data["skipped_files"]:
         lines += ["## Files left as they were", ""]
         for skipped in data["skipped_files"]:
-            where = f":{skipped['line']}" if skipped["line"] else ""
+            place = skipped["path"]
+            if skipped["line"]:
+                place = where(place, skipped["line"], skipped["cell"])
             by = f" ({skipped['codemod']})" if skipped["codemod"] else ""
-            lines.append(
-                f"- {code_span(skipped['path'] + where)}{by}: {escaped(skipped['reason'])}"
-            )
+            lines.append(f"- {code_span(place)}{by}: {escaped(skipped['reason'])}")
         lines.append("")
     if len(lines) <= 4:
         lines += ["Nothing to migrate.", ""]

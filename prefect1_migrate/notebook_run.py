@@ -1,0 +1,217 @@
+"""Runs the codemods over a Jupyter notebook's cells (``prefect1_migrate/notebooks.py`` reads
+and writes the notebook): its Python cells as one module through the Python codemods, its
+shell commands through the text codemods that read shell scripts. Each codemod that changes
+a cell gives a version of the notebook, as for any other file; review places are cells'
+lines (``path:cell N:line M``).
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from prefect1_migrate.diffs import unified_diff
+from prefect1_migrate.filekinds import FileKind
+from prefect1_migrate.linemap import LineMap
+from prefect1_migrate.markers import marker_lines
+from prefect1_migrate.notebooks import (
+    CellCode,
+    Notebook,
+    NotebookError,
+    ShellPiece,
+    cell_of_module_line,
+    cell_texts,
+    read_code,
+    read_notebook,
+    shell_cell_text,
+    shell_replacements,
+)
+from prefect1_migrate.pipeline import (
+    _PREFECT,
+    FileProblem,
+    FileProcessor,
+    FileResult,
+    Finding,
+    Place,
+    StepOutput,
+    new_markers,
+)
+from prefect1_migrate.redaction import secret_values
+
+CellVersion = dict[int, str]  # cell index -> text
+
+
+def process_notebook(processor: FileProcessor, result: FileResult, data: bytes) -> None:
+    """Fills ``result`` for the notebook whose bytes are ``data``, as
+    ``FileProcessor.process_source`` does for other files."""
+    path = result.path
+    try:
+        notebook = read_notebook(data)
+    except NotebookError as error:
+        result.problems.append(FileProblem(path, None, f"{error}; left as it was"))
+        return
+    if processor.report_marked:
+        for cell in notebook.cells:
+            for line, message in marker_lines(cell.text.encode()):
+                result.places.append(Place(path, line, f"marked: {message}", cell.number))
+    code = read_code(notebook)
+    for index in code.unread:
+        if _PREFECT.search(notebook.cells[index].text.encode()):
+            reason = "a cell with carriage returns in its source is not read; left as it was"
+            result.problems.append(FileProblem(path, 1, reason, cell=index + 1))
+    if result.problems:
+        return
+    result.secrets = frozenset(secret_values(code.module)) | frozenset(
+        value for piece in code.shells for value in secret_values(piece.text)
+    )
+    versions = _versions(processor, notebook, code, result)
+    if versions:
+        _keep_steps(processor, result, notebook, data, versions)
+
+
+def _versions(
+    processor: FileProcessor, notebook: Notebook, code: CellCode, result: FileResult
+) -> list[tuple[str, CellVersion]]:
+    """The cells' texts after each codemod that changes the notebook; none when one fails."""
+    name = result.path.rpartition("/")[2]
+    python = [c for c in processor.codemods if c.looks_at(FileKind.PYTHON, name)]
+    shell = [c for c in processor.codemods if c.looks_at(FileKind.SHELL, name)]
+    python_texts: dict[str, str] = {}
+    if code.python_cells and _PREFECT.search(code.module.encode()):
+        problems = len(result.problems)
+        python_texts = dict(processor._run_python(result.path, code.module, python, result))
+        _place_in_cells(result, code, problems)
+    shell_texts = [
+        dict(processor._run_text(result.path, FileKind.SHELL, piece.text, shell, result))
+        for piece in code.shells
+    ]
+    if result.problems:
+        return []
+    module = code.module
+    commands = [piece.text for piece in code.shells]
+    versions: list[tuple[str, CellVersion]] = []
+    for codemod in processor.codemods:
+        changed = [k for k, texts in enumerate(shell_texts) if codemod.id in texts]
+        if codemod.id not in python_texts and not changed:
+            continue
+        module = python_texts.get(codemod.id, module)
+        for k in changed:
+            commands[k] = shell_texts[k][codemod.id]
+        version = _version(notebook, code, module, commands)
+        if version is None:
+            reason = f"{codemod.id}'s rewrite cannot be put back into the cells; left as it was"
+            result.problems.append(FileProblem(result.path, None, reason, codemod.id))
+            return []
+        versions.append((codemod.id, version))
+    return versions
+
+
+def _version(
+    notebook: Notebook, code: CellCode, module: str, commands: list[str]
+) -> CellVersion | None:
+    replacements: dict[int, str | None] = {}
+    shell_cells: list[tuple[ShellPiece, str]] = []
+    for piece, command in zip(code.shells, commands, strict=True):
+        if command == piece.text:
+            continue
+        if not piece.masks:
+            shell_cells.append((piece, command))
+            continue
+        piece_replacements = shell_replacements(piece, command)
+        if piece_replacements is None:
+            return None
+        replacements.update(piece_replacements)
+    texts = cell_texts(notebook, code, module, replacements)
+    if texts is None:
+        return None
+    version = {index: cell.text for index, cell in enumerate(notebook.cells)}
+    version.update(texts)
+    for piece, command in shell_cells:
+        version[piece.cell] = shell_cell_text(notebook, piece, command)
+    return version
+
+
+def _place_in_cells(result: FileResult, code: CellCode, since: int) -> None:
+    """The problems the Python run added name module lines: name cells' lines instead."""
+    for position in range(since, len(result.problems)):
+        problem = result.problems[position]
+        if problem.line is not None:
+            index, line = cell_of_module_line(code, problem.line)
+            result.problems[position] = FileProblem(
+                problem.path, line, problem.reason, problem.codemod_id, index + 1
+            )
+
+
+def _keep_steps(
+    processor: FileProcessor,
+    result: FileResult,
+    notebook: Notebook,
+    data: bytes,
+    versions: list[tuple[str, CellVersion]],
+) -> None:
+    """What the mode needs of each version (as ``FileProcessor._finish``), and the review
+    places of the markers each codemod added."""
+    original: CellVersion = {index: cell.text for index, cell in enumerate(notebook.cells)}
+    texts = [original] + [version for _, version in versions]
+    titles = {codemod.id: codemod.title for codemod in processor.codemods}
+    previous = data
+    for step, (codemod_id, version) in enumerate(versions, start=1):
+        after = notebook.render(version)
+        if processor.output is StepOutput.BYTES:
+            result.steps.append((codemod_id, after))
+        elif processor.output is StepOutput.PATCH:
+            result.steps.append((codemod_id, unified_diff(result.path, previous, after)))
+        else:
+            result.steps.append((codemod_id, b""))
+        previous = after
+        for index in _changed_cells(texts[step - 1], version):
+            number = index + 1
+            cell_versions = [text[index] for text in texts]
+            forward = [LineMap(old, new) for old, new in pairwise(cell_versions)]
+            backward = [LineMap(new, old) for old, new in pairwise(cell_versions)]
+            for line, message in new_markers(cell_versions[step - 1], version[index]):
+                final = line
+                for line_map in forward[step:]:
+                    final = line_map(final)
+                result.findings.append(
+                    Finding(result.path, final, line, message, codemod_id, number)
+                )
+                if processor.output is StepOutput.NONE:
+                    before = _line_before(backward, step - 1, backward[step - 1](line + 1))
+                    place = Place(result.path, before, f"{message} ({codemod_id})", number)
+                    result.places.append(place)
+        if processor.output is StepOutput.NONE:
+            result.places.append(_first_change(result.path, texts, step, titles, codemod_id))
+    if processor.output is StepOutput.BYTES:
+        result.original = data
+
+
+def _changed_cells(before: CellVersion, after: CellVersion) -> list[int]:
+    return [index for index, text in after.items() if before[index] != text]
+
+
+def _line_before(backward: list[LineMap], version: int, line: int) -> int:
+    """Where ``line`` of cell version ``version`` stands in the original cell."""
+    for step in range(version, 0, -1):
+        line = backward[step - 1](line)
+    return line
+
+
+def _first_change(
+    path: str, texts: list[CellVersion], step: int, titles: dict[str, str], codemod_id: str
+) -> Place:
+    """The first line the codemod of ``step`` changes, as a line of the original notebook."""
+    index = _changed_cells(texts[step - 1], texts[step])[0]
+    old_lines = texts[step - 1][index].split("\n")
+    new_lines = texts[step][index].split("\n")
+    changed = next(
+        (
+            n
+            for n, (old, new) in enumerate(zip(old_lines, new_lines, strict=False), start=1)
+            if old != new
+        ),
+        min(len(old_lines), len(new_lines)),
+    )
+    backward = [LineMap(text[index], older[index]) for older, text in pairwise(texts)]
+    line = _line_before(backward, step - 1, changed)
+    reason = f"would be rewritten: {titles[codemod_id]} ({codemod_id})"
+    return Place(path, line, reason, index + 1)
