@@ -397,6 +397,7 @@ def _with_newline(text: str) -> str:
 def _masked_lines(lines: list[str], cell: int, code: CellCode, magic_first: bool) -> list[str]:
     masked: list[str] = []
     continued: ShellPiece | bool = False  # the piece a `\` line continues, or True
+    indent = ""  # of the line a `\` line continues
     for number, line in enumerate(lines):
         body = line.rstrip("\n")
         shell = None if continued else _LINE_SHELL.match(body)
@@ -409,6 +410,8 @@ def _masked_lines(lines: list[str], cell: int, code: CellCode, magic_first: bool
         ):
             masked.append(line)
             continue
+        if not continued:
+            indent = body[: len(body) - len(body.lstrip(" \t"))]
         mask = len(code.masked)
         code.masked.append(body)
         if shell is not None:
@@ -419,7 +422,6 @@ def _masked_lines(lines: list[str], cell: int, code: CellCode, magic_first: bool
         elif isinstance(continued, ShellPiece):
             continued.text += body + "\n"
             continued.masks += (mask,)
-        indent = body[: len(body) - len(body.lstrip(" \t"))]
         masked.append(indent + _MASK.format(mask) + line[len(body) :])
         if not body.endswith("\\"):
             continued = False

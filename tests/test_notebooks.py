@@ -1,0 +1,249 @@
+"""Jupyter notebooks: golden notebooks through every codemod (``fixtures/notebooks/<case>/
+{before,after}``, a case without ``after/`` is a no-op case), bytes outside the changed
+cells' sources, review places as ``path:cell N:line M``, IPython syntax put back byte for
+byte, and the command line on a repository of notebooks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, git, run_cli
+
+from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.markers import MARKER
+from prefect1_migrate.notebooks import (
+    cell_texts,
+    read_code,
+    read_notebook,
+    shell_replacements,
+)
+from prefect1_migrate.pipeline import FileProcessor, FileResult, StepOutput
+from prefect1_migrate.registry import all_codemods
+
+GOLDEN = ROOT / "fixtures" / "notebooks"
+CASES = sorted(case for case in GOLDEN.iterdir() if case.is_dir())
+TRANSFORMING = [case for case in CASES if (case / "after").is_dir()]
+
+
+def migrated(path: str, data: bytes, output: StepOutput = StepOutput.BYTES) -> FileResult:
+    processor = FileProcessor(ROOT, list(all_codemods()), MigrationOptions(), output)
+    return processor.process_source(path, data)  # ROOT: never read
+
+
+def only_file(folder: Path) -> Path:
+    (path,) = folder.iterdir()
+    return path
+
+
+def final_bytes(result: FileResult, data: bytes) -> bytes:
+    return result.steps[-1][1] if result.steps else data
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_golden_notebook(case: Path) -> None:
+    before = only_file(case / "before")
+    after = case / "after" / before.name
+    expected = after.read_bytes() if after.exists() else before.read_bytes()
+    result = migrated(before.name, before.read_bytes())
+    assert not result.problems, result.problems
+    assert final_bytes(result, before.read_bytes()) == expected
+    assert bool(result.steps) == after.exists()
+    if after.exists():  # the no-op twin: a second run leaves the result as it is
+        again = migrated(after.name, expected)
+        assert not again.steps and not again.problems, again.problems
+
+
+@pytest.mark.parametrize("case", TRANSFORMING, ids=[case.name for case in TRANSFORMING])
+def test_only_changed_sources_change(case: Path) -> None:
+    """Outside the ``source`` values of changed cells, the bytes are the original ones."""
+    before_data = only_file(case / "before").read_bytes()
+    after_data = only_file(case / "after").read_bytes()
+    before, after = read_notebook(before_data), read_notebook(after_data)
+    assert [cell.cell_type for cell in before.cells] == [cell.cell_type for cell in after.cells]
+    changed = [
+        index
+        for index, (old, new) in enumerate(zip(before.cells, after.cells, strict=True))
+        if old.text != new.text
+    ]
+    assert changed
+    assert _outside_sources(before.text, before, changed) == _outside_sources(
+        after.text, after, changed
+    )
+    assert json.loads(before_data)["cells"][changed[0]].keys() == (
+        json.loads(after_data)["cells"][changed[0]].keys()
+    )
+
+
+def _outside_sources(text: str, notebook, changed: list[int]) -> list[str]:
+    pieces, position = [], 0
+    for index in changed:
+        source = notebook.cells[index].source
+        pieces.append(text[position : source.start])
+        position = source.end
+    pieces.append(text[position:])
+    return pieces
+
+
+@pytest.mark.parametrize("case", TRANSFORMING, ids=[case.name for case in TRANSFORMING])
+def test_review_places_are_the_markers_cells_and_lines(case: Path) -> None:
+    before = only_file(case / "before")
+    result = migrated(before.name, before.read_bytes())
+    after = read_notebook(final_bytes(result, b""))
+    markers = sorted(
+        (cell.number, number)
+        for cell in after.cells
+        for number, line in enumerate(cell.text.split("\n"), start=1)
+        if MARKER in line and MARKER not in read_notebook(before.read_bytes()).text
+    )
+    assert sorted((finding.cell, finding.line) for finding in result.findings) == markers
+
+
+def test_shell_lines_and_cells_are_rewritten_with_markers_in_their_cells() -> None:
+    before = only_file(GOLDEN / "shell-cells" / "before")
+    result = migrated("deploy.ipynb", before.read_bytes())
+    places = {(finding.where, finding.codemod_id) for finding in result.findings}
+    assert places == {
+        ("deploy.ipynb:cell 1:line 5", "cli-register"),
+        ("deploy.ipynb:cell 2:line 3", "cli-auth"),
+    }
+    cells = read_notebook(final_bytes(result, b"")).cells
+    assert cells[0].text.split("\n")[5] == "    !prefect register --path flows/etl.py --project ETL"
+    assert cells[2].text == "%%script bash\nprefect run --name etl --project ETL"
+    assert cells[3].text == "%%writefile notes.txt\nprefect is nice"  # not Python, not shell
+
+
+def test_check_lists_places_in_the_original_notebook() -> None:
+    before = only_file(GOLDEN / "imports-across-cells" / "before")
+    result = migrated("etl.ipynb", before.read_bytes(), StepOutput.NONE)
+    assert {place.where for place in result.places} == {
+        "etl.ipynb:cell 2:line 5",  # imports-moved
+        "etl.ipynb:cell 2:line 6",  # environments-to-run-configs
+        "etl.ipynb:cell 2:line 7",  # legacy-storage-path
+    }
+
+
+def test_dry_run_diff_is_each_codemods_change_to_the_file() -> None:
+    before = only_file(GOLDEN / "crlf-string-sources" / "before")
+    (step,) = migrated("windows.ipynb", before.read_bytes(), StepOutput.PATCH).steps
+    assert step[0] == "imports-moved"
+    assert b'-      "source": "from prefect.engine.executors import LocalExecutor' in step[1]
+    assert b"\r\n" in step[1]
+
+
+# --- IPython syntax and what cannot be put back -------------------------------------------
+
+IPYTHON = (
+    "%matplotlib inline\n"
+    "if True:\n"
+    "    %time x = 1\n"
+    "rows, n = !ls -l \\\n"
+    "   /tmp\n"
+    "!!echo hi\n"
+    "?Flow\n"
+    "Flow??\n"
+    "from prefect.engine.executors import LocalExecutor\n"
+    "x = %env PREFECT__X"
+)
+
+
+def _notebook(*sources: str, language: str = "python") -> bytes:
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": source} for source in sources
+    ]
+    metadata = {"language_info": {"name": language}}
+    return json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4}).encode()
+
+
+def test_ipython_lines_are_masked_and_put_back_byte_for_byte() -> None:
+    notebook = read_notebook(_notebook(IPYTHON, "%%capture out\nprint(1)"))
+    code = read_code(notebook)
+    assert "%" not in code.module and "!" not in code.module and "?" not in code.module
+    compile(code.module, "module", "exec")
+    assert cell_texts(notebook, code, code.module, {}) == {0: IPYTHON, 1: notebook.cells[1].text}
+    assert [(piece.prefix, piece.text) for piece in code.shells] == [
+        ("rows, n = !", "ls -l \\\n   /tmp\n"),
+        ("!!", "echo hi\n"),
+    ]
+
+
+def test_ipython_lines_survive_the_codemods() -> None:
+    result = migrated("n.ipynb", _notebook(IPYTHON))
+    (cell,) = read_notebook(final_bytes(result, b"")).cells
+    assert cell.text == IPYTHON.replace("prefect.engine.executors", "prefect.executors")
+
+
+def test_a_lost_or_doubled_mask_leaves_the_notebook_as_it_was() -> None:
+    notebook = read_notebook(_notebook("%time 1\nimport prefect"))
+    code = read_code(notebook)
+    assert cell_texts(notebook, code, code.module.replace("pass  #", "x = 1  #"), {}) is None
+    masked = code.module.split("\n")[0]
+    assert cell_texts(notebook, code, f"{masked}\n{code.module}", {}) is None
+
+
+def test_a_shell_rewrite_that_does_not_fit_a_bang_line_is_refused() -> None:
+    piece = read_code(read_notebook(_notebook("!prefect run flow"))).shells[0]
+    assert shell_replacements(piece, "prefect run\nprefect run\n") is None
+    assert shell_replacements(piece, "# TODO(prefect-1.0): x\nprefect run\n") == {
+        0: "# TODO(prefect-1.0): x\n!prefect run"
+    }
+
+
+def test_a_cell_that_does_not_parse_is_named_and_nothing_changes() -> None:
+    data = _notebook("from prefect.engine.executors import LocalExecutor", "x = (\nprint(1")
+    result = migrated("n.ipynb", data)
+    assert not result.steps
+    (problem,) = result.problems
+    assert problem.cell == 2 and problem.where.startswith("n.ipynb:cell 2:line ")
+
+
+def test_cells_of_other_kernels_and_languages_are_not_read() -> None:
+    source = "from prefect.engine.executors import LocalExecutor"
+    assert not migrated("r.ipynb", _notebook(source, language="R")).steps
+    assert not migrated("n.ipynb", _notebook("%%sql\n" + source)).steps
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"cells": [], "nbformat": 4, "metadata": {} # prefect',
+        json.dumps({"nbformat": 3, "worksheets": [], "metadata": {"x": "prefect"}}).encode(),
+        json.dumps({"nbformat": 4, "cells": [{"source": 1}], "x": "prefect"}).encode(),
+    ],
+    ids=["not-json", "nbformat-3", "source-not-text"],
+)
+def test_an_unreadable_notebook_is_listed_and_left_alone(data: bytes) -> None:
+    result = migrated("bad.ipynb", data)
+    assert not result.steps
+    (problem,) = result.problems
+    assert "not a notebook this tool reads" in problem.reason
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_migrate_check_and_dry_run_on_a_repository(make_repo) -> None:
+    repo = make_repo(source=GOLDEN / "shell-cells" / "before")
+    check = run_cli("migrate", "--check", str(repo))
+    assert check.returncode == 1
+    assert b"deploy.ipynb:cell 1:line 5: " in check.stdout
+    dry = run_cli("migrate", "--dry-run", str(repo))
+    assert dry.returncode == 0, dry.stderr
+    subprocess.run(["git", "apply", "--check"], input=dry.stdout, cwd=repo, check=True)
+    written = run_cli("migrate", str(repo))
+    assert written.returncode == 0, written.stderr
+    expected = only_file(GOLDEN / "shell-cells" / "after").read_bytes()
+    assert (repo / "deploy.ipynb").read_bytes() == expected
+    message = git(repo, "log", "--format=%B", "--grep=Codemod: cli-register", "-n", "1")
+    assert "- deploy.ipynb:cell 1:line 5: `prefect register`" in message
+
+
+def test_an_invalid_notebook_exits_3_and_stays_as_it_is(make_repo) -> None:
+    broken = b'{"cells": [{"source": ["import prefect"]}'
+    repo = make_repo(files={"broken.ipynb": broken})
+    result = run_cli("migrate", str(repo))
+    assert result.returncode == 3
+    assert b"broken.ipynb" in result.stdout + result.stderr
+    assert (repo / "broken.ipynb").read_bytes() == broken
