@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from prefect1_migrate.diffs import unified_diff
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.linemap import LineMap
 from prefect1_migrate.markers import marker_lines
@@ -33,6 +32,8 @@ from prefect1_migrate.pipeline import (
     Finding,
     Place,
     StepOutput,
+    first_changed_line,
+    line_before,
     new_markers,
 )
 from prefect1_migrate.redaction import secret_values
@@ -46,6 +47,7 @@ def process_notebook(processor: FileProcessor, result: FileResult, data: bytes) 
     path = result.path
     try:
         notebook = read_notebook(data)
+        code = read_code(notebook)
     except NotebookError as error:
         result.problems.append(FileProblem(path, None, f"{error}; left as it was"))
         return
@@ -53,7 +55,6 @@ def process_notebook(processor: FileProcessor, result: FileResult, data: bytes) 
         for cell in notebook.cells:
             for line, message in marker_lines(cell.text.encode()):
                 result.places.append(Place(path, line, f"marked: {message}", cell.number))
-    code = read_code(notebook)
     for index in code.unread:
         if _PREFECT.search(notebook.cells[index].text.encode()):
             reason = "a cell with carriage returns in its source is not read; left as it was"
@@ -153,16 +154,13 @@ def _keep_steps(
     original: CellVersion = {index: cell.text for index, cell in enumerate(notebook.cells)}
     texts = [original] + [version for _, version in versions]
     titles = {codemod.id: codemod.title for codemod in processor.codemods}
-    previous = data
+    processor.keep_steps(
+        result,
+        data,
+        [codemod_id for codemod_id, _ in versions],
+        [notebook.render(version) for _, version in versions],
+    )
     for step, (codemod_id, version) in enumerate(versions, start=1):
-        after = notebook.render(version)
-        if processor.output is StepOutput.BYTES:
-            result.steps.append((codemod_id, after))
-        elif processor.output is StepOutput.PATCH:
-            result.steps.append((codemod_id, unified_diff(result.path, previous, after)))
-        else:
-            result.steps.append((codemod_id, b""))
-        previous = after
         for index in _changed_cells(texts[step - 1], version):
             number = index + 1
             cell_versions = [text[index] for text in texts]
@@ -176,24 +174,15 @@ def _keep_steps(
                     Finding(result.path, final, line, message, codemod_id, number)
                 )
                 if processor.output is StepOutput.NONE:
-                    before = _line_before(backward, step - 1, backward[step - 1](line + 1))
+                    before = line_before(backward, step - 1, backward[step - 1](line + 1))
                     place = Place(result.path, before, f"{message} ({codemod_id})", number)
                     result.places.append(place)
         if processor.output is StepOutput.NONE:
             result.places.append(_first_change(result.path, texts, step, titles, codemod_id))
-    if processor.output is StepOutput.BYTES:
-        result.original = data
 
 
 def _changed_cells(before: CellVersion, after: CellVersion) -> list[int]:
     return [index for index, text in after.items() if before[index] != text]
-
-
-def _line_before(backward: list[LineMap], version: int, line: int) -> int:
-    """Where ``line`` of cell version ``version`` stands in the original cell."""
-    for step in range(version, 0, -1):
-        line = backward[step - 1](line)
-    return line
 
 
 def _first_change(
@@ -201,17 +190,8 @@ def _first_change(
 ) -> Place:
     """The first line the codemod of ``step`` changes, as a line of the original notebook."""
     index = _changed_cells(texts[step - 1], texts[step])[0]
-    old_lines = texts[step - 1][index].split("\n")
-    new_lines = texts[step][index].split("\n")
-    changed = next(
-        (
-            n
-            for n, (old, new) in enumerate(zip(old_lines, new_lines, strict=False), start=1)
-            if old != new
-        ),
-        min(len(old_lines), len(new_lines)),
-    )
+    changed = first_changed_line(texts[step - 1][index], texts[step][index])
     backward = [LineMap(text[index], older[index]) for older, text in pairwise(texts)]
-    line = _line_before(backward, step - 1, changed)
+    line = line_before(backward, step - 1, changed)
     reason = f"would be rewritten: {titles[codemod_id]} ({codemod_id})"
     return Place(path, line, reason, index + 1)

@@ -309,8 +309,11 @@ def _list_style(text: str, values: list[SourceValue]) -> ListStyle | None:
 _SHELL_PROGRAMS = frozenset({"bash", "sh", "zsh"})
 _PYTHON_BODY_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _CELL_MAGIC = re.compile(r"%%(?P<name>\w+)(?P<args>[^\n]*)")
-_LINE_SHELL = re.compile(r"(?P<prefix>[ \t]*(?:[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*)?!+)")
-_LINE_MAGIC = re.compile(r"[ \t]*(?:[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*)?%")
+# `!=` and `% x` starting a continued line are Python; `!cmd` and `%name` never are.
+_LINE_SHELL = re.compile(
+    r"(?P<prefix>[ \t]*(?:[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*)?!+)(?!=)"
+)
+_LINE_MAGIC = re.compile(r"[ \t]*(?:[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*)?%+[A-Za-z_]")
 _HELP = re.compile(r"[ \t]*(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*")
 _BOUNDARY = "# __p1m_notebook_cell_boundary__"  # no notebook holds "__p1m_" (read_code)
 _MASK = "pass  # __p1m_ipython_{}__"
@@ -357,8 +360,10 @@ def read_code(notebook: Notebook) -> CellCode:
     """The Python module and shell commands of the notebook's code cells (none when the
     notebook's kernel is not Python's)."""
     code = CellCode()
-    if notebook.language != "python" or "__p1m_" in notebook.text:
+    if notebook.language != "python":
         return code
+    if "__p1m_" in notebook.text:
+        raise NotebookError("holds __p1m_, the text this tool masks IPython lines with")
     chunks: list[str] = []
     line_number = 1
     for index, cell in enumerate(notebook.cells):

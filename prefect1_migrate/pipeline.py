@@ -388,8 +388,18 @@ class FileProcessor:
                     result.path, final_line, listing.index + 1, listing.message, listing.codemod_id
                 )
             )
+        self.keep_steps(result, data, [codemod_id for codemod_id, _ in texts], encoded)
+        if self.output is StepOutput.NONE:
+            result.places.extend(self._pending_places(result, versions, texts))
+            result.places.extend(self._listed_places(result, versions, listings))
+
+    def keep_steps(
+        self, result: FileResult, data: bytes, codemod_ids: list[str], versions: list[bytes]
+    ) -> None:
+        """Keeps what the mode needs of each codemod's version of the file (``data``: the
+        original bytes)."""
         previous = data
-        for (codemod_id, _), after in zip(texts, encoded, strict=True):
+        for codemod_id, after in zip(codemod_ids, versions, strict=True):
             if self.output is StepOutput.BYTES:
                 result.steps.append((codemod_id, after))
             elif self.output is StepOutput.PATCH:
@@ -399,9 +409,6 @@ class FileProcessor:
             previous = after
         if self.output is StepOutput.BYTES:
             result.original = data
-        if self.output is StepOutput.NONE:
-            result.places.extend(self._pending_places(result, versions, texts))
-            result.places.extend(self._listed_places(result, versions, listings))
 
     def _listed_places(
         self, result: FileResult, versions: list[str], listings: Sequence[Listing]
@@ -412,7 +419,7 @@ class FileProcessor:
         backwards = [LineMap(new, old) for old, new in pairwise(versions)]
         for listing in listings:
             if listing.changed or self.report_marked:
-                line = _line_before(backwards, listing.version, listing.index + 1)
+                line = line_before(backwards, listing.version, listing.index + 1)
                 reason = f"listed (no comments here): {listing.message} ({listing.codemod_id})"
                 yield Place(result.path, line, reason)
 
@@ -425,10 +432,10 @@ class FileProcessor:
         backwards = [LineMap(new, old) for old, new in pairwise(versions)]
         for index, (codemod_id, text) in enumerate(texts):
             before = versions[index]
-            changed = _first_changed_line(before, text)
+            changed = first_changed_line(before, text)
             yield Place(
                 result.path,
-                _line_before(backwards, index, changed),
+                line_before(backwards, index, changed),
                 f"would be rewritten: {titles[codemod_id]} ({codemod_id})",
                 codemod_id,
                 pending=True,
@@ -437,7 +444,7 @@ class FileProcessor:
                 marked = backwards[index](line + 1)
                 yield Place(
                     result.path,
-                    _line_before(backwards, index, marked),
+                    line_before(backwards, index, marked),
                     f"{message} ({codemod_id})",
                     codemod_id,
                     pending=True,
@@ -455,7 +462,7 @@ def _fitted(original: str, texts: list[tuple[str, str]], limit: int) -> list[tup
     return texts
 
 
-def _first_changed_line(old_text: str, new_text: str) -> int:
+def first_changed_line(old_text: str, new_text: str) -> int:
     for number, (old, new) in enumerate(
         zip(old_text.split("\n"), new_text.split("\n"), strict=False), start=1
     ):
@@ -464,7 +471,7 @@ def _first_changed_line(old_text: str, new_text: str) -> int:
     return min(old_text.count("\n"), new_text.count("\n")) + 1
 
 
-def _line_before(backwards: list[LineMap], index: int, line: int) -> int:
+def line_before(backwards: list[LineMap], index: int, line: int) -> int:
     """Where ``line`` of version ``index`` stands in the original version 0 (``backwards[k]``
     maps version k + 1 to version k)."""
     for later in range(index, 0, -1):

@@ -145,7 +145,11 @@ IPYTHON = (
     "?Flow\n"
     "Flow??\n"
     "from prefect.engine.executors import LocalExecutor\n"
-    "x = %env PREFECT__X"
+    "x = %env PREFECT__X\n"
+    "ok = (1\n"
+    "      != 2)\n"
+    'message = ("%s"\n'
+    "           % ok)"
 )
 
 
@@ -160,7 +164,8 @@ def _notebook(*sources: str, language: str = "python") -> bytes:
 def test_ipython_lines_are_masked_and_put_back_byte_for_byte() -> None:
     notebook = read_notebook(_notebook(IPYTHON, "%%capture out\nprint(1)"))
     code = read_code(notebook)
-    assert "%" not in code.module and "!" not in code.module and "?" not in code.module
+    assert len(code.masked) == code.module.count("pass  # __p1m_ipython_") == 9
+    assert "      != 2)\n" in code.module and "           % ok)\n" in code.module
     compile(code.module, "module", "exec")
     assert cell_texts(notebook, code, code.module, {}) == {0: IPYTHON, 1: notebook.cells[1].text}
     assert [(piece.prefix, piece.text) for piece in code.shells] == [
