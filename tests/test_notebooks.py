@@ -19,6 +19,7 @@ from prefect1_migrate.notebooks import (
     read_code,
     read_notebook,
     shell_replacements,
+    split_lines,
 )
 from prefect1_migrate.pipeline import FileProcessor, FileResult, StepOutput
 from prefect1_migrate.registry import all_codemods
@@ -252,3 +253,53 @@ def test_an_invalid_notebook_exits_3_and_stays_as_it_is(make_repo) -> None:
     assert result.returncode == 3
     assert b"broken.ipynb" in result.stdout + result.stderr
     assert (repo / "broken.ipynb").read_bytes() == broken
+
+
+# --- the file's own JSON style --------------------------------------------------------------
+
+STYLE_SOURCES = (
+    "from prefect.engine.executors import LocalExecutor  # exécuteur",
+    "import prefect.environments as envs\nenv = envs.LocalEnvironment(labels=['é'])\n",
+)
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+@pytest.mark.parametrize("indent", [None, 1, 2, 4])
+@pytest.mark.parametrize("sources", [STYLE_SOURCES[:1], STYLE_SOURCES])
+def test_a_notebook_written_by_json_dumps_stays_as_json_dumps_writes_it(
+    indent: int | None, ensure_ascii: bool, sources: tuple[str, ...]
+) -> None:
+    def document(texts: list[str]) -> dict[str, object]:
+        cells = [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "outputs": [],
+                "source": split_lines(text),
+            }
+            for text in texts
+        ]
+        return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+    def dumped(texts: list[str]) -> bytes:
+        return (
+            json.dumps(document(texts), indent=indent, ensure_ascii=ensure_ascii) + "\n"
+        ).encode()
+
+    result = migrated("n.ipynb", dumped(list(sources)))
+    assert result.steps and not result.problems
+    after = final_bytes(result, b"")
+    texts = [cell.text for cell in read_notebook(after).cells]
+    assert texts[0] == sources[0].replace("engine.executors", "executors")
+    assert after == dumped(texts)
+
+
+def test_check_lists_the_markers_a_notebook_already_has() -> None:
+    after = only_file(GOLDEN / "ensure-ascii" / "after")
+    processor = FileProcessor(ROOT, list(all_codemods()), MigrationOptions(), StepOutput.NONE, True)
+    result = processor.process_source(after.name, after.read_bytes())
+    assert [(place.where, place.reason[:28]) for place in result.places] == [
+        ("meteo.ipynb:cell 2:line 3", "marked: prefect.environments"),
+        ("meteo.ipynb:cell 2:line 6", "marked: LocalEnvironment was"),
+    ]
