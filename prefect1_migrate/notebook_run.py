@@ -54,7 +54,7 @@ def process_notebook(processor: FileProcessor, result: FileResult, data: bytes) 
     if processor.report_marked:
         for cell in notebook.cells:
             for line, message in marker_lines(cell.text.encode()):
-                result.places.append(Place(path, line, f"marked: {message}", cell.number))
+                result.places.append(Place(path, line, f"marked: {message}", cell=cell.number))
     for index in code.unread:
         if _PREFECT.search(notebook.cells[index].text.encode()):
             reason = "a cell with carriage returns in its source is not read; left as it was"
@@ -175,7 +175,14 @@ def _keep_steps(
                 )
                 if processor.output is StepOutput.NONE:
                     before = line_before(backward, step - 1, backward[step - 1](line + 1))
-                    place = Place(result.path, before, f"{message} ({codemod_id})", number)
+                    place = Place(
+                        result.path,
+                        before,
+                        f"{message} ({codemod_id})",
+                        codemod_id,
+                        pending=True,
+                        cell=number,
+                    )
                     result.places.append(place)
         if processor.output is StepOutput.NONE:
             result.places.append(_first_change(result.path, texts, step, titles, codemod_id))
@@ -194,4 +201,4 @@ def _first_change(
     backward = [LineMap(text[index], older[index]) for older, text in pairwise(texts)]
     line = line_before(backward, step - 1, changed)
     reason = f"would be rewritten: {titles[codemod_id]} ({codemod_id})"
-    return Place(path, line, reason, index + 1)
+    return Place(path, line, reason, codemod_id, pending=True, cell=index + 1)
