@@ -235,6 +235,11 @@ def test_migrate_check_and_dry_run_on_a_repository(make_repo) -> None:
     check = run_cli("migrate", "--check", str(repo))
     assert check.returncode == 1
     assert b"deploy.ipynb:cell 1:line 5: " in check.stdout
+    github = run_cli("migrate", "--check", "--output-format", "github", str(repo)).stdout
+    assert (
+        b"::error file=deploy.ipynb,line=1,title=prefect1-migrate cli-register::cell 1:line 5: "
+        in github
+    )
     dry = run_cli("migrate", "--dry-run", str(repo))
     assert dry.returncode == 0, dry.stderr
     subprocess.run(["git", "apply", "--check"], input=dry.stdout, cwd=repo, check=True)
