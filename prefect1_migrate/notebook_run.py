@@ -30,6 +30,7 @@ from prefect1_migrate.pipeline import (
     FileProcessor,
     FileResult,
     Finding,
+    Listing,
     Place,
     StepOutput,
     first_changed_line,
@@ -81,10 +82,16 @@ def _versions(
         problems = len(result.problems)
         python_texts = dict(processor._run_python(result.path, code.module, python, result))
         _place_in_cells(result, code, problems)
-    shell_texts = [
-        dict(processor._run_text(result.path, FileKind.SHELL, piece.text, shell, result))
-        for piece in code.shells
-    ]
+    shell_texts: list[dict[str, str]] = []
+    for piece in code.shells:
+        listings: list[Listing] = []  # shell has comments: codemods mark, they do not list
+        texts = processor._run_text(
+            result.path, FileKind.SHELL, piece.text, shell, result, listings
+        )
+        if listings:
+            reason = "a codemod listed a place in a shell command instead of marking it"
+            result.problems.append(FileProblem(result.path, 1, reason, cell=piece.cell + 1))
+        shell_texts.append(dict(texts))
     if result.problems:
         return []
     module = code.module
