@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from realprefect import runner
 from realprefect.checks import NEW_VERSIONS
-from realprefect.command_lines import prefect_command_lines
 
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.notebooks import read_code, read_notebook
+from prefect1_migrate.registry import prefect_command_lines
 
 pytestmark = pytest.mark.real_prefect
 
