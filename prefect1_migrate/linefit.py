@@ -5,8 +5,8 @@ Only the lines a codemod changed or added are looked at, and only those longer t
 limit. A line whose last bracket pair closes at its end (``x = f(a, b)``, ``return g(...)``)
 is split as black's right-hand split does: the text up to the opening bracket, the body
 one level deeper, the closing bracket and what follows on a line of their own. A body that
-still does not fit, or that ends with a comma, becomes one element per line with a trailing
-comma; an element still too long is split the same way. Lines with comments, strings that
+still does not fit, that ends with a comma, or that holds the elements of a collection
+literal (black explodes those), becomes one element per line with a trailing comma; an element still too long is split the same way. Lines with comments, strings that
 span lines, f-strings or lambdas are left as they are (black would leave them too, or they
 are rare in rewritten code). Comment lines (review markers) are not changed: black and ruff
 format leave long comments alone.
@@ -19,6 +19,7 @@ the ``pyproject.toml`` nearest to the file, or of a ``ruff.toml``/``.ruff.toml``
 from __future__ import annotations
 
 import io
+import keyword
 import tokenize
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def split_line(line: str, limit: int) -> list[str]:
         return [line]
     inner = indent + _INDENT
     elements = _top_level_elements(body)
-    if len(inner) + len(body) <= limit and not body.endswith(","):
+    exploded = len(elements) > 1 and _is_literal(line[: tokens[start][1]])
+    if len(inner) + len(body) <= limit and not body.endswith(",") and not exploded:
         return [head, inner + body, indent + tail]
     if len(elements) == 1 and not body.endswith(","):
         return [head, *split_line(inner + body, limit), indent + tail]
@@ -78,6 +80,17 @@ def split_line(line: str, limit: int) -> list[str]:
         lines.extend(split_line(element_line, limit) if too_long else [element_line])
     lines.append(indent + tail)
     return lines
+
+
+def _is_literal(before: str) -> bool:
+    """Whether a bracket after the text ``before`` opens a collection literal (a list, set,
+    dict or tuple display), not a call or a subscript: black always puts each element of a
+    literal it splits on a line of its own."""
+    before = before.rstrip()
+    if not before or not (before[-1].isalnum() or before[-1] in "_)]}'\""):
+        return True
+    word = before.split()[-1] if before.split() else ""
+    return keyword.iskeyword(word) and word not in ("True", "False", "None")
 
 
 def _tokens(line: str) -> list[tuple[str, int]] | None:

@@ -24,6 +24,8 @@ LONG_STATEMENTS = [
     '        agent = ECSAgent(cluster="prod", launch_type="FARGATE", task_role_arn=ROLE, execution_role_arn=EXEC_ROLE, labels=["a"])',
     'return wait_for_flow_run(create_flow_run(flow_name="a-very-long-flow-name-indeed", project_name="data-platform-project"), raise_final_state=True)',
     "x = call(argument_one_is_long, argument_two_is_longer, argument_three_is_longest_of_all, fourth_argument,)",
+    '        return {"flow_name": flow_name, "project_name": project_name, "run_name": run_name, "labels": ["a"]}',
+    'labels = sorted(["k8s", "gpu", "team-data-platform", "region-eu-west-1", "nightly-etl-queue", "x"])',
 ]
 
 
