@@ -1,6 +1,6 @@
 """``prefect`` invocations in a segment: its commands (those in comments and substitutions
-too), the ones whose program is ``prefect``, and those nested in ``sh -c`` strings and in
-here-documents fed to a shell."""
+too), the ones whose program is ``prefect``, and those nested in ``sh -c`` strings, in
+here-documents fed to a shell and in ``find -exec ... ;`` actions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from codemods._commands.launchers import prefect_launch, program_end, shell_input
+from codemods._commands.launchers import find_actions, prefect_launch, program_end, shell_input
 from codemods._commands.lexer import Comment, HereDoc, Lexer
 from codemods._commands.segments import ArgvSegment, Segment, ShellSegment
 from codemods._commands.words import PLACEHOLDER, Identity, Mapped, Unencodable, Word
@@ -56,25 +56,35 @@ def invocations(segment: Segment, aliases: frozenset[str] = frozenset()) -> Iter
     for command in _segment_commands(value, segment.make, segment.prose, skip_marked):
         if any(word.broken for word in command.words):
             continue
-        launch = prefect_launch(command.words, value, aliases)
-        if launch is not None:
-            words = command.words + ((_appended(command.words[-1]),) if launch.appends else ())
-            yield Invocation(words, launch.first_arg, command.captured, segment, command.line_start)
-            continue
-        shell = shell_input(command.words)
-        if shell is None:
-            continue
-        nested_segments = [
-            _here_doc_segment(segment, body, command.line_start)
-            for body in (command.here_docs if shell.stdin else ())
-        ]
-        if shell.string is not None:
-            nested_segments.append(_nested_segment(segment, command.words[shell.string]))
-        for nested in nested_segments:
-            for found in invocations(nested, aliases):
-                if command.captured:
-                    found = replace(found, captured=True)
-                yield found
+        yield from _command_invocations(command.words, command, segment, aliases)
+        for action in find_actions(command.words):
+            yield from _command_invocations(
+                action, replace(command, here_docs=()), segment, aliases
+            )
+
+
+def _command_invocations(
+    words: tuple[Word, ...], command: _Command, segment: ShellSegment, aliases: frozenset[str]
+) -> Iterator[Invocation]:
+    """The ``prefect`` invocation the command ``words`` (of ``command``) is, or those of the
+    script it feeds a shell."""
+    launch = prefect_launch(words, segment.value, aliases)
+    if launch is not None:
+        words += (_appended(words[-1]),) if launch.appends else ()
+        yield Invocation(words, launch.first_arg, command.captured, segment, command.line_start)
+        return
+    shell = shell_input(words)
+    if shell is None:
+        return
+    nested_segments = [
+        _here_doc_segment(segment, body, command.line_start)
+        for body in (command.here_docs if shell.stdin else ())
+    ]
+    if shell.string is not None:
+        nested_segments.append(_nested_segment(segment, words[shell.string]))
+    for nested in nested_segments:
+        for found in invocations(nested, aliases):
+            yield replace(found, captured=True) if command.captured else found
 
 
 def _appended(last: Word) -> Word:

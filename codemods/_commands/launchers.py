@@ -2,14 +2,15 @@
 after ``hatch run``), ``python -m prefect``, a variable the file assigns the program (an alias),
 past assignments, reserved words, launchers (``env``, ``exec``, ``sudo -E``, ``poetry run``,
 ``docker run [options] IMAGE``, ``kubectl exec POD --``, ``xargs``...) and a variable standing
-for one (``$(RUN) prefect``); the command string of ``sh -c '...'``; and whether a command is a
-shell reading its script from standard input (a here-document fed to ``bash``)."""
+for one (``$(RUN) prefect``); the command string of ``sh -c '...'``; whether a command is a
+shell reading its script from standard input (a here-document fed to ``bash``); and the
+commands ``find -exec ... ;`` runs per file."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from codemods._commands.words import PLACEHOLDER, Word
 
@@ -332,6 +333,59 @@ def shell_input(words: Sequence[Word]) -> ShellInput | None:
 def _has_short(option: Word, letter: str) -> bool:
     """Whether a word of short options (``-lc``) holds ``letter``."""
     return option.value[1:2] != "-" and letter in option.value[1:]
+
+
+_FIND_ACTIONS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+_FIND_FILE_NAMES = "{}"
+
+
+def find_actions(words: Sequence[Word]) -> Iterator[tuple[Word, ...]]:
+    """The commands a ``find`` command (past launchers) runs per file: the words after each
+    ``-exec``/``-execdir``/``-ok``/``-okdir`` up to its ``;`` (written ``\\;`` or ``';'``) or
+    its ``{} +``; ``{}`` reads as a run-time value (any number of words before ``+``)."""
+    found = _program(words, "", frozenset())
+    if found is None or found.first_arg is not None:
+        return
+    if _basename(words[found.index].value) != "find":
+        return
+    position = found.index + 1
+    while position < len(words):
+        if words[position].value not in _FIND_ACTIONS:
+            position += 1
+            continue
+        start = end = position + 1
+        while end < len(words) and not _ends_action(words, start, end):
+            end += 1
+        if end == len(words):
+            return  # no terminator: find refuses the command
+        several = words[end].value == "+"
+        yield tuple(_file_names(word, several) for word in words[start:end])
+        position = end + 1
+
+
+def _ends_action(words: Sequence[Word], start: int, at: int) -> bool:
+    value = words[at].value
+    return value == ";" or (value == "+" and at > start and words[at - 1].value == "{}")
+
+
+def _file_names(word: Word, several: bool) -> Word:
+    """``word`` with each ``{}`` read as the run-time file name(s) ``find`` puts there."""
+    if _FIND_FILE_NAMES not in word.value:
+        return word
+    value: list[str] = []
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while at < len(word.value):
+        if word.value.startswith(_FIND_FILE_NAMES, at):
+            value.append(PLACEHOLDER)
+            spans.append((word.spans[at][0], word.spans[at + 1][1]))
+            at += len(_FIND_FILE_NAMES)
+        else:
+            value.append(word.value[at])
+            spans.append(word.spans[at])
+            at += 1
+    alone = word.value == _FIND_FILE_NAMES
+    return replace(word, value="".join(value), spans=tuple(spans), splits=several and alone)
 
 
 _ALIAS_DEFINITION = re.compile(
