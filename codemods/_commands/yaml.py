@@ -2,7 +2,9 @@
 ``command``, ``args``, ``entrypoint``...) as plain, quoted and block scalars and as flow or
 block sequences; a sequence that starts with the program is one argv, and so are the
 ``command:`` + ``args:`` (Kubernetes) or ``entrypoint:`` + ``command:`` (compose) sequences of
-one mapping when the first starts it (``command: ["prefect"]``); otherwise each item is a
+one mapping when the first starts it (``command: ["prefect"]``); a scalar arguments key after
+a program key that names just the program (compose's ``entrypoint: prefect`` +
+``command: agent local start``) is read as one command line; otherwise each item is a
 command line; ``{{ ... }}`` template expressions count as run-time values."""
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from codemods._commands.json import (
     split_flow,
 )
 from codemods._commands.launchers import program_end
+from codemods._commands.lexer import Lexer
 from codemods._commands.quoted import bracket_end
 from codemods._commands.segments import (
     ArgvSegment,
@@ -28,7 +31,7 @@ from codemods._commands.segments import (
     line_spans,
     list_element,
 )
-from codemods._commands.words import PLACEHOLDER, Codec, Identity, Mapped
+from codemods._commands.words import PLACEHOLDER, Codec, Identity, Mapped, Word
 
 _YAML_COMMAND_KEYS = frozenset(
     {
@@ -72,6 +75,18 @@ class _Sequence:
     argv: bool  # no block scalar items: it may be an argv
 
 
+@dataclass(frozen=True)
+class _Scalar:
+    """A command key's single-line scalar, kept until its mapping is read whole."""
+
+    key_index: int
+    value: str
+    codec: Codec
+
+
+_PROGRAM_ITEM = re.compile(r"[\w./:-]+")
+
+
 def yaml_scan(text: str, base: int, code_block: bool, shell_blocks: bool = False) -> list[Segment]:
     masked = _YAML_TEMPLATE.sub(lambda match: PLACEHOLDER * len(match.group()), text)
     return _YamlScanner(masked, base, code_block, shell_blocks).segments()
@@ -94,12 +109,15 @@ class _YamlScanner:
         self.open_mappings: dict[int, int] = {}  # key column -> serial of its open mapping
         self.mappings_read = 0
         self.sequences: dict[int, dict[str, _Sequence]] = {}  # mapping serial -> key -> items
+        self.scalars: dict[int, dict[str, _Scalar]] = {}  # mapping serial -> key -> scalar
 
     def segments(self) -> list[Segment]:
         index = 0
         while index < len(self.lines):
             index = self._entry(index)
-        for sequences in self.sequences.values():
+        for mapping in sorted(self.sequences.keys() | self.scalars.keys()):
+            sequences, scalars = self.sequences.get(mapping, {}), self.scalars.get(mapping, {})
+            self._mapping_scalars(sequences, scalars)
             self._mapping_sequences(sequences)
         if self.comments:
             comments = blank_outside(self.text, self.comments)
@@ -151,7 +169,9 @@ class _YamlScanner:
         if value.startswith("["):
             return self._flow_sequence(index, start + rest_at, (mapping, name))
         scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
-        if scalar is not None:
+        if scalar is not None and any(name in pair for pair in _SPLIT_ARGV_KEYS):
+            self.scalars.setdefault(mapping, {})[name] = _Scalar(index, *scalar)
+        elif scalar is not None:
             self.found.append(ShellSegment(scalar[0], scalar[1], code_block=self.code_block))
         return index + 1
 
@@ -283,6 +303,40 @@ class _YamlScanner:
         else:
             self._items([sequence])
 
+    def _mapping_scalars(
+        self, sequences: dict[str, _Sequence], scalars: dict[str, _Scalar]
+    ) -> None:
+        """The command scalars of one mapping: an arguments scalar after a program key that
+        names just the ``prefect`` program as one command line, the others each by itself."""
+        for program_key, arguments_key in _SPLIT_ARGV_KEYS:
+            arguments = scalars.get(arguments_key)
+            program = _program_text(scalars.get(program_key) or sequences.get(program_key))
+            if arguments is None or program is None:
+                continue
+            program_text, key_index = program
+            self.found.append(self._launched_scalar(program_text, key_index, arguments))
+            scalars.pop(program_key, None)
+            sequences.pop(program_key, None)
+            del scalars[arguments_key]
+            break
+        for scalar in scalars.values():
+            self.found.append(ShellSegment(scalar.value, scalar.codec, code_block=self.code_block))
+
+    def _launched_scalar(self, program: str, key_index: int, arguments: _Scalar) -> ShellSegment:
+        """``arguments`` read after ``program`` (which new text never edits: its characters
+        all map to where the arguments start); markers go above the first of the two keys."""
+        prefix = program + " "
+        codec = arguments.codec
+        offsets = [codec.raw(0)] * len(prefix)
+        offsets.extend(codec.raw(at) for at in range(len(arguments.value) + 1))
+        anchor = self.base + self.lines[min(key_index, arguments.key_index)][0]
+        return ShellSegment(
+            prefix + arguments.value,
+            Mapped(tuple(offsets), codec.encode),
+            code_block=self.code_block,
+            anchor=anchor,
+        )
+
     def _mapping_sequences(self, sequences: dict[str, _Sequence]) -> None:
         """The command sequences of one mapping: a program key's and an arguments key's
         together when that makes a ``prefect`` argv, else each by itself."""
@@ -324,6 +378,25 @@ class _YamlScanner:
             for value, codec in last.scalars:
                 self.found.append(ShellSegment(value, codec, code_block=self.code_block))
         return False
+
+
+def _program_text(program: _Scalar | _Sequence | None) -> tuple[str, int] | None:
+    """(the command line, the key's line) of a program key that names just the ``prefect``
+    program (``entrypoint: prefect``, ``entrypoint: ["poetry", "run", "prefect"]``)."""
+    if program is None:
+        return None
+    if isinstance(program, _Scalar):
+        text = program.value
+    else:
+        values = [value for value, _ in program.scalars]
+        if not program.argv or not all(_PROGRAM_ITEM.fullmatch(value) for value in values):
+            return None
+        text = " ".join(values)
+    words = [token for token in Lexer(text, 0, len(text), False, False).tokens()]
+    if not words or not all(isinstance(word, Word) for word in words):
+        return None  # an operator or a comment: not just a program
+    names_program = program_end(words, text, frozenset()) == len(words)  # type: ignore[arg-type]
+    return (text, program.key_index) if names_program else None
 
 
 def _is_blank_or_comment(line: str) -> bool:
