@@ -6,8 +6,10 @@ Deliberately broad and simple, driven by ``codemods/_removed_in_1x.py``:
   command lines: scripts, Makefiles, Dockerfiles, CI/compose/Kubernetes YAML, Groovy
   ``sh '...'``, INI units, Markdown/reST code, JSON command keys, whatever launches it) whose command or options
   1.x removed; and read as plain words after ``prefect``: commands after a launcher variable
-  (``$(RUN) prefect ...``), in YAML list items, and in files without command lines of their
-  own (``.env``, TOML, ...);
+  (``$(RUN) prefect ...``) or ``find -exec``, in YAML list items, at the start of a Dockerfile
+  line (a ``RUN`` here-document), in a YAML ``command:``/``args:`` line of a file whose
+  ``entrypoint:`` is ``prefect``, and in files without command lines of their own (``.env``,
+  TOML, ...);
 - outside Markdown/reST prose and comment lines: the removed environment variables where they
   are set (``NAME=``, ``NAME:``, ``name: NAME``; not ``$NAME`` reads, not in a file that sets
   ``PREFECT__CLOUD__API_KEY`` too, where the old name only serves old images, not as keys
@@ -207,10 +209,15 @@ def _line_findings(
 ) -> Iterator[TextFinding]:
     """Settings, paths, images and plain-word commands, on the lines a pattern matches."""
     # The shell-aware scan read the commands of command files, except after a launcher
-    # variable (``$(RUN) prefect ...``) and in YAML list items.
+    # variable (``$(RUN) prefect ...``) or ``find -exec``, in YAML list items and arguments
+    # of a ``prefect`` entrypoint, and in the here-documents of a Dockerfile ``RUN``.
     program = _PROGRAM
     if kind in _YAML_KINDS:
         program = _LAUNCHED_OR_LISTED
+        if _PREFECT_ENTRYPOINT.search(text):
+            program = _LAUNCHED_LISTED_OR_ARGUMENTS
+    elif kind is FileKind.DOCKERFILE:
+        program = _LAUNCHED_OR_LINE_START
     elif kind in COMMAND_KINDS and kind not in _TOML_KINDS:  # TOML: tasks only were read
         program = _LAUNCHED
     patterns = [
@@ -240,15 +247,36 @@ def _line_findings(
         for removal in line_removals(line, sets_api_key or not_settings):
             yield TextFinding(index, removal.message())
         if may_hold_commands:
-            for removal in words_after_prefect(line, program):
+            line_program = program
+            if program is _LAUNCHED_LISTED_OR_ARGUMENTS and not _prefect_entrypoint_beside(
+                lines, index
+            ):
+                line_program = _LAUNCHED_OR_LISTED
+            for removal in words_after_prefect(line, line_program):
                 if not _found_near(commands, index, removal.message()):
                     yield TextFinding(index, removal.message())
 
 
 _PROGRAM = re.compile(r"(?<![\w.-])prefect(?![\w.-])")
-_LAUNCHED = re.compile(r"\$(?:\(\w+\)|\{\w+\}|\w+)\s+prefect(?![\w.-])")
+#: After a launcher variable or a ``find -exec``.
+_LAUNCHED = re.compile(
+    r"(?:\$(?:\(\w+\)|\{\w+\}|\w+)|(?<![\w-])-(?:exec|execdir|ok|okdir))\s+prefect(?![\w.-])"
+)
 _LAUNCHED_OR_LISTED = re.compile(
     rf"{_LAUNCHED.pattern}|^\s*-\s+[\"']?prefect(?![\w.-])", re.MULTILINE
+)
+#: Dockerfiles: also a line starting with ``prefect`` (a ``RUN`` here-document's body).
+_LAUNCHED_OR_LINE_START = re.compile(rf"{_LAUNCHED.pattern}|^\s*prefect(?![\w.-])", re.MULTILINE)
+#: YAML with an ``entrypoint:`` naming just ``prefect`` (scalar, flow or block sequence): the
+#: words of a ``command:``/``args:`` line are its arguments.
+_PREFECT_ENTRYPOINT = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?entrypoint:[ \t]*(?:\[[ \t]*)?[\"']?(?:[\w./-]*/)?prefect[\"']?"
+    r"[ \t]*\]?[ \t]*(?:#.*)?$|^[ \t]*(?:-[ \t]+)?entrypoint:[ \t]*(?:#.*)?\n"
+    r"(?:[ \t]*(?:#.*)?\n)*[ \t]*-[ \t]+[\"']?(?:[\w./-]*/)?prefect[\"']?[ \t]*$",
+    re.MULTILINE,
+)
+_LAUNCHED_LISTED_OR_ARGUMENTS = re.compile(
+    rf"{_LAUNCHED_OR_LISTED.pattern}|^[ \t]*(?:-[ \t]+)?(?:command|args):", re.MULTILINE
 )
 _WORD = re.compile(r"[^\s'\",\[\]()]+")
 
@@ -263,6 +291,32 @@ def words_after_prefect(line: str, program: re.Pattern[str] = _PROGRAM) -> list[
         if removal is not None and removal not in found:
             found.append(removal)
     return found
+
+
+_KEY_COLUMN = re.compile(r"[ \t]*(?:-[ \t]+)?")
+
+
+def _prefect_entrypoint_beside(lines: Sequence[str], index: int) -> bool:
+    """Whether the YAML mapping holding line ``index`` has an ``entrypoint:`` naming just
+    ``prefect`` (the keys at the same column above and below it, up to its ends)."""
+    column = _KEY_COLUMN.match(lines[index]).end()  # type: ignore[union-attr]
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(lines):
+            line = lines[at]
+            if line.strip() and not line.lstrip().startswith("#"):
+                indent = len(line) - len(line.lstrip())
+                key_column = _KEY_COLUMN.match(line).end()  # type: ignore[union-attr]
+                if key_column == column and _PREFECT_ENTRYPOINT.match(
+                    "\n".join(lines[at : at + 3])
+                ):
+                    return True
+                if indent < column and (step == 1 or key_column != column):
+                    break  # the mapping's end, or its parent above
+                if step == -1 and key_column == column and line.lstrip().startswith("-"):
+                    break  # ``- key:`` starts the mapping
+            at += step
+    return False
 
 
 _NOT_ENV = frozenset({"secrets", "args"})
