@@ -298,27 +298,32 @@ _KEY_COLUMN = re.compile(r"[ \t]*(?:-[ \t]+)?")
 
 def _prefect_entrypoint_beside(lines: Sequence[str], index: int) -> bool:
     """Whether the YAML mapping holding line ``index`` has an ``entrypoint:`` naming just
-    ``prefect`` (the keys at the same column above and below it, up to its ends)."""
+    ``prefect`` or merges one in (``<<: *defaults``, in a file with such an entrypoint): its
+    keys are the lines at the same key column above and below, up to its ends."""
     column = _KEY_COLUMN.match(lines[index]).end()  # type: ignore[union-attr]
     for step in (-1, 1):
         at = index + step
         while 0 <= at < len(lines):
             line = lines[at]
-            if line.strip() and not line.lstrip().startswith("#"):
-                indent = len(line) - len(line.lstrip())
-                key_column = _KEY_COLUMN.match(line).end()  # type: ignore[union-attr]
-                if key_column == column and _PREFECT_ENTRYPOINT.match(
-                    "\n".join(lines[at : at + 3])
-                ):
-                    return True
-                if indent < column and (step == 1 or key_column != column):
-                    break  # the mapping's end, or its parent above
-                if step == -1 and key_column == column and line.lstrip().startswith("-"):
-                    break  # ``- key:`` starts the mapping
             at += step
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key_column = _KEY_COLUMN.match(line).end()  # type: ignore[union-attr]
+            dashed = len(line) - len(line.lstrip()) < key_column
+            if key_column < column or (step == 1 and dashed):
+                break  # its parent above, or the end of the mapping (or sequence item)
+            if key_column == column and _MERGE_OR_PREFECT_ENTRYPOINT.match(
+                "\n".join(lines[at - step : at - step + 3])
+            ):
+                return True
+            if dashed:
+                break  # ``- key:`` starts the mapping
     return False
 
 
+_MERGE_OR_PREFECT_ENTRYPOINT = re.compile(
+    rf"[ \t]*(?:-[ \t]+)?<<:|{_PREFECT_ENTRYPOINT.pattern}", re.MULTILINE
+)
 _NOT_ENV = frozenset({"secrets", "args"})
 _YAML_KEY = re.compile(r"^(\s*)(?:-\s+)?([\w.-]+):")
 

@@ -82,6 +82,12 @@ class _Scalar:
     key_index: int
     value: str
     codec: Codec
+    span: tuple[int, int]  # its text offsets
+
+    def as_sequence(self) -> _Sequence:
+        """A one-word scalar as the one-item sequence it stands for (``entrypoint: prefect``
+        before a ``command:`` sequence)."""
+        return _Sequence(self.key_index, [self.span], [(self.value, self.codec)], argv=True)
 
 
 _PROGRAM_ITEM = re.compile(r"[\w./:-]+")
@@ -170,7 +176,8 @@ class _YamlScanner:
             return self._flow_sequence(index, start + rest_at, (mapping, name))
         scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
         if scalar is not None and any(name in pair for pair in _SPLIT_ARGV_KEYS):
-            self.scalars.setdefault(mapping, {})[name] = _Scalar(index, *scalar)
+            span = (start + rest_at, start + rest_at + len(value))
+            self.scalars.setdefault(mapping, {})[name] = _Scalar(index, *scalar, span)
         elif scalar is not None:
             self.found.append(ShellSegment(scalar[0], scalar[1], code_block=self.code_block))
         return index + 1
@@ -307,8 +314,17 @@ class _YamlScanner:
         self, sequences: dict[str, _Sequence], scalars: dict[str, _Scalar]
     ) -> None:
         """The command scalars of one mapping: an arguments scalar after a program key that
-        names just the ``prefect`` program as one command line, the others each by itself."""
+        names just the ``prefect`` program as one command line, a one-word program scalar
+        before an arguments sequence as a sequence, the others each by itself."""
         for program_key, arguments_key in _SPLIT_ARGV_KEYS:
+            program_scalar = scalars.get(program_key)
+            if (
+                arguments_key in sequences
+                and program_scalar is not None
+                and _PROGRAM_ITEM.fullmatch(program_scalar.value)
+            ):
+                sequences[program_key] = scalars.pop(program_key).as_sequence()
+                continue
             arguments = scalars.get(arguments_key)
             program = _program_text(scalars.get(program_key) or sequences.get(program_key))
             if arguments is None or program is None:
@@ -392,10 +408,11 @@ def _program_text(program: _Scalar | _Sequence | None) -> tuple[str, int] | None
         if not program.argv or not all(_PROGRAM_ITEM.fullmatch(value) for value in values):
             return None
         text = " ".join(values)
-    words = [token for token in Lexer(text, 0, len(text), False, False).tokens()]
-    if not words or not all(isinstance(word, Word) for word in words):
+    tokens = Lexer(text, 0, len(text), False, False).tokens()
+    words = [token for token in tokens if isinstance(token, Word)]
+    if not words or len(words) != len(tokens):
         return None  # an operator or a comment: not just a program
-    names_program = program_end(words, text, frozenset()) == len(words)  # type: ignore[arg-type]
+    names_program = program_end(words, text, frozenset()) == len(words)
     return (text, program.key_index) if names_program else None
 
 
