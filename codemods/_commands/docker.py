@@ -56,9 +56,12 @@ def dockerfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
                 body = _DOCKER_RUN_FLAGS.match(text, body).end()
             items = None if inner else json_array(text, body, lines[last][1], base)
             here_docs = list(_HERE_DOC.finditer(text, body, lines[last][1]))
+            command = _HERE_DOC.sub("", text[body : lines[last][1]]).replace("\\\n", "")
+            bodies = None
             if here_docs and match.group("name").upper() == "RUN":
-                command = _HERE_DOC.sub("", text[body : lines[last][1]]).replace("\\\n", "")
-                first_body, last = _here_doc_bodies(text, lines, last, here_docs)
+                bodies = _here_doc_bodies(text, lines, last, here_docs)
+            if bodies is not None:
+                first_body, last = bodies
                 if command.strip():
                     keep.append((body, lines[last][1]))  # the shell on the line reads them
                 elif first_body is not None:
@@ -77,9 +80,10 @@ def dockerfile_scan(text: str, base: int, code_block: bool) -> list[Segment]:
 
 def _here_doc_bodies(
     text: str, lines: list[tuple[int, int]], last: int, here_docs: list[re.Match[str]]
-) -> tuple[tuple[int, int, bool] | None, int]:
+) -> tuple[tuple[int, int, bool] | None, int] | None:
     """(the first body's (start, end, expanded), unless empty; the line ending the last
-    here-document) of the here-documents a ``RUN`` ending on line ``last`` opens."""
+    here-document) of the here-documents a ``RUN`` ending on line ``last`` opens; None if one
+    never ends (``RUN echo "<<EOF"`` opens none: the lines below are instructions)."""
     first_body: tuple[int, int, bool] | None = None
     for here_doc in here_docs:
         body_start = end = last + 1
@@ -87,9 +91,11 @@ def _here_doc_bodies(
             text[lines[end][0] : lines[end][1]], here_doc
         ):
             end += 1
+        if end == len(lines):
+            return None
         if first_body is None and body_start < end:
             first_body = (lines[body_start][0], lines[end - 1][1], not here_doc.group("quote"))
-        last = min(end, len(lines) - 1)
+        last = end
     return first_body, last
 
 
