@@ -18,6 +18,6 @@ if TYPE_CHECKING:
 def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
     """The plug-in hook the registry exposes to the engine: every ``prefect`` invocation of a
     file as an argument list (``codemods/_commands/listing.py``; imported on first use)."""
-    from codemods._commands.listing import prefect_command_lines as scan
+    from prefect1_migrate.codemods._commands.listing import prefect_command_lines as scan
 
     return scan(text, kind)

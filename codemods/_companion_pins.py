@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from codemods._companions import companion_requirements
-from codemods._text import LineEdits
+from prefect1_migrate.codemods._companions import companion_requirements
+from prefect1_migrate.codemods._text import LineEdits
 
 _REQUIREMENT_NAME = re.compile(r"\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
 _MARKER = re.compile(r";(?P<marker>[^#]*?)\s*(?:#.*)?$")

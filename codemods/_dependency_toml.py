@@ -10,17 +10,21 @@ import re
 from collections.abc import Callable
 from functools import partial
 
-from codemods._companion_pins import REASON_COMMENT, missing_companions, requirement_name
-from codemods._prefect_requirement import (
+from prefect1_migrate.codemods._companion_pins import (
+    REASON_COMMENT,
+    missing_companions,
+    requirement_name,
+)
+from prefect1_migrate.codemods._prefect_requirement import (
     URL_TODO,
     Found,
     add_companions_once,
     companions_todo,
     repin_requirement,
 )
-from codemods._text import LineEdits, leading_whitespace
-from codemods._toml_lines import TomlEntry, scan_toml
-from codemods._versions import (
+from prefect1_migrate.codemods._text import LineEdits, leading_whitespace
+from prefect1_migrate.codemods._toml_lines import TomlEntry, scan_toml
+from prefect1_migrate.codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
     UnreadableSpecifier,

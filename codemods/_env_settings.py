@@ -4,7 +4,7 @@ Every form a file can set a variable in: shell and dotenv assignments, Makefile 
 ``KEY = value``, Dockerfile ``ENV``, YAML maps and lists (compose, CI, Kubernetes
 ``- name:``/``value:``), in code blocks of documentation too. Each setting comes with the
 columns of its name and value and the lines it and its block occupy, so that a codemod can
-rename, re-value or delete it with :class:`codemods._text.LineEdits`.
+rename, re-value or delete it with :class:`prefect1_migrate.codemods._text.LineEdits`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from codemods._json_document import JsonValue, parse_json, walk
-from codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_start
+from prefect1_migrate.codemods._json_document import JsonValue, parse_json, walk
+from prefect1_migrate.codemods._text import DOC_KINDS, code_block_mask, logical_end, logical_start
+
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from codemods._versions import new_tag
+from prefect1_migrate.codemods._versions import new_tag
 
 Replacement = tuple[int, int, int, str]
 

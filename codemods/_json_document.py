@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from codemods._commands.json import decode_escaped
+from prefect1_migrate.codemods._commands.json import decode_escaped
 
 JSON_ESCAPES = {
     "\\": "\\", '"': '"', "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",

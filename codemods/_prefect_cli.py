@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codemods._commands.invocations import Invocation
-from codemods._commands.options import Occurrence, Option, parse_options
-from codemods._ecs import ROLE_ARNS
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.options import Occurrence, Option, parse_options
+from prefect1_migrate.codemods._ecs import ROLE_ARNS
 
 AGENT_TOKEN = Option(("--token", "-t"))
 AGENT_KEY = Option(("--key", "-k"))

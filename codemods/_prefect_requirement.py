@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from codemods._text import LineEdits, logical_start
-from codemods._versions import (
+from prefect1_migrate.codemods._text import LineEdits, logical_start
+from prefect1_migrate.codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
     UnreadableSpecifier,

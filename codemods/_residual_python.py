@@ -37,15 +37,18 @@ from dataclasses import replace
 from fissix.pgen2 import token
 from fissix.pygram import python_symbols as syms
 from fissix.pytree import Leaf, Node
-
-from codemods._commands.invocations import invocations
-from codemods._commands.python_strings import python_spots
-from codemods._python.calls import keyword_argument
-from codemods._python.imports import from_import_module, imported_modules, imported_names
-from codemods._python.markers import add_todo, has_todo_above
-from codemods._python.names import qualified_chain, repository_bindings
-from codemods._python.tree import LN, loop_names_over, statement_of, walk
-from codemods._removed_in_1x import (
+from prefect1_migrate.codemods._commands.invocations import invocations
+from prefect1_migrate.codemods._commands.python_strings import python_spots
+from prefect1_migrate.codemods._python.calls import keyword_argument
+from prefect1_migrate.codemods._python.imports import (
+    from_import_module,
+    imported_modules,
+    imported_names,
+)
+from prefect1_migrate.codemods._python.markers import add_todo, has_todo_above
+from prefect1_migrate.codemods._python.names import qualified_chain, repository_bindings
+from prefect1_migrate.codemods._python.tree import LN, loop_names_over, statement_of, walk
+from prefect1_migrate.codemods._removed_in_1x import (
     CLIENT_API_TOKEN,
     CONFIG_KEYS,
     FLOW_ENVIRONMENT,
@@ -55,7 +58,7 @@ from codemods._removed_in_1x import (
     PYTHON36_IMAGE,
     Removed,
 )
-from codemods._residual_text import (
+from prefect1_migrate.codemods._residual_text import (
     PYTHON36_IMAGE_PATTERN,
     dotted_path_removal,
     env_var_removal,
@@ -63,6 +66,7 @@ from codemods._residual_text import (
     removed_command,
     words_after_prefect,
 )
+
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.modules import RepositoryModules, absolute_module
 

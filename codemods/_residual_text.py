@@ -32,9 +32,9 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from codemods._commands.driver import file_invocations
-from codemods._commands.invocations import anchor_of
-from codemods._removed_in_1x import (
+from prefect1_migrate.codemods._commands.driver import file_invocations
+from prefect1_migrate.codemods._commands.invocations import anchor_of
+from prefect1_migrate.codemods._removed_in_1x import (
     COMMANDS,
     ENV_VARS,
     MODULES,
@@ -43,6 +43,7 @@ from codemods._removed_in_1x import (
     TOML_KEYS,
     Removed,
 )
+
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.markers import MARKER

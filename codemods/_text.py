@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
-from codemods._commands.docs import indented_block_end
-from codemods._commands.hcl import heredocs
+from prefect1_migrate.codemods._commands.docs import indented_block_end
+from prefect1_migrate.codemods._commands.hcl import heredocs
+
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import COMMENTLESS_KINDS, FileKind
 from prefect1_migrate.markers import MARKER

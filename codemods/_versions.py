@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from codemods._companions import NEWEST_PYTHON, NEWEST_PYTHON_TEXT, OLDEST_PYTHON
+from prefect1_migrate.codemods._companions import NEWEST_PYTHON, NEWEST_PYTHON_TEXT, OLDEST_PYTHON
 
 # --- version specifiers ----------------------------------------------------------------------
 

@@ -43,21 +43,21 @@ from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods import _api_keys
-from codemods._prefect_classes import FLOW
-from codemods._python.calls import (
+from prefect1_migrate.codemods import _api_keys
+from prefect1_migrate.codemods._prefect_classes import FLOW
+from prefect1_migrate.codemods._python.calls import (
     call_arguments,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
     remove_listed,
 )
-from codemods._python.literals import is_none, set_string_value, string_value
-from codemods._python.markers import add_todo
-from codemods._python.names import ImportedNames, qualified_chain
-from codemods._python.scopes import binding_of, binding_sites, defining_scope
-from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemods._python.literals import is_none, set_string_value, string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import ImportedNames, qualified_chain
+from prefect1_migrate.codemods._python.scopes import binding_of, binding_sites, defining_scope
+from prefect1_migrate.codemods._python.tree import LN, syms, walk
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import API_KEYS
 

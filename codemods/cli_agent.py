@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codemods._commands.driver import rewrite_commands
-from codemods._commands.edits import (
+from prefect1_migrate.codemods._commands.driver import rewrite_commands
+from prefect1_migrate.codemods._commands.edits import (
     Edit,
     Op,
     Replace,
@@ -42,10 +42,10 @@ from codemods._commands.edits import (
     delete,
     runtime_arguments,
 )
-from codemods._commands.invocations import Invocation
-from codemods._commands.options import Occurrence
-from codemods._commands.words import PLACEHOLDER
-from codemods._prefect_cli import (
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.options import Occurrence
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER
+from prefect1_migrate.codemods._prefect_cli import (
     AGENT_COMMANDS,
     FARGATE_TO_ECS_AGENT,
     FARGATE_WITHOUT_ECS_EQUIVALENT,
@@ -55,6 +55,7 @@ from codemods._prefect_cli import (
     AgentCommand,
     agent_command,
 )
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import ADDITIONAL

@@ -22,11 +22,19 @@ token ids); commands giving both a token and a key; options click would have rej
 
 from __future__ import annotations
 
-from codemods._commands.driver import rewrite_commands
-from codemods._commands.edits import Edit, Replace, Rewrite, cannot_read, delete, rename
-from codemods._commands.invocations import Invocation
-from codemods._commands.options import Occurrence, Option, parse_options
-from codemods._prefect_cli import AGENT_KEY, AGENT_TOKEN, agent_command
+from prefect1_migrate.codemods._commands.driver import rewrite_commands
+from prefect1_migrate.codemods._commands.edits import (
+    Edit,
+    Replace,
+    Rewrite,
+    cannot_read,
+    delete,
+    rename,
+)
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.options import Occurrence, Option, parse_options
+from prefect1_migrate.codemods._prefect_cli import AGENT_KEY, AGENT_TOKEN, agent_command
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import API_KEYS

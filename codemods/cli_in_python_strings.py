@@ -41,10 +41,9 @@ from itertools import groupby
 from fissix.pgen2 import token
 from fissix.pygram import python_symbols
 from fissix.pytree import Node
-
-from codemods import cli_agent, cli_auth, cli_register, cli_run
-from codemods._commands.driver import CANNOT_WRITE
-from codemods._commands.edits import (
+from prefect1_migrate.codemods import cli_agent, cli_auth, cli_register, cli_run
+from prefect1_migrate.codemods._commands.driver import CANNOT_WRITE
+from prefect1_migrate.codemods._commands.edits import (
     Edit,
     Op,
     Replace,
@@ -54,12 +53,18 @@ from codemods._commands.edits import (
     apply_text_edits,
     text_edits,
 )
-from codemods._commands.invocations import Invocation, invocations
-from codemods._commands.python_strings import PythonSpot, fields_of, junctions, python_spots
-from codemods._commands.words import Unencodable
-from codemods._python.markers import add_todo
-from codemods._python.snippets import parse_call_trailer, parse_expression
-from codemods._python.tree import LN, leaves_of
+from prefect1_migrate.codemods._commands.invocations import Invocation, invocations
+from prefect1_migrate.codemods._commands.python_strings import (
+    PythonSpot,
+    fields_of,
+    junctions,
+    python_spots,
+)
+from prefect1_migrate.codemods._commands.words import Unencodable
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.snippets import parse_call_trailer, parse_expression
+from prefect1_migrate.codemods._python.tree import LN, leaves_of
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import CLI_REGISTER_RUN
 

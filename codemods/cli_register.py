@@ -19,8 +19,8 @@ known only at run time; options click would have rejected.
 
 from __future__ import annotations
 
-from codemods._commands.driver import rewrite_commands
-from codemods._commands.edits import (
+from prefect1_migrate.codemods._commands.driver import rewrite_commands
+from prefect1_migrate.codemods._commands.edits import (
     Replace,
     Rewrite,
     cannot_read,
@@ -28,8 +28,9 @@ from codemods._commands.edits import (
     rename,
     runtime_arguments,
 )
-from codemods._commands.invocations import Invocation
-from codemods._commands.options import Option, parse_options
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.options import Option, parse_options
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN

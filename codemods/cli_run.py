@@ -25,11 +25,19 @@ from __future__ import annotations
 
 import json
 
-from codemods._commands.driver import rewrite_commands
-from codemods._commands.edits import Op, Replace, Rewrite, cannot_read, rename, runtime_arguments
-from codemods._commands.invocations import Invocation
-from codemods._commands.options import Occurrence, Option, parse_options
-from codemods._commands.words import PLACEHOLDER
+from prefect1_migrate.codemods._commands.driver import rewrite_commands
+from prefect1_migrate.codemods._commands.edits import (
+    Op,
+    Replace,
+    Rewrite,
+    cannot_read,
+    rename,
+    runtime_arguments,
+)
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.options import Occurrence, Option, parse_options
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS
 from prefect1_migrate.guide import CLI_REGISTER_RUN

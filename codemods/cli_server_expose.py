@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 
-from codemods._commands.driver import rewrite_commands
-from codemods._commands.edits import Rewrite
-from codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.driver import rewrite_commands
+from prefect1_migrate.codemods._commands.edits import Rewrite
+from prefect1_migrate.codemods._commands.invocations import Invocation
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import SERVER_LOCAL

@@ -25,8 +25,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from codemods._text import LineEdits
-from codemods._toml_lines import TomlEntry, TomlTable, scan_toml
+from prefect1_migrate.codemods._text import LineEdits
+from prefect1_migrate.codemods._toml_lines import TomlEntry, TomlTable, scan_toml
+
 from prefect1_migrate import tomlread
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind

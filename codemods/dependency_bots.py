@@ -23,8 +23,9 @@ import json
 import re
 from typing import Any
 
-from codemods._commands.quoted import bracket_end, quoted_end
-from codemods._text import leading_whitespace
+from prefect1_migrate.codemods._commands.quoted import bracket_end, quoted_end
+from prefect1_migrate.codemods._text import leading_whitespace
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import ADDITIONAL

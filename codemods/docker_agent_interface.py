@@ -12,15 +12,15 @@ alone. Nothing is flagged.
 from __future__ import annotations
 
 from fissix.pytree import Node
-
-from codemods._python.calls import (
+from prefect1_migrate.codemods._python.calls import (
     call_arguments,
     calls_to,
     is_star_argument,
     keyword_argument,
     remove_listed,
 )
-from codemods._python.names import import_bindings
+from prefect1_migrate.codemods._python.names import import_bindings
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

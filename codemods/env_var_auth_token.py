@@ -17,8 +17,9 @@ pattern itself for pre-0.15 agent images.
 
 from __future__ import annotations
 
-from codemods._env_settings import EnvSetting, env_references, find_env_settings
-from codemods._text import LineEdits
+from prefect1_migrate.codemods._env_settings import EnvSetting, env_references, find_env_settings
+from prefect1_migrate.codemods._text import LineEdits
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import API_KEYS

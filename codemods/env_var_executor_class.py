@@ -11,8 +11,9 @@ falls back to ``LocalExecutor``.
 
 from __future__ import annotations
 
-from codemods._env_settings import find_env_settings
-from codemods._text import LineEdits
+from prefect1_migrate.codemods._env_settings import find_env_settings
+from prefect1_migrate.codemods._text import LineEdits
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import IMPORTS_MOVED

@@ -10,8 +10,9 @@ combined into it (``false`` wins) and the old entry is removed. Anything else is
 
 from __future__ import annotations
 
-from codemods._env_settings import env_bool, env_references, find_env_settings
-from codemods._text import LineEdits
+from prefect1_migrate.codemods._env_settings import env_bool, env_references, find_env_settings
+from prefect1_migrate.codemods._text import LineEdits
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import ADDITIONAL

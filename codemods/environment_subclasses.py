@@ -19,18 +19,18 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
-
-from codemods._environments.names import (
+from prefect1_migrate.codemods._environments.names import (
     environment_bindings,
     exported_name,
     flag_environment_imports,
     in_class_bases,
     references,
 )
-from codemods._python.imports import from_import_module, imported_names
-from codemods._python.markers import add_todo
-from codemods._python.names import qualified_chain
-from codemods._python.tree import LN, statement_of, syms, walk
+from prefect1_migrate.codemods._python.imports import from_import_module, imported_names
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import qualified_chain
+from prefect1_migrate.codemods._python.tree import LN, statement_of, syms, walk
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ENVIRONMENTS
 

@@ -46,10 +46,9 @@ from keyword import kwlist
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._environments.imports import remove_unused_imports
-from codemods._environments.mapping import HINTS, KUBE_CLUSTER_FACTORY, plan_for
-from codemods._environments.names import (
+from prefect1_migrate.codemods._environments.imports import remove_unused_imports
+from prefect1_migrate.codemods._environments.mapping import HINTS, KUBE_CLUSTER_FACTORY, plan_for
+from prefect1_migrate.codemods._environments.names import (
     CONVERTIBLE,
     called,
     environment_bindings,
@@ -58,24 +57,31 @@ from codemods._environments.names import (
     in_class_bases,
     references,
 )
-from codemods._environments.plan import Plan, Unconvertible, shown
-from codemods._environments.reexports import reexport_run_configs
-from codemods._environments.render import Layout, comments_of, line_indent, render
-from codemods._environments.values import EnvironmentValues, Held
-from codemods._prefect_classes import FLOW
-from codemods._python.calls import (
+from prefect1_migrate.codemods._environments.plan import Plan, Unconvertible, shown
+from prefect1_migrate.codemods._environments.reexports import reexport_run_configs
+from prefect1_migrate.codemods._environments.render import Layout, comments_of, line_indent, render
+from prefect1_migrate.codemods._environments.values import EnvironmentValues, Held
+from prefect1_migrate.codemods._prefect_classes import FLOW
+from prefect1_migrate.codemods._python.calls import (
     call_arguments,
     is_star_argument,
     keyword_argument,
     make_keyword,
     remove_listed,
 )
-from codemods._python.imports import ensure_from_import
-from codemods._python.literals import is_none, set_string_value, string_value
-from codemods._python.markers import add_todo
-from codemods._python.snippets import parse_argument, parse_expression, parse_statement
-from codemods._python.statements import insert_statement_after, remove_statement_or_pass
-from codemods._python.tree import (
+from prefect1_migrate.codemods._python.imports import ensure_from_import
+from prefect1_migrate.codemods._python.literals import is_none, set_string_value, string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.snippets import (
+    parse_argument,
+    parse_expression,
+    parse_statement,
+)
+from prefect1_migrate.codemods._python.statements import (
+    insert_statement_after,
+    remove_statement_or_pass,
+)
+from prefect1_migrate.codemods._python.tree import (
     LN,
     first_leaf,
     indentation_of,
@@ -87,6 +93,7 @@ from codemods._python.tree import (
     syms,
     walk,
 )
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ENVIRONMENTS
 from prefect1_migrate.modules import module_names

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.literals import rewrite_whole_strings
 
-from codemods._python.literals import rewrite_whole_strings
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -20,21 +20,24 @@ boto3 task-definition options and ``containerDefinitions`` (-> a template file f
 from __future__ import annotations
 
 from fissix.pytree import Node
-
-from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._prefect_cli import FARGATE_TO_ECS_AGENT, FARGATE_WITHOUT_ECS_EQUIVALENT
-from codemods._python.calls import (
+from prefect1_migrate.codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from prefect1_migrate.codemods._prefect_cli import (
+    FARGATE_TO_ECS_AGENT,
+    FARGATE_WITHOUT_ECS_EQUIVALENT,
+)
+from prefect1_migrate.codemods._python.calls import (
     call_arguments,
     calls_to,
     is_star_argument,
     keyword_argument,
     make_keyword,
 )
-from codemods._python.imports import from_import_module, imported_names
-from codemods._python.markers import add_todo
-from codemods._python.moves import ModuleMove, move_imports
-from codemods._python.names import base_classes, import_bindings, qualified_chain
-from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemods._python.imports import from_import_module, imported_names
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.moves import ModuleMove, move_imports
+from prefect1_migrate.codemods._python.names import base_classes, import_bindings, qualified_chain
+from prefect1_migrate.codemods._python.tree import LN, syms, walk
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -35,8 +35,7 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._python.calls import (
+from prefect1_migrate.codemods._python.calls import (
     call_arguments,
     calls_to,
     is_star_argument,
@@ -44,12 +43,16 @@ from codemods._python.calls import (
     make_keyword,
     remove_listed,
 )
-from codemods._python.imports import ensure_from_import, remove_imported_name_if_unused
-from codemods._python.markers import add_todo
-from codemods._python.moves import ModuleMove, NameMove, move_imports
-from codemods._python.names import import_bindings, qualified_chain
-from codemods._python.snippets import parse_expression
-from codemods._python.tree import LN, source_of, syms, walk
+from prefect1_migrate.codemods._python.imports import (
+    ensure_from_import,
+    remove_imported_name_if_unused,
+)
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.moves import ModuleMove, NameMove, move_imports
+from prefect1_migrate.codemods._python.names import import_bindings, qualified_chain
+from prefect1_migrate.codemods._python.snippets import parse_expression
+from prefect1_migrate.codemods._python.tree import LN, source_of, syms, walk
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

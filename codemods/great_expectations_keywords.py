@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
-
-from codemods._python.calls import (
+from prefect1_migrate.codemods._python.calls import (
     assigned_calls,
     call_arguments,
     calls_to,
@@ -29,9 +28,10 @@ from codemods._python.calls import (
     keyword_argument,
     make_keyword,
 )
-from codemods._python.markers import add_todo
-from codemods._python.names import import_bindings
-from codemods._python.tree import LN, syms, walk
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import import_bindings
+from prefect1_migrate.codemods._python.tree import LN, syms, walk
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -29,8 +29,8 @@ signals that an ``except`` clause must not swallow.
 from __future__ import annotations
 
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.moves import ModuleMove, NameMove, move_imports
 
-from codemods._python.moves import ModuleMove, NameMove, move_imports
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import IMPORTS_MOVED
 

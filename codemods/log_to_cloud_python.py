@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.calls import call_arguments
+from prefect1_migrate.codemods._python.literals import set_string_value, string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import import_bindings, qualified_chain
+from prefect1_migrate.codemods._python.tree import LN, syms, walk
 
-from codemods._python.calls import call_arguments
-from codemods._python.literals import set_string_value, string_value
-from codemods._python.markers import add_todo
-from codemods._python.names import import_bindings, qualified_chain
-from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

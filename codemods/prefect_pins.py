@@ -9,7 +9,7 @@ Where: requirements files (``requirements*.txt``, ``*.in``, ``constraints*.txt``
 arguments of ``pip install``, ``poetry add``, ``pipenv install``, ``conda install`` in scripts,
 CI, Dockerfiles and docs (not the commands chained after them with ``&&``, ``;``, ``|``).
 
-How (``codemods._versions.repin``; ``--prefect-version`` gives the target, default 1.4.1):
+How (``prefect1_migrate.codemods._versions.repin``; ``--prefect-version`` gives the target, default 1.4.1):
 an exact pin stays exact (``==0.15.13`` -> ``==<target>``, Poetry ``0.15.13`` -> ``<target>``);
 ``==0.15.*`` -> ``==1.4.*``, ``~=0.15.0`` -> ``~=1.4.1``, ``^0.15`` -> ``^1.4``, conda
 ``=0.15`` -> ``=1.4`` keep their precision; any other range admitting 0.x, and a requirement
@@ -38,14 +38,14 @@ import re
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from codemods._companion_pins import (
+from prefect1_migrate.codemods._companion_pins import (
     companion_lines_below,
     missing_companions,
     pin_companions,
     requirement_name,
 )
-from codemods._dependency_toml import toml_dependencies
-from codemods._prefect_requirement import (
+from prefect1_migrate.codemods._dependency_toml import toml_dependencies
+from prefect1_migrate.codemods._prefect_requirement import (
     PREFECT_GIT_URL,
     Found,
     add_companions_once,
@@ -53,16 +53,17 @@ from codemods._prefect_requirement import (
     free_quote,
     repin_requirement,
 )
-from codemods._text import (
+from prefect1_migrate.codemods._text import (
     LineEdits,
     code_block_mask,
     leading_whitespace,
     logical_end,
     logical_start,
 )
-from codemods._versions import (
+from prefect1_migrate.codemods._versions import (
     PREFECT_DISTRIBUTION,
 )
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
 from prefect1_migrate.guide import ADDITIONAL

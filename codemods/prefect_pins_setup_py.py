@@ -5,7 +5,7 @@ and conda files).
 Rewrites every plain string literal of a ``setup.py`` that is a ``prefect`` requirement
 allowing a 0.x release (``"prefect[aws]==0.15.13"``, ``"prefect>=0.14,<0.16"``) to the target
 version (``--prefect-version``), keeping extras, markers and the pin's style (the rules:
-``codemods._versions.repin``); a ``prefect>=1.0`` open to 2.x gets ``<2``, and a bare
+``prefect1_migrate.codemods._versions.repin``); a ``prefect>=1.0`` open to 2.x gets ``<2``, and a bare
 ``"prefect"`` in ``install_requires``/``extras_require``/``tests_require``/``setup_requires``
 (or a variable named like ``REQUIREMENTS``, ``deps``, ``extras``) becomes
 ``"prefect>=<target>,<2"``. The companion pins Prefect 1.x needs (``marshmallow<4``,
@@ -23,18 +23,18 @@ import re
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._companion_pins import missing_companions, requirement_name
-from codemods._python.calls import keyword_argument
-from codemods._python.literals import set_string_value, string_value
-from codemods._python.markers import add_todo
-from codemods._python.tree import leaves_of, syms
-from codemods._versions import (
+from prefect1_migrate.codemods._companion_pins import missing_companions, requirement_name
+from prefect1_migrate.codemods._python.calls import keyword_argument
+from prefect1_migrate.codemods._python.literals import set_string_value, string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.tree import leaves_of, syms
+from prefect1_migrate.codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
     UnreadableSpecifier,
     repin,
 )
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -26,15 +26,23 @@ from __future__ import annotations
 
 import re
 
-from codemods._companions import NEWEST_PYTHON_TEXT
-from codemods._image_versions import helm_tag_replacements, version_argument_replacements
-from codemods._text import (
+from prefect1_migrate.codemods._companions import NEWEST_PYTHON_TEXT
+from prefect1_migrate.codemods._image_versions import (
+    helm_tag_replacements,
+    version_argument_replacements,
+)
+from prefect1_migrate.codemods._text import (
     LineEdits,
     code_block_mask,
     logical_start,
     mentions_prefect,
 )
-from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
+from prefect1_migrate.codemods._versions import (
+    PINNED_BY_DIGEST_TODO,
+    PREFECT_IMAGE_REPOSITORY,
+    new_tag,
+)
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import PYTHON_36

@@ -21,13 +21,17 @@ import re
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.calls import call_arguments, calls_to, keyword_argument
+from prefect1_migrate.codemods._python.literals import set_string_value, string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import import_bindings
+from prefect1_migrate.codemods._python.tree import LN, leaves_of
+from prefect1_migrate.codemods._versions import (
+    PINNED_BY_DIGEST_TODO,
+    PREFECT_IMAGE_REPOSITORY,
+    new_tag,
+)
 
-from codemods._python.calls import call_arguments, calls_to, keyword_argument
-from codemods._python.literals import set_string_value, string_value
-from codemods._python.markers import add_todo
-from codemods._python.names import import_bindings
-from codemods._python.tree import LN, leaves_of
-from codemods._versions import PINNED_BY_DIGEST_TODO, PREFECT_IMAGE_REPOSITORY, new_tag
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import PYTHON_36
 

@@ -5,12 +5,12 @@ In files named ``setup.py`` that mention Prefect (the same rule the text-side co
 - ``python_requires`` (keyword argument or dict key) that admits Python 3.6 gets a 3.7 lower
   bound, keeping the rest of the specifier: ``">=3.6"`` -> ``">=3.7"``, ``">=3.6, <4"`` ->
   ``">=3.7, <4"``, ``"~=3.6"`` -> ``"~=3.7"``, ``">3.5"`` -> ``">=3.7"``, ``"<4"`` ->
-  ``">=3.7, <4"`` (``codemods._versions.bump_python_specifier``, shared with ``setup.cfg`` /
+  ``">=3.7, <4"`` (``prefect1_migrate.codemods._versions.bump_python_specifier``, shared with ``setup.cfg`` /
   ``pyproject.toml``);
 - the trove classifier ``"Programming Language :: Python :: 3.6"`` is dropped from its list.
 
 A ``python_requires`` admitting nothing Prefect 1.x works on because its lower bound is above
-3.11 (``">=3.12"``) comes down to 3.11, keeping its operator (``codemods._versions.
+3.11 (``">=3.12"``) comes down to 3.11, keeping its operator (``prefect1_migrate.codemods._versions.
 fit_python_specifier``: pendulum<3, a companion pin of Prefect 1.x, has no build for 3.12+).
 
 In a ``noxfile.py`` that mentions Prefect, ``@nox.session(python=...)``: a single version
@@ -28,14 +28,14 @@ import re
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
+from prefect1_migrate.codemods._companions import NEWEST_PYTHON, NEWEST_PYTHON_TEXT, OLDEST_PYTHON
+from prefect1_migrate.codemods._python.calls import keyword_argument, remove_listed
+from prefect1_migrate.codemods._python.literals import set_string_value, string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.tree import LN, leaves_of, syms, walk
+from prefect1_migrate.codemods._text import mentions_prefect
+from prefect1_migrate.codemods._versions import fit_python_specifier
 
-from codemods._companions import NEWEST_PYTHON, NEWEST_PYTHON_TEXT, OLDEST_PYTHON
-from codemods._python.calls import keyword_argument, remove_listed
-from codemods._python.literals import set_string_value, string_value
-from codemods._python.markers import add_todo
-from codemods._python.tree import LN, leaves_of, syms, walk
-from codemods._text import mentions_prefect
-from codemods._versions import fit_python_specifier
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import PYTHON_36
 

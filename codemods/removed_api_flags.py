@@ -29,13 +29,18 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.calls import (
+    assigned_calls,
+    call_arguments,
+    calls_to,
+    keyword_argument,
+)
+from prefect1_migrate.codemods._python.imports import from_import_module, imported_names
+from prefect1_migrate.codemods._python.literals import string_value
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import base_classes, import_bindings, qualified_chain
+from prefect1_migrate.codemods._python.tree import LN, dotted_text, leaves_of, syms, walk
 
-from codemods._python.calls import assigned_calls, call_arguments, calls_to, keyword_argument
-from codemods._python.imports import from_import_module, imported_names
-from codemods._python.literals import string_value
-from codemods._python.markers import add_todo
-from codemods._python.names import base_classes, import_bindings, qualified_chain
-from codemods._python.tree import LN, dotted_text, leaves_of, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

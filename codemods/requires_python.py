@@ -27,14 +27,15 @@ from __future__ import annotations
 
 import re
 
-from codemods._companions import NEWEST_PYTHON_TEXT
-from codemods._text import (
+from prefect1_migrate.codemods._companions import NEWEST_PYTHON_TEXT
+from prefect1_migrate.codemods._text import (
     LineEdits,
     code_block_mask,
     mentions_prefect,
 )
-from codemods._toml_lines import scan_toml
-from codemods._versions import fit_python_specifier
+from prefect1_migrate.codemods._toml_lines import scan_toml
+from prefect1_migrate.codemods._versions import fit_python_specifier
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.guide import PYTHON_36

@@ -20,8 +20,7 @@ Flags: every place it finds (it only marks).
 from __future__ import annotations
 
 from fissix.pytree import Node
-
-from codemods._removed_in_1x import (
+from prefect1_migrate.codemods._removed_in_1x import (
     COMMANDS,
     CONFIG_KEYS,
     ENV_VARS,
@@ -29,9 +28,10 @@ from codemods._removed_in_1x import (
     MODULES,
     NAMES,
 )
-from codemods._residual_python import mark_residual_uses
-from codemods._residual_text import text_findings
-from codemods._text import insert_todo_above
+from prefect1_migrate.codemods._residual_python import mark_residual_uses
+from prefect1_migrate.codemods._residual_text import text_findings
+from prefect1_migrate.codemods._text import insert_todo_above
+
 from prefect1_migrate.codemod import PythonAndTextCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import re
 
-from codemods._text import LineEdits, code_block_mask, logical_start
-from codemods._versions import DOCKER_HUB_PREFIX, PINNED_BY_DIGEST_TODO
+from prefect1_migrate.codemods._text import LineEdits, code_block_mask, logical_start
+from prefect1_migrate.codemods._versions import DOCKER_HUB_PREFIX, PINNED_BY_DIGEST_TODO
+
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
 from prefect1_migrate.guide import ADDITIONAL

@@ -24,12 +24,16 @@ both 1.0.0 and 1.4.1.
 from __future__ import annotations
 
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.imports import (
+    from_import_module,
+    imported_names,
+    name_is_used,
+)
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.scopes import binding_sites
+from prefect1_migrate.codemods._python.statements import insert_statement_after
+from prefect1_migrate.codemods._python.tree import LN, first_leaf, statement_of, syms, walk
 
-from codemods._python.imports import from_import_module, imported_names, name_is_used
-from codemods._python.markers import add_todo
-from codemods._python.scopes import binding_sites
-from codemods._python.statements import insert_statement_after
-from codemods._python.tree import LN, first_leaf, statement_of, syms, walk
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 from prefect1_migrate.markers import MARKER

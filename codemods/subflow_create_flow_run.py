@@ -35,20 +35,22 @@ from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._python.calls import (
+from prefect1_migrate.codemods._python.calls import (
     call_arguments,
     is_star_argument,
     keyword_argument,
     keyword_positionals,
 )
-from codemods._python.imports import ensure_from_import, remove_imported_name_if_unused
-from codemods._python.markers import add_todo
-from codemods._python.names import ImportedNames, shadowed_imports
-from codemods._python.scopes import binding_sites, defining_scope, scope_of
-from codemods._python.snippets import parse_argument
-from codemods._python.statements import insert_statement_after, remove_statement
-from codemods._python.tree import (
+from prefect1_migrate.codemods._python.imports import (
+    ensure_from_import,
+    remove_imported_name_if_unused,
+)
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import ImportedNames, shadowed_imports
+from prefect1_migrate.codemods._python.scopes import binding_sites, defining_scope, scope_of
+from prefect1_migrate.codemods._python.snippets import parse_argument
+from prefect1_migrate.codemods._python.statements import insert_statement_after, remove_statement
+from prefect1_migrate.codemods._python.tree import (
     LN,
     first_leaf,
     indentation_of,
@@ -60,6 +62,7 @@ from codemods._python.tree import (
     syms,
     walk,
 )
+
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import SUBFLOWS
 

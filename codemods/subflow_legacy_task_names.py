@@ -16,8 +16,8 @@ before the ``StartFlowRun`` modernisation of the same section, which then sees t
 from __future__ import annotations
 
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.moves import NameMove, move_imports
 
-from codemods._python.moves import NameMove, move_imports
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import SUBFLOWS
 

@@ -69,8 +69,8 @@ Rewrite = TypeVar("Rewrite", PythonRewrite, TextRewrite)
 
 
 def codemod_id(module: str) -> str:
-    """The id of the codemod declared in ``module``: ``codemods.imports_moved`` ->
-    ``imports-moved``."""
+    """The id of the codemod declared in ``module``:
+    ``prefect1_migrate.codemods.imports_moved`` -> ``imports-moved``."""
     return module.rpartition(".")[2].replace("_", "-")
 
 

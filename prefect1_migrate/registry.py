@@ -1,4 +1,5 @@
-"""Discovers the codemods: every public module of the ``codemods`` package declares one
+"""Discovers the codemods: every public module of the ``prefect1_migrate.codemods`` package
+(the repository's ``codemods/`` folder, installed under the project's name) declares one
 ``CODEMOD`` with its own ``__name__``, so the module name is the codemod id (``imports_moved``
 is ``imports-moved``)."""
 
@@ -9,7 +10,7 @@ import pkgutil
 from collections.abc import Iterable, Iterator
 from functools import cache
 
-import codemods
+from prefect1_migrate import codemods
 from prefect1_migrate.codemod import Codemod, PythonAndTextCodemod, PythonCodemod, TextCodemod
 from prefect1_migrate.command_lines import CommandLine
 from prefect1_migrate.filekinds import FileKind
@@ -29,7 +30,7 @@ def all_codemods() -> tuple[Codemod, ...]:
     for module_info in pkgutil.iter_modules(codemods.__path__):
         if module_info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"codemods.{module_info.name}")
+        module = importlib.import_module(f"{codemods.__name__}.{module_info.name}")
         codemod = getattr(module, "CODEMOD", None)
         if not isinstance(codemod, Codemod):
             raise TypeError(f"{module.__name__} defines no CODEMOD")
@@ -73,5 +74,5 @@ def select_codemods(only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple
 
 def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
     """Every ``prefect`` invocation of a file of ``kind``, found by the scanners the text
-    codemods use (the ``codemods`` package's plug-in hook), in file order."""
+    codemods use (the ``prefect1_migrate.codemods`` package's plug-in hook), in file order."""
     return codemods.prefect_command_lines(text, kind)

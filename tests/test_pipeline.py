@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from fissix.pytree import Node
+from prefect1_migrate.codemods._python.statements import remove_statement
 
-from codemods._python.statements import remove_statement
 from prefect1_migrate.codemod import MigrationOptions, PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 from prefect1_migrate.pipeline import FileProcessor

@@ -25,6 +25,7 @@ import pytest
 from conftest import EXAMPLE_PROJECT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from prefect1_migrate.codemods._companions import companion_requirements, python_range
 from realprefect.dependency_files import (
     conda_pip_requirements,
     pep621_requirements,
@@ -34,7 +35,6 @@ from realprefect.dependency_files import (
 )
 from realprefect.install_envs import cached_env, check_install, failed_steps, resolved_env
 
-from codemods._companions import companion_requirements, python_range
 from prefect1_migrate.codemod import DEFAULT_PREFECT_TARGET, MigrationOptions
 from prefect1_migrate.pipeline import FileProcessor
 from prefect1_migrate.registry import codemod_by_id

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import codemods
-from prefect1_migrate import registry
+from prefect1_migrate import codemods, registry
 
 DECLARATION = """
 from prefect1_migrate.codemod import TextCodemod
@@ -29,8 +28,10 @@ def rewrite(text, file):
 def _discover_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str):
     (tmp_path / f"{name}.py").write_text(source)
     monkeypatch.setattr(codemods, "__path__", [*codemods.__path__, str(tmp_path)])
-    monkeypatch.setitem(sys.modules, f"codemods.{name}", None)  # removed again after the test
-    del sys.modules[f"codemods.{name}"]
+    monkeypatch.setitem(
+        sys.modules, f"prefect1_migrate.codemods.{name}", None
+    )  # removed again after the test
+    del sys.modules[f"prefect1_migrate.codemods.{name}"]
     return registry.all_codemods.__wrapped__()
 
 
@@ -43,7 +44,7 @@ def test_the_id_is_the_module_name(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_a_codemod_declared_under_another_name_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = DECLARATION.format(module="'codemods.other_change'", rewrite=REWRITE)
+    source = DECLARATION.format(module="'prefect1_migrate.codemods.other_change'", rewrite=REWRITE)
     with pytest.raises(ValueError, match="declare CODEMOD with __name__"):
         _discover_with(tmp_path, monkeypatch, "test_misnamed", source)
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import run_cli
-
-from codemods._removed_in_1x import (
+from prefect1_migrate.codemods._removed_in_1x import (
     COMMANDS,
     CONFIG_KEYS,
     ENV_VARS,
@@ -24,6 +23,7 @@ from codemods._removed_in_1x import (
     NAMES,
     RemovedCommand,
 )
+
 from prefect1_migrate.markers import MARKER
 
 

@@ -289,7 +289,8 @@ def test_a_codemod_that_raises_leaves_that_file_as_it_was_and_the_run_goes_on(
 def test_a_failed_write_puts_everything_back(make_repo, monkeypatch) -> None:
     """In-process: the third file write fails (disk full); the two files already written are
     put back."""
-    from codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+    from prefect1_migrate.codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+
     from prefect1_migrate import migrate as migrate_module
     from prefect1_migrate.gitops import RepositoryProblem
     from prefect1_migrate.migrate import Migration, MigrationRequest
@@ -331,7 +332,8 @@ def test_write_atomic_leaves_the_old_file_and_no_temporary_file_when_it_fails(
 
 
 def test_a_file_edited_during_the_run_is_never_overwritten(make_repo, monkeypatch) -> None:
-    from codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+    from prefect1_migrate.codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+
     from prefect1_migrate.gitops import RepositoryProblem
     from prefect1_migrate.migrate import Migration, MigrationRequest, Progress
     from prefect1_migrate.pipeline import FileResult
@@ -358,7 +360,8 @@ def test_a_disk_too_full_for_the_run_is_refused_before_anything_is_written(
 ) -> None:
     import shutil
 
-    from codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+    from prefect1_migrate.codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+
     from prefect1_migrate.gitops import RepositoryProblem
     from prefect1_migrate.migrate import Migration, MigrationRequest
 
@@ -386,7 +389,8 @@ def test_a_rollback_carries_on_past_a_failed_restore_and_says_how_to_finish_it(
     """In-process: the disk fills up at the third write, and putting back the first file
     fails too; the second is put back, HEAD and the index are at the start, and the message
     gives the command that finishes the rollback once there is room."""
-    from codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+    from prefect1_migrate.codemods.imports_moved import CODEMOD as IMPORTS_MOVED
+
     from prefect1_migrate import migrate as migrate_module
     from prefect1_migrate.gitops import RepositoryProblem
     from prefect1_migrate.migrate import Migration, MigrationRequest

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-from codemods._commands.segments import (
+from prefect1_migrate.codemods._commands.segments import (
     Segment,
     ShellSegment,
     blank_outside,
     is_comment_line,
     line_spans,
 )
-from codemods._commands.words import Identity
+from prefect1_migrate.codemods._commands.words import Identity
 
 _SCHEDULE = r"(?:@\w+|(?:[\d*/,?LW#A-Za-z-]+[ \t]+){4}[\d*/,?LW#A-Za-z-]+)[ \t]+"
 _USER_LINE = re.compile(rf"[ \t]*{_SCHEDULE}[\w.-]+[ \t]+")

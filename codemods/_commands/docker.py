@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import re
 
-from codemods._commands.json import json_array, json_element, list_segments
-from codemods._commands.segments import (
+from prefect1_migrate.codemods._commands.json import json_array, json_element, list_segments
+from prefect1_migrate.codemods._commands.segments import (
     Segment,
     ShellSegment,
     blank_outside,
     is_comment_line,
     line_spans,
 )
-from codemods._commands.words import Identity
+from prefect1_migrate.codemods._commands.words import Identity
 
 _DOCKER_INSTRUCTION = re.compile(r"[ \t]*(?P<name>[A-Za-z]+)(?:[ \t]+|$)")
 _DOCKER_RUN_FLAGS = re.compile(r"(?:--[\w-]+(?:=\S*)?[ \t]+)*")

@@ -7,12 +7,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from codemods._commands.docker import dockerfile_scan
-from codemods._commands.ini import ini_scan, procfile_scan
-from codemods._commands.make import makefile_scan
-from codemods._commands.segments import Segment, ShellSegment, blank_outside, line_spans, shell_scan
-from codemods._commands.words import Identity
-from codemods._commands.yaml import yaml_scan
+from prefect1_migrate.codemods._commands.docker import dockerfile_scan
+from prefect1_migrate.codemods._commands.ini import ini_scan, procfile_scan
+from prefect1_migrate.codemods._commands.make import makefile_scan
+from prefect1_migrate.codemods._commands.segments import (
+    Segment,
+    ShellSegment,
+    blank_outside,
+    line_spans,
+    shell_scan,
+)
+from prefect1_migrate.codemods._commands.words import Identity
+from prefect1_migrate.codemods._commands.yaml import yaml_scan
 
 _FENCE = re.compile(r"(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 

@@ -7,29 +7,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from codemods._commands.crontab import crontab_scan, system_crontab_scan
-from codemods._commands.docker import dockerfile_scan
-from codemods._commands.docs import markdown_scan, rst_scan
-from codemods._commands.edits import (
+from prefect1_migrate.codemods._commands.crontab import crontab_scan, system_crontab_scan
+from prefect1_migrate.codemods._commands.docker import dockerfile_scan
+from prefect1_migrate.codemods._commands.docs import markdown_scan, rst_scan
+from prefect1_migrate.codemods._commands.edits import (
     Rewriter,
     TextEdit,
     apply_text_edits,
     line_mapper,
     text_edits,
 )
-from codemods._commands.groovy import jenkinsfile_scan
-from codemods._commands.hcl import hcl_scan
-from codemods._commands.ini import ini_scan, procfile_scan
-from codemods._commands.invocations import Invocation, anchor_of, invocations, program_offset
-from codemods._commands.jsonfile import json_scan
-from codemods._commands.justfile import justfile_scan
-from codemods._commands.launchers import command_aliases
-from codemods._commands.make import makefile_scan
-from codemods._commands.segments import Segment, shell_scan
-from codemods._commands.toml import toml_scan
-from codemods._commands.words import Unencodable
-from codemods._commands.yaml import ci_scan, yaml_scan
-from codemods._text import insert_todo_above
+from prefect1_migrate.codemods._commands.groovy import jenkinsfile_scan
+from prefect1_migrate.codemods._commands.hcl import hcl_scan
+from prefect1_migrate.codemods._commands.ini import ini_scan, procfile_scan
+from prefect1_migrate.codemods._commands.invocations import (
+    Invocation,
+    anchor_of,
+    invocations,
+    program_offset,
+)
+from prefect1_migrate.codemods._commands.jsonfile import json_scan
+from prefect1_migrate.codemods._commands.justfile import justfile_scan
+from prefect1_migrate.codemods._commands.launchers import command_aliases
+from prefect1_migrate.codemods._commands.make import makefile_scan
+from prefect1_migrate.codemods._commands.segments import Segment, shell_scan
+from prefect1_migrate.codemods._commands.toml import toml_scan
+from prefect1_migrate.codemods._commands.words import Unencodable
+from prefect1_migrate.codemods._commands.yaml import ci_scan, yaml_scan
+from prefect1_migrate.codemods._text import insert_todo_above
+
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from codemods._commands.invocations import Invocation
-from codemods._commands.options import Occurrence
-from codemods._commands.segments import ArgvSegment, ShellSegment
-from codemods._commands.words import Unencodable
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.options import Occurrence
+from prefect1_migrate.codemods._commands.segments import ArgvSegment, ShellSegment
+from prefect1_migrate.codemods._commands.words import Unencodable
 
 _NEWLINE = re.compile("\n")
 _SAFE_EDIT = re.compile(r"[A-Za-z0-9_.=-]*")

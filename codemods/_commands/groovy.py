@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from codemods._commands.lexer import balanced_end
-from codemods._commands.quoted import decode_body
-from codemods._commands.segments import Segment, ShellSegment
-from codemods._commands.words import PLACEHOLDER, Mapped
+from prefect1_migrate.codemods._commands.lexer import balanced_end
+from prefect1_migrate.codemods._commands.quoted import decode_body
+from prefect1_migrate.codemods._commands.segments import Segment, ShellSegment
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Mapped
 
 # ``sh 'x'``, ``sh(script: 'x')``, ``sh label: 'Register', script: 'x'``, ``sh(returnStdout: true,
 # script: "x")``: named arguments before ``script:`` are skipped.

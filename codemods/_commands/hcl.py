@@ -10,18 +10,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from codemods._commands.json import list_segments, split_flow
-from codemods._commands.jsonfile import json_scan
-from codemods._commands.lexer import balanced_end
-from codemods._commands.quoted import decode_body
-from codemods._commands.segments import (
+from prefect1_migrate.codemods._commands.json import list_segments, split_flow
+from prefect1_migrate.codemods._commands.jsonfile import json_scan
+from prefect1_migrate.codemods._commands.lexer import balanced_end
+from prefect1_migrate.codemods._commands.quoted import decode_body
+from prefect1_migrate.codemods._commands.segments import (
     Element,
     Segment,
     ShellSegment,
     line_spans,
     list_element,
 )
-from codemods._commands.words import PLACEHOLDER, Codec, Mapped, Opaque
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Codec, Mapped, Opaque
 
 _ATTRIBUTE = re.compile(
     r"(?:^|(?<=[{,]))[ \t]*\"?(?:command|args|entrypoint|entryPoint|entry_point|cmd)\"?"

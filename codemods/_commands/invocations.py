@@ -9,10 +9,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from codemods._commands.launchers import find_actions, prefect_launch, program_end, shell_input
-from codemods._commands.lexer import Comment, HereDoc, Lexer
-from codemods._commands.segments import ArgvSegment, Segment, ShellSegment
-from codemods._commands.words import PLACEHOLDER, Identity, Mapped, Unencodable, Word
+from prefect1_migrate.codemods._commands.launchers import (
+    find_actions,
+    prefect_launch,
+    program_end,
+    shell_input,
+)
+from prefect1_migrate.codemods._commands.lexer import Comment, HereDoc, Lexer
+from prefect1_migrate.codemods._commands.segments import ArgvSegment, Segment, ShellSegment
+from prefect1_migrate.codemods._commands.words import (
+    PLACEHOLDER,
+    Identity,
+    Mapped,
+    Unencodable,
+    Word,
+)
+
 from prefect1_migrate.markers import MARKER
 
 

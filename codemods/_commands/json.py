@@ -7,10 +7,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from codemods._commands.launchers import program_end
-from codemods._commands.quoted import decode_body, quoted_end
-from codemods._commands.segments import ArgvSegment, Segment, ShellSegment, list_element
-from codemods._commands.words import Codec, Mapped
+from prefect1_migrate.codemods._commands.launchers import program_end
+from prefect1_migrate.codemods._commands.quoted import decode_body, quoted_end
+from prefect1_migrate.codemods._commands.segments import (
+    ArgvSegment,
+    Segment,
+    ShellSegment,
+    list_element,
+)
+from prefect1_migrate.codemods._commands.words import Codec, Mapped
 
 DOUBLE_QUOTED_ESCAPES = {
     "\\": "\\", '"': '"', "/": "/", "n": "\n", "t": "\t", "r": "\r", "0": "\0", " ": " ",

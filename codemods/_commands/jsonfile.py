@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 
-from codemods._commands.json import escape_double_quoted, json_element, list_segments
-from codemods._commands.segments import Segment, ShellSegment
-from codemods._commands.words import Codec, Mapped
-from codemods._json_document import JsonValue, parse_json, walk
+from prefect1_migrate.codemods._commands.json import (
+    escape_double_quoted,
+    json_element,
+    list_segments,
+)
+from prefect1_migrate.codemods._commands.segments import Segment, ShellSegment
+from prefect1_migrate.codemods._commands.words import Codec, Mapped
+from prefect1_migrate.codemods._json_document import JsonValue, parse_json, walk
 
 _COMMAND_KEY = re.compile(
     r"(?i:command|commands|cmd|entrypoint|args|script|scripts|run)|\w+Command", re.ASCII

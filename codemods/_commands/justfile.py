@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from codemods._commands.segments import (
+from prefect1_migrate.codemods._commands.segments import (
     Segment,
     ShellSegment,
     blank_outside,
     is_comment_line,
     line_spans,
 )
-from codemods._commands.words import PLACEHOLDER, Identity
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Identity
 
 _ASSIGNMENT = re.compile(r"(?:export[ \t]+)?[A-Za-z_][\w-]*[ \t]*:=[ \t]*")
 _INTERPOLATION = re.compile(r"\{\{.*?\}\}")

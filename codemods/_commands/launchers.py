@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from codemods._commands.words import PLACEHOLDER, Word
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Word
 
 _RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from codemods._commands.words import PLACEHOLDER, Word
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Word
 
 _BLANK = " \t\r"
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from codemods._commands.driver import file_invocations
-from codemods._commands.invocations import Invocation, anchor_of, invocations, program_offset
-from codemods._commands.python_strings import PythonSpot, python_spots
-from codemods._commands.words import PLACEHOLDER
-from codemods._python.tree import first_leaf, statement_of
+from prefect1_migrate.codemods._commands.driver import file_invocations
+from prefect1_migrate.codemods._commands.invocations import (
+    Invocation,
+    anchor_of,
+    invocations,
+    program_offset,
+)
+from prefect1_migrate.codemods._commands.python_strings import PythonSpot, python_spots
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER
+from prefect1_migrate.codemods._python.tree import first_leaf, statement_of
+
 from prefect1_migrate.command_lines import RUNTIME_VALUE, CommandLine
 from prefect1_migrate.filekinds import FileKind
 from prefect1_migrate.markers import MARKER

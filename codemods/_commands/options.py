@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from codemods._commands.words import PLACEHOLDER, Word
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Word
 
 
 @dataclass(frozen=True)

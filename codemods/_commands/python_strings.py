@@ -13,12 +13,11 @@ from itertools import pairwise
 from fissix import pygram
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._commands.docs import rst_scan
-from codemods._commands.launchers import program_end
-from codemods._commands.lexer import balanced_end
-from codemods._commands.quoted import decode_body
-from codemods._commands.segments import (
+from prefect1_migrate.codemods._commands.docs import rst_scan
+from prefect1_migrate.codemods._commands.launchers import program_end
+from prefect1_migrate.codemods._commands.lexer import balanced_end
+from prefect1_migrate.codemods._commands.quoted import decode_body
+from prefect1_migrate.codemods._commands.segments import (
     ArgvSegment,
     Element,
     Segment,
@@ -26,9 +25,17 @@ from codemods._commands.segments import (
     blank_outside,
     list_element,
 )
-from codemods._commands.words import PLACEHOLDER, Identity, Mapped, Opaque, Unencodable, Word
-from codemods._python.scopes import scope_of
-from codemods._python.tree import leaves_of, walk
+from prefect1_migrate.codemods._commands.words import (
+    PLACEHOLDER,
+    Identity,
+    Mapped,
+    Opaque,
+    Unencodable,
+    Word,
+)
+from prefect1_migrate.codemods._python.scopes import scope_of
+from prefect1_migrate.codemods._python.tree import leaves_of, walk
+
 from prefect1_migrate.markers import MARKER
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from codemods._commands.words import PLACEHOLDER, Codec, Identity, Word
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Codec, Identity, Word
 
 _EXPANSION = re.compile(r"\$(?:\{[^}]*\}|\([^)]*\)|[A-Za-z_]\w*)")
 

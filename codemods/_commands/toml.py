@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from codemods._commands.json import escape_double_quoted, list_segments
-from codemods._commands.quoted import decode_body
-from codemods._commands.segments import Segment, ShellSegment, line_spans
-from codemods._commands.words import Mapped, Unencodable
-from codemods._toml_lines import scan_toml
+from prefect1_migrate.codemods._commands.json import escape_double_quoted, list_segments
+from prefect1_migrate.codemods._commands.quoted import decode_body
+from prefect1_migrate.codemods._commands.segments import Segment, ShellSegment, line_spans
+from prefect1_migrate.codemods._commands.words import Mapped, Unencodable
+from prefect1_migrate.codemods._toml_lines import scan_toml
 
 #: Tables whose keys are tasks (``*`` is any one key).
 _TASK_TABLES = (

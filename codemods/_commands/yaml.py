@@ -13,17 +13,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from codemods._commands.json import (
+from prefect1_migrate.codemods._commands.json import (
     DOUBLE_QUOTED_ESCAPES,
     decode_escaped,
     escape_double_quoted,
     json_element,
     split_flow,
 )
-from codemods._commands.launchers import program_end
-from codemods._commands.lexer import Lexer
-from codemods._commands.quoted import bracket_end
-from codemods._commands.segments import (
+from prefect1_migrate.codemods._commands.launchers import program_end
+from prefect1_migrate.codemods._commands.lexer import Lexer
+from prefect1_migrate.codemods._commands.quoted import bracket_end
+from prefect1_migrate.codemods._commands.segments import (
     ArgvSegment,
     Segment,
     ShellSegment,
@@ -31,7 +31,7 @@ from codemods._commands.segments import (
     line_spans,
     list_element,
 )
-from codemods._commands.words import PLACEHOLDER, Codec, Identity, Mapped, Word
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Codec, Identity, Mapped, Word
 
 _YAML_COMMAND_KEYS = frozenset(
     {

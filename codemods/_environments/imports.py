@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._environments.names import EXPORTS, exported_name, is_environment_module
-from codemods._python.imports import (
+from prefect1_migrate.codemods._environments.names import (
+    EXPORTS,
+    exported_name,
+    is_environment_module,
+)
+from prefect1_migrate.codemods._python.imports import (
     exported_names,
     from_import_module,
     imported_modules,
@@ -16,8 +19,15 @@ from codemods._python.imports import (
     remove_import_element,
     top_level_imports,
 )
-from codemods._python.statements import remove_statement_or_pass
-from codemods._python.tree import LN, dotted_text, is_attribute, statement_of, syms, walk
+from prefect1_migrate.codemods._python.statements import remove_statement_or_pass
+from prefect1_migrate.codemods._python.tree import (
+    LN,
+    dotted_text,
+    is_attribute,
+    statement_of,
+    syms,
+    walk,
+)
 
 
 def remove_unused_imports(root: LN, bindings: dict[str, str]) -> None:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 
 from fissix.pgen2 import token
-
-from codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
-from codemods._environments.plan import (
+from prefect1_migrate.codemods._ecs import ROLE_ARNS, RUN_TASK_KEYS, TASK_DEFINITION_KEYS
+from prefect1_migrate.codemods._environments.plan import (
     SPLAT,
     Argument,
     CallValue,
@@ -30,10 +29,14 @@ from codemods._environments.plan import (
     literal_value,
     shown,
 )
-from codemods._environments.render import render_inline
-from codemods._python.calls import call_arguments, is_star_argument, keyword_argument
-from codemods._python.literals import is_none
-from codemods._python.tree import LN, source_of, syms
+from prefect1_migrate.codemods._environments.render import render_inline
+from prefect1_migrate.codemods._python.calls import (
+    call_arguments,
+    is_star_argument,
+    keyword_argument,
+)
+from prefect1_migrate.codemods._python.literals import is_none
+from prefect1_migrate.codemods._python.tree import LN, source_of, syms
 
 RUN_CONFIGS = "prefect.run_configs"
 EXECUTORS = "prefect.executors"

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
+from prefect1_migrate.codemods._python.imports import (
+    from_import_module,
+    imported_modules,
+    imported_names,
+)
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.names import qualified_chain, repository_bindings
+from prefect1_migrate.codemods._python.tree import LN, dotted_text, syms, walk
 
-from codemods._python.imports import from_import_module, imported_modules, imported_names
-from codemods._python.markers import add_todo
-from codemods._python.names import qualified_chain, repository_bindings
-from codemods._python.tree import LN, dotted_text, syms, walk
 from prefect1_migrate.codemod import SourceFile
 
 ENVIRONMENTS = "prefect.environments"
@@ -83,7 +87,7 @@ def exported_name(qualified: str | None) -> str | None:
 
 
 def environment_bindings(root: LN, file: SourceFile) -> dict[str, str]:
-    """:func:`codemods._python.names.repository_bindings` plus the names star imports of
+    """:func:`prefect1_migrate.codemods._python.names.repository_bindings` plus the names star imports of
     environment modules (and ``from prefect import *``) bind."""
     bindings = repository_bindings(root, file)
     for node in walk(root):

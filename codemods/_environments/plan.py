@@ -10,8 +10,7 @@ import ast
 from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
-
-from codemods._python.tree import LN, leaves_of, source_of, syms
+from prefect1_migrate.codemods._python.tree import LN, leaves_of, source_of, syms
 
 SPLAT = "**"  # the keyword of a ``**mapping`` argument
 

@@ -9,10 +9,10 @@ package exports the run config each class became in place of the class: the impo
 
 from __future__ import annotations
 
-from codemods._environments.mapping import RUN_CONFIGS
-from codemods._environments.names import CONVERTIBLE, exported_name
-from codemods._python.calls import remove_listed
-from codemods._python.imports import (
+from prefect1_migrate.codemods._environments.mapping import RUN_CONFIGS
+from prefect1_migrate.codemods._environments.names import CONVERTIBLE, exported_name
+from prefect1_migrate.codemods._python.calls import remove_listed
+from prefect1_migrate.codemods._python.imports import (
     all_entries,
     ensure_from_import,
     imported_names,
@@ -20,9 +20,9 @@ from codemods._python.imports import (
     remove_import_element,
     top_level_imports,
 )
-from codemods._python.literals import set_string_value, string_value
-from codemods._python.statements import remove_statement_or_pass
-from codemods._python.tree import LN, syms
+from prefect1_migrate.codemods._python.literals import set_string_value, string_value
+from prefect1_migrate.codemods._python.statements import remove_statement_or_pass
+from prefect1_migrate.codemods._python.tree import LN, syms
 
 #: The run config each class becomes when no call says more (``LocalEnvironment`` with an
 #: image becomes ``DockerRun``, decided per call).

@@ -1,4 +1,4 @@
-"""Source text for a :class:`~codemods._environments.plan.Value`, laid out like the call it
+"""Source text for a :class:`~prefect1_migrate.codemods._environments.plan.Value`, laid out like the call it
 replaces (one line, or one argument per line with the comments kept)."""
 
 from __future__ import annotations
@@ -6,9 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fissix.pgen2 import token
-
-from codemods._environments.plan import SPLAT, DictValue, NewArgument, Source, Value
-from codemods._python.tree import LN, first_leaf, leaves_of, root_of, source_of, syms
+from prefect1_migrate.codemods._environments.plan import (
+    SPLAT,
+    DictValue,
+    NewArgument,
+    Source,
+    Value,
+)
+from prefect1_migrate.codemods._python.tree import (
+    LN,
+    first_leaf,
+    leaves_of,
+    root_of,
+    source_of,
+    syms,
+)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from __future__ import annotations
 from enum import Enum
 
 from fissix.pgen2 import token
+from prefect1_migrate.codemods._environments.mapping import plan_for
+from prefect1_migrate.codemods._environments.names import CONVERTIBLE, called, exported_name
+from prefect1_migrate.codemods._environments.plan import Unconvertible
+from prefect1_migrate.codemods._python.literals import is_none
+from prefect1_migrate.codemods._python.tree import LN, syms, walk
 
-from codemods._environments.mapping import plan_for
-from codemods._environments.names import CONVERTIBLE, called, exported_name
-from codemods._environments.plan import Unconvertible
-from codemods._python.literals import is_none
-from codemods._python.tree import LN, syms, walk
 from prefect1_migrate.modules import Origin, RepositoryModules
 
 _DEPTH = 16  # helpers calling helpers ...; deeper (or recursive) is "other"

@@ -7,10 +7,9 @@ from collections.abc import Collection
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._python.names import qualified_chain
-from codemods._python.scopes import binding_of, binding_sites, defining_scope
-from codemods._python.tree import LN, first_leaf, syms, walk
+from prefect1_migrate.codemods._python.names import qualified_chain
+from prefect1_migrate.codemods._python.scopes import binding_of, binding_sites, defining_scope
+from prefect1_migrate.codemods._python.tree import LN, first_leaf, syms, walk
 
 # --- finding calls ---------------------------------------------------------------------------
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._python.literals import string_value
-from codemods._python.snippets import parse_statement
-from codemods._python.statements import (
+from prefect1_migrate.codemods._python.literals import string_value
+from prefect1_migrate.codemods._python.snippets import parse_statement
+from prefect1_migrate.codemods._python.statements import (
     insert_statement_after,
     insert_statement_before,
     remove_statement,
 )
-from codemods._python.tree import LN, dotted_text, leaves_of, names_in, syms
+from prefect1_migrate.codemods._python.tree import LN, dotted_text, leaves_of, names_in, syms
 
 
 def top_level_imports(root: LN) -> list[LN]:

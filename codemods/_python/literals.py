@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf
-
-from codemods._python.tree import LN, leaves_of, syms
+from prefect1_migrate.codemods._python.tree import LN, leaves_of, syms
 
 _STRING_START = re.compile(r"(?P<prefix>[rRuU]?)(?P<quote>'''|\"\"\"|'|\")")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
+from prefect1_migrate.codemods._python.tree import LN, first_leaf, indentation_of, statement_of
 
-from codemods._python.tree import LN, first_leaf, indentation_of, statement_of
 from prefect1_migrate.markers import MARKER
 
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._python.imports import (
+from prefect1_migrate.codemods._python.imports import (
     ensure_from_import,
     from_import_module,
     imported_modules,
@@ -29,13 +28,20 @@ from codemods._python.imports import (
     remove_import_element,
     rename_name_uses,
 )
-from codemods._python.markers import add_todo
-from codemods._python.statements import (
+from prefect1_migrate.codemods._python.markers import add_todo
+from prefect1_migrate.codemods._python.statements import (
     insert_statement_after,
     remove_statement,
     remove_statement_or_pass,
 )
-from codemods._python.tree import LN, dotted_text, leaves_of, statement_of, syms, walk
+from prefect1_migrate.codemods._python.tree import (
+    LN,
+    dotted_text,
+    leaves_of,
+    statement_of,
+    syms,
+    walk,
+)
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,20 @@ from dataclasses import dataclass
 
 from fissix.pgen2 import token
 from fissix.pytree import Node
-
-from codemods._python.imports import from_import_module, imported_modules, imported_names
-from codemods._python.scopes import (
+from prefect1_migrate.codemods._python.imports import (
+    from_import_module,
+    imported_modules,
+    imported_names,
+)
+from prefect1_migrate.codemods._python.scopes import (
     binding_leaves,
     binding_sites,
     defining_scope,
     is_import_site,
     scopes_in,
 )
-from codemods._python.tree import LN, dotted_text, syms, walk
+from prefect1_migrate.codemods._python.tree import LN, dotted_text, syms, walk
+
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.modules import absolute_module
 

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
-
-from codemods._python.imports import imported_modules, imported_names
-from codemods._python.tree import LN, first_leaf, leaves_of, syms, walk
+from prefect1_migrate.codemods._python.imports import imported_modules, imported_names
+from prefect1_migrate.codemods._python.tree import LN, first_leaf, leaves_of, syms, walk
 
 _SCOPES = {syms.funcdef, syms.classdef, syms.lambdef}
 _COMPREHENSION_PARENTS = {syms.listmaker, syms.testlist_gexp, syms.dictsetmaker, syms.argument}

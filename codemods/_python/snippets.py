@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from codemods._python.tree import LN
+from prefect1_migrate.codemods._python.tree import LN
+
 from prefect1_migrate.python_tree import parse
 
 

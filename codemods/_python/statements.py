@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf
-
-from codemods._python.snippets import parse_statement
-from codemods._python.tree import LN, first_leaf, indentation_of, syms
+from prefect1_migrate.codemods._python.snippets import parse_statement
+from prefect1_migrate.codemods._python.tree import LN, first_leaf, indentation_of, syms
 
 
 def remove_statement(statement: LN) -> None:

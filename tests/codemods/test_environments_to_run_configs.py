@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from prefect1_migrate.codemods import environments_to_run_configs
+from prefect1_migrate.codemods._environments.mapping import PARAMETERS
 from realprefect import envs
 
-from codemods import environments_to_run_configs
-from codemods._environments.mapping import PARAMETERS
 from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.pipeline import FileProcessor
 from prefect1_migrate.registry import all_codemods

@@ -13,8 +13,8 @@ import hcl2
 import json5
 import pytest
 import yaml
+from prefect1_migrate.codemods._commands.hcl import heredocs
 
-from codemods._commands.hcl import heredocs
 from prefect1_migrate import tomlread
 from prefect1_migrate.filekinds import FileKind, classify
 from tests.codemods.tools import GOLDEN

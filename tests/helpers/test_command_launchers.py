@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from prefect1_migrate.codemods._commands.driver import rewrite_commands
+from prefect1_migrate.codemods._commands.edits import Edit, Replace, Rewrite
+from prefect1_migrate.codemods._commands.invocations import Invocation
 from realprefect.sources import golden_cases
 
-from codemods._commands.driver import rewrite_commands
-from codemods._commands.edits import Edit, Replace, Rewrite
-from codemods._commands.invocations import Invocation
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.command_lines import RUNTIME_VALUE
 from prefect1_migrate.filekinds import FileKind

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import pytest
 from fissix.pgen2 import token
+from prefect1_migrate.codemods._commands.driver import file_invocations, rewrite_commands
+from prefect1_migrate.codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
+from prefect1_migrate.codemods._commands.invocations import Invocation
+from prefect1_migrate.codemods._commands.json import split_flow
+from prefect1_migrate.codemods._commands.options import Option, parse_options
+from prefect1_migrate.codemods._commands.python_strings import (
+    decode_python_string,
+    fields_of,
+    template_of,
+)
+from prefect1_migrate.codemods._commands.quoted import bracket_end, quoted_end
+from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Word
+from prefect1_migrate.codemods._python.tree import leaves_of
 
-from codemods._commands.driver import file_invocations, rewrite_commands
-from codemods._commands.edits import Edit, Replace, Rewrite, rename, shell_quote
-from codemods._commands.invocations import Invocation
-from codemods._commands.json import split_flow
-from codemods._commands.options import Option, parse_options
-from codemods._commands.python_strings import decode_python_string, fields_of, template_of
-from codemods._commands.quoted import bracket_end, quoted_end
-from codemods._commands.words import PLACEHOLDER, Word
-from codemods._python.tree import leaves_of
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.command_lines import RUNTIME_VALUE
 from prefect1_migrate.filekinds import FileKind, classify

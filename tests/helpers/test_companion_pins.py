@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from codemods._companion_pins import (
+from prefect1_migrate.codemods._companion_pins import (
     companion_lines_below,
     missing_companions,
     pin_companions,
     requirement_name,
 )
-from codemods._text import LineEdits
+from prefect1_migrate.codemods._text import LineEdits
+
 from prefect1_migrate.codemod import MigrationOptions, SourceFile
 from prefect1_migrate.filekinds import FileKind
 

@@ -4,8 +4,7 @@ what is not JSON."""
 from __future__ import annotations
 
 import pytest
-
-from codemods._json_document import parse_json, walk
+from prefect1_migrate.codemods._json_document import parse_json, walk
 
 
 def test_every_value_keeps_its_source_offsets() -> None:

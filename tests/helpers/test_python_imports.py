@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from prefect1_migrate.codemods._python.imports import ensure_from_import
 
-from codemods._python.imports import ensure_from_import
 from prefect1_migrate.python_tree import parse
 
 

@@ -4,8 +4,8 @@ indentation, never repeated."""
 from __future__ import annotations
 
 from fissix.pgen2 import token
+from prefect1_migrate.codemods._python.markers import add_todo
 
-from codemods._python.markers import add_todo
 from prefect1_migrate.python_tree import parse
 
 NESTED = """def f(x):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from codemods._python.names import ImportedNames, shadowed_imports
-from codemods._python.tree import syms, walk
+from prefect1_migrate.codemods._python.names import ImportedNames, shadowed_imports
+from prefect1_migrate.codemods._python.tree import syms, walk
+
 from prefect1_migrate.python_tree import parse
 
 

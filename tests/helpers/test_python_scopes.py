@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from prefect1_migrate.codemods._python.scopes import (
+    binding_of,
+    binding_sites,
+    defining_scope,
+    scope_of,
+)
 
-from codemods._python.scopes import binding_of, binding_sites, defining_scope, scope_of
 from prefect1_migrate.python_tree import parse
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from codemods._python.snippets import parse_argument, parse_expression, parse_statement
-from codemods._python.tree import syms
+from prefect1_migrate.codemods._python.snippets import (
+    parse_argument,
+    parse_expression,
+    parse_statement,
+)
+from prefect1_migrate.codemods._python.tree import syms
+
 from prefect1_migrate.python_tree import parse
 
 

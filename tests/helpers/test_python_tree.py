@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from codemods._python.tree import leaves_of, source_of, syms, walk
+from prefect1_migrate.codemods._python.tree import leaves_of, source_of, syms, walk
+
 from prefect1_migrate.python_tree import parse
 
 

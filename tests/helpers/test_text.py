@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from prefect1_migrate.codemods._text import code_block_mask, mentions_prefect
 
-from codemods._text import code_block_mask, mentions_prefect
 from prefect1_migrate.filekinds import FileKind
 
 

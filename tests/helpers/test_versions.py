@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
-
-from codemods._versions import (
+from prefect1_migrate.codemods._versions import (
     bump_python_specifier,
     fit_python_specifier,
     parse_specifier,

@@ -27,7 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from codemods._companions import companion_requirements
+from prefect1_migrate.codemods._companions import companion_requirements
+
 from realprefect.envs import EnvBuildError
 from realprefect.install_envs import build_env, check_install, failed_steps
 
