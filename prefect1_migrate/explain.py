@@ -3,29 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 from prefect1_migrate.codemod import Codemod
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "codemods"
-
-
-def example_case(codemod: Codemod) -> tuple[str, str, str] | None:
-    """(file, before, after) of the codemod's first transforming golden case, if installed."""
-    folder = FIXTURES / codemod.id
-    if not folder.is_dir():
-        return None
-    for case in sorted(folder.iterdir()):
-        before, after = case / "before", case / "after"
-        if not after.is_dir():
-            continue  # a no-op case
-        for file in sorted(p for p in after.rglob("*") if p.is_file()):
-            relative = file.relative_to(after)
-            old = (before / relative).read_text(encoding="utf-8", errors="replace")
-            new = file.read_text(encoding="utf-8", errors="replace")
-            if old != new:
-                return relative.as_posix(), old, new
-    return None
+from prefect1_migrate.examples import example_for
 
 
 def explanation(codemod: Codemod) -> str:
@@ -41,9 +21,9 @@ def explanation(codemod: Codemod) -> str:
     if codemod.flags:
         lines += ["", "Flagged for a human (TODO(prefect-1.0) marker and report entry):"]
         lines += [f"  - {flag}" for flag in codemod.flags]
-    example = example_case(codemod)
+    example = example_for(codemod.id)
     if example is not None:
-        name, before, after = example
+        name, before, after = example.file, example.before, example.after
         lines += ["", f"Example ({name}):"]
         lines += [
             line.rstrip("\n")
