@@ -260,6 +260,7 @@ def test_a_codemod_that_raises_leaves_that_file_as_it_was_and_the_run_goes_on(
             {
                 "path": "boom_flow.py",
                 "line": None,
+                "cell": None,  # a notebook cell's number, for .ipynb files
                 "reason": "codemod raised RuntimeError('test codemod exploded'); "
                 "file left as it was",
                 "codemod": "test-explodes",
