@@ -19,7 +19,9 @@ from pathlib import Path
 
 import git
 
+from prefect1_migrate.journal import SCRATCH_NAME
 from prefect1_migrate.redaction import redact_output
+from prefect1_migrate.workspace import TEMPORARY_PREFIX
 
 LOCK_NAME = "prefect1-migrate.lock"
 _INDEX_LOCK_RETRIES = 50
@@ -477,8 +479,13 @@ def _identity_env(identity: Identity) -> dict[str, str]:
 
 
 @contextmanager
-def _scratch_file(folder: Path, content: str) -> Iterator[str]:
-    descriptor, name = tempfile.mkstemp(prefix="prefect1-migrate-", dir=folder)
+def _scratch_file(git_dir: Path, content: str) -> Iterator[str]:
+    # Inside a writing run's scratch folder when there is one: a run killed meanwhile leaves
+    # the file where the next run removes its temporaries (prefect1_migrate/journal.py).
+    folder = git_dir / SCRATCH_NAME
+    descriptor, name = tempfile.mkstemp(
+        prefix=TEMPORARY_PREFIX, dir=folder if folder.is_dir() else git_dir
+    )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(content)
