@@ -142,7 +142,9 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.cron", FileKind.CRONTAB),
 )
 
-_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[\w.+-]+)")
+_SHEBANG = re.compile(
+    rb"^#![ \t]*(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[\w.+-]+)(?![^ \t\r\n])"
+)
 _SHELLS = {b"sh", b"bash", b"zsh", b"dash", b"ksh"}
 
 

@@ -56,3 +56,23 @@ def test_a_name_or_pattern_is_listed_in_the_row_of_its_kind_only(name: str, kind
 )
 def test_the_path_rules_of_the_table(path: str, kind: FileKind) -> None:
     assert classify(path) is kind
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"#!/bin/bash\n", FileKind.SHELL),
+        (b"#! /bin/sh -e\n", FileKind.SHELL),
+        (b"#!/usr/bin/env zsh\n", FileKind.SHELL),
+        (b"#!/usr/bin/python3\n", FileKind.PYTHON),
+        (b"#!/usr/bin/env -S python3 -u\n", FileKind.PYTHON),
+        (b"#!/usr/bin/perl\n", None),
+        (b"#!/opt/bash/bin/node\n", None),
+        (b"echo #!/bin/bash\n", None),
+    ],
+)
+def test_a_file_without_a_known_name_gets_its_shebang_program_s_kind(
+    head: bytes, kind: FileKind | None
+) -> None:
+    """The program is the shebang's last path part (after ``env`` and its options)."""
+    assert classify("bin/deploy", head) is kind
