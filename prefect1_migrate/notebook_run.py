@@ -1,8 +1,9 @@
 """Runs the codemods over a Jupyter notebook's cells (``prefect1_migrate/notebooks.py`` reads
 and writes the notebook): its Python cells as one module through the Python codemods, its
-shell commands through the text codemods that read shell scripts. Each codemod that changes
-a cell gives a version of the notebook, as for any other file; review places are cells'
-lines (``path:cell N:line M``).
+``!`` shell commands through the text codemods that read shell scripts, each cell read as a
+file (Markdown, a shell cell's script, a ``%%writefile`` cell's file) through the codemods
+of that file's kind. Each codemod that changes a cell gives a version of the notebook, as for
+any other file; review places are cells' lines (``path:cell N:line M``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from prefect1_migrate.notebooks import (
     CellCode,
     Notebook,
     NotebookError,
-    ShellPiece,
+    cell_file_text,
     cell_of_module_line,
     cell_texts,
     read_code,
     read_notebook,
-    shell_cell_text,
+    shell_line,
     shell_replacements,
 )
 from prefect1_migrate.pipeline import (
@@ -33,6 +34,7 @@ from prefect1_migrate.pipeline import (
     Listing,
     Place,
     StepOutput,
+    _fitted,
     first_changed_line,
     line_before,
     new_markers,
@@ -42,9 +44,12 @@ from prefect1_migrate.redaction import secret_values
 CellVersion = dict[int, str]  # cell index -> text
 
 
-def process_notebook(processor: FileProcessor, result: FileResult, data: bytes) -> None:
+def process_notebook(
+    processor: FileProcessor, result: FileResult, data: bytes, line_length: int | None = None
+) -> None:
     """Fills ``result`` for the notebook whose bytes are ``data``, as
-    ``FileProcessor.process_source`` does for other files."""
+    ``FileProcessor.process_source`` does for other files (``line_length``: its rewritten
+    Python lines are fitted to it, as a ``.py`` file's are)."""
     path = result.path
     try:
         notebook = read_notebook(data)
@@ -62,49 +67,58 @@ def process_notebook(processor: FileProcessor, result: FileResult, data: bytes) 
             result.problems.append(FileProblem(path, 1, reason, cell=index + 1))
     if result.problems:
         return
-    result.secrets = frozenset(secret_values(code.module)) | frozenset(
-        value for piece in code.shells for value in secret_values(piece.text)
-    )
-    versions = _versions(processor, notebook, code, result)
+    texts = [code.module, *(piece.text for piece in code.shells)]
+    texts += [file.text for file in code.files]
+    result.secrets = frozenset(value for text in texts for value in secret_values(text))
+    versions = _versions(processor, notebook, code, result, line_length)
     if versions:
         _keep_steps(processor, result, notebook, data, versions)
 
 
 def _versions(
-    processor: FileProcessor, notebook: Notebook, code: CellCode, result: FileResult
+    processor: FileProcessor,
+    notebook: Notebook,
+    code: CellCode,
+    result: FileResult,
+    line_length: int | None,
 ) -> list[tuple[str, CellVersion]]:
     """The cells' texts after each codemod that changes the notebook; none when one fails."""
     name = result.path.rpartition("/")[2]
-    python = [c for c in processor.codemods if c.looks_at(FileKind.PYTHON, name)]
-    shell = [c for c in processor.codemods if c.looks_at(FileKind.SHELL, name)]
-    python_texts: dict[str, str] = {}
-    if code.python_cells and _PREFECT.search(code.module.encode()):
-        problems = len(result.problems)
-        python_texts = dict(processor._run_python(result.path, code.module, python, result))
-        _place_in_cells(result, code, problems)
+    problems = len(result.problems)
+    python_texts = _python_texts(processor, result, code.module, name, line_length)
+    _place_in_cells(result, code, problems)
     shell_texts: list[dict[str, str]] = []
     for piece in code.shells:
-        listings: list[Listing] = []  # shell has comments: codemods mark, they do not list
-        texts = processor._run_text(
-            result.path, FileKind.SHELL, piece.text, shell, result, listings
-        )
-        if listings:
-            reason = "a codemod listed a place in a shell command instead of marking it"
-            result.problems.append(FileProblem(result.path, 1, reason, cell=piece.cell + 1))
-        shell_texts.append(dict(texts))
+        problems = len(result.problems)
+        shell_texts.append(_text_texts(processor, result, FileKind.SHELL, piece.text, name))
+        if len(result.problems) > problems:
+            _place_in_cell(result, problems, piece.cell, shell_line(code, piece) - 1)
+    file_texts: list[dict[str, str]] = []
+    for file in code.files:
+        problems = len(result.problems)
+        if file.kind is FileKind.PYTHON:
+            texts = _python_texts(processor, result, file.text, file.name or name, line_length)
+        else:
+            texts = _text_texts(processor, result, file.kind, file.text, file.name or name)
+        _place_in_cell(result, problems, file.cell, file.header_lines)
+        file_texts.append(texts)
     if result.problems:
         return []
     module = code.module
     commands = [piece.text for piece in code.shells]
+    bodies = [file.text for file in code.files]
     versions: list[tuple[str, CellVersion]] = []
     for codemod in processor.codemods:
-        changed = [k for k, texts in enumerate(shell_texts) if codemod.id in texts]
-        if codemod.id not in python_texts and not changed:
+        shells = [k for k, texts in enumerate(shell_texts) if codemod.id in texts]
+        files = [k for k, texts in enumerate(file_texts) if codemod.id in texts]
+        if codemod.id not in python_texts and not shells and not files:
             continue
         module = python_texts.get(codemod.id, module)
-        for k in changed:
+        for k in shells:
             commands[k] = shell_texts[k][codemod.id]
-        version = _version(notebook, code, module, commands)
+        for k in files:
+            bodies[k] = file_texts[k][codemod.id]
+        version = _version(notebook, code, module, commands, bodies)
         if version is None:
             reason = f"{codemod.id}'s rewrite cannot be put back into the cells; left as it was"
             result.problems.append(FileProblem(result.path, None, reason, codemod.id))
@@ -113,16 +127,45 @@ def _versions(
     return versions
 
 
+def _python_texts(
+    processor: FileProcessor, result: FileResult, text: str, name: str, line_length: int | None
+) -> dict[str, str]:
+    """Each Python codemod's text of ``text`` (a module of cells, or a written ``.py`` file),
+    its long rewritten lines fitted to ``line_length``."""
+    if not _PREFECT.search(text.encode()):
+        return {}  # every Python rewrite concerns code that reaches Prefect
+    python = [c for c in processor.codemods if c.looks_at(FileKind.PYTHON, name)]
+    texts = processor._run_python(result.path, text, python, result)
+    if texts and line_length:
+        texts = _fitted(text, texts, line_length)
+    return dict(texts)
+
+
+def _text_texts(
+    processor: FileProcessor, result: FileResult, kind: FileKind, text: str, name: str
+) -> dict[str, str]:
+    """Each text codemod's text of ``text``, read as a file of ``kind`` named ``name``. A
+    place a codemod lists instead of marking (a written JSON file has no comments) cannot be
+    a marker in the cell: it is a problem that leaves the notebook as it was."""
+    candidates = [c for c in processor.codemods if c.looks_at(kind, name)]
+    listings: list[Listing] = []
+    texts = dict(processor._run_text(result.path, kind, text, candidates, result, listings))
+    for listing in listings:
+        reason = f"no comment can mark this place of a {kind.value} file: {listing.message}"
+        result.problems.append(
+            FileProblem(
+                result.path, listing.index + 1, f"{reason}; left as it was", listing.codemod_id
+            )
+        )
+    return texts
+
+
 def _version(
-    notebook: Notebook, code: CellCode, module: str, commands: list[str]
+    notebook: Notebook, code: CellCode, module: str, commands: list[str], bodies: list[str]
 ) -> CellVersion | None:
     replacements: dict[int, str | None] = {}
-    shell_cells: list[tuple[ShellPiece, str]] = []
     for piece, command in zip(code.shells, commands, strict=True):
         if command == piece.text:
-            continue
-        if not piece.masks:
-            shell_cells.append((piece, command))
             continue
         piece_replacements = shell_replacements(piece, command)
         if piece_replacements is None:
@@ -133,8 +176,9 @@ def _version(
         return None
     version = {index: cell.text for index, cell in enumerate(notebook.cells)}
     version.update(texts)
-    for piece, command in shell_cells:
-        version[piece.cell] = shell_cell_text(notebook, piece, command)
+    for file, body in zip(code.files, bodies, strict=True):
+        if body != file.text:
+            version[file.cell] = cell_file_text(notebook, file, body)
     return version
 
 
@@ -147,6 +191,18 @@ def _place_in_cells(result: FileResult, code: CellCode, since: int) -> None:
             result.problems[position] = FileProblem(
                 problem.path, line, problem.reason, problem.codemod_id, index + 1
             )
+
+
+def _place_in_cell(result: FileResult, since: int, cell: int, offset: int) -> None:
+    """The problems added since ``since`` name lines of a text read from the cell at index
+    ``cell`` whose first line is the cell's line ``offset + 1``: name the cell's lines (the
+    text's first line when a problem names none)."""
+    for position in range(since, len(result.problems)):
+        problem = result.problems[position]
+        line = (problem.line or 1) + offset
+        result.problems[position] = FileProblem(
+            problem.path, line, problem.reason, problem.codemod_id, cell + 1
+        )
 
 
 def _keep_steps(

@@ -9,8 +9,10 @@ lines of a changed cell keep their original JSON text.
 Code cells in Python are read as one module (so an import in one cell is in view where a
 later cell uses it): the cells joined with a boundary comment between them. IPython syntax
 (``%magic``, ``!cmd``, ``x = !cmd``, ``obj?``) is masked as ``pass`` lines before parsing and
-put back byte for byte. Shell commands (``!cmd`` lines and ``%%bash``/``%%sh``/``%%script
-bash`` cells) are read as shell text, one piece per command or cell.
+put back byte for byte. Shell commands (``!cmd`` lines) are read as shell text, one piece
+per command. Other cells are read as the file they hold: a Markdown cell as a Markdown file,
+the body of a ``%%bash``/``%%sh``/``%%script bash`` cell as a shell script, the body of a
+``%%writefile`` cell as a file of the kind its target's name gives (Python too).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.decoder import scanstring
+from pathlib import PurePosixPath
+
+from prefect1_migrate.filekinds import FileKind, classify
 
 
 class NotebookError(ValueError):
@@ -307,6 +312,8 @@ def _list_style(text: str, values: list[SourceValue]) -> ListStyle | None:
 # --- the code the codemods read -----------------------------------------------------------
 
 _SHELL_PROGRAMS = frozenset({"bash", "sh", "zsh"})
+_WRITEFILE_MAGICS = frozenset({"writefile", "file"})
+_WRITEFILE_OPTIONS = frozenset({"-a", "--append"})
 _PYTHON_BODY_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _CELL_MAGIC = re.compile(r"%%(?P<name>\w+)(?P<args>[^\n]*)")
 # `!=` and `% x` starting a continued line are Python; `!cmd` and `%name` never are.
@@ -323,23 +330,40 @@ _MASK_FOUND = re.compile(r"[ \t]*pass  # __p1m_ipython_(\d+)__")
 @dataclass
 class ShellPiece:
     """A shell command of a notebook: ``!cmd`` lines of a Python cell (the masks numbered
-    ``masks``, the first one ``prefix``ed by its indentation, ``x =`` and ``!``) or the body
-    of a shell cell (no masks)."""
+    ``masks``, the first one ``prefix``ed by its indentation, ``x =`` and ``!``)."""
 
     cell: int  # index into the notebook's cells
-    text: str  # the command(s), ending with a newline as a shell file does
-    prefix: str = ""
-    masks: tuple[int, ...] = ()
+    text: str  # the command, ending with a newline as a shell file does
+    prefix: str
+    masks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CellFile:
+    """A cell read as the file it holds: a Markdown cell, the body of a shell cell
+    (``%%bash``) or of a ``%%writefile`` cell (the kind of its target's name)."""
+
+    cell: int  # index into the notebook's cells
+    kind: FileKind
+    name: str | None  # the written file's name (``%%writefile``), None: the notebook's
+    header: str  # the cell's magic line, kept as it is ("" for a Markdown cell)
+    text: str  # what the codemods read, ending with a newline as a file does
+
+    @property
+    def header_lines(self) -> int:
+        return self.header.count("\n")
 
 
 @dataclass
 class CellCode:
-    """The Python module made of a notebook's Python cells, and its shell commands."""
+    """The Python module made of a notebook's Python cells, its shell commands and the
+    cells read as files of other kinds."""
 
     module: str = ""
     python_cells: list[int] = field(default_factory=list)  # indexes, in module order
     masked: list[str] = field(default_factory=list)  # the original lines, by mask number
-    shells: list[ShellPiece] = field(default_factory=list)
+    shells: list[ShellPiece] = field(default_factory=list)  # the `!` commands
+    files: list[CellFile] = field(default_factory=list)
     first_lines: list[int] = field(default_factory=list)  # each Python cell's module line
     unread: list[int] = field(default_factory=list)  # cells not read (carriage returns)
 
@@ -357,32 +381,39 @@ def _cell_magic(first_line: str) -> tuple[str, str] | None:
 
 
 def read_code(notebook: Notebook) -> CellCode:
-    """The Python module and shell commands of the notebook's code cells (none when the
-    notebook's kernel is not Python's)."""
+    """What the codemods read of the notebook: its Markdown cells, and, when its kernel is
+    Python's, the Python module and shell commands of its code cells and the cells that
+    write files."""
     code = CellCode()
-    if notebook.language != "python":
-        return code
-    if "__p1m_" in notebook.text:
+    python = notebook.language == "python"
+    if python and "__p1m_" in notebook.text:
         raise NotebookError("holds __p1m_, the text this tool masks IPython lines with")
     chunks: list[str] = []
     line_number = 1
     for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code" or cell.language not in (None, "python"):
+        markdown = cell.cell_type == "markdown"
+        if not markdown and not (
+            python and cell.cell_type == "code" and cell.language in (None, "python")
+        ):
             continue
         if "\r" in cell.text:
             code.unread.append(index)
+            continue
+        if markdown:
+            if cell.text:
+                code.files.append(
+                    CellFile(index, FileKind.MARKDOWN, None, "", _with_newline(cell.text))
+                )
             continue
         lines = split_lines(cell.text)
         magic = _cell_magic(lines[0]) if lines else None
         if magic is not None:
             name, program = magic
-            if program in _SHELL_PROGRAMS:
-                body = "".join(lines[1:])
-                if body:
-                    code.shells.append(ShellPiece(index, _with_newline(body)))
-                continue
             if name not in _PYTHON_BODY_MAGICS:
-                continue  # another language: html, sql, writefile...
+                file = _cell_file(index, lines, name, program)
+                if file is not None:
+                    code.files.append(file)
+                continue  # another language: html, sql...
         text = _with_newline("".join(_masked_lines(lines, index, code, magic is not None)))
         if chunks:
             chunks.append(_BOUNDARY + "\n")
@@ -393,6 +424,26 @@ def read_code(notebook: Notebook) -> CellCode:
         line_number += text.count("\n")
     code.module = "".join(chunks)
     return code
+
+
+def _cell_file(index: int, lines: list[str], name: str, program: str) -> CellFile | None:
+    """The file a shell or ``%%writefile`` cell holds (None: another cell magic, an empty
+    body, a target of no known kind)."""
+    body = _with_newline("".join(lines[1:]))
+    if not body:
+        return None
+    if program in _SHELL_PROGRAMS:
+        return CellFile(index, FileKind.SHELL, None, lines[0], body)
+    if name not in _WRITEFILE_MAGICS:
+        return None
+    targets = [word for word in lines[0].split()[1:] if word not in _WRITEFILE_OPTIONS]
+    if len(targets) != 1:
+        return None
+    target = targets[0].strip("\"'")
+    kind = classify(target.removeprefix("./"), body[:256].encode())
+    if kind is None or kind is FileKind.NOTEBOOK:
+        return None  # read as the file would be read: not at all
+    return CellFile(index, kind, PurePosixPath(target).name, lines[0], body)
 
 
 def _with_newline(text: str) -> str:
@@ -490,16 +541,21 @@ def cell_texts(
     return texts
 
 
-def shell_cell_text(notebook: Notebook, piece: ShellPiece, command: str) -> str:
-    """The text of the shell cell of ``piece`` once its body is ``command``."""
-    original = notebook.cells[piece.cell].text
-    first = original[: original.index("\n") + 1]
-    if not original.endswith("\n"):
-        command = command.removesuffix("\n")
-    return first + command
+def cell_file_text(notebook: Notebook, file: CellFile, body: str) -> str:
+    """The text of the cell of ``file`` once the file holds ``body``."""
+    if not notebook.cells[file.cell].text.endswith("\n"):
+        body = body.removesuffix("\n")
+    return file.header + body
 
 
 def cell_of_module_line(code: CellCode, line: int) -> tuple[int, int]:
     """(cell index, line in the cell) of a line of the module."""
     position = max(bisect_right(code.first_lines, line) - 1, 0)
     return code.python_cells[position], line - code.first_lines[position] + 1
+
+
+def shell_line(code: CellCode, piece: ShellPiece) -> int:
+    """The line of ``piece``'s ``!`` command in its cell."""
+    mask = _MASK.format(piece.masks[0])
+    module_line = code.module[: code.module.index(mask)].count("\n") + 1
+    return cell_of_module_line(code, module_line)[1]

@@ -225,7 +225,7 @@ class FileProcessor:
             if _PREFECT.search(data) is not None:  # markers name it too
                 from prefect1_migrate.notebook_run import process_notebook
 
-                process_notebook(self, result, data)
+                process_notebook(self, result, data, line_length)
             return result
         if self.report_marked:
             for line, message in marker_lines(probe):

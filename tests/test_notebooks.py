@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, git, run_cli
 
 from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.linefit import DEFAULT_LINE_LENGTH
 from prefect1_migrate.markers import MARKER
 from prefect1_migrate.notebooks import (
     cell_texts,
@@ -29,9 +30,15 @@ CASES = sorted(case for case in GOLDEN.iterdir() if case.is_dir())
 TRANSFORMING = [case for case in CASES if (case / "after").is_dir()]
 
 
-def migrated(path: str, data: bytes, output: StepOutput = StepOutput.BYTES) -> FileResult:
+def migrated(
+    path: str,
+    data: bytes,
+    output: StepOutput = StepOutput.BYTES,
+    line_length: int | None = DEFAULT_LINE_LENGTH,
+) -> FileResult:
+    """What a run does to the notebook in a repository without formatter settings."""
     processor = FileProcessor(ROOT, list(all_codemods()), MigrationOptions(), output)
-    return processor.process_source(path, data)  # ROOT: never read
+    return processor.process_source(path, data, line_length)  # ROOT: never read
 
 
 def only_file(folder: Path) -> Path:
@@ -120,6 +127,7 @@ def test_check_lists_places_in_the_original_notebook() -> None:
     before = only_file(GOLDEN / "imports-across-cells" / "before")
     result = migrated("etl.ipynb", before.read_bytes(), StepOutput.NONE)
     assert {place.where for place in result.places} == {
+        "etl.ipynb:cell 1:line 3",  # cli-run, in the Markdown cell
         "etl.ipynb:cell 2:line 5",  # imports-moved
         "etl.ipynb:cell 2:line 6",  # environments-to-run-configs
         "etl.ipynb:cell 2:line 7",  # legacy-storage-path
@@ -154,9 +162,13 @@ IPYTHON = (
 )
 
 
-def _notebook(*sources: str, language: str = "python") -> bytes:
+def _notebook(*sources: str, language: str = "python", markdown: tuple[int, ...] = ()) -> bytes:
+    """A notebook of code cells (the cells at the ``markdown`` indexes: Markdown cells)."""
     cells = [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "source": source} for source in sources
+        {"cell_type": "markdown", "metadata": {}, "source": source}
+        if index in markdown
+        else {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+        for index, source in enumerate(sources)
     ]
     metadata = {"language_info": {"name": language}}
     return json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4}).encode()
@@ -209,6 +221,101 @@ def test_cells_of_other_kernels_and_languages_are_not_read() -> None:
     source = "from prefect.engine.executors import LocalExecutor"
     assert not migrated("r.ipynb", _notebook(source, language="R")).steps
     assert not migrated("n.ipynb", _notebook("%%sql\n" + source)).steps
+    assert not migrated("n.ipynb", _notebook("%%writefile notes.txt\n" + source)).steps
+
+
+def test_markdown_cells_are_read_as_markdown_in_any_kernel() -> None:
+    """Prose gets Markdown's marker (an HTML comment), a code block a shell comment."""
+    prose = "Register with `prefect register flow --file f.py --project P`."
+    block = "```bash\nprefect register flow --file f.py --project P\n```"
+    result = migrated("n.ipynb", _notebook(prose, block, language="R", markdown=(0, 1)))
+    first, second = (cell.text for cell in read_notebook(final_bytes(result, b"")).cells)
+    assert first.startswith("<!-- TODO(prefect-1.0): `prefect register` registers")
+    assert first.endswith(" -->\nRegister with `prefect register --path f.py --project P`.")
+    assert second.split("\n")[1].startswith("# TODO(prefect-1.0): `prefect register`")
+    assert second.split("\n")[2:] == ["prefect register --path f.py --project P", "```"]
+    assert [finding.where for finding in result.findings] == [
+        "n.ipynb:cell 1:line 1",
+        "n.ipynb:cell 2:line 2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "expected"),
+    [
+        (
+            "%%writefile flows/f.py",
+            "import prefect.engine.executors\n",
+            "import prefect.executors\n",
+        ),
+        ("%%file -a run.sh", "prefect run flow --name f\n", "prefect run --name f\n"),
+        (
+            "%%writefile run",
+            "#!/bin/bash\nprefect run flow --name f",
+            "#!/bin/bash\nprefect run --name f",
+        ),
+        ("%%writefile 'requirements.txt'", "prefect==0.15.13\n", "prefect==1.4.1\n"),
+    ],
+    ids=["python", "file-alias-append", "shebang", "quoted-requirements"],
+)
+def test_a_writefile_cell_is_read_as_the_file_it_writes(
+    header: str, body: str, expected: str
+) -> None:
+    result = migrated("n.ipynb", _notebook(f"{header}\n{body}"))
+    assert not result.problems
+    (cell,) = read_notebook(final_bytes(result, b"")).cells
+    assert cell.text.startswith(f"{header}\n{expected}")
+
+
+@pytest.mark.parametrize(
+    ("source", "where", "reason"),
+    [
+        (
+            '%%writefile package.json\n{\n "scripts": {"r": "prefect register flow -f f.py"}\n}\n',
+            "n.ipynb:cell 2:line 3",
+            "no comment can mark this place of a json file: `prefect register` registers",
+        ),
+        ("%%writefile f.py\nimport prefect\nx = (\n", "n.ipynb:cell 2:line 4", "cannot tokenize"),
+    ],
+    ids=["listed-in-json", "python-that-does-not-parse"],
+)
+def test_a_written_file_that_cannot_be_migrated_in_its_cell_is_named(
+    source: str, where: str, reason: str
+) -> None:
+    result = migrated("n.ipynb", _notebook("import prefect.engine.executors", source))
+    assert not result.steps
+    (problem,) = result.problems
+    assert (problem.where, problem.reason[: len(reason)]) == (where, reason)
+
+
+LONG_CELL = (
+    "from prefect import Flow\n"
+    "from prefect.environments import LocalEnvironment\n"
+    'with Flow("hello-there", environment=LocalEnvironment(labels=["nb"])) as flow:\n'
+    "    pass"
+)
+
+
+@pytest.mark.parametrize(
+    ("line_length", "with_line"),
+    [
+        (None, 'with Flow("hello-there", run_config=UniversalRun(labels=["nb"])) as flow:'),
+        (60, "with Flow("),
+        (73, 'with Flow("hello-there", run_config=UniversalRun(labels=["nb"])) as flow:'),
+        (72, "with Flow("),
+    ],
+)
+def test_rewritten_python_lines_are_fitted_to_the_line_length(
+    line_length: int | None, with_line: str
+) -> None:
+    """As in a ``.py`` file: the formatter's line length of the notebook's folder (black and
+    ruff format notebooks, nbQA runs other formatters on them)."""
+    result = migrated(
+        "n.ipynb", _notebook(LONG_CELL, "%%writefile f.py\n" + LONG_CELL), line_length=line_length
+    )
+    cells = read_notebook(final_bytes(result, b"")).cells
+    assert cells[0].text.split("\n")[2] == with_line
+    assert cells[1].text.split("\n")[3] == with_line
 
 
 @pytest.mark.parametrize(
