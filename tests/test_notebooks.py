@@ -240,23 +240,25 @@ def test_markdown_cells_are_read_as_markdown_in_any_kernel() -> None:
     ]
 
 
+# {case: (the cell's magic line, the file it writes, that file migrated)}
+WRITTEN_FILES = {
+    "python": (
+        "%%writefile flows/f.py",
+        "import prefect.engine.executors\n",
+        "import prefect.executors\n",
+    ),
+    "file-alias-append": (
+        "%%file -a run.sh",
+        "prefect run flow --name f\n",
+        "prefect run --name f\n",
+    ),
+    "shebang": ("%%writefile run", "#!/bin/bash\nprefect run flow", "#!/bin/bash\nprefect run"),
+    "quoted-requirements": ("%%writefile 'requirements.txt'", "prefect==0.15.13", "prefect==1.4.1"),
+}
+
+
 @pytest.mark.parametrize(
-    ("header", "body", "expected"),
-    [
-        (
-            "%%writefile flows/f.py",
-            "import prefect.engine.executors\n",
-            "import prefect.executors\n",
-        ),
-        ("%%file -a run.sh", "prefect run flow --name f\n", "prefect run --name f\n"),
-        (
-            "%%writefile run",
-            "#!/bin/bash\nprefect run flow --name f",
-            "#!/bin/bash\nprefect run --name f",
-        ),
-        ("%%writefile 'requirements.txt'", "prefect==0.15.13\n", "prefect==1.4.1\n"),
-    ],
-    ids=["python", "file-alias-append", "shebang", "quoted-requirements"],
+    ("header", "body", "expected"), WRITTEN_FILES.values(), ids=list(WRITTEN_FILES)
 )
 def test_a_writefile_cell_is_read_as_the_file_it_writes(
     header: str, body: str, expected: str
