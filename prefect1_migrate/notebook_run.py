@@ -15,6 +15,7 @@ from prefect1_migrate.linemap import LineMap
 from prefect1_migrate.markers import marker_lines
 from prefect1_migrate.notebooks import (
     CellCode,
+    CellFile,
     Notebook,
     NotebookError,
     cell_file_text,
@@ -70,9 +71,12 @@ def process_notebook(
     texts = [code.module, *(piece.text for piece in code.shells)]
     texts += [file.text for file in code.files]
     result.secrets = frozenset(value for text in texts for value in secret_values(text))
-    versions = _versions(processor, notebook, code, result, line_length)
+    listed: list[tuple[Listing, CellFile]] = []
+    versions = _versions(processor, notebook, code, result, line_length, listed)
     if versions:
         _keep_steps(processor, result, notebook, data, versions)
+    if listed and not result.problems:
+        _list_places(processor, result, notebook, versions, listed)
 
 
 def _versions(
@@ -81,8 +85,10 @@ def _versions(
     code: CellCode,
     result: FileResult,
     line_length: int | None,
+    listed: list[tuple[Listing, CellFile]],
 ) -> list[tuple[str, CellVersion]]:
-    """The cells' texts after each codemod that changes the notebook; none when one fails."""
+    """The cells' texts after each codemod that changes the notebook; none when one fails.
+    The places codemods list in a file a cell writes (JSON: no comments) go to ``listed``."""
     name = result.path.rpartition("/")[2]
     problems = len(result.problems)
     python_texts = _python_texts(processor, result, code.module, name, line_length)
@@ -90,7 +96,12 @@ def _versions(
     shell_texts: list[dict[str, str]] = []
     for piece in code.shells:
         problems = len(result.problems)
-        shell_texts.append(_text_texts(processor, result, FileKind.SHELL, piece.text, name))
+        listings: list[Listing] = []  # shell has comments: codemods mark, they do not list
+        texts = _text_texts(processor, result, FileKind.SHELL, piece.text, name, listings)
+        if listings:
+            reason = "a codemod listed a place in a shell command instead of marking it"
+            result.problems.append(FileProblem(result.path, 1, reason))
+        shell_texts.append(texts)
         if len(result.problems) > problems:
             _place_in_cell(result, problems, piece.cell, shell_line(code, piece) - 1)
     file_texts: list[dict[str, str]] = []
@@ -99,7 +110,10 @@ def _versions(
         if file.kind is FileKind.PYTHON:
             texts = _python_texts(processor, result, file.text, file.name or name, line_length)
         else:
-            texts = _text_texts(processor, result, file.kind, file.text, file.name or name)
+            listings = []
+            kind, file_name = file.kind, file.name or name
+            texts = _text_texts(processor, result, kind, file.text, file_name, listings)
+            listed += [(listing, file) for listing in listings]
         _place_in_cell(result, problems, file.cell, file.header_lines)
         file_texts.append(texts)
     if result.problems:
@@ -142,22 +156,17 @@ def _python_texts(
 
 
 def _text_texts(
-    processor: FileProcessor, result: FileResult, kind: FileKind, text: str, name: str
+    processor: FileProcessor,
+    result: FileResult,
+    kind: FileKind,
+    text: str,
+    name: str,
+    listings: list[Listing],
 ) -> dict[str, str]:
-    """Each text codemod's text of ``text``, read as a file of ``kind`` named ``name``. A
-    place a codemod lists instead of marking (a written JSON file has no comments) cannot be
-    a marker in the cell: it is a problem that leaves the notebook as it was."""
+    """Each text codemod's text of ``text``, read as a file of ``kind`` named ``name``; the
+    places codemods list instead of marking go to ``listings``."""
     candidates = [c for c in processor.codemods if c.looks_at(kind, name)]
-    listings: list[Listing] = []
-    texts = dict(processor._run_text(result.path, kind, text, candidates, result, listings))
-    for listing in listings:
-        reason = f"no comment can mark this place of a {kind.value} file: {listing.message}"
-        result.problems.append(
-            FileProblem(
-                result.path, listing.index + 1, f"{reason}; left as it was", listing.codemod_id
-            )
-        )
-    return texts
+    return dict(processor._run_text(result.path, kind, text, candidates, result, listings))
 
 
 def _version(
@@ -249,6 +258,38 @@ def _keep_steps(
                     result.places.append(place)
         if processor.output is StepOutput.NONE:
             result.places.append(_first_change(result.path, texts, step, titles, codemod_id))
+
+
+def _list_places(
+    processor: FileProcessor,
+    result: FileResult,
+    notebook: Notebook,
+    versions: list[tuple[str, CellVersion]],
+    listed: list[tuple[Listing, CellFile]],
+) -> None:
+    """The places codemods listed in files that cells write, as ``FileProcessor._finish``
+    reports a JSON file's: findings at their cell's line in the migrated notebook and, for
+    ``--check``, places in the notebook as it is."""
+    order = {codemod.id: position for position, codemod in enumerate(processor.codemods)}
+    original: CellVersion = {index: cell.text for index, cell in enumerate(notebook.cells)}
+    texts = [original] + [version for _, version in versions]
+    for listing, file in listed:
+        # The cell as the codemod left it: after the last change up to the codemod's own.
+        step = sum(order[codemod_id] <= order[listing.codemod_id] for codemod_id, _ in versions)
+        cell_versions = [text[file.cell] for text in texts]
+        line = file.header_lines + listing.index + 1
+        final = line
+        for old, new in pairwise(cell_versions[step:]):
+            final = LineMap(old, new)(final)
+        number = file.cell + 1
+        result.findings.append(
+            Finding(result.path, final, line, listing.message, listing.codemod_id, number)
+        )
+        if processor.output is StepOutput.NONE and (listing.changed or processor.report_marked):
+            backward = [LineMap(new, old) for old, new in pairwise(cell_versions)]
+            reason = f"listed (no comments here): {listing.message} ({listing.codemod_id})"
+            before = line_before(backward, step, line)
+            result.places.append(Place(result.path, before, reason, cell=number))
 
 
 def _changed_cells(before: CellVersion, after: CellVersion) -> list[int]:

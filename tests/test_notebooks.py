@@ -269,25 +269,36 @@ def test_a_writefile_cell_is_read_as_the_file_it_writes(
     assert cell.text.startswith(f"{header}\n{expected}")
 
 
-@pytest.mark.parametrize(
-    ("source", "where", "reason"),
-    [
-        (
-            '%%writefile package.json\n{\n "scripts": {"r": "prefect register flow -f f.py"}\n}\n',
-            "n.ipynb:cell 2:line 3",
-            "no comment can mark this place of a json file: `prefect register` registers",
-        ),
-        ("%%writefile f.py\nimport prefect\nx = (\n", "n.ipynb:cell 2:line 4", "cannot tokenize"),
-    ],
-    ids=["listed-in-json", "python-that-does-not-parse"],
-)
-def test_a_written_file_that_cannot_be_migrated_in_its_cell_is_named(
-    source: str, where: str, reason: str
-) -> None:
+def test_a_written_python_file_that_does_not_parse_is_named_by_its_cell_line() -> None:
+    source = "%%writefile f.py\nimport prefect\nx = (\n"
     result = migrated("n.ipynb", _notebook("import prefect.engine.executors", source))
     assert not result.steps
     (problem,) = result.problems
-    assert (problem.where, problem.reason[: len(reason)]) == (where, reason)
+    assert (problem.where, problem.reason[:15]) == ("n.ipynb:cell 2:line 4", "cannot tokenize")
+
+
+WRITTEN_JSON = (
+    "%%writefile package.json\n"
+    '{\n "scripts": {\n  "reg": "prefect register flow -f f.py",\n'
+    '  "run": "prefect run flow --name x"\n }\n}\n'
+)
+
+
+def test_a_place_listed_in_a_written_json_file_is_reported_at_its_cell_line() -> None:
+    """JSON has no comments: the place is listed, as in a ``.json`` file of the repository."""
+    data = _notebook(WRITTEN_JSON)
+    result = migrated("n.ipynb", data)
+    (cell,) = read_notebook(final_bytes(result, b"")).cells
+    assert cell.text.split("\n")[3:5] == [
+        '  "reg": "prefect register --path f.py",',
+        '  "run": "prefect run --name x"',
+    ]
+    (finding,) = result.findings
+    assert (finding.where, finding.codemod_id) == ("n.ipynb:cell 1:line 4", "cli-register")
+    places = migrated("n.ipynb", data, StepOutput.NONE).places
+    assert [place.where for place in places if place.reason.startswith("listed")] == [
+        "n.ipynb:cell 1:line 4"
+    ]
 
 
 LONG_CELL = (
