@@ -187,6 +187,33 @@ def test_ipython_lines_are_masked_and_put_back_byte_for_byte() -> None:
     ]
 
 
+SHELL_MAGICS = (
+    "%pip install -q prefect==0.15.13\n"
+    "out = %sx prefect run flow --name x\n"
+    "if True:\n"
+    "    %system prefect run flow --name y\n"
+    "%pipe = 1\n"
+    "import prefect"
+)
+
+
+def test_pip_sx_and_system_line_magics_are_shell_commands() -> None:
+    code = read_code(read_notebook(_notebook(SHELL_MAGICS)))
+    assert [(piece.prefix, piece.text) for piece in code.shells] == [
+        ("%", "pip install -q prefect==0.15.13\n"),
+        ("out = %sx ", "prefect run flow --name x\n"),
+        ("    %system ", "prefect run flow --name y\n"),
+    ]
+    (cell,) = read_notebook(final_bytes(migrated("n.ipynb", _notebook(SHELL_MAGICS)), b"")).cells
+    assert cell.text.split("\n")[:5] == [
+        '%pip install -q prefect==1.4.1 "marshmallow<4" "pendulum<3"',
+        "out = %sx prefect run --name x",
+        "if True:",
+        "    %system prefect run --name y",
+        "%pipe = 1",
+    ]
+
+
 def test_ipython_lines_survive_the_codemods() -> None:
     result = migrated("n.ipynb", _notebook(IPYTHON))
     (cell,) = read_notebook(final_bytes(result, b"")).cells
