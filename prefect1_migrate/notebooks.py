@@ -317,11 +317,11 @@ _WRITEFILE_OPTIONS = frozenset({"-a", "--append"})
 _PYTHON_BODY_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _CELL_MAGIC = re.compile(r"%%(?P<name>\w+)(?P<args>[^\n]*)")
 # `!=` and `% x` starting a continued line are Python; `!cmd` and `%name` never are. Shell
-# commands: `!cmd`, `%sx cmd`, `%system cmd`, and `%pip ...`/`%conda ...` (`pip ...` run in
-# the kernel's environment).
+# commands: `!cmd`, `%sx cmd`, `%system cmd`, `%pip ...`/`%conda ...` (`pip ...` run in the
+# kernel's environment) and `%env NAME=value` (a variable setting).
 _LINE_SHELL = re.compile(
     r"(?P<prefix>[ \t]*(?:[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*)?"
-    r"(?:!+(?!=)|%(?:sx|system)[ \t]+|%(?=(?:pip|conda|mamba)[ \t]+\w)))"
+    r"(?:!+(?!=)|%(?:sx|system)[ \t]+|%(?=(?:pip|conda|mamba)[ \t]+\w)|%env[ \t]+(?=\w+=)))"
 )
 _LINE_MAGIC = re.compile(r"[ \t]*(?:[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*)?%+[A-Za-z_]")
 _HELP = re.compile(r"[ \t]*(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*")
@@ -334,7 +334,8 @@ _MASK_FOUND = re.compile(r"[ \t]*pass  # __p1m_ipython_(\d+)__")
 class ShellPiece:
     """A shell command of a notebook: ``!cmd`` lines of a Python cell (the masks numbered
     ``masks``, the first one ``prefix``ed by its indentation, ``x =`` and ``!``), or a
-    ``%sx``/``%system``/``%pip``/``%conda`` line (``prefix`` ends with ``%sx ``... or ``%``)."""
+    ``%sx``/``%system``/``%pip``/``%conda``/``%env NAME=value`` line (``prefix`` ends with
+    ``%sx ``, ``%system ``, ``%env `` or ``%``)."""
 
     cell: int  # index into the notebook's cells
     text: str  # the command, ending with a newline as a shell file does

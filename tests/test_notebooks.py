@@ -193,24 +193,29 @@ SHELL_MAGICS = (
     "if True:\n"
     "    %system prefect run flow --name y\n"
     "%pipe = 1\n"
+    "%env PREFECT__LOGGING__LOG_TO_CLOUD=false\n"
+    "home = %env HOME\n"
     "import prefect"
 )
 
 
-def test_pip_sx_and_system_line_magics_are_shell_commands() -> None:
+def test_pip_sx_system_and_env_setting_line_magics_are_shell_commands() -> None:
     code = read_code(read_notebook(_notebook(SHELL_MAGICS)))
     assert [(piece.prefix, piece.text) for piece in code.shells] == [
         ("%", "pip install -q prefect==0.15.13\n"),
         ("out = %sx ", "prefect run flow --name x\n"),
         ("    %system ", "prefect run flow --name y\n"),
+        ("%env ", "PREFECT__LOGGING__LOG_TO_CLOUD=false\n"),
     ]
     (cell,) = read_notebook(final_bytes(migrated("n.ipynb", _notebook(SHELL_MAGICS)), b"")).cells
-    assert cell.text.split("\n")[:5] == [
+    assert cell.text.split("\n")[:7] == [
         '%pip install -q prefect==1.4.1 "marshmallow<4" "pendulum<3"',
         "out = %sx prefect run --name x",
         "if True:",
         "    %system prefect run --name y",
         "%pipe = 1",
+        "%env PREFECT__CLOUD__SEND_FLOW_RUN_LOGS=false",
+        "home = %env HOME",
     ]
 
 
