@@ -346,7 +346,8 @@ class ShellPiece:
 @dataclass(frozen=True)
 class CellFile:
     """A cell read as the file it holds: a Markdown cell, the body of a shell cell
-    (``%%bash``) or of a ``%%writefile`` cell (the kind of its target's name)."""
+    (``%%bash``), of a ``%%python`` cell (a script) or of a ``%%writefile`` cell (the kind
+    of its target's name)."""
 
     cell: int  # index into the notebook's cells
     kind: FileKind
@@ -432,13 +433,15 @@ def read_code(notebook: Notebook) -> CellCode:
 
 
 def _cell_file(index: int, lines: list[str], name: str, program: str) -> CellFile | None:
-    """The file a shell or ``%%writefile`` cell holds (None: another cell magic, an empty
-    body, a target of no known kind)."""
+    """The file a shell, ``%%python`` or ``%%writefile`` cell holds (None: another cell
+    magic, an empty body, a target of no known kind)."""
     body = _with_newline("".join(lines[1:]))
     if not body:
         return None
     if program in _SHELL_PROGRAMS:
         return CellFile(index, FileKind.SHELL, None, lines[0], body)
+    if re.fullmatch(r"python[\d.]*", program):  # run in a new interpreter: a script
+        return CellFile(index, FileKind.PYTHON, None, lines[0], body)
     if name not in _WRITEFILE_MAGICS:
         return None
     targets = [word for word in lines[0].split()[1:] if word not in _WRITEFILE_OPTIONS]

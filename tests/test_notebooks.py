@@ -285,6 +285,11 @@ WRITTEN_FILES = {
         "prefect run --name f\n",
     ),
     "shebang": ("%%writefile run", "#!/bin/bash\nprefect run flow", "#!/bin/bash\nprefect run"),
+    "python-script": (
+        "%%script python3",
+        "import prefect.engine.executors",
+        "import prefect.executors",
+    ),
     "quoted-requirements": ("%%writefile 'requirements.txt'", "prefect==0.15.13", "prefect==1.4.1"),
 }
 
@@ -292,7 +297,7 @@ WRITTEN_FILES = {
 @pytest.mark.parametrize(
     ("header", "body", "expected"), WRITTEN_FILES.values(), ids=list(WRITTEN_FILES)
 )
-def test_a_writefile_cell_is_read_as_the_file_it_writes(
+def test_a_cell_that_writes_or_runs_a_file_is_read_as_that_file(
     header: str, body: str, expected: str
 ) -> None:
     result = migrated("n.ipynb", _notebook(f"{header}\n{body}"))

@@ -98,8 +98,10 @@ def notebook_files(data: bytes, stem: str) -> dict[str, str]:
     for file in code.files:
         if file.kind is FileKind.MARKDOWN:
             markdown.append(file.text)
-        elif file.name is None:
+        elif file.name is None and file.kind is FileKind.SHELL:
             shell.append(file.text)
+        elif file.name is None:  # a %%python cell's script
+            files[f"{stem}-cell{file.cell + 1}.py"] = file.text
         else:
             target = file.header.split()[-1].strip("\"'")
             name = target.removeprefix("./") if not target.startswith(("/", "~")) else file.name
