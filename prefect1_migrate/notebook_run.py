@@ -1,8 +1,8 @@
 """Runs the codemods over a Jupyter notebook's cells (``prefect1_migrate/notebooks.py`` reads
 and writes the notebook): its Python cells as one module through the Python codemods, its
-``!`` shell commands through the text codemods that read shell scripts, each cell read as a
-file (Markdown, a shell cell's script, a ``%%writefile`` cell's file) through the codemods
-of that file's kind. Each codemod that changes a cell gives a version of the notebook, as for
+shell command lines (``!cmd``, ``%pip``...) through the text codemods that read shell
+scripts, each cell read as a file (Markdown, a shell or ``%%python`` cell's script, a
+``%%writefile`` cell's file) through the codemods of that file's kind. Each codemod that changes a cell gives a version of the notebook, as for
 any other file; review places are cells' lines (``path:cell N:line M``).
 """
 

@@ -9,10 +9,11 @@ lines of a changed cell keep their original JSON text.
 Code cells in Python are read as one module (so an import in one cell is in view where a
 later cell uses it): the cells joined with a boundary comment between them. IPython syntax
 (``%magic``, ``!cmd``, ``x = !cmd``, ``obj?``) is masked as ``pass`` lines before parsing and
-put back byte for byte. Shell commands (``!cmd`` lines) are read as shell text, one piece
-per command. Other cells are read as the file they hold: a Markdown cell as a Markdown file,
-the body of a ``%%bash``/``%%sh``/``%%script bash`` cell as a shell script, the body of a
-``%%writefile`` cell as a file of the kind its target's name gives (Python too).
+put back byte for byte. Shell commands (``!cmd`` lines, and ``%pip``, ``%conda``, ``%sx``,
+``%system`` and ``%env NAME=value`` lines) are read as shell text, one piece per command.
+Other cells are read as the file they hold: a Markdown cell as a Markdown file, the body of
+a ``%%bash``/``%%sh``/``%%script bash`` cell as a shell script, of a ``%%python`` cell as a
+Python script, of a ``%%writefile`` cell as a file of the kind its target's name gives.
 """
 
 from __future__ import annotations
@@ -368,7 +369,7 @@ class CellCode:
     module: str = ""
     python_cells: list[int] = field(default_factory=list)  # indexes, in module order
     masked: list[str] = field(default_factory=list)  # the original lines, by mask number
-    shells: list[ShellPiece] = field(default_factory=list)  # the `!` commands
+    shells: list[ShellPiece] = field(default_factory=list)  # `!cmd`, `%pip`... lines
     files: list[CellFile] = field(default_factory=list)
     first_lines: list[int] = field(default_factory=list)  # each Python cell's module line
     unread: list[int] = field(default_factory=list)  # cells not read (carriage returns)
