@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tempfile
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -154,8 +155,6 @@ def notebook_batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
 def _parameters() -> list[object]:
     """The checks that apply to each case (collected from the notebooks' files in a scratch
     folder, which the fixture builds again)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as scratch:
         migrations = [_migration(case, Path(scratch)) for case in CASES]
         return [
