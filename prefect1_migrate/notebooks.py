@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -445,10 +446,14 @@ def _cell_file(index: int, lines: list[str], name: str, program: str) -> CellFil
         return CellFile(index, FileKind.PYTHON, None, lines[0], body)
     if name not in _WRITEFILE_MAGICS:
         return None
-    targets = [word for word in lines[0].split()[1:] if word not in _WRITEFILE_OPTIONS]
+    try:
+        words = shlex.split(lines[0])[1:]  # IPython reads the arguments so
+    except ValueError:  # an unclosed quote
+        return None
+    targets = [word for word in words if word not in _WRITEFILE_OPTIONS]
     if len(targets) != 1:
         return None
-    target = targets[0].strip("\"'")
+    target = targets[0]
     kind = classify(target.removeprefix("./"), body[:256].encode())
     if kind is None or kind is FileKind.NOTEBOOK:
         return None  # read as the file would be read: not at all

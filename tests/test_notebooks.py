@@ -290,7 +290,11 @@ WRITTEN_FILES = {
         "import prefect.engine.executors",
         "import prefect.executors",
     ),
-    "quoted-requirements": ("%%writefile 'requirements.txt'", "prefect==0.15.13", "prefect==1.4.1"),
+    "quoted-requirements": (
+        '%%writefile "requirements dev.txt"',
+        "prefect==0.15.13",
+        "prefect==1.4.1",
+    ),
 }
 
 
