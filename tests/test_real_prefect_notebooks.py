@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -104,7 +105,7 @@ def notebook_files(data: bytes, stem: str) -> dict[str, str]:
         elif file.name is None:  # a %%python cell's script
             files[f"{stem}-cell{file.cell + 1}.py"] = file.text
         else:
-            target = file.header.split()[-1].strip("\"'")
+            target = shlex.split(file.header)[-1]
             name = target.removeprefix("./") if not target.startswith(("/", "~")) else file.name
             assert name not in files, f"{stem}: two files named {name}"
             files[name] = file.text
