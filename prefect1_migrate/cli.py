@@ -291,6 +291,81 @@ def _verify_progress() -> Callable[[str], None]:
     return show
 
 
+@app.command()
+def fleet(
+    repos_file: Path = typer.Argument(
+        ..., metavar="REPOS_FILE", help="One repository per line: a path or a git URL [REF]."
+    ),
+    status: bool = typer.Option(
+        False,
+        "--status",
+        help="Re-check every migration branch and default branch; migrate, push and record "
+        "nothing. Exit 0 once every repository is merged with nothing left.",
+    ),
+    push: str | None = typer.Option(
+        None, "--push", metavar="REMOTE", help="Push each migration branch to this remote."
+    ),
+    dask_scheduler: str | None = typer.Option(
+        None, "--dask-scheduler", metavar="ADDRESS", help="Run the work on this Dask cluster."
+    ),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, show_default="all cores", help="Repositories at a time."
+    ),
+    run_verify: bool = typer.Option(
+        False, "--verify", help="Verify each migrated branch (needs --python)."
+    ),
+    python: Path | None = typer.Option(
+        None, "--python", help="With --verify: an interpreter with Prefect 1.x."
+    ),
+    report: Path | None = typer.Option(
+        None, "--report", metavar="FILE", help="Write the campaign table: .md or .json."
+    ),
+    branch: str = typer.Option(
+        "prefect-1.0-migration", "--branch", metavar="NAME", help="The migration branch."
+    ),
+    campaign: Path | None = typer.Option(
+        None,
+        "--campaign",
+        metavar="DIR",
+        show_default="REPOS_FILE's name + .campaign, next to it",
+        help="The campaign folder (clones, worktrees, state database).",
+    ),
+    author: str | None = typer.Option(
+        None, "--author", metavar='"NAME <EMAIL>"', help="Commit identity."
+    ),
+    retries: int = typer.Option(
+        3, "--tries", min=1, help="Tries of each clone, fetch and push, with back-off."
+    ),
+    prefect_version: str = typer.Option(
+        "1.4.1", "--prefect-version", metavar="VERSION", help="Prefect 1.x version to pin."
+    ),
+) -> None:
+    """Migrate many repositories as one campaign: a migration branch per repository,
+    state in an SQLite database, resumable; --status measures where it stands."""
+    from prefect1_migrate.fleet.command import FleetRequest, FleetUsageProblem, run_fleet
+
+    request = FleetRequest(
+        repos_file=repos_file,
+        status=status,
+        push=push,
+        dask_scheduler=dask_scheduler,
+        jobs=jobs,
+        verify=run_verify,
+        python=python,
+        report=report,
+        branch=branch,
+        campaign=campaign,
+        author=author,
+        tries=retries,
+        prefect_version=prefect_version,
+    )
+    try:
+        exit_code = run_fleet(request, typer.echo)
+    except FleetUsageProblem as problem:
+        raise _fail(str(problem), 2) from None
+    raise typer.Exit(exit_code)
+
+
 @app.command("list")
 def list_codemods(
     as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
