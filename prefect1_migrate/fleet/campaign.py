@@ -91,7 +91,9 @@ def _job(entry: RepositoryEntry, record: RepositoryRecord, action: Action) -> Re
     """A migrated repository is re-checked, never migrated again."""
     if action is Action.MIGRATE and record.migrated:
         action = Action.RECHECK
-    return RepositoryJob(entry, record.folder, action, record.default_ref, record.pushed_tip)
+    return RepositoryJob(
+        entry, record.folder, action, record.default_ref, record.pushed_tip, record.pushed_to
+    )
 
 
 def _as_measured(record: RepositoryRecord, result: RepositoryResult) -> RepositoryRecord:

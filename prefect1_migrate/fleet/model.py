@@ -74,6 +74,7 @@ class RepositoryJob:
     action: Action
     default_ref: str | None = None  # recorded by the migration (full ref name)
     pushed_tip: str | None = None  # the commit pushed last
+    pushed_to: str | None = None  # the remote it was pushed to
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class RepositoryResult:
     skipped_files: int = 0  # files the migration left as they were
     verify: str | None = None
     pushed_tip: str | None = None
+    pushed_to: str | None = None
     default: DefaultBranchCheck | None = None
     migrated: bool = False  # a migration finished (now or before)
 

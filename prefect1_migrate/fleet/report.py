@@ -113,8 +113,9 @@ def report_data(rows: list[CampaignRow], branch: str, campaign: Path) -> dict[st
                 "base": row.record.base,
                 "tip": row.record.tip,
                 "default_ref": row.record.default_ref,
-                "pushed": row.record.pushed_tip is not None
-                and row.record.pushed_tip == row.record.tip,
+                "pushed_to": row.record.pushed_to
+                if row.record.pushed_tip is not None and row.record.pushed_tip == row.record.tip
+                else None,
                 "verify": row.record.verify,
                 "default_branch": None
                 if row.default is None

@@ -37,7 +37,6 @@ def with_retries(
     policy: RetryPolicy,
     log: StepLog,
     name: str,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> Value:
     """``operation()``, tried again after each ``TransientFailure`` with the policy's waits;
     the last failure is raised. Each try goes into ``log`` as one step called ``name``."""
@@ -51,5 +50,5 @@ def with_retries(
             wait = next(waits, None)
             if wait is None:
                 raise
-        sleep(wait)
+        time.sleep(wait)
         try_number += 1

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS repositories (
     commits INTEGER NOT NULL DEFAULT 0,
     markers INTEGER,                -- what --check finds on the branch
     skipped_files INTEGER NOT NULL DEFAULT 0,
-    base TEXT, tip TEXT, default_ref TEXT, pushed_tip TEXT, verify TEXT,
+    base TEXT, tip TEXT, default_ref TEXT, pushed_tip TEXT, pushed_to TEXT, verify TEXT,
     updated REAL
 );
 CREATE TABLE IF NOT EXISTS runs (
@@ -68,12 +68,13 @@ class RepositoryRecord:
     tip: str | None = None
     default_ref: str | None = None
     pushed_tip: str | None = None
+    pushed_to: str | None = None
     verify: str | None = None
 
 
 _RECORD_COLUMNS = (
     "key, folder, state, reason, migrated, commits, markers, skipped_files, base, tip, "
-    "default_ref, pushed_tip, verify"
+    "default_ref, pushed_tip, pushed_to, verify"
 )
 
 
@@ -181,7 +182,7 @@ class StateStore:
                 self._db.execute(
                     "UPDATE repositories SET state = ?, reason = NULL, migrated = ?, commits = ?,"
                     " markers = ?, skipped_files = ?, base = ?, tip = ?, default_ref = ?,"
-                    " pushed_tip = ?, verify = ?, updated = ? WHERE key = ?",
+                    " pushed_tip = ?, pushed_to = ?, verify = ?, updated = ? WHERE key = ?",
                     (
                         state.value,
                         result.migrated,
@@ -192,6 +193,7 @@ class StateStore:
                         result.tip,
                         result.default_ref,
                         result.pushed_tip,
+                        result.pushed_to,
                         result.verify,
                         now,
                         result.key,

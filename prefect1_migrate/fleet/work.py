@@ -38,6 +38,7 @@ def work_on_repository(job: RepositoryJob, options: FleetOptions) -> RepositoryR
         (),
         default_ref=job.default_ref,
         pushed_tip=job.pushed_tip,
+        pushed_to=job.pushed_to,
         migrated=job.action is not Action.MIGRATE,
     )
     try:
@@ -93,9 +94,10 @@ def _work(
     if options.verify_python is not None:
         with log.step("verify"):
             result = replace(result, verify=_verify(worktree, options))
-    if options.push_remote is not None and result.commits and tip != job.pushed_tip:
+    pushed = (job.pushed_tip, job.pushed_to) == (tip, options.push_remote)
+    if options.push_remote is not None and result.commits and not pushed:
         checkout.push(job, worktree, options, log)
-        result = replace(result, pushed_tip=tip)
+        result = replace(result, pushed_tip=tip, pushed_to=options.push_remote)
     return result
 
 
