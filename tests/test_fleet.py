@@ -33,6 +33,7 @@ from fleet_repos import (
     states,
     steps,
 )
+from realprefect.envs import ensure_envs
 
 from prefect1_migrate.commitmsg import TITLE_PREFIX
 
@@ -338,3 +339,28 @@ def test_a_url_password_is_never_printed_or_stored(tmp_path: Path) -> None:
     for content in [text.encode(), *stored]:
         assert secret.encode() not in content and b"bob" not in content
     assert "http://***@127.0.0.1:9/org/flows.git" in report.read_text()
+
+
+def test_verify_judges_each_migrated_branch_with_the_given_python(tmp_path: Path) -> None:
+    python = ensure_envs(("1.4.1",))["1.4.1"]
+    source_repo(tmp_path / "src" / "builds", ENVIRONMENTS)
+    breaks = source_repo(tmp_path / "src" / "breaks", EXECUTORS)
+    (breaks / "flow.py").write_text(
+        "from prefect import Flow\n"
+        "from prefect.engine.executors import LocalExecutor\n"
+        "\n"
+        'with Flow("etl") as flow:\n'
+        "    pass\n"
+        "flow.executor = LocalExecutor()\n"
+        'raise RuntimeError("needs the warehouse")\n'
+    )
+    git(breaks, "add", "flow.py")
+    git(breaks, "commit", "--quiet", "-m", "a flow")
+    repos = repos_file(tmp_path, ["src/builds", "src/breaks"])
+
+    code, printed = fleet(repos, verify=True, python=python)
+
+    assert code == 0, printed
+    with sqlite3.connect(tmp_path / "repos.campaign" / "state.sqlite") as db:
+        verified = dict(db.execute("SELECT folder, verify FROM repositories"))
+    assert verified == {"builds": "ok (3 ok, 0 not checked)", "breaks": "FAILED (1 of 1)"}
