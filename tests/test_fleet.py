@@ -245,11 +245,11 @@ def test_status_after_a_merge_and_after_new_0x_code(tmp_path: Path) -> None:
 
     code, printed = fleet(repos, status=True, report=report)
     assert code == 1  # nothing merged yet
-    assert _default_branches(report) == {"merged": (False, 0), "open": (False, 0)}
+    assert _default_branches(report) == {"merged": (False, 0, None), "open": (False, 0, None)}
 
     git(merged, "merge", "--quiet", "--ff-only", BRANCH)
     code, printed = fleet(repos, status=True, report=report)
-    assert _default_branches(report) == {"merged": (True, 0), "open": (False, 0)}
+    assert _default_branches(report) == {"merged": (True, 0, 0), "open": (False, 0, None)}
     assert code == 1  # open is not merged
 
     new_line = "from prefect.engine.executors import LocalDaskExecutor\n"
@@ -259,8 +259,11 @@ def test_status_after_a_merge_and_after_new_0x_code(tmp_path: Path) -> None:
         git(repo, "commit", "--quiet", "-m", "a late 0.x flow")
     code, printed = fleet(repos, status=True, report=report)
 
-    assert _default_branches(report) == {"merged": (True, 1), "open": (False, 1)}
-    assert any(line.startswith("merged ") and "merged, 1 new 0.x" in line for line in printed)
+    assert _default_branches(report) == {"merged": (True, 1, 1), "open": (False, 1, None)}
+    assert code == 1
+    assert any(
+        line.startswith("merged ") and "merged, 1 left, 1 new 0.x" in line for line in printed
+    )
     assert any(line.startswith("open ") and "not merged, 1 new 0.x" in line for line in printed)
     assert (campaign / "state.sqlite").read_bytes() == database  # --status wrote nothing
     assert [action for _, action, _ in attempts(campaign, "open")] == ["migrate"]
@@ -272,10 +275,13 @@ def test_status_after_a_merge_and_after_new_0x_code(tmp_path: Path) -> None:
     assert code == 0  # every repository merged, nothing left
 
 
-def _default_branches(report: Path) -> dict[str, tuple[bool, int]]:
+def _default_branches(report: Path) -> dict[str, tuple[bool, int, int | None]]:
+    """folder -> (merged, new 0.x places, what --check finds there once merged)."""
     data = json.loads(report.read_text())
     return {
-        item["folder"]: (item["default_branch"]["merged"], item["default_branch"]["new_places"])
+        item["folder"]: tuple(
+            item["default_branch"][key] for key in ("merged", "new_places", "left")
+        )
         for item in data["repositories"]
     }
 

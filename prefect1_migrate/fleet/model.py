@@ -121,6 +121,7 @@ class DefaultBranchCheck:
     merged: bool  # the migration branch's tip is in it
     new_places: int  # 0.x places a migration would change there: all of them once merged,
     # else those in files changed since the migration branch was made
+    left: int | None = None  # once merged: all that --check finds there (markers included)
 
 
 @dataclass(frozen=True)

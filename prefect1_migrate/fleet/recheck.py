@@ -39,13 +39,15 @@ def check_default_branch(
 ) -> DefaultBranchCheck:
     """Whether the branch at ``tip`` was merged into the default branch's commit ``default``,
     and the 0.x places a migration would change there that came after the branch was made:
-    once merged, every such place; before, those in the files changed since ``base``. The
-    worktree is left at ``tip`` again."""
+    once merged, every such place (and all that ``--check`` finds there); before, those in
+    the files changed since ``base``. The worktree is left at ``tip`` again."""
     merged = checkout.contains(worktree, tip, default)
+    left: int | None = None
     checkout.detach(worktree, default)
     try:
         if merged:
             new_places = check_places(worktree, options, pending_only=True).places
+            left = check_places(worktree, options, pending_only=False).places
         else:
             changed = [
                 worktree / name
@@ -55,4 +57,4 @@ def check_default_branch(
             new_places = check_places(worktree, options, True, changed).places if changed else 0
     finally:
         checkout.detach(worktree, tip)
-    return DefaultBranchCheck(merged=merged, new_places=new_places)
+    return DefaultBranchCheck(merged=merged, new_places=new_places, left=left)

@@ -26,21 +26,24 @@ class CampaignRow:
 
     @property
     def done(self) -> bool:
-        """Merged into the default branch, which has nothing left to migrate."""
+        """Merged into the default branch, where --check finds nothing any more."""
         return (
             self.record.state is not RepositoryState.FAILED
             and self.default is not None
             and self.default.merged
-            and self.default.new_places == 0
-            and not self.record.markers
+            and self.default.left == 0
         )
 
 
 def default_branch_text(check: DefaultBranchCheck | None) -> str:
     if check is None:
         return "-"
-    merged = "merged" if check.merged else "not merged"
-    return f"{merged}, {check.new_places} new 0.x" if check.new_places else merged
+    parts = ["merged" if check.merged else "not merged"]
+    if check.left:
+        parts.append(f"{check.left} left")
+    if check.new_places:
+        parts.append(f"{check.new_places} new 0.x")
+    return ", ".join(parts)
 
 
 def _cells(row: CampaignRow) -> list[str]:
@@ -119,7 +122,11 @@ def report_data(rows: list[CampaignRow], branch: str, campaign: Path) -> dict[st
                 "verify": row.record.verify,
                 "default_branch": None
                 if row.default is None
-                else {"merged": row.default.merged, "new_places": row.default.new_places},
+                else {
+                    "merged": row.default.merged,
+                    "new_places": row.default.new_places,
+                    "left": row.default.left,
+                },
             }
             for row in rows
         ],
