@@ -370,3 +370,22 @@ def test_verify_judges_each_migrated_branch_with_the_given_python(tmp_path: Path
     with sqlite3.connect(tmp_path / "repos.campaign" / "state.sqlite") as db:
         verified = dict(db.execute("SELECT folder, verify FROM repositories"))
     assert verified == {"builds": "ok (3 ok, 0 not checked)", "breaks": "FAILED (1 of 1)"}
+
+
+def test_the_branch_starts_from_the_ref_the_line_names(tmp_path: Path) -> None:
+    repo = source_repo(tmp_path / "src" / "flows", EXECUTORS)
+    git(repo, "checkout", "--quiet", "-b", "release-0.15")
+    (repo / "hotfix.py").write_text("from prefect.engine.executors import LocalExecutor\n")
+    git(repo, "add", "hotfix.py")
+    git(repo, "commit", "--quiet", "-m", "hotfix")
+    git(repo, "checkout", "--quiet", "main")
+    release = git(repo, "rev-parse", "release-0.15")
+
+    code, _ = fleet(repos_file(tmp_path, ["src/flows release-0.15"]))
+
+    assert code == 0
+    assert states(tmp_path / "repos.campaign")["flows@release-0.15"][0] == "migrated"
+    assert git(repo, "rev-list", "--count", f"{release}..{BRANCH}") == "1"
+    assert git(repo, "merge-base", "--is-ancestor", release, BRANCH) == ""
+    assert "from prefect.executors import LocalExecutor" in git(repo, "show", f"{BRANCH}:hotfix.py")
+    assert git(repo, "rev-parse", "release-0.15") == release

@@ -53,6 +53,7 @@ def test_the_repositories_file(tmp_path: Path) -> None:
             "https://u:pw@h/r.git\nhttps://v:other@h/r.git\n",
             "***@h/r.git is already listed on line 1",
         ),
+        ("flows\n./flows/ release\n", "flows is already listed on line 1"),
     ],
 )
 def test_a_repositories_file_it_refuses(tmp_path: Path, text: str, message: str) -> None:

@@ -54,8 +54,9 @@ class RepositoryEntry:
 
 
 def parse_repos_file(path: Path) -> list[RepositoryEntry]:
-    """The entries of the file at ``path``, in its order; a line that names a repository a
-    second time, or that has more than two fields, is refused."""
+    """The entries of the file at ``path``, in its order. A line with more than two fields
+    is refused, and so is a repository listed a second time (with another REF too: both
+    would need the same migration branch)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -76,11 +77,11 @@ def parse_repos_file(path: Path) -> list[RepositoryEntry]:
         if _URL.match(location) is None:
             location = str((path.parent / Path(location).expanduser()).resolve())
         entry = RepositoryEntry(location, fields[1] if len(fields) == 2 else None, number)
-        if entry.key in seen:
+        shown = redacted_url(location)
+        if shown in seen:
             raise ReposFileProblem(
-                f"{path}:{number}: {escaped(entry.shown)} is already listed on line "
-                f"{seen[entry.key]}"
+                f"{path}:{number}: {escaped(shown)} is already listed on line {seen[shown]}"
             )
-        seen[entry.key] = number
+        seen[shown] = number
         entries.append(entry)
     return entries
