@@ -389,3 +389,21 @@ def test_the_branch_starts_from_the_ref_the_line_names(tmp_path: Path) -> None:
     assert git(repo, "merge-base", "--is-ancestor", release, BRANCH) == ""
     assert "from prefect.executors import LocalExecutor" in git(repo, "show", f"{BRANCH}:hotfix.py")
     assert git(repo, "rev-parse", "release-0.15") == release
+
+
+def test_status_fetches_a_clone_first(tmp_path: Path) -> None:
+    seed = source_repo(tmp_path / "seed" / "flows", EXECUTORS)
+    served = _bare_copy(seed, tmp_path / "served" / "flows.git")
+    repos = repos_file(tmp_path, [served])
+    assert fleet(repos)[0] == 0
+    (seed / "late.py").write_text("from prefect.engine.executors import LocalExecutor\n")
+    git(seed, "add", "late.py")
+    git(seed, "commit", "--quiet", "-m", "a late 0.x flow")
+    git(seed, "push", "--quiet", served, "main")
+
+    code, printed = fleet(repos, status=True)
+
+    assert code == 1
+    assert any(line.startswith("flows ") and "not merged, 1 new 0.x" in line for line in printed)
+    clone = tmp_path / "repos.campaign" / "clones" / "flows"
+    assert git(clone, "rev-parse", "origin/main") == git(seed, "rev-parse", "main")

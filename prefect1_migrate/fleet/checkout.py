@@ -18,7 +18,13 @@ from pathlib import Path
 
 from prefect1_migrate.commitmsg import TITLE_PREFIX
 from prefect1_migrate.fleet.credentials import connection_environment, without_userinfo
-from prefect1_migrate.fleet.model import FleetOptions, RepositoryFailure, RepositoryJob, StepLog
+from prefect1_migrate.fleet.model import (
+    Action,
+    FleetOptions,
+    RepositoryFailure,
+    RepositoryJob,
+    StepLog,
+)
 from prefect1_migrate.fleet.retry import TransientFailure, with_retries
 
 BASE_REF = "refs/worktree/prefect1-migrate-base"  # private to the campaign's worktree
@@ -63,7 +69,7 @@ def commit_of(cwd: Path, ref: str) -> str | None:
 
 def source_repository(job: RepositoryJob, options: FleetOptions, log: StepLog) -> Path:
     """The repository that holds the branch: the local path, or the campaign's clone of the
-    URL (cloned now, with retries, if it is not there yet)."""
+    URL (cloned now, with retries, if it is not there yet; ``--status`` never clones)."""
     entry = job.entry
     if not entry.is_url:
         path = Path(entry.location)
@@ -72,6 +78,8 @@ def source_repository(job: RepositoryJob, options: FleetOptions, log: StepLog) -
         return path
     clone = options.clone(job.folder)
     if not (clone / ".git").is_dir():
+        if job.action is Action.STATUS:  # which clones nothing
+            raise RepositoryFailure(f"{clone} is missing: run the campaign again")
         with_retries(lambda: _clone(entry.location, clone), options.retry, log, "clone")
     return clone
 
