@@ -311,7 +311,7 @@ def fleet(
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1, show_default="all cores", help="Repositories at a time."
     ),
-    run_verify: bool = typer.Option(
+    verify_branches: bool = typer.Option(
         False, "--verify", help="Verify each migrated branch (needs --python)."
     ),
     python: Path | None = typer.Option(
@@ -333,7 +333,7 @@ def fleet(
     author: str | None = typer.Option(
         None, "--author", metavar='"NAME <EMAIL>"', help="Commit identity."
     ),
-    retries: int = typer.Option(
+    tries: int = typer.Option(
         3, "--tries", min=1, help="Tries of each clone, fetch and push, with back-off."
     ),
     prefect_version: str = typer.Option(
@@ -344,21 +344,10 @@ def fleet(
     state in an SQLite database, resumable; --status measures where it stands."""
     from prefect1_migrate.fleet.command import FleetRequest, FleetUsageProblem, run_fleet
 
-    request = FleetRequest(
-        repos_file=repos_file,
-        status=status,
-        push=push,
-        dask_scheduler=dask_scheduler,
-        jobs=jobs,
-        verify=run_verify,
-        python=python,
-        report=report,
-        branch=branch,
-        campaign=campaign,
-        author=author,
-        tries=retries,
-        prefect_version=prefect_version,
-    )
+    request = FleetRequest(  # the fields in the order of the options above
+        repos_file, status, push, dask_scheduler, jobs, verify_branches, python, report,
+        branch, campaign, author, tries, prefect_version,
+    )  # fmt: skip
     try:
         exit_code = run_fleet(request, typer.echo)
     except FleetUsageProblem as problem:

@@ -3,10 +3,12 @@ state store's folder names, the campaign table."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from prefect1_migrate.fleet.command import FleetRequest, FleetUsageProblem, run_fleet
 from prefect1_migrate.fleet.credentials import (
     connection_environment,
     redacted_url,
@@ -156,3 +158,24 @@ def test_the_campaign_table_escapes_what_git_said() -> None:
     assert "| `flows` | failed | - | - | - | - | hook said \\x1b[31m\\|no\\| |" in markdown_report(
         rows, "b"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"verify": True}, "--verify and --python go together"),
+        ({"status": True, "push": "origin"}, "--status writes nothing"),
+        ({"branch": "a..b"}, "--branch a..b is not a valid branch name"),
+        ({"push": "--mirror"}, "--push --mirror: name a remote"),
+        ({"report": Path("campaign.sarif")}, "name a .md or .json file"),
+        ({"author": "nobody"}, "--author: expected 'Name <email>'"),
+    ],
+)
+def test_a_fleet_request_it_refuses_before_doing_anything(
+    tmp_path: Path, options: dict[str, object], message: str
+) -> None:
+    repos = tmp_path / "repos.txt"
+    repos.write_text("flows\n")
+    with pytest.raises(FleetUsageProblem, match=re.escape(message)):
+        run_fleet(FleetRequest(repos, **options), print)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == [repos]

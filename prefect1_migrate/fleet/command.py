@@ -13,7 +13,7 @@ from pathlib import Path
 from prefect1_migrate.escaping import escaped
 from prefect1_migrate.fleet.backends import Backend, DaskBackend, LocalBackend
 from prefect1_migrate.fleet.campaign import campaign_status, run_campaign
-from prefect1_migrate.fleet.model import FleetOptions, RepositoryState
+from prefect1_migrate.fleet.model import DEFAULT_BRANCH_NAME, FleetOptions, RepositoryState
 from prefect1_migrate.fleet.report import summary_line, table_lines, write_campaign_report
 from prefect1_migrate.fleet.repos_file import ReposFileProblem, parse_repos_file
 from prefect1_migrate.fleet.retry import RetryPolicy
@@ -37,7 +37,7 @@ class FleetRequest:
     verify: bool = False
     python: Path | None = None
     report: Path | None = None
-    branch: str = "prefect-1.0-migration"
+    branch: str = DEFAULT_BRANCH_NAME
     campaign: Path | None = None
     author: str | None = None
     tries: int = 3
