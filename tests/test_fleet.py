@@ -144,13 +144,11 @@ def test_a_second_run_rechecks_what_is_done_and_never_migrates_it_again(tmp_path
     assert printed[0].startswith("[1/1] flows: migrated (")
 
 
-def test_resume_after_the_campaign_was_killed(tmp_path: Path) -> None:
-    names = [f"flows{number}" for number in range(5)]
-    repos_list = [source_repo(tmp_path / "src" / name, EXECUTORS) for name in names]
-    repos = repos_file(tmp_path, [f"src/{name}" for name in names])
-    campaign = tmp_path / "repos.campaign"
+def _campaign_stopped_after_two(repos: Path, campaign: Path, stop: signal.Signals) -> int:
+    """Runs the command line on ``repos`` and sends ``stop`` to it (and its pool) once two
+    repositories are done; its exit code."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "prefect1_migrate", "fleet", str(repos), "--jobs", "1"],
+        [sys.executable, "-m", "prefect1_migrate", "fleet", str(repos), "--jobs", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -160,8 +158,20 @@ def test_resume_after_the_campaign_was_killed(tmp_path: Path) -> None:
         if _finished_attempts(campaign) >= 2:
             break
         time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    os.killpg(process.pid, stop)
+    return process.wait()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
+def test_resume_after_the_campaign_was_stopped(tmp_path: Path, stop: signal.Signals) -> None:
+    names = [f"flows{number}" for number in range(6)]
+    repos_list = [source_repo(tmp_path / "src" / name, EXECUTORS) for name in names]
+    repos = repos_file(tmp_path, [f"src/{name}" for name in names])
+    campaign = tmp_path / "repos.campaign"
+
+    exit_code = _campaign_stopped_after_two(repos, campaign, stop)
+
+    assert exit_code == (-signal.SIGKILL if stop is signal.SIGKILL else 130)
     finished_first = {
         folder for folder, (state, *_) in states(campaign).items() if state != "pending"
     }
