@@ -1,7 +1,7 @@
 """``prefect1-migrate fleet``: checks the request, picks the backend, runs the campaign (or
-its status) and prints the table. Exit 0: no repository failed (``--status``: every one is
-merged with nothing left); 1 otherwise; 2: a usage problem; 130: stopped (the next run
-resumes)."""
+its status) and prints the table. Exit 0: no repository failed and no verification did
+(``--status``: every one is merged with nothing left); 1 otherwise; 2: a usage problem;
+130: stopped (the next run resumes)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from prefect1_migrate.escaping import escaped
 from prefect1_migrate.fleet.backends import Backend, DaskBackend, LocalBackend
 from prefect1_migrate.fleet.campaign import campaign_status, run_campaign
-from prefect1_migrate.fleet.model import DEFAULT_BRANCH_NAME, FleetOptions, RepositoryState
+from prefect1_migrate.fleet.model import DEFAULT_BRANCH_NAME, FleetOptions
 from prefect1_migrate.fleet.report import summary_line, table_lines, write_campaign_report
 from prefect1_migrate.fleet.repos_file import ReposFileProblem, parse_repos_file
 from prefect1_migrate.fleet.retry import RetryPolicy
@@ -68,7 +68,7 @@ def run_fleet(request: FleetRequest, echo: Callable[[str], None]) -> int:
     echo(summary_line(rows))
     if request.status:
         return 0 if all(row.done for row in rows) else 1
-    return 1 if any(row.record.state is RepositoryState.FAILED for row in rows) else 0
+    return 1 if any(row.failed for row in rows) else 0
 
 
 def _options(request: FleetRequest) -> FleetOptions:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from prefect1_migrate.fleet.retry import RetryPolicy
 
 DEFAULT_BRANCH_NAME = "prefect-1.0-migration"
+VERIFY_FAILED = "FAILED"  # how a verification that failed begins
 
 
 class RepositoryState(str, Enum):

@@ -12,7 +12,7 @@ from typing import Any
 
 from prefect1_migrate import __version__
 from prefect1_migrate.escaping import code_span, escaped
-from prefect1_migrate.fleet.model import DefaultBranchCheck, RepositoryState
+from prefect1_migrate.fleet.model import VERIFY_FAILED, DefaultBranchCheck, RepositoryState
 from prefect1_migrate.fleet.state import RepositoryRecord
 
 _NOTE_WIDTH = 70
@@ -23,6 +23,12 @@ class CampaignRow:
     repository: str  # the entry as shown
     record: RepositoryRecord
     default: DefaultBranchCheck | None = None  # --status only
+
+    @property
+    def failed(self) -> bool:
+        """The work failed, or ``verify`` found the migrated branch failing."""
+        verify = self.record.verify or ""
+        return self.record.state is RepositoryState.FAILED or verify.startswith(VERIFY_FAILED)
 
     @property
     def done(self) -> bool:

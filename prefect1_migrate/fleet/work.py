@@ -11,6 +11,7 @@ from pathlib import Path
 from prefect1_migrate.codemod import MigrationOptions
 from prefect1_migrate.fleet import checkout
 from prefect1_migrate.fleet.model import (
+    VERIFY_FAILED,
     Action,
     DefaultBranchCheck,
     FleetOptions,
@@ -151,5 +152,5 @@ def _verify(worktree: Path, options: FleetOptions) -> str:
     failed = outcome.count(Result.FAILED)
     passed = outcome.count(Result.OK)
     if failed:
-        return f"FAILED ({failed} of {len(outcome.findings)})"
+        return f"{VERIFY_FAILED} ({failed} of {len(outcome.findings)})"
     return f"ok ({passed} ok, {outcome.count(Result.NOT_CHECKED)} not checked)"
