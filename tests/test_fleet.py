@@ -111,6 +111,8 @@ def test_a_campaign_over_a_dozen_repositories(tmp_path: Path) -> None:
     state, commits, _, reason = recorded["hooked"]
     assert (state, commits) == ("failed", 0) and "lint says no" in reason
     assert git(local["hooked"], "rev-parse", BRANCH) == before["hooked"][0]  # rolled back
+    git(local["hooked"], "checkout", "--quiet", BRANCH)  # the campaign does not hold it
+    git(local["hooked"], "checkout", "--quiet", "main")
     assert recorded["served"][0] in ("migrated", "needs-review") and recorded["served"][1] > 0
     clone = campaign / "clones" / "served"
     assert git(clone, "config", "remote.origin.url") == remote

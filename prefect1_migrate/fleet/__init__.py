@@ -10,5 +10,6 @@
 - ``recheck.py``: ``--check`` runs on the migration branch and the default branch;
 - ``backends.py``: where the work runs (in process, a process pool, a Dask cluster);
 - ``campaign.py``: the coordinating process (jobs out, results into the database);
+- ``command.py``: the ``fleet`` command (the request checked, the backend chosen, the output);
 - ``report.py``: the campaign table, Markdown and JSON.
 """

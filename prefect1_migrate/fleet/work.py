@@ -69,8 +69,10 @@ def _work(
             base = checkout.campaign_worktree(source, worktree, start)
             checkout.start_branch(worktree, options.branch, base)
         with log.step("migrate"):
-            outcome = _migrate(worktree, options)
-            checkout.detach(worktree, branch_ref)
+            try:
+                outcome = _migrate(worktree, options)
+            finally:  # the branch is free for the user to check out, whatever happened
+                checkout.detach(worktree, branch_ref)
             _write_description(options.description(job.folder), outcome)
         result = replace(result, default_ref=default_ref, migrated=True)
     else:
