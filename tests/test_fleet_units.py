@@ -4,6 +4,8 @@ state store's folder names, the campaign table."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,21 @@ def test_a_fleet_request_it_refuses_before_doing_anything(
     with pytest.raises(FleetUsageProblem, match=re.escape(message)):
         run_fleet(FleetRequest(repos, **options), print)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == [repos]
+
+
+def test_one_run_at_a_time_on_a_campaign(tmp_path: Path) -> None:
+    other_run = [
+        sys.executable,
+        "-c",
+        "import sys; from pathlib import Path; "
+        "from prefect1_migrate.fleet.state import StateStore; "
+        "StateStore(Path(sys.argv[1])).close()",
+        str(tmp_path / "state.sqlite"),
+    ]
+    first = StateStore(tmp_path / "state.sqlite")
+    refused = subprocess.run(other_run, capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert "CampaignBusy: another fleet run is working on" in refused.stderr
+    assert StateStore(tmp_path / "state.sqlite", read_only=True).records() == {}  # --status
+    first.close()
+    assert subprocess.run(other_run).returncode == 0

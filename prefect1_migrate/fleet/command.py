@@ -17,6 +17,7 @@ from prefect1_migrate.fleet.model import DEFAULT_BRANCH_NAME, FleetOptions
 from prefect1_migrate.fleet.report import summary_line, table_lines, write_campaign_report
 from prefect1_migrate.fleet.repos_file import ReposFileProblem, parse_repos_file
 from prefect1_migrate.fleet.retry import RetryPolicy
+from prefect1_migrate.fleet.state import CampaignBusy
 from prefect1_migrate.gitops import Identity
 
 EXIT_INTERRUPTED = 130
@@ -58,6 +59,8 @@ def run_fleet(request: FleetRequest, echo: Callable[[str], None]) -> int:
         else:
             command = "fleet" + (f" --push {request.push}" if request.push else "")
             rows = run_campaign(entries, options, backend, command, echo)
+    except CampaignBusy as busy:
+        raise FleetUsageProblem(str(busy)) from None
     except KeyboardInterrupt:
         echo("prefect1-migrate: interrupted; the next run resumes the campaign")
         return EXIT_INTERRUPTED

@@ -5,6 +5,8 @@ meanwhile leaves it unfinished), ``steps`` every try of every operation of an at
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -15,6 +17,12 @@ from prefect1_migrate.fleet.model import Action, RepositoryResult, RepositorySta
 from prefect1_migrate.fleet.repos_file import RepositoryEntry
 
 DATABASE_NAME = "state.sqlite"
+_LOCK_SUFFIX = ".lock"
+
+
+class CampaignBusy(Exception):
+    """Another run holds the campaign."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS repositories (
@@ -87,22 +95,32 @@ def _record(row: tuple[object, ...]) -> RepositoryRecord:
 
 class StateStore:
     """The database at ``path``; ``read_only`` opens it without ever writing (``--status``),
-    and an absent database then reads as empty."""
+    and an absent database then reads as empty. A writer holds a lock next to it until
+    ``close()`` (released by the kernel however the process ends): one run at a time."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self._lock: int | None = None
         if read_only:
             uri = f"{path.resolve().as_uri()}?mode=ro"
             self._db = sqlite3.connect(uri, uri=True) if path.exists() else None
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path)
-            with self._db:
-                self._db.executescript(_SCHEMA)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(path.with_name(path.name + _LOCK_SUFFIX), os.O_CREAT | os.O_RDWR)
+        try:
+            fcntl.lockf(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._lock)
+            raise CampaignBusy(f"another fleet run is working on {path.parent}") from None
+        self._db = sqlite3.connect(path)
+        with self._db:
+            self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+        if self._lock is not None:
+            os.close(self._lock)
 
     def records(self) -> dict[str, RepositoryRecord]:
         if self._db is None:
