@@ -20,6 +20,7 @@ from fleet_repos import (
     EXECUTORS,
     EXECUTORS_AFTER,
     HELPERS_PROJECT,
+    MARKER,
     REGISTER_AFTER,
     REGISTER_CI,
     attempts,
@@ -318,6 +319,18 @@ def test_push_to_local_bare_remotes(tmp_path: Path) -> None:
     assert fleet(repos, push="origin")[0] == 0
     assert len(steps(campaign, "alpha", "push")) == 1  # the same commit is not pushed twice
 
+    alpha = sources["alpha"]  # someone adds a commit to the branch: it is pushed again
+    git(alpha, "checkout", "--quiet", BRANCH)
+    (alpha / "NOTES.md").write_text("Reviewed.\n")
+    git(alpha, "add", "NOTES.md")
+    git(alpha, "commit", "--quiet", "-m", "review notes")
+    git(alpha, "checkout", "--quiet", "main")
+    assert fleet(repos, push="origin")[0] == 0
+    assert len(steps(campaign, "alpha", "push")) == 2
+    remote = tmp_path / "remotes" / "alpha.git"
+    assert git(remote, "rev-parse", BRANCH) == git(alpha, "rev-parse", BRANCH)
+    assert states(campaign)["alpha"][:2] == ("pushed", len(branch_history(alpha)))
+
     code, printed = fleet(repos, push="upstream")
     assert code == 1  # another remote: pushed again, and there is none of that name
     assert states(campaign)["alpha"][3] == "no remote named upstream"
@@ -419,3 +432,24 @@ def test_status_fetches_a_clone_first(tmp_path: Path) -> None:
     assert any(line.startswith("flows ") and "not merged, 1 new 0.x" in line for line in printed)
     clone = tmp_path / "repos.campaign" / "clones" / "flows"
     assert git(clone, "rev-parse", "origin/main") == git(seed, "rev-parse", "main")
+
+
+def test_markers_resolved_on_the_branch_are_measured_by_the_next_run(tmp_path: Path) -> None:
+    repo = source_repo(tmp_path / "src" / "flows", ENVIRONMENTS)
+    repos = repos_file(tmp_path, ["src/flows"])
+    campaign = tmp_path / "repos.campaign"
+    assert fleet(repos)[0] == 0
+    state, commits, left, _ = states(campaign)["flows"]
+    assert state == "needs-review" and left == markers_on(repo, BRANCH) > 0
+    git(repo, "checkout", "--quiet", BRANCH)
+    for path in git(repo, "grep", "--name-only", "--fixed-strings", MARKER).splitlines():
+        lines = (repo / path).read_text().splitlines(keepends=True)
+        (repo / path).write_text("".join(line for line in lines if MARKER not in line))
+    git(repo, "commit", "--quiet", "--all", "-m", "resolve the review markers")
+    git(repo, "checkout", "--quiet", "main")
+
+    code, printed = fleet(repos)
+
+    assert code == 0
+    assert states(campaign)["flows"][:3] == ("migrated", commits + 1, 0)
+    assert printed[0] == f"[1/1] flows: migrated ({commits + 1} commit(s), 0 left)"
