@@ -261,6 +261,7 @@ def test_status_after_a_merge_and_after_new_0x_code(tmp_path: Path) -> None:
     assert _default_branches(report) == {"merged": (False, 0, None), "open": (False, 0, None)}
 
     git(merged, "merge", "--quiet", "--ff-only", BRANCH)
+    git(merged, "branch", "--delete", BRANCH)  # as a pull request's merge does
     code, printed = fleet(repos, status=True, report=report)
     assert _default_branches(report) == {"merged": (True, 0, 0), "open": (False, 0, None)}
     assert code == 1  # open is not merged

@@ -92,7 +92,13 @@ def _job(entry: RepositoryEntry, record: RepositoryRecord, action: Action) -> Re
     if action is Action.MIGRATE and record.migrated:
         action = Action.RECHECK
     return RepositoryJob(
-        entry, record.folder, action, record.default_ref, record.pushed_tip, record.pushed_to
+        entry,
+        record.folder,
+        action,
+        record.default_ref,
+        record.tip,
+        record.pushed_tip,
+        record.pushed_to,
     )
 
 

@@ -209,8 +209,12 @@ def detach(worktree: Path, ref: str) -> None:
     git(worktree, "checkout", "--quiet", "--force", "--detach", ref)
 
 
-def branch_tip(worktree: Path, branch: str) -> str:
-    tip = commit_of(worktree, f"refs/heads/{branch}")
+def branch_tip(worktree: Path, branch: str, recorded: str | None) -> str:
+    """The branch's commit; once the branch is deleted (after its merge, say), the commit
+    recorded for it."""
+    tip = commit_of(worktree, f"refs/heads/{branch}") or (
+        commit_of(worktree, recorded) if recorded else None
+    )
     if tip is None:
         raise RepositoryFailure(f"the branch {branch} is gone")
     return tip

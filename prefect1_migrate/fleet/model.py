@@ -74,6 +74,7 @@ class RepositoryJob:
     folder: str  # its folder name in the campaign
     action: Action
     default_ref: str | None = None  # recorded by the migration (full ref name)
+    tip: str | None = None  # the branch's commit the last run found
     pushed_tip: str | None = None  # the commit pushed last
     pushed_to: str | None = None  # the remote it was pushed to
 

@@ -75,11 +75,12 @@ def _work(
                 checkout.detach(worktree, branch_ref)
             _write_description(options.description(job.folder), outcome)
         result = replace(result, default_ref=default_ref, migrated=True)
+        tip = checkout.branch_tip(worktree, options.branch, None)
     else:
         with log.step("prepare"):
             base = checkout.existing_base(worktree)
-            checkout.detach(worktree, branch_ref)
-    tip = checkout.branch_tip(worktree, options.branch)
+            tip = checkout.branch_tip(worktree, options.branch, job.tip)
+            checkout.detach(worktree, tip)
     with log.step("check"):
         count = check_places(worktree, options, pending_only=False)
     result = replace(
