@@ -209,30 +209,42 @@ def migrate(
 
 @app.command()
 def verify(
-    path: Path = typer.Argument(Path("."), help="The migrated repository (default: .)."),
+    path: Path = typer.Argument(Path("."), metavar="PATH", hidden=True),
     python: Path | None = typer.Option(
         None,
         "--python",
+        metavar="PATH",
         help="An interpreter with Prefect 1.x and the repository's dependencies (default: a "
         "virtualenv built from the repository's requirements files, cached).",
     ),
     against: str | None = typer.Option(
-        None, "--against", help="Also build the flows at this git ref and compare them."
+        None,
+        "--against",
+        metavar="REF",
+        help="Also build the flows at this git ref and compare them.",
     ),
     old_python: Path | None = typer.Option(
-        None, "--old-python", help="With --against: an interpreter with Prefect 0.x."
+        None,
+        "--old-python",
+        metavar="PATH",
+        help="With --against: an interpreter with Prefect 0.x.",
     ),
     report: Path | None = typer.Option(
-        None, "--report", help="Write the results: Markdown for .md, JSON for .json."
+        None,
+        "--report",
+        metavar="FILE",
+        help="Write the results: Markdown for .md, JSON for .json.",
     ),
     timeout: float = typer.Option(
-        60.0, "--timeout", help="Seconds one flow file may take to import."
+        60.0, "--timeout", metavar="SECONDS", help="Seconds one flow file may take to import."
     ),
 ) -> None:
     """Prove the migration with the real Prefect 1.x: build, validate and serialize every
     flow, parse every prefect command line, load every config.toml. It imports the flow files,
     which runs their module-level code (as `prefect register` does); it never runs a flow and
-    never registers one. Exit 0: everything holds; 1: something fails; 2: no environment."""
+    never registers one. Exit 0: everything holds; 1: something fails; 2: no environment.
+
+    PATH: the migrated repository (default: the current folder)."""
     from prefect1_migrate.migrate import EXIT_PROBLEM
     from prefect1_migrate.report import report_path_problem
     from prefect1_migrate.verify.environment import NoEnvironment
@@ -293,9 +305,7 @@ def _verify_progress() -> Callable[[str], None]:
 
 @app.command()
 def fleet(
-    repos_file: Path = typer.Argument(
-        ..., metavar="REPOS_FILE", help="One repository per line: a path or a git URL [REF]."
-    ),
+    repos_file: Path = typer.Argument(..., metavar="REPOS_FILE", hidden=True),
     status: bool = typer.Option(
         False,
         "--status",
@@ -309,13 +319,19 @@ def fleet(
         None, "--dask-scheduler", metavar="ADDRESS", help="Run the work on this Dask cluster."
     ),
     jobs: int | None = typer.Option(
-        None, "--jobs", "-j", min=1, show_default="all cores", help="Repositories at a time."
+        None,
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        show_default="all cores",
+        help="Repositories at a time, at least 1.",
     ),
     verify_branches: bool = typer.Option(
         False, "--verify", help="Verify each migrated branch (needs --python)."
     ),
     python: Path | None = typer.Option(
-        None, "--python", help="With --verify: an interpreter with Prefect 1.x."
+        None, "--python", metavar="PATH", help="With --verify: an interpreter with Prefect 1.x."
     ),
     report: Path | None = typer.Option(
         None, "--report", metavar="FILE", help="Write the campaign table: .md or .json."
@@ -334,14 +350,20 @@ def fleet(
         None, "--author", metavar='"NAME <EMAIL>"', help="Commit identity."
     ),
     tries: int = typer.Option(
-        3, "--tries", min=1, help="Tries of each clone, fetch and push, with back-off."
+        3,
+        "--tries",
+        metavar="N",
+        min=1,
+        help="Tries of each clone, fetch and push, with back-off, at least 1.",
     ),
     prefect_version: str = typer.Option(
         "1.4.1", "--prefect-version", metavar="VERSION", help="Prefect 1.x version to pin."
     ),
 ) -> None:
     """Migrate many repositories as one campaign: a migration branch per repository,
-    state in an SQLite database, resumable; --status measures where it stands."""
+    state in an SQLite database, resumable; --status measures where it stands.
+
+    REPOS_FILE: one repository per line, a path or a git URL, then optionally a ref."""
     from prefect1_migrate.fleet.command import FleetRequest, FleetUsageProblem, run_fleet
 
     request = FleetRequest(  # the fields in the order of the options above

@@ -210,7 +210,7 @@ def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(
 
 
 def test_help_shows_names_not_type_placeholders() -> None:
-    for command in ([], ["migrate"], ["list"], ["explain"]):
+    for command in ([], ["migrate"], ["list"], ["explain"], ["verify"], ["fleet"]):
         result = run_cli(*command, "--help")
         assert result.returncode == 0, command
         shown = result.stdout.decode()
