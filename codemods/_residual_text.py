@@ -46,7 +46,7 @@ from prefect1_migrate.codemods._removed_in_1x import (
 
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import COMMAND_KINDS, FileKind
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import MARKER, marker_start
 
 _PROSE_KINDS = frozenset({FileKind.MARKDOWN, FileKind.RST})
 _TOML_KINDS = frozenset({FileKind.TOML, FileKind.PYPROJECT, FileKind.PIPFILE})
@@ -381,10 +381,11 @@ def _unique(findings: Sequence[TextFinding]) -> list[TextFinding]:
 
 
 def is_marked(lines: Sequence[str], index: int) -> bool:
-    """Whether line ``index`` carries a marker or stands right below a block of markers."""
+    """Whether line ``index`` carries a marker or stands right below a block of markers (the
+    last one maybe folded over several lines)."""
     if MARKER in lines[index]:
         return True
     above = index - 1
     if above >= 1 and not lines[above].strip():
         above -= 1  # a reST comment ends with a blank line
-    return above >= 0 and MARKER in lines[above]
+    return above >= 0 and marker_start(lines, above) is not None

@@ -20,7 +20,7 @@ from prefect1_migrate.codemods._commands.hcl import heredocs
 
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import COMMENTLESS_KINDS, FileKind
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import MARKER, marker_start, unfolded_marker
 
 # --- review markers --------------------------------------------------------------------------
 
@@ -59,7 +59,9 @@ def insert_todo_above(
 ) -> int:
     """Insert a marker line above ``lines[index]``; returns how many lines were inserted.
 
-    Nothing is inserted when the same marker already stands directly above (idempotence).
+    Nothing is inserted when the same marker already stands directly above, folded over
+    several lines or not (idempotence; the engine folds a long marker once the codemods ran,
+    ``prefect1_migrate/linefit.py``).
     ``indent`` defaults to the indentation of the marked line (none in Makefiles, where an
     indented comment would be handed to the shell as part of the recipe). A file without
     comments (JSON) gets no line: the place is listed on ``file`` instead.
@@ -82,10 +84,16 @@ def insert_todo_above(
     # A reST comment is explicit markup, which must end with a blank line before prose.
     block = [marker, ""] if file.kind is FileKind.RST and not in_code_block else [marker]
     above = index - 1
-    while above >= 0 and (MARKER in lines[above] or (len(block) == 2 and not lines[above].strip())):
-        if lines[above].strip() == marker.strip():
-            return 0
-        above -= 1
+    while above >= 0:
+        start = marker_start(lines, above)  # a folded marker is one marker
+        if start is not None:
+            if unfolded_marker(lines, start).strip() == marker.strip():
+                return 0
+            above = start - 1
+        elif len(block) == 2 and not lines[above].strip():
+            above -= 1
+        else:
+            break
     lines[index:index] = block
     return len(block)
 

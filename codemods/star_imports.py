@@ -36,7 +36,7 @@ from prefect1_migrate.codemods._python.tree import LN, first_leaf, statement_of,
 
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import MARKER, unfolded_lines
 
 CODEMOD = PythonCodemod(
     __name__,
@@ -225,4 +225,4 @@ def rewrite(root: Node, file: SourceFile) -> None:
 def _flagged_above(node: LN) -> str:
     """The text of the markers already standing above the import (another codemod's)."""
     prefix = first_leaf(statement_of(node)).prefix
-    return "\n".join(line for line in prefix.split("\n") if MARKER in line)
+    return "\n".join(line for line in unfolded_lines(prefix.split("\n")) if MARKER in line)

@@ -30,7 +30,7 @@ from difflib import SequenceMatcher
 from prefect1_migrate.codemod import Codemod
 from prefect1_migrate.escaping import code_span, escaped
 from prefect1_migrate.linemap import matching_blocks
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import MARKER, unfolded_markers
 from prefect1_migrate.pipeline import Finding
 from prefect1_migrate.redaction import redact
 
@@ -70,7 +70,7 @@ class ChangeSummary:
     rewritten: int = 0  # lines replaced by another line
     added: int = 0  # lines added, markers excepted
     removed: int = 0
-    markers: int = 0  # TODO(prefect-1.0) marker lines added
+    markers: int = 0  # TODO(prefect-1.0) markers added (a folded one counts once)
     forms: Counter[tuple[str, str]] = field(default_factory=Counter)  # (old, new) -> lines
     # a form's old text is "" for an added line, its new text "" for a removed part
 
@@ -83,8 +83,9 @@ def summarise(changes: Iterable[FileChange]) -> ChangeSummary:
         old = change.before.decode("utf-8", "replace").split("\n")
         new = change.after.decode("utf-8", "replace").split("\n")
         for old_lines, new_lines in _replaced_regions(old, new):
-            markers = [line for line in new_lines if MARKER in line]
-            new_lines = [line for line in new_lines if MARKER not in line]
+            markers = list(unfolded_markers(new_lines))  # a folded marker is one marker
+            in_markers = {index for start, end, _ in markers for index in range(start, end)}
+            new_lines = [line for index, line in enumerate(new_lines) if index not in in_markers]
             summary.markers += len(markers)
             paired = min(len(old_lines), len(new_lines))
             for old_line, new_line in zip(old_lines, new_lines, strict=False):

@@ -1,5 +1,6 @@
 """Rewritten Python lines kept within the file's line length, split the way black splits them,
-so that a black or ruff-format commit hook accepts every migration commit.
+and long review markers folded, so that a black or ruff-format commit hook (and a line-length
+check) accepts every migration commit.
 
 Only the lines a codemod changed or added are looked at, and only those longer than the
 limit. A line whose last bracket pair closes at its end (``x = f(a, b)``, ``return g(...)``)
@@ -8,8 +9,12 @@ one level deeper, the closing bracket and what follows on a line of their own. A
 still does not fit, that ends with a comma, or that holds the elements of a collection
 literal (black explodes those), becomes one element per line with a trailing comma; an element still too long is split the same way. Lines with comments, strings that
 span lines, f-strings or lambdas are left as they are (black would leave them too, or they
-are rare in rewritten code). Comment lines (review markers) are not changed: black and ruff
-format leave long comments alone.
+are rare in rewritten code).
+
+A review marker longer than the limit (Python's, and the ``#``/``//`` comment markers of other
+files but Markdown and reStructuredText) is folded over several comment lines
+(:mod:`prefect1_migrate.markers`): black and ruff format leave long comments alone, and a
+line-length check (ruff's or flake8's E501) would fail on it.
 
 The limit is the repository's: ``line-length`` of ``[tool.black]`` or ``[tool.ruff]`` in
 the ``pyproject.toml`` nearest to the file, or of a ``ruff.toml``/``.ruff.toml``, else 88
@@ -25,6 +30,7 @@ from pathlib import Path
 
 from prefect1_migrate import tomlread
 from prefect1_migrate.linemap import matching_blocks
+from prefect1_migrate.markers import fold_marker
 
 DEFAULT_LINE_LENGTH = 88
 _INDENT = "    "
@@ -32,9 +38,10 @@ _OPENING = {"(": ")", "[": "]", "{": "}"}
 _CLOSING = set(_OPENING.values())
 
 
-def fit_changed_lines(original: str, text: str, limit: int) -> str:
+def fit_changed_lines(original: str, text: str, limit: int, code: bool = True) -> str:
     """``text`` with each line that is not in ``original`` and is longer than ``limit``
-    split as black would split it (where it can be)."""
+    folded when it is a review marker (:func:`prefect1_migrate.markers.fold_marker`), else,
+    in Python (``code``), split as black would split it (where it can be)."""
     old, new = original.split("\n"), text.split("\n")
     kept = {
         new_start + offset
@@ -45,8 +52,9 @@ def fit_changed_lines(original: str, text: str, limit: int) -> str:
     for number, line in enumerate(new):
         if number in kept or len(line) <= limit:
             fitted.append(line)
-        else:
-            fitted.extend(split_line(line, limit))
+            continue
+        folded = fold_marker(line, limit)
+        fitted.extend(split_line(line, limit) if len(folded) == 1 and code else folded)
     return "\n".join(fitted)
 
 
@@ -154,6 +162,12 @@ def _top_level_elements(body: str) -> list[str]:
 def line_length(root: Path, folder: Path) -> int:
     """The line length the repository's formatter configuration sets for files in
     ``folder`` (the nearest configuration between ``folder`` and ``root``), else 88."""
+    return configured_line_length(root, folder) or DEFAULT_LINE_LENGTH
+
+
+def configured_line_length(root: Path, folder: Path) -> int | None:
+    """The line length the nearest formatter configuration between ``folder`` and ``root``
+    sets, or None when none does."""
     current = folder
     while True:
         for name, keys in _CONFIGS:
@@ -163,7 +177,7 @@ def line_length(root: Path, folder: Path) -> int:
                 if found is not None:
                     return found
         if current == root or root not in current.parents:
-            return DEFAULT_LINE_LENGTH
+            return None
         current = current.parent
 
 

@@ -238,7 +238,7 @@ def _keep_steps(
             cell_versions = [text[index] for text in texts]
             forward = [LineMap(old, new) for old, new in pairwise(cell_versions)]
             backward = [LineMap(new, old) for old, new in pairwise(cell_versions)]
-            for line, message in new_markers(cell_versions[step - 1], version[index]):
+            for line, message, marked_line in new_markers(cell_versions[step - 1], version[index]):
                 final = line
                 for line_map in forward[step:]:
                     final = line_map(final)
@@ -246,7 +246,7 @@ def _keep_steps(
                     Finding(result.path, final, line, message, codemod_id, number)
                 )
                 if processor.output is StepOutput.NONE:
-                    before = line_before(backward, step - 1, backward[step - 1](line + 1))
+                    before = line_before(backward, step - 1, backward[step - 1](marked_line))
                     place = Place(
                         result.path,
                         before,

@@ -33,9 +33,9 @@ from prefect1_migrate.codemod import (
     TextCodemod,
 )
 from prefect1_migrate.diffs import unified_diff
-from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.filekinds import COMMENTLESS_KINDS, FileKind, classify
 from prefect1_migrate.linemap import LineMap
-from prefect1_migrate.markers import MARKER, marker_lines, marker_message
+from prefect1_migrate.markers import MARKER, marker_lines, marker_message, unfolded_markers
 from prefect1_migrate.modules import survey
 from prefect1_migrate.redaction import secret_values
 from prefect1_migrate.sourcefile import (
@@ -201,7 +201,8 @@ class FileProcessor:
         """What the codemods make of ``data``, the bytes of the file at ``path`` (which is
         only used to tell the file's kind and to name it: nothing is read or written).
         With ``line_length``, rewritten Python lines longer than it are split as black
-        would split them (``prefect1_migrate/linefit.py``)."""
+        would split them and new review markers longer than it are folded
+        (``prefect1_migrate/linefit.py``)."""
         result = FileResult(path)
         source: SourceText | None = None
         probe = data  # what the file's kind, markers and triggers are looked for in
@@ -262,6 +263,8 @@ class FileProcessor:
                 texts = _fitted(source.text, texts, line_length)
         else:
             texts = self._run_text(path, kind, source.text, candidates, result, listings)
+            if texts and line_length and kind not in _MARKERS_KEPT_WHOLE:
+                texts = _fitted(source.text, texts, line_length, code=False)
         if texts or listings:
             self._finish(result, data, source, texts, listings)
         return result
@@ -374,7 +377,7 @@ class FileProcessor:
         versions = [source.text] + [text for _, text in texts]
         line_maps = [LineMap(old, new) for old, new in pairwise(versions)]
         for index, (codemod_id, text) in enumerate(texts):
-            for line, message in new_markers(versions[index], text):
+            for line, message, _ in new_markers(versions[index], text):
                 final_line = line
                 for line_map in line_maps[index + 1 :]:
                     final_line = line_map(final_line)
@@ -440,8 +443,8 @@ class FileProcessor:
                 codemod_id,
                 pending=True,
             )
-            for line, message in new_markers(before, text):
-                marked = backwards[index](line + 1)
+            for _, message, marked_line in new_markers(before, text):
+                marked = backwards[index](marked_line)
                 yield Place(
                     result.path,
                     line_before(backwards, index, marked),
@@ -451,13 +454,24 @@ class FileProcessor:
                 )
 
 
-def _fitted(original: str, texts: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
-    """Each codemod's text with its long rewritten lines split; the texts as they were if
-    that would not compile (a split the tokens allowed but Python does not)."""
+# Documentation is not held to a line length, and its prose markers are not ``#`` comments;
+# a file without comments has no markers.
+_MARKERS_KEPT_WHOLE = frozenset({FileKind.MARKDOWN, FileKind.RST, *COMMENTLESS_KINDS})
+
+
+def _fitted(
+    original: str, texts: list[tuple[str, str]], limit: int, code: bool = True
+) -> list[tuple[str, str]]:
+    """Each codemod's text with its long new markers folded and, in Python (``code``), its
+    long rewritten lines split; the texts as they were if that would change what the Python
+    code means (a split the tokens allowed but Python does not, a "marker" line inside a
+    string)."""
     from prefect1_migrate.linefit import fit_changed_lines
 
-    fitted = [(codemod_id, fit_changed_lines(original, text, limit)) for codemod_id, text in texts]
-    if fitted[-1][1] == texts[-1][1] or _compiles(fitted[-1][1]):
+    fitted = [
+        (codemod_id, fit_changed_lines(original, text, limit, code)) for codemod_id, text in texts
+    ]
+    if not code or fitted[-1][1] == texts[-1][1] or _same_code(texts[-1][1], fitted[-1][1]):
         return fitted
     return texts
 
@@ -549,6 +563,17 @@ def _compiles(text: str) -> bool:
     return True
 
 
+def _same_code(text: str, fitted: str) -> bool:
+    """Whether ``fitted`` is valid Python with the same syntax tree as ``text`` (only its
+    layout and comments differ), as black checks its own output."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.dump(ast.parse(text)) == ast.dump(ast.parse(fitted))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
 def _format_broken(kind: FileKind, old_text: str, new_text: str) -> str | None:
     """Why ``new_text`` may not replace ``old_text`` (a TOML or JSON file that loaded before
     and would not after), or None."""
@@ -579,20 +604,20 @@ def _loads_toml(text: str) -> bool:
     return True
 
 
-def new_markers(old_text: str, new_text: str) -> list[tuple[int, str]]:
-    """(line number, message) of the review markers ``new_text`` adds to ``old_text``."""
+def new_markers(old_text: str, new_text: str) -> list[tuple[int, str, int]]:
+    """(line number, message, number of the line after it) of the review markers
+    ``new_text`` adds to ``old_text``: a folded marker is one marker, at its first line, and
+    a marker ``old_text`` has already, folded or not, is not added."""
     if new_text.count(MARKER) <= 0:
         return []
-    existing = Counter(line.strip() for line in old_text.split("\n") if MARKER in line)
-    added: list[tuple[int, str]] = []
-    for number, line in enumerate(new_text.split("\n"), start=1):
-        if MARKER not in line:
-            continue
-        key = line.strip()
+    existing = Counter(text.strip() for _, _, text in unfolded_markers(old_text.split("\n")))
+    added: list[tuple[int, str, int]] = []
+    for index, end, text in unfolded_markers(new_text.split("\n")):
+        key = text.strip()
         if existing[key] > 0:
             existing[key] -= 1
             continue
-        added.append((number, marker_message(line) or ""))
+        added.append((index + 1, marker_message(text) or "", end + 1))
     return added
 
 

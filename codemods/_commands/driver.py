@@ -38,7 +38,7 @@ from prefect1_migrate.codemods._text import insert_todo_above
 
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.filekinds import FileKind
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import in_marker
 
 CANNOT_WRITE = (
     "this command needs a Prefect 1.0 rewrite that cannot be written here automatically; "
@@ -78,7 +78,7 @@ def _segments_of(text: str, kind: FileKind) -> list[Segment]:
 @lru_cache(maxsize=8)
 def file_invocations(text: str, kind: FileKind) -> tuple[Invocation, ...]:
     """Every ``prefect`` invocation of a non-Python file, except in review markers (whose
-    messages quote commands).
+    messages quote commands), on their continuation lines too.
 
     Several codemods read the same file text one after the other: the last few answers are
     kept (invocations are immutable), so a text is parsed once.
@@ -87,10 +87,7 @@ def file_invocations(text: str, kind: FileKind) -> tuple[Invocation, ...]:
     found: list[Invocation] = []
     for segment in _segments_of(text, kind):
         for invocation in invocations(segment, aliases):
-            at = program_offset(invocation)
-            line_start = text.rfind("\n", 0, at) + 1
-            line_end = text.find("\n", at)
-            if MARKER not in text[line_start : line_end if line_end >= 0 else len(text)]:
+            if not in_marker(text, program_offset(invocation)):
                 found.append(invocation)
     return tuple(found)
 

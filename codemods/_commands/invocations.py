@@ -25,7 +25,7 @@ from prefect1_migrate.codemods._commands.words import (
     Word,
 )
 
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import in_marker
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,8 @@ def _commands(
     skip_marked: bool = False,
 ) -> Iterator[_Command]:
     """The commands of ``text[start:end]``, those in comments and substitutions included;
-    with ``skip_marked``, not those in a comment holding a review marker."""
+    with ``skip_marked``, not those in a comment holding a review marker (or continuing a
+    folded one)."""
     words: list[Word] = []
     here_docs: list[HereDoc] = []
     redirect_target = False
@@ -240,7 +241,7 @@ def _commands(
                 words.append(token)
         elif isinstance(token, Comment):
             comment = text[token.start : token.end]
-            if _may_name_program(comment) and not (skip_marked and MARKER in comment):
+            if _may_name_program(comment) and not (skip_marked and in_marker(text, token.start)):
                 yield from _commands(
                     text, token.start, token.end, make, True, line_start, False, skip_marked
                 )

@@ -21,7 +21,7 @@ from prefect1_migrate.codemods._python.tree import first_leaf, statement_of
 
 from prefect1_migrate.command_lines import RUNTIME_VALUE, CommandLine
 from prefect1_migrate.filekinds import FileKind
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import marker_start
 from prefect1_migrate.python_tree import parse
 
 
@@ -43,7 +43,7 @@ def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
     lines = text.split("\n")
     for line, argv, anchor_line in sorted(found, key=lambda item: item[0]):
         above = anchor_line - 2
-        yield CommandLine(line, argv, above >= 0 and MARKER in lines[above])
+        yield CommandLine(line, argv, above >= 0 and marker_start(lines, above) is not None)
 
 
 def _python_invocations(text: str) -> Iterator[tuple[PythonSpot, Invocation]]:

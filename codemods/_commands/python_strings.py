@@ -36,7 +36,7 @@ from prefect1_migrate.codemods._commands.words import (
 from prefect1_migrate.codemods._python.scopes import scope_of
 from prefect1_migrate.codemods._python.tree import leaves_of, walk
 
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import in_marker
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def python_spots(root: Node) -> Iterator[PythonSpot]:
             comments = [
                 (match.start(), match.end())
                 for match in re.finditer(r"#[^\n]*", leaf.prefix)
-                if MARKER not in match.group()
+                if not in_marker(leaf.prefix, match.start())
             ]
             segment = ShellSegment(blank_outside(leaf.prefix, comments), Identity(0), prose=True)
             yield PythonSpot(leaf, "prefix", segment)

@@ -6,14 +6,16 @@ from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 from prefect1_migrate.codemods._python.tree import LN, first_leaf, indentation_of, statement_of
 
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import MARKER, unfolded_lines
 
 
 def add_todo(node: LN, message: str) -> None:
     """Put ``# TODO(prefect-1.0): message`` on its own line above the statement of ``node``.
 
     A marker with the same message already among the comment lines right above the
-    statement is not repeated, so a second run adds nothing.
+    statement (folded over several lines or not) is not repeated, so a second run adds
+    nothing. A long marker is folded by the engine once the codemods ran
+    (``prefect1_migrate/linefit.py``).
     """
     statement = statement_of(node)
     marker = f"# {MARKER}: {message}"
@@ -69,7 +71,8 @@ def _whitespace_carried(leaf: Leaf) -> str:
 
 
 def _comment_lines_above(leaf: Leaf) -> list[str]:
-    """The stripped comment lines directly above ``leaf``'s line.
+    """The stripped comment lines directly above ``leaf``'s line, a folded marker as one
+    line.
 
     fissix stores the comments above a statement in its first leaf's prefix, or, after an
     indented block, in the prefixes of the block's closing NEWLINE/DEDENT leaves.
@@ -77,11 +80,10 @@ def _comment_lines_above(leaf: Leaf) -> list[str]:
     text = _whitespace_before(leaf) + leaf.prefix
     lines: list[str] = []
     for line in reversed(text.split("\n")[:-1]):
-        stripped = line.strip()
-        if not stripped.startswith("#"):
+        if not line.lstrip().startswith("#"):
             break
-        lines.append(stripped)
-    return lines
+        lines.append(line)
+    return [line.strip() for line in unfolded_lines(lines[::-1])]
 
 
 def _indent_before(leaf: Leaf) -> Leaf | None:
