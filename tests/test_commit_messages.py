@@ -21,7 +21,8 @@ from prefect1_migrate.commitmsg import (
     title,
 )
 from prefect1_migrate.filekinds import COMMENTLESS_KINDS, classify
-from prefect1_migrate.markers import MARKER, marker_message
+from prefect1_migrate.markers import MARKER
+from prefect1_migrate.pipeline import new_markers
 from prefect1_migrate.registry import all_codemods
 
 
@@ -111,9 +112,10 @@ def test_each_codemods_message_on_the_golden_inputs_is_wrapped_and_says_what_cha
         counts = " ".join(message.split("\n\n", 2)[1].split("\n-")[0].split())
         rewritten = _count(counts, r"(\d+) lines? rewritten")
         assert rewritten + _count(counts, r"(\d+) removed") == deleted, (codemod.id, counts)
-        added_lines = _count(counts, r"(\d+) (?:lines? )?added,?") + _count(
-            counts, r"(\d+) TODO\(prefect-1\.0\) markers? added"
-        )
+        markers = _markers_added(repo, sha)
+        assert _count(counts, r"(\d+) TODO\(prefect-1\.0\) markers? added") == len(markers)
+        marker_lines = sum(lines for _, _, lines in markers)  # a folded marker: several
+        added_lines = _count(counts, r"(\d+) (?:lines? )?added,?") + marker_lines
         assert rewritten + added_lines == added, (codemod.id, counts)
         differences = guide_differences(codemod)
         if differences:
@@ -131,11 +133,7 @@ def test_review_list_matches_the_markers_each_commit_added(golden_repo) -> None:
     repo, found = golden_repo
     checked = 0
     for codemod_id, (sha, message) in found.items():
-        added = [
-            (path, marker_message(line) or "")
-            for path, line in _added_lines(repo, sha)
-            if MARKER in line
-        ]
+        added = [(path, message) for path, message, _ in _markers_added(repo, sha)]
         shown = review_entries(message)
         more = re.search(r"\nand (\d+) more: see the report\n", message)
         if len(added) > REVIEW_SHOWN or more:
@@ -153,14 +151,15 @@ def test_review_list_matches_the_markers_each_commit_added(golden_repo) -> None:
     assert checked > 100
 
 
-def _added_lines(repo: Path, sha: str) -> list[tuple[str, str]]:
-    lines, path = [], ""
-    for line in git(repo, "show", "--format=", "--unified=0", sha).splitlines():
-        if line.startswith("+++ b/"):
-            path = line[6:]
-        elif line.startswith("+") and not line.startswith("+++"):
-            lines.append((path, line[1:]))
-    return lines
+def _markers_added(repo: Path, sha: str) -> list[tuple[str, str, int]]:
+    """(path, message, lines) of each marker the commit ``sha`` added (a folded marker is one
+    marker of several lines, its message the whole text)."""
+    added = []
+    for path in git(repo, "show", "--name-only", "--format=", sha).split():
+        old = git(repo, "show", f"{sha}^:{path}")
+        new = git(repo, "show", f"{sha}:{path}")
+        added += [(path, message, end - line) for line, message, end in new_markers(old, new)]
+    return added
 
 
 def test_a_long_review_list_stops_at_fifty_entries(make_repo) -> None:

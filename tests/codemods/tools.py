@@ -9,6 +9,10 @@ source held in memory.
   ``after/`` is a no-op case); each ``GoldenRun.check()`` asserts exact bytes. The files of a
   case are one repository: its modules are surveyed first
   (:func:`prefect1_migrate.modules.survey`), so a case may hold a package and its importers.
+  A case is written at the width the codemod writes, lines are not fitted to a line length
+  unless the case configures one as a repository does (``line-length`` in a
+  ``pyproject.toml``/``ruff.toml`` of the case): then long new markers are folded and long
+  rewritten Python lines split as a run does (``prefect1_migrate/linefit.py``).
 
 Sources are ``str`` (encoded as UTF-8) or ``bytes``; the path is the file's name as the
 codemod sees it (it decides the file's kind). Nothing is read from or written to disk.
@@ -22,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from prefect1_migrate.codemod import MigrationOptions
+from prefect1_migrate.linefit import configured_line_length
 from prefect1_migrate.modules import survey
 from prefect1_migrate.pipeline import FileProcessor, FileResult
 from prefect1_migrate.registry import codemod_by_id
@@ -36,11 +41,13 @@ def run_codemod(
     source: str | bytes,
     path: str = "flow.py",
     options: MigrationOptions = DEFAULT_OPTIONS,
+    line_length: int | None = None,
 ) -> FileResult:
     """The pipeline's result for the file at ``path`` holding ``source``, run through one
-    codemod (its problems and findings included)."""
+    codemod (its problems and findings included); with ``line_length``, long lines fitted as
+    a run fits them."""
     processor = FileProcessor(ROOT, [codemod_by_id(codemod_id)], options)  # ROOT: never read
-    return processor.process_source(path, _encoded(source))
+    return processor.process_source(path, _encoded(source), line_length)
 
 
 def check_transformed(
@@ -79,9 +86,10 @@ def _check_output(
     expected: str | bytes,
     path: str,
     options: MigrationOptions,
+    line_length: int | None = None,
 ) -> FileResult:
     data, wanted = _encoded(source), _encoded(expected)
-    result = run_codemod(codemod_id, data, path, options)
+    result = run_codemod(codemod_id, data, path, options, line_length)
     assert not result.problems, result.problems
     output = result.steps[-1][1] if result.steps else data
     assert output.decode("utf-8", "replace") == wanted.decode("utf-8", "replace"), path
@@ -113,8 +121,14 @@ class GoldenRun:
         sources = {name: (self.source / name).read_bytes() for name in files}
         options = MigrationOptions(modules=survey(files, sources.get))
         for name in files:
+            folder = (self.source / name).parent
             _check_output(
-                self.codemod_id, sources[name], (self.expected / name).read_bytes(), name, options
+                self.codemod_id,
+                sources[name],
+                (self.expected / name).read_bytes(),
+                name,
+                options,
+                configured_line_length(self.source, folder),
             )
 
 
