@@ -115,7 +115,8 @@ def test_migrated_example_holds_and_builds_the_same_flows_as_before(
     assert etl["executor"]["type"] == "LocalDaskExecutor"
     commands = [r for r in found.values() if r["kind"] == "command"]
     assert len(commands) > 20
-    assert ("deploy.sh:13", "prefect auth login --key RUNTIME_VALUE") in found  # "$PREFECT_TOKEN"
+    # "$PREFECT_TOKEN", below its marker folded over three lines
+    assert ("deploy.sh:17", "prefect auth login --key RUNTIME_VALUE") in found
     assert [r["path"] for r in found.values() if r["kind"] == "config"] == ["config.toml"]
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["environment"]["prefect"] == "1.4.1"

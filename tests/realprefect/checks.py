@@ -17,7 +17,7 @@ from typing import Any
 from prefect1_migrate.codemods.environments_to_run_configs import EXECUTOR_NOT_MOVED
 
 from prefect1_migrate.command_lines import CommandLine
-from prefect1_migrate.markers import MARKER
+from prefect1_migrate.markers import MARKER, unfolded_lines
 from prefect1_migrate.verify.compare import run_setup_differences, structure_differences
 from realprefect import runner
 from realprefect.sources import Migration, Tree
@@ -174,7 +174,8 @@ def marked_executors(tree: Tree) -> set[str]:
     return {
         found
         for name in tree.python_files()
-        for found in EXECUTOR_LEFT_OUT.findall(tree.text(name))
+        for line in unfolded_lines(tree.text(name).split("\n"))  # a folded marker: one line
+        for found in EXECUTOR_LEFT_OUT.findall(line)
     }
 
 
