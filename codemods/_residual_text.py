@@ -102,10 +102,11 @@ _DOTTED = re.compile(
     f"{_word_pattern(list(_NAME_PATHS), prefix_ok=False)}"
 )
 _ENV_VARS = {removed.old: removed for removed in ENV_VARS}
-#: A variable set, not read: ``NAME=``, ``NAME:``, ``name: NAME``, ``"NAME"`` (``$NAME``,
-#: ``${NAME}``, ``secrets.NAME`` and prose mentions are reads or text).
+#: A variable set, not read: ``NAME=``, ``NAME:``, ``name: NAME``, ``"NAME"``, and in a YAML
+#: flow collection ``{name: NAME, value: ...}``/``[NAME, ...]`` (``$NAME``, ``${NAME}``,
+#: ``secrets.NAME`` and prose mentions are reads or text).
 _ENV_VAR = re.compile(
-    r"(?<![\w$.{])(" + "|".join(map(re.escape, _ENV_VARS)) + r")(?=[ \t]*[=:]|['\"]|[ \t]*$)",
+    r"(?<![\w$.{])(" + "|".join(map(re.escape, _ENV_VARS)) + r")(?=[ \t]*[=:,}\]]|['\"]|[ \t]*$)",
     re.MULTILINE,
 )
 #: ``PREFECT__CLOUD__API_KEY`` set: ``=``/``:`` forms, and in JSON a ``"KEY":`` member or a
