@@ -33,7 +33,7 @@ from prefect1_migrate.codemods._commands.make import makefile_scan
 from prefect1_migrate.codemods._commands.segments import Segment, shell_scan
 from prefect1_migrate.codemods._commands.toml import toml_scan
 from prefect1_migrate.codemods._commands.words import Unencodable
-from prefect1_migrate.codemods._commands.yaml import ci_scan, yaml_scan
+from prefect1_migrate.codemods._commands.yaml import ci_scan, compose_scan, manifest_scan
 from prefect1_migrate.codemods._text import insert_todo_above
 
 from prefect1_migrate.codemod import SourceFile
@@ -53,10 +53,10 @@ _SCANNERS: dict[FileKind, Callable[[str, int, bool], list[Segment]]] = {
     FileKind.DOCKERFILE: dockerfile_scan,
     FileKind.INI: ini_scan,
     FileKind.SETUP_CFG: ini_scan,
-    FileKind.COMPOSE: yaml_scan,
+    FileKind.COMPOSE: compose_scan,
     FileKind.CI: ci_scan,
     FileKind.JENKINSFILE: jenkinsfile_scan,
-    FileKind.YAML: yaml_scan,
+    FileKind.YAML: manifest_scan,
     FileKind.MARKDOWN: markdown_scan,
     FileKind.RST: rst_scan,
     FileKind.JSON: json_scan,
@@ -101,6 +101,8 @@ def rewrite_commands(text: str, file: SourceFile, rewriter: Rewriter) -> str:
         if rewrite is None:
             continue
         messages = list(rewrite.todos)
+        if invocation.segment.note is not None:
+            messages.insert(0, invocation.segment.note)
         try:
             edits.extend(text_edits(invocation, rewrite.ops, text))
         except Unencodable:

@@ -22,6 +22,7 @@ class ShellSegment:
     prose: bool = False  # quotes never span lines (comments, docstrings)
     code_block: bool = False  # inside a Markdown/reST code block
     anchor: int | None = None  # markers go above this file offset's line, not the command's
+    note: str | None = None  # a review message for every rewrite of its commands
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ArgvSegment:
     code_block: bool = False
     split: int = 0  # elements before it are another list's (``command:`` of ``args:``): only
     # edits inside their words reach them; ``separator``/``encode_element`` are the last list's
+    note: str | None = None  # a review message for every rewrite of its command
 
 
 Segment = ShellSegment | ArgvSegment

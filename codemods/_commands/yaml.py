@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prefect1_migrate.codemods._commands.json import (
     DOUBLE_QUOTED_ESCAPES,
@@ -31,7 +31,15 @@ from prefect1_migrate.codemods._commands.segments import (
     line_spans,
     list_element,
 )
-from prefect1_migrate.codemods._commands.words import PLACEHOLDER, Codec, Identity, Mapped, Word
+from prefect1_migrate.codemods._commands.words import (
+    PLACEHOLDER,
+    Codec,
+    Identity,
+    Mapped,
+    Opaque,
+    Unencodable,
+    Word,
+)
 
 _YAML_COMMAND_KEYS = frozenset(
     {
@@ -60,6 +68,7 @@ _YAML_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
 _YAML_PROPERTIES = re.compile(r"(?:[&!][^ \t]*[ \t]+)*")
 _YAML_TEMPLATE = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
 _YAML_PLAIN_FORBIDDEN = re.compile(r": |:$| #|\n")
+_NEWLINE = re.compile("\n")
 _YAML_FLOW_FORBIDDEN = re.compile(r"[,\[\]{}]|: |:$| #|\n")
 #: (program key, arguments key) of one mapping whose sequences make one argv together.
 _SPLIT_ARGV_KEYS = (("command", "args"), ("entrypoint", "command"))
@@ -77,25 +86,91 @@ class _Sequence:
 
 @dataclass(frozen=True)
 class _Scalar:
-    """A command key's single-line scalar, kept until its mapping is read whole."""
+    """A command key's scalar, kept until its mapping is read whole. A block scalar's value
+    has its line breaks read as spaces (compose splits a command string into words)."""
 
     key_index: int
     value: str
     codec: Codec
-    span: tuple[int, int]  # its text offsets
+    block: tuple[int, int, bool] | None = None  # a block scalar's (key line, last line, folded)
 
-    def as_sequence(self) -> _Sequence:
-        """A one-word scalar as the one-item sequence it stands for (``entrypoint: prefect``
-        before a ``command:`` sequence)."""
-        return _Sequence(self.key_index, [self.span], [(self.value, self.codec)], argv=True)
+    def as_sequence(self) -> _Sequence | None:
+        """A scalar of program-like words as the sequence it stands for (``entrypoint: prefect
+        agent`` before a ``command:`` sequence), each word an item; None for other scalars."""
+        if self.block is not None:
+            return None
+        words = list(re.finditer(r"\S+", self.value))
+        if not words or not all(_PROGRAM_ITEM.fullmatch(word.group()) for word in words):
+            return None
+        raw = self.codec.raw
+        items = [(raw(word.start()), raw(word.end())) for word in words]
+        scalars: list[tuple[str, Codec]] = [
+            (
+                word.group(),
+                Mapped(tuple(map(raw, range(word.start(), word.end() + 1))), self.codec.encode),
+            )
+            for word in words
+        ]
+        return _Sequence(self.key_index, items, scalars, argv=True)
 
 
 _PROGRAM_ITEM = re.compile(r"[\w./:-]+")
 
 
-def yaml_scan(text: str, base: int, code_block: bool, shell_blocks: bool = False) -> list[Segment]:
+@dataclass(frozen=True)
+class _Continued:
+    """A format's arguments key that continues a program set outside the mapping when the
+    mapping has no program key."""
+
+    program_key: str
+    arguments_key: str
+    elsewhere: str  # what may set the program
+    parent: str | None  # the key above a mapping that may run ``prefect``, or None: a
+    # mapping whose ``image:`` names a Prefect image
+
+    def holds_program(self, place: _Place) -> bool:
+        """Whether a mapping at ``place`` may run ``prefect``: a container of an image named
+        for Prefect; a compose service (a key of the top-level ``services:``) too when its
+        image is not in the mapping (another file or a merged anchor may set it) or is
+        chosen at run time (``alpine`` never runs it)."""
+        image = place.image.lower()
+        if self.parent is None:
+            return "prefect" in image
+        unknown = not image or "$" in image or "prefect" in image
+        return place.path[:-1] == (self.parent,) and unknown
+
+
+@dataclass
+class _Place:
+    """Where a mapping is (the keys above it, outermost first), the keys it has and the
+    text of its ``image:`` value."""
+
+    path: tuple[str, ...]
+    keys: set[str] = field(default_factory=set)
+    image: str = ""
+
+
+_COMPOSE_CONTINUED = _Continued(
+    "entrypoint",
+    "command",
+    "an `entrypoint:` elsewhere (another compose file such as an override, a merged anchor) "
+    "or the image",
+    "services",
+)
+_MANIFEST_CONTINUED = _Continued(
+    "command", "args", "the image (or a `command:` a template or patch adds)", None
+)
+
+
+def yaml_scan(
+    text: str,
+    base: int,
+    code_block: bool,
+    shell_blocks: bool = False,
+    continued: _Continued | None = None,
+) -> list[Segment]:
     masked = _YAML_TEMPLATE.sub(lambda match: PLACEHOLDER * len(match.group()), text)
-    return _YamlScanner(masked, base, code_block, shell_blocks).segments()
+    return _YamlScanner(masked, base, code_block, shell_blocks, continued).segments()
 
 
 def ci_scan(text: str, base: int, code_block: bool) -> list[Segment]:
@@ -103,12 +178,32 @@ def ci_scan(text: str, base: int, code_block: bool) -> list[Segment]:
     return yaml_scan(text, base, code_block, shell_blocks=True)
 
 
+def compose_scan(text: str, base: int, code_block: bool) -> list[Segment]:
+    """Compose files: a service's ``command:`` without an ``entrypoint:`` continues one set
+    elsewhere (another compose file, such as an override, or the image)."""
+    return yaml_scan(text, base, code_block, continued=_COMPOSE_CONTINUED)
+
+
+def manifest_scan(text: str, base: int, code_block: bool) -> list[Segment]:
+    """Kubernetes manifests and Helm values: a container's ``args:`` without a ``command:``
+    continues the image's entrypoint (or a ``command:`` set elsewhere)."""
+    return yaml_scan(text, base, code_block, continued=_MANIFEST_CONTINUED)
+
+
 class _YamlScanner:
     """Command values of a YAML document, line by line (no YAML library keeps the bytes)."""
 
-    def __init__(self, text: str, base: int, code_block: bool, shell_blocks: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        base: int,
+        code_block: bool,
+        shell_blocks: bool,
+        continued: _Continued | None,
+    ) -> None:
         self.text, self.base = text, base
         self.code_block, self.shell_blocks = code_block, shell_blocks
+        self.continued = continued
         self.lines = line_spans(text)
         self.found: list[Segment] = []
         self.comments: list[tuple[int, int]] = []
@@ -116,6 +211,8 @@ class _YamlScanner:
         self.mappings_read = 0
         self.sequences: dict[int, dict[str, _Sequence]] = {}  # mapping serial -> key -> items
         self.scalars: dict[int, dict[str, _Scalar]] = {}  # mapping serial -> key -> scalar
+        self.open_keys: dict[int, str] = {}  # column -> the last key there, while open
+        self.places: dict[int, _Place] = {}  # mapping serial -> where it is, its keys
 
     def segments(self) -> list[Segment]:
         index = 0
@@ -123,6 +220,7 @@ class _YamlScanner:
             index = self._entry(index)
         for mapping in sorted(self.sequences.keys() | self.scalars.keys()):
             sequences, scalars = self.sequences.get(mapping, {}), self.scalars.get(mapping, {})
+            self._continued_elsewhere(sequences, scalars, self.places[mapping])
             self._mapping_scalars(sequences, scalars)
             self._mapping_sequences(sequences)
         if self.comments:
@@ -160,38 +258,123 @@ class _YamlScanner:
         rest = line[rest_at:]
         name = key.strip("\"'") if key is not None else ""
         is_command = name in _YAML_COMMAND_KEYS
-        mapping = self._mapping(match.end("indent"), column, bool(match.group("dashes")))
+        mapping = self._mapping(match.end("indent"), column, bool(match.group("dashes")), name)
+        pairs = any(name in pair for pair in _SPLIT_ARGV_KEYS)
         if _YAML_BLOCK_INDICATOR.match(rest):
             last = self._block_end(index, column)
-            if is_command:
-                self._block_scalar(index, last, folded=rest.startswith(">"))
+            block = (index, last, rest.startswith(">"))
+            if is_command and pairs and last > index:
+                self.scalars.setdefault(mapping, {})[name] = self._block_as_words(block)
+            elif is_command:
+                self._block_scalar(*block)
             return last + 1
         self._trailing_comment(index, rest_at)
         value = _strip_yaml_comment(rest)
+        if name == "image":
+            self.places[mapping].image = value
         if not is_command:
             return index + 1
-        if not value:
+        if not value and not self._plain_follows(index, column):
             return self._block_sequence(index, column, (mapping, name))
         if value.startswith("["):
             return self._flow_sequence(index, start + rest_at, (mapping, name))
-        scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
-        if scalar is not None and any(name in pair for pair in _SPLIT_ARGV_KEYS):
-            span = (start + rest_at, start + rest_at + len(value))
-            self.scalars.setdefault(mapping, {})[name] = _Scalar(index, *scalar, span)
+        last = self._plain_end(index, column, value) if value[:1] not in ("'", '"') else index
+        if last > index:
+            scalar = self._multiline_plain(start + rest_at, index, last)
+        else:
+            scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
+        if scalar is not None and pairs:
+            self.scalars.setdefault(mapping, {})[name] = _Scalar(index, *scalar)
         elif scalar is not None:
             self.found.append(ShellSegment(scalar[0], scalar[1], code_block=self.code_block))
-        return index + 1
+        return last + 1
 
-    def _mapping(self, first: int, column: int, dashed: bool) -> int:
-        """The serial of the mapping a key at ``column`` belongs to, on a line whose first
-        character (key or ``-``) is at ``first``: deeper mappings end there, and an item
-        ``- key:`` starts a new one."""
+    def _plain_follows(self, index: int, column: int) -> bool:
+        """Whether a multi-line plain scalar starts on the line after key line ``index``."""
+        following = index + 1
+        while following < len(self.lines) and not self._line(following).strip():
+            following += 1
+        if following >= len(self.lines) or self._indent(following) <= column:
+            return False
+        content = self._line(following).lstrip(" \t")
+        entry = _YAML_ENTRY.match(content)
+        return not (
+            content.startswith(("-", "#", "[", "{", "'", '"', "&", "*", "!", "|", ">"))
+            or (entry is not None and entry.group("key"))
+        )
+
+    def _plain_end(self, index: int, column: int, first: str) -> int:
+        """The last line of a plain scalar whose first part, ``first``, is on line ``index``,
+        in a mapping or sequence at ``column``: lines indented deeper continue it, up to a
+        comment (a blank line within is a line break of the value)."""
+        last = index
+        if first and _strip_yaml_comment(self._line(index)) != self._line(index).rstrip():
+            return last  # a comment ends it
+        for following in range(index + 1, len(self.lines)):
+            stripped = self._line(following).strip()
+            if not stripped:
+                continue
+            if self._indent(following) <= column or stripped.startswith("#"):
+                break
+            last = following
+            if _strip_yaml_comment(stripped) != stripped:
+                break
+        return last
+
+    def _multiline_plain(self, start: int, index: int, last: int) -> tuple[str, Codec]:
+        """The value of a plain scalar from offset ``start`` on line ``index`` to the end of
+        line ``last``: its lines folded (one line break: a space; blank lines: line breaks),
+        each value character mapped to the text."""
+        chars: list[str] = []
+        offsets: list[int] = []
+        blanks = 0
+        for line_index in range(index, last + 1):
+            line_start, line_end = self.lines[line_index]
+            content = self.text[max(line_start, start) : line_end]
+            if not content.strip():
+                blanks += 1
+                continue
+            stripped = _strip_yaml_comment(content.lstrip(" \t"))
+            content_start = line_end - len(content.lstrip(" \t")) if line_index > index else start
+            if chars:
+                chars.append(" " if not blanks else "\n" * blanks)
+                offsets.extend([offsets[-1] + 1] * (1 if not blanks else blanks))
+            chars.extend(stripped)
+            offsets.extend(range(content_start, content_start + len(stripped)))
+            blanks = 0
+        end = offsets[-1] + 1
+        value = "".join(chars)
+        mapped = tuple(self.base + offset for offset in [*offsets, end])
+        return value, Mapped(mapped, _plain_encoder)
+
+    def _block_as_words(self, block: tuple[int, int, bool]) -> _Scalar:
+        """A block scalar of a key whose value may continue a program key's words: its line
+        breaks as spaces."""
+        index, last, _ = block
+        content_start, content_end = self.lines[index + 1][0], self.lines[last][1]
+        value = self.text[content_start:content_end].replace("\n", " ")
+        codec = Identity(self.base + content_start, _NEWLINE)
+        return _Scalar(index, value, codec, block)
+
+    def _mapping(self, first: int, column: int, dashed: bool, key: str) -> int:
+        """The serial of the mapping a key (``key``, or none) at ``column`` belongs to, on a
+        line whose first character (key or ``-``) is at ``first``: deeper mappings end
+        there, and an item ``- key:`` starts a new one (its place: the keys above it)."""
         for deeper in [open_column for open_column in self.open_mappings if open_column > first]:
             del self.open_mappings[deeper]
+        for deeper in [open_column for open_column in self.open_keys if open_column >= column]:
+            del self.open_keys[deeper]
         if dashed or column not in self.open_mappings:
             self.mappings_read += 1
             self.open_mappings[column] = self.mappings_read
-        return self.open_mappings[column]
+            self.places[self.mappings_read] = _Place(
+                tuple(self.open_keys[open_column] for open_column in sorted(self.open_keys))
+            )
+        serial = self.open_mappings[column]
+        if key:
+            self.open_keys[column] = key
+            self.places[serial].keys.add(key)
+        return serial
 
     def _trailing_comment(self, index: int, rest_at: int) -> None:
         start, end = self.lines[index]
@@ -271,7 +454,9 @@ class _YamlScanner:
             return index + 1
         item_indent = self._indent(following)
         items: list[tuple[int, int]] = []
+        scalars: list[tuple[str, Codec] | None] = []
         blocks: list[tuple[int, int, bool]] = []
+        mappings = False  # some items are mappings (Taskfile ``- cmd: ...``): read by _entry
         position = index + 1
         while position < len(self.lines):
             if self._skippable(position):
@@ -289,16 +474,38 @@ class _YamlScanner:
                 continue
             entry = _YAML_ENTRY.match(content)
             if not content or (entry is not None and entry.group("key")):
-                return index + 1  # a sequence of mappings: the main loop reads them
+                mappings = True
+                position = self._mapping_item(position, item_indent)
+                continue
             self._trailing_comment(position, content_at)
             start = self.lines[position][0] + content_at
-            items.append((start, start + len(_strip_yaml_comment(content))))
-            position += 1
-        scalars = [self._scalar(start, end, flow=False) for start, end in items]
-        if all(scalars):
-            self._sequence(key, _Sequence(index, items, scalars, argv=not blocks))  # type: ignore[arg-type]
+            end = start + len(_strip_yaml_comment(content))
+            quoted = content[:1] in ("'", '"')
+            last = position if quoted else self._plain_end(position, item_indent, content)
+            items.append((start, end if last == position else self.lines[last][1]))
+            if last > position:
+                scalars.append(self._multiline_plain(start, position, last))
+            else:
+                scalars.append(self._scalar(start, end, flow=False))
+            position = last + 1
+        readable = [scalar for scalar in scalars if scalar is not None]
+        if items and len(readable) == len(items) and not mappings:
+            self._sequence(key, _Sequence(index, items, readable, argv=not blocks))
+        else:
+            for value, codec in readable:
+                self.found.append(ShellSegment(value, codec, code_block=self.code_block))
         for block_index, last, folded in blocks:
             self._block_scalar(block_index, last, folded)
+        return position
+
+    def _mapping_item(self, index: int, item_indent: int) -> int:
+        """Read the mapping that is the sequence item on line ``index`` (``- cmd: ...``) as
+        the main loop does; returns the line after it."""
+        position = self._entry(index)
+        while position < len(self.lines) and (
+            not self._line(position).strip() or self._indent(position) > item_indent
+        ):
+            position = self._entry(position)
         return position
 
     def _sequence(self, key: tuple[int, str], sequence: _Sequence) -> None:
@@ -310,45 +517,111 @@ class _YamlScanner:
         else:
             self._items([sequence])
 
+    def _continued_elsewhere(
+        self, sequences: dict[str, _Sequence], scalars: dict[str, _Scalar], place: _Place
+    ) -> None:
+        """An arguments key without its program key that reads as the arguments of a
+        ``prefect`` command (``command: agent docker start ...`` in a compose override whose
+        ``entrypoint: prefect`` is in the base file, or the reverse): read after a
+        ``prefect`` program, each rewrite with a review note to check that program."""
+        if self.continued is None or not self.continued.holds_program(place):
+            return
+        program_key, arguments_key = self.continued.program_key, self.continued.arguments_key
+        if program_key in place.keys:
+            return
+        note = (
+            f"this `{arguments_key}:` is read as the arguments of a `prefect` program that "
+            f"{self.continued.elsewhere} sets: make sure it is `prefect`"
+        )
+        anchor_key = sequences.get(arguments_key) or scalars.get(arguments_key)
+        if anchor_key is None:
+            return
+        anchor = self.base + self.lines[anchor_key.key_index][0]
+        scalar = scalars.get(arguments_key)
+        if scalar is not None and _prefect_arguments(scalar.value.split()):
+            del scalars[arguments_key]
+            self.found.append(
+                ShellSegment(
+                    "prefect " + scalar.value,
+                    _AfterProgram("prefect", 0, scalar.codec),
+                    code_block=self.code_block,
+                    anchor=anchor,
+                    note=note,
+                )
+            )
+        sequence = sequences.get(arguments_key)
+        if sequence is not None and sequence.argv:
+            values = [value for value, _ in sequence.scalars]
+            if not _prefect_arguments(values):
+                return
+            del sequences[arguments_key]
+            elements = [
+                list_element(value, codec, self.base + start, self.base + end)
+                for (value, codec), (start, end) in zip(
+                    sequence.scalars, sequence.items, strict=True
+                )
+            ]
+            at = elements[0].raw_start
+            program = list_element("prefect", Opaque(at, at), at, at)
+            self.found.append(
+                ArgvSegment(
+                    (program, *elements),
+                    _yaml_element_encoder(self.text[sequence.items[0][0]]),
+                    self._separator(sequence),
+                    anchor,
+                    self.code_block,
+                    split=1,
+                    note=note,
+                )
+            )
+
+    def _separator(self, sequence: _Sequence) -> str:
+        """What separates the items of ``sequence`` (for new items)."""
+        if len(sequence.items) > 1:
+            return self.text[sequence.items[0][1] : sequence.items[1][0]]
+        return ", "
+
     def _mapping_scalars(
         self, sequences: dict[str, _Sequence], scalars: dict[str, _Scalar]
     ) -> None:
-        """The command scalars of one mapping: an arguments scalar after a program key that
-        names just the ``prefect`` program as one command line, a one-word program scalar
-        before an arguments sequence as a sequence, the others each by itself."""
+        """The command scalars of one mapping: an arguments scalar after a program key whose
+        words start the ``prefect`` program as one command line (``entrypoint: prefect`` +
+        ``command: agent local start``, ``entrypoint: ["prefect", "agent"]`` + ``command: >``
+        block), a program scalar of plain words before an arguments sequence as a sequence,
+        the others each by itself."""
         for program_key, arguments_key in _SPLIT_ARGV_KEYS:
             program_scalar = scalars.get(program_key)
-            if (
-                arguments_key in sequences
-                and program_scalar is not None
-                and _PROGRAM_ITEM.fullmatch(program_scalar.value)
-            ):
-                sequences[program_key] = scalars.pop(program_key).as_sequence()
-                continue
+            if arguments_key in sequences and program_scalar is not None:
+                as_sequence = program_scalar.as_sequence()
+                if as_sequence is not None:
+                    del scalars[program_key]
+                    sequences[program_key] = as_sequence
+                    continue
             arguments = scalars.get(arguments_key)
-            program = _program_text(scalars.get(program_key) or sequences.get(program_key))
+            program = _program_words(scalars.get(program_key) or sequences.get(program_key))
             if arguments is None or program is None:
                 continue
-            program_text, key_index = program
-            self.found.append(self._launched_scalar(program_text, key_index, arguments))
+            self.found.append(self._launched_scalar(program, arguments))
             scalars.pop(program_key, None)
             sequences.pop(program_key, None)
             del scalars[arguments_key]
             break
         for scalar in scalars.values():
-            self.found.append(ShellSegment(scalar.value, scalar.codec, code_block=self.code_block))
+            if scalar.block is not None:
+                self._block_scalar(*scalar.block)
+            else:
+                self.found.append(
+                    ShellSegment(scalar.value, scalar.codec, code_block=self.code_block)
+                )
 
-    def _launched_scalar(self, program: str, key_index: int, arguments: _Scalar) -> ShellSegment:
-        """``arguments`` read after ``program`` (which new text never edits: its characters
-        all map to where the arguments start); markers go above the first of the two keys."""
-        prefix = program + " "
-        codec = arguments.codec
-        offsets = [codec.raw(0)] * len(prefix)
-        offsets.extend(codec.raw(at) for at in range(len(arguments.value) + 1))
-        anchor = self.base + self.lines[min(key_index, arguments.key_index)][0]
+    def _launched_scalar(self, program: _ProgramWords, arguments: _Scalar) -> ShellSegment:
+        """``arguments`` read after the program key's words, which new text never edits (an
+        edit there cannot be written: a review marker); markers go above the first of the two
+        keys."""
+        anchor = self.base + self.lines[min(program.key_index, arguments.key_index)][0]
         return ShellSegment(
-            prefix + arguments.value,
-            Mapped(tuple(offsets), codec.encode),
+            program.text + " " + arguments.value,
+            _AfterProgram(program.text, program.program_start, arguments.codec),
             code_block=self.code_block,
             anchor=anchor,
         )
@@ -379,9 +652,7 @@ class _YamlScanner:
             all(s.argv for s in sequences)
             and program_end([e.word for e in elements], "", frozenset()) is not None
         ):
-            separator = ", "
-            if len(last.items) > 1:
-                separator = self.text[last.items[0][1] : last.items[1][0]]
+            separator = self._separator(last)
             encoder = _yaml_element_encoder(self.text[last.items[0][0]])
             key_line = min(sequence.key_index for sequence in sequences)
             anchor = self.base + self.lines[key_line][0]
@@ -396,10 +667,19 @@ class _YamlScanner:
         return False
 
 
-def _program_text(program: _Scalar | _Sequence | None) -> tuple[str, int] | None:
-    """(the command line, the key's line) of a program key that names just the ``prefect``
-    program (``entrypoint: prefect``, ``entrypoint: ["poetry", "run", "prefect"]``)."""
-    if program is None:
+@dataclass(frozen=True)
+class _ProgramWords:
+    """The words of a program key that start the ``prefect`` program, as one line."""
+
+    text: str
+    key_index: int
+    program_start: int  # where the program word starts in ``text``
+
+
+def _program_words(program: _Scalar | _Sequence | None) -> _ProgramWords | None:
+    """The words of a program key that start the ``prefect`` program, maybe with arguments
+    (``entrypoint: prefect``, ``entrypoint: ["poetry", "run", "prefect", "agent"]``)."""
+    if program is None or (isinstance(program, _Scalar) and program.block is not None):
         return None
     if isinstance(program, _Scalar):
         text = program.value
@@ -411,9 +691,51 @@ def _program_text(program: _Scalar | _Sequence | None) -> tuple[str, int] | None
     tokens = Lexer(text, 0, len(text), False, False).tokens()
     words = [token for token in tokens if isinstance(token, Word)]
     if not words or len(words) != len(tokens):
-        return None  # an operator or a comment: not just a program
-    names_program = program_end(words, text, frozenset()) == len(words)
-    return (text, program.key_index) if names_program else None
+        return None  # an operator or a comment: not just a program and its arguments
+    first_arg = program_end(words, text, frozenset())
+    if first_arg is None:
+        return None
+    return _ProgramWords(text, program.key_index, words[first_arg - 1].start)
+
+
+@dataclass(frozen=True)
+class _AfterProgram:
+    """The codec of a command line made of a program key's words, a space and an arguments
+    scalar: the arguments map through their own codec; of the program key's words only the
+    start of the program word (where a marker's line is looked up) and the end of the last
+    word (where deleting the first argument starts) map, to where the arguments start: an
+    edit of another of those words cannot be written."""
+
+    prefix: str
+    program_start: int
+    arguments: Codec
+
+    def raw(self, offset: int) -> int:
+        if offset > len(self.prefix):
+            return self.arguments.raw(offset - len(self.prefix) - 1)
+        if offset in (self.program_start, len(self.prefix)):
+            return self.arguments.raw(0)
+        raise Unencodable(self.prefix)
+
+    def encode(self, text: str) -> str:
+        return self.arguments.encode(text)
+
+
+#: The 0.x ``prefect`` commands a command Prefect 1.0 changes starts with.
+_PREFECT_COMMANDS = frozenset({"agent", "register", "auth", "server"})
+
+
+def _prefect_arguments(words: list[str]) -> bool:
+    """Whether ``words`` read as the arguments of a ``prefect`` command that may need a
+    rewrite: a command group whose 0.x forms 1.0 changed (``agent``, ``register``, ``auth``,
+    ``server``) or ``run flow``."""
+    return bool(words) and (words[0] in _PREFECT_COMMANDS or words[:2] == ["run", "flow"])
+
+
+def _plain_encoder(text: str) -> str:
+    if _YAML_PLAIN_FORBIDDEN.search(text):
+        raise Unencodable(text)
+    return text
 
 
 def _is_blank_or_comment(line: str) -> bool:
