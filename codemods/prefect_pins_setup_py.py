@@ -13,13 +13,18 @@ version (``--prefect-version``), keeping extras, markers and the pin's style (th
 in ``install_requires`` when that installs Prefect (extras are installed on top of it), else
 in the first list repinned. In a ``noxfile.py`` the same goes for the arguments of
 ``session.install(...)``, the companions following the Prefect argument of each call (each
-session is an environment of its own). Flags specifiers it
-cannot read.
+session is an environment of its own). A requirement whose version comes from a variable
+(``f"prefect=={PREFECT_VERSION}"``, ``"prefect==" + V``, ``"prefect=={}".format(V)``,
+``"prefect==%s" % V``) moves by its module-level ``V = "0.15.13"`` when every use of ``V``
+is such a requirement and the new pin keeps the operator (``==``, ``~=``); otherwise the
+variable (or a requirement whose version is not a module constant) is flagged. Flags
+specifiers it cannot read.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
@@ -27,7 +32,7 @@ from prefect1_migrate.codemods._companion_pins import missing_companions, requir
 from prefect1_migrate.codemods._python.calls import keyword_argument
 from prefect1_migrate.codemods._python.literals import set_string_value, string_value
 from prefect1_migrate.codemods._python.markers import add_todo
-from prefect1_migrate.codemods._python.tree import leaves_of, syms
+from prefect1_migrate.codemods._python.tree import LN, first_leaf, leaves_of, syms, walk
 from prefect1_migrate.codemods._versions import (
     PREFECT_DISTRIBUTION,
     UNREADABLE_PIN_TODO,
@@ -74,9 +79,15 @@ _REQUIREMENT_VARIABLE = re.compile(r"req|dep|extra", re.IGNORECASE)
 @CODEMOD.rewriter
 def rewrite(root: Node, file: SourceFile) -> None:
     target = file.options.prefect_version
-    repinned: list[tuple[str | None, Leaf]] = []  # (its holder, the repinned string)
+    repinned: list[tuple[str | None, LN]] = []  # (its holder, the repinned requirement)
+    templates = _version_templates(root)
+    repinned += _repin_version_variables(root, templates, target)
+    in_templates = {id(leaf) for template in templates for leaf in leaves_of(template.node)}
     for leaf in leaves_of(root):
-        if leaf.type != token.STRING:
+        if leaf.type != token.STRING or id(leaf) in in_templates:
+            continue
+        if _FSTRING_REQUIREMENT.match(leaf.value):
+            add_todo(leaf, UNREADABLE_PIN_TODO.format(target=target))
             continue
         value = string_value(leaf)
         match = _REQUIREMENT.match(value) if value is not None else None
@@ -152,9 +163,10 @@ def _is_listed(leaf: Leaf) -> bool:
     return parent.type == syms.atom and parent.children[0].type == token.LSQB
 
 
-def _add_companions(leaf: Leaf, target: str) -> None:
-    """The companion requirements the list of ``leaf`` lacks, as strings right after it: one a
-    line when the list has one element a line, else on its line."""
+def _add_companions(leaf: LN, target: str) -> None:
+    """The companion requirements the list of ``leaf`` (a string, or a requirement made of
+    one and a version variable) lacks, as strings right after it: one a line when the list
+    has one element a line, else on its line."""
     parent = leaf.parent
     assert parent is not None
     elements = [child for child in parent.children if child.type == token.STRING]
@@ -168,7 +180,7 @@ def _add_companions(leaf: Leaf, target: str) -> None:
         leaf.replace(elements)
         elements.children[0].replace(leaf)
         parent = elements
-    quote = leaf.value[-1]
+    quote = first_leaf(leaf).value[-1] if leaf.type != token.STRING else leaf.value[-1]
     position = parent.children.index(leaf) + 1
     following = parent.children[position + 1] if position + 1 < len(parent.children) else None
     one_a_line = following is not None and "\n" in following.prefix
@@ -186,3 +198,154 @@ def _add_companions(leaf: Leaf, target: str) -> None:
     at = position + 1 if one_a_line else position
     for offset, new_leaf in enumerate(new):
         parent.insert_child(at + offset, new_leaf)
+
+
+# --- requirements whose version is a variable ---------------------------------------------
+
+#: What a requirement template holds before its version: ``prefect[extras]==``.
+_TEMPLATE_HEAD = re.compile(
+    rf"^\s*{PREFECT_DISTRIBUTION}(?:\s*\[[^\]]*\])?\s*(?P<op>===|==|~=|!=|<=|>=|<|>)\s*$",
+    re.IGNORECASE,
+)
+_FSTRING = re.compile(
+    r"^[rR]?[fF][rR]?(?P<quote>['\"])(?P<head>[^{}'\"]*)\{(?P<name>[A-Za-z_]\w*)\}(?P=quote)$"
+)
+_FSTRING_START = re.compile(r"^[rR]?[fF]")
+#: A name an f-string field reads (``{V}``, ``{V!r}``, ``{V.attr}``...), or a doubled brace.
+_FSTRING_NAME = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)")
+#: An f-string that may be a Prefect requirement with a version field it does not read.
+_FSTRING_REQUIREMENT = re.compile(
+    rf"^[rR]?[fF][rR]?['\"]\s*{PREFECT_DISTRIBUTION}(?:\s*\[[^\]]*\])?\s*"
+    r"(?:===|==|~=|!=|<=|>=|<|>|@)[^'\"]*\{",
+    re.IGNORECASE,
+)
+_VERSION_VALUE = re.compile(r"\d+(?:\.\d+)*(?:\.\*)?")
+_VARIABLE_PIN_TODO = (
+    "pin Prefect {target} here by hand: this requirement's version comes from `{name}`, which "
+    "cannot move for it alone (not a version constant of this module, or read elsewhere too, "
+    "or with another operator)"
+)
+_VARIABLE_STYLE_TODO = (
+    "pin Prefect {target} here by hand: the Prefect requirements built from `{name}` "
+    "need `{spec}`, which a version alone cannot give"
+)
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A Prefect requirement made of a literal head and a version variable: ``node`` is the
+    whole expression (an f-string, ``"prefect==" + V``, a ``.format``/``%`` of one)."""
+
+    node: LN
+    operator: str
+    name: Leaf  # the variable's name where it is used
+
+
+def _version_templates(root: Node) -> list[_Template]:
+    """Every Prefect requirement of ``root`` written as a literal head and a version
+    variable (an f-string whose other fields are not read: flagged by the caller as
+    unreadable when its version is not a single variable)."""
+    found: list[_Template] = []
+    for node in walk(root):
+        template = _template(node)
+        if template is not None:
+            found.append(template)
+    return found
+
+
+def _template(node: LN) -> _Template | None:
+    if node.type == token.STRING:
+        match = _FSTRING.match(node.value)
+        head = _TEMPLATE_HEAD.match(match.group("head")) if match is not None else None
+        if match is None or head is None:
+            return None
+        return _Template(node, head.group("op"), Leaf(token.NAME, match.group("name")))
+    children = node.children
+    if node.type == syms.arith_expr and len(children) == 3 and children[1].type == token.PLUS:
+        literal, variable = children[0], children[2]
+    elif node.type == syms.term and len(children) == 3 and children[1].type == token.PERCENT:
+        literal, variable = children[0], children[2]
+    elif (
+        node.type == syms.power
+        and len(children) == 3
+        and str(children[1]).strip() == ".format"
+        and children[2].type == syms.trailer
+        and len(children[2].children) == 3
+    ):
+        literal, variable = children[0], children[2].children[1]
+    else:
+        return None
+    text = string_value(literal)
+    if text is None or variable.type != token.NAME:
+        return None
+    head = _TEMPLATE_HEAD.match(re.sub(r"(?:\{\}|%s)$", "", text))
+    if head is None or (node.type != syms.arith_expr and text == head.group()):
+        return None  # a .format/% needs its field at the end
+    return _Template(node, head.group("op"), variable)
+
+
+def _repin_version_variables(
+    root: Node, templates: list[_Template], target: str
+) -> list[tuple[str | None, LN]]:
+    """Move the module-level version constants the ``templates`` read to ``target``; flag
+    what cannot move that way. Returns the requirements repinned, with their holders."""
+    constants = _module_constants(root)
+    uses: dict[str, int] = {}
+    for leaf in leaves_of(root):
+        names = [leaf.value] if leaf.type == token.NAME else []
+        if leaf.type == token.STRING and _FSTRING_START.match(leaf.value):
+            names = _FSTRING_NAME.findall(leaf.value)
+        for name in names:
+            uses[name] = uses.get(name, 0) + 1
+    by_name: dict[str, list[_Template]] = {}
+    for template in templates:
+        by_name.setdefault(template.name.value, []).append(template)
+    repinned: list[tuple[str | None, LN]] = []
+    for name, readers in by_name.items():
+        constant = constants.get(name)
+        operators = {reader.operator for reader in readers}
+        if constant is None or len(operators) != 1:
+            _flag_readers(readers, name, target)
+            continue
+        (operator,) = operators
+        try:
+            new_spec = repin(operator + (string_value(constant) or ""), target)
+        except UnreadableSpecifier:
+            add_todo(constant, UNREADABLE_PIN_TODO.format(target=target))
+            continue
+        if new_spec is None:
+            continue  # already a 1.x version
+        if uses.get(name, 0) != 1 + len(readers):
+            _flag_readers(readers, name, target)  # the constant serves something else too
+            continue
+        style = re.fullmatch(re.escape(operator) + r"(?P<version>\S+)", new_spec)
+        if style is None or not _VERSION_VALUE.fullmatch(style.group("version")):
+            add_todo(constant, _VARIABLE_STYLE_TODO.format(target=target, name=name, spec=new_spec))
+            continue
+        set_string_value(constant, style.group("version"))
+        repinned += [(_requirement_holder(reader.node), reader.node) for reader in readers]
+    return repinned
+
+
+def _flag_readers(readers: list[_Template], name: str, target: str) -> None:
+    for reader in readers:
+        add_todo(reader.node, _VARIABLE_PIN_TODO.format(target=target, name=name))
+
+
+def _module_constants(root: Node) -> dict[str, Leaf]:
+    """``NAME = "text"`` statements at module level whose value is a version: the string of
+    each name assigned exactly once that way (a name assigned twice is no constant)."""
+    found: dict[str, Leaf] = {}
+    assigned: dict[str, int] = {}
+    for statement in root.children:
+        expression = statement.children[0] if statement.type == syms.simple_stmt else None
+        if expression is None or expression.type != syms.expr_stmt:
+            continue
+        target, *rest = expression.children
+        if target.type != token.NAME:
+            continue
+        assigned[target.value] = assigned.get(target.value, 0) + 1
+        value = string_value(rest[1]) if len(rest) == 2 and rest[0].type == token.EQUAL else None
+        if value is not None and _VERSION_VALUE.fullmatch(value):
+            found[target.value] = rest[1]
+    return {name: leaf for name, leaf in found.items() if assigned[name] == 1}
