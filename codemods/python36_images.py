@@ -7,8 +7,12 @@ Rewrites Prefect's own image tags to the target 1.x release (``--prefect-version
 (1.x publishes no 3.6 images, and ``latest-python3.6`` stays frozen at the last 0.15 build),
 ``0.x.y-python3.Y`` -> ``<target>-python3.Y``, ``0.x.y`` -> ``<target>``, ``core-0.x.y`` ->
 ``core-<target>``. Other tags (``latest``, 1.x tags, ``latest-python3.7``...) are left alone.
-The same for a Helm values ``tag:`` beside ``repository: prefecthq/prefect``; and a 0.x
-``PREFECT_VERSION`` build argument (``ARG``, ``--build-arg``, compose ``args``) becomes
+The same for a Helm values ``tag:`` beside ``repository: prefecthq/prefect`` (or the Prefect
+Server chart's ``name:``; a Terraform ``yamlencode({...})`` object's ``tag = ...`` too), and in
+Terraform for a ``helm_release``'s ``set`` entry of such a tag (``image.tag`` beside an
+``image.repository`` entry naming the image, or the Prefect Server chart's ``agent.image.tag``;
+a ``var.X`` value moves in its ``variable "X"`` default, another expression is flagged); and
+a 0.x ``PREFECT_VERSION`` build argument (``ARG``, ``--build-arg``, compose ``args``) becomes
 ``<target>``.
 
 ``python:3.12`` and later base images (any registry prefix, any variant) in files that mention
@@ -28,6 +32,9 @@ import re
 
 from prefect1_migrate.codemods._companions import NEWEST_PYTHON_TEXT
 from prefect1_migrate.codemods._image_versions import (
+    PREFECT,
+    helm_set_replacements,
+    helm_set_tags,
     helm_tag_replacements,
     version_argument_replacements,
 )
@@ -44,7 +51,7 @@ from prefect1_migrate.codemods._versions import (
 )
 
 from prefect1_migrate.codemod import SourceFile, TextCodemod
-from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
+from prefect1_migrate.filekinds import ENVIRONMENT_KINDS, FileKind
 from prefect1_migrate.guide import PYTHON_36
 
 CODEMOD = TextCodemod(
@@ -74,7 +81,7 @@ CODEMOD = TextCodemod(
         "Flows pickled under Python 3.6 must be re-registered from Python 3.7+ to run in the new "
         "images; a `latest` tag now means Prefect 2 or later, so pin a 1.x tag wherever it is used."
     ),
-    triggers=("prefecthq/prefect", "python:3.", "PREFECT_VERSION"),
+    triggers=("prefecthq/prefect", "python:3.", "PREFECT_VERSION", "image.tag"),
     file_kinds=ENVIRONMENT_KINDS,
 )
 
@@ -99,6 +106,9 @@ _PYTHON_ABOVE_PATH_TODO = (
     "this names a Python newer than 3.11, but the Python image of this file moved to 3.11 "
     "(Prefect 1.x works on 3.7 to 3.11): update it"
 )
+_SET_EXPRESSION_TODO = (
+    "this Prefect image tag is `{value}`: make sure that is a Prefect 1.x tag ({target}-python3.Y)"
+)
 _PYTHON36_TODO = (
     "Prefect 1.x does not support Python 3.6 (1.4.1 requires Python >=3.7): use a Python 3.7+ "
     "image here"
@@ -122,8 +132,13 @@ def rewrite(text: str, file: SourceFile) -> str:
     for index, start, end, new in (
         *helm_tag_replacements(lines, target),
         *version_argument_replacements(text, target),
+        *(helm_set_replacements(text, target, PREFECT) if file.kind is FileKind.TERRAFORM else ()),
     ):
         edits.replace(index, start, end, new)
+    if file.kind is FileKind.TERRAFORM:
+        for tag in helm_set_tags(text):
+            if tag.images == PREFECT and tag.value is None:
+                edits.todo(tag.line, _SET_EXPRESSION_TODO.format(target=target, value=tag.old))
     code = code_block_mask(lines, file.kind)
     left_above = False
     if mentions_prefect(text):

@@ -12,7 +12,11 @@ values, Kubernetes manifests, scripts, CI, docs and ``.env`` files this rewrites
   ``PREFECT_UI_VERSION`` (``=``, ``:`` or a compose default ``${PREFECT_SERVER_TAG:-...}``)
   and Helm's ``prefectVersionTag``/``serverVersionTag``/``uiVersionTag``/``apolloVersionTag``
   valued ``core-0.x.y``;
-- ``prefect server start --version core-0.x.y`` / ``--ui-version core-0.x.y``.
+- ``prefect server start --version core-0.x.y`` / ``--ui-version core-0.x.y``;
+- a Helm ``tag:`` beside ``name:``/``repository:`` naming one of those images (YAML, or a
+  Terraform ``yamlencode({...})`` object), and a Terraform ``helm_release``'s ``set`` entries
+  (``serverVersionTag``, the Prefect Server chart's ``ui.image.tag``/``apollo.image.tag``...;
+  a ``var.X`` value moves in its ``variable "X"`` default, another expression is flagged).
 
 Documentation prose is rewritten too; a file whose server version moved in code (not only in
 prose) gets one marker: the server's database must be upgraded
@@ -26,11 +30,17 @@ from __future__ import annotations
 
 import re
 
+from prefect1_migrate.codemods._image_versions import (
+    SERVER,
+    helm_set_replacements,
+    helm_set_tags,
+    helm_tag_replacements,
+)
 from prefect1_migrate.codemods._text import LineEdits, code_block_mask, logical_start
 from prefect1_migrate.codemods._versions import DOCKER_HUB_PREFIX, PINNED_BY_DIGEST_TODO
 
 from prefect1_migrate.codemod import SourceFile, TextCodemod
-from prefect1_migrate.filekinds import ENVIRONMENT_KINDS
+from prefect1_migrate.filekinds import ENVIRONMENT_KINDS, FileKind
 from prefect1_migrate.guide import ADDITIONAL
 
 CODEMOD = TextCodemod(
@@ -65,6 +75,7 @@ CODEMOD = TextCodemod(
         "_TAG",
         "_VERSION",
         "--version",
+        "image.tag",
     ),
     file_kinds=ENVIRONMENT_KINDS,
 )
@@ -86,6 +97,10 @@ _UPGRADE_TODO = (
     "Prefect Server moved to Prefect {target}: upgrade its database (`prefect-server database "
     "upgrade -y`; `prefect server start` does it unless --skip-upgrade), register the flows "
     "with Prefect 1.x, then move the agents; never mix major versions"
+)
+_SET_EXPRESSION_TODO = (
+    "this Prefect Server image tag is `{value}`: make sure that is core-{target}, the server "
+    "of the Prefect release this repository moved to"
 )
 _UNKNOWN_TAG_TODO = (
     "this Prefect Server image tag names no Prefect Core version: use core-{target}, the "
@@ -119,6 +134,16 @@ def rewrite(text: str, file: SourceFile) -> str:
             edits.replace(index, tag.start("tag"), tag.end("tag"), f"core-{target}")
         if tags and moved is None and code[index]:
             moved = logical_start(lines, index)
+    for index, start, end, new in (
+        *helm_tag_replacements(lines, target, SERVER),
+        *(helm_set_replacements(text, target, SERVER) if file.kind is FileKind.TERRAFORM else ()),
+    ):
+        edits.replace(index, start, end, new)
+        moved = index if moved is None else min(moved, index)
+    if file.kind is FileKind.TERRAFORM:
+        for tag in helm_set_tags(text):
+            if tag.images == SERVER and tag.value is None:
+                edits.todo(tag.line, _SET_EXPRESSION_TODO.format(target=target, value=tag.old))
     if moved is not None:
         edits.todo(moved, _UPGRADE_TODO.format(target=target))
     return "\n".join(edits.apply(lines, file)) if edits else text
