@@ -278,16 +278,80 @@ class _YamlScanner:
             return self._block_sequence(index, column, (mapping, name))
         if value.startswith("["):
             return self._flow_sequence(index, start + rest_at, (mapping, name))
-        last = self._plain_end(index, column, value) if value[:1] not in ("'", '"') else index
-        if last > index:
-            scalar = self._multiline_plain(start + rest_at, index, last)
-        else:
-            scalar = self._scalar(start + rest_at, start + rest_at + len(value), flow=False)
+        scalar, last, _ = self._scalar_lines(start + rest_at, index, column, value)
         if scalar is not None and pairs:
             self.scalars.setdefault(mapping, {})[name] = _Scalar(index, *scalar)
         elif scalar is not None:
             self.found.append(ShellSegment(scalar[0], scalar[1], code_block=self.code_block))
         return last + 1
+
+    def _scalar_lines(
+        self, start: int, index: int, column: int, first: str
+    ) -> tuple[tuple[str, Codec] | None, int, int]:
+        """The scalar that starts at offset ``start`` on line ``index`` (``first``: the rest of
+        that line, comment stripped), a value of a mapping or sequence at ``column``: (its
+        value and codec, or None when it cannot be read; its last line; its end offset)."""
+        if first[:1] in ("'", '"'):
+            close = _quoted_close(self.text, start)
+            if close is None or close < self.lines[index][1]:
+                return (
+                    self._scalar(start, start + len(first), flow=False),
+                    index,
+                    start + len(first),
+                )
+            last = index
+            while self.lines[last][1] < close:
+                last += 1
+            return self._multiline_quoted(start, close, index, last), last, close + 1
+        last = self._plain_end(index, column, first)
+        if last == index:
+            return self._scalar(start, start + len(first), flow=False), index, start + len(first)
+        return self._multiline_plain(start, index, last), last, self.lines[last][1]
+
+    def _multiline_quoted(
+        self, start: int, close: int, index: int, last: int
+    ) -> tuple[str, Codec] | None:
+        """The value of a quoted scalar from its quote at ``start`` (line ``index``) to its
+        closing quote at ``close`` (line ``last``): lines folded as YAML does (a line break
+        between two lines: a space; blank lines: line breaks; a double-quoted line ending in
+        ``\\``: nothing), escapes decoded, each value character mapped to the text."""
+        quote = self.text[start]
+        chars: list[str] = []
+        offsets: list[int] = []
+        blanks, joined = 0, True
+        for line_index in range(index, last + 1):
+            line_start, line_end = self.lines[line_index]
+            piece_start = start + 1 if line_index == index else line_start
+            piece_end = close if line_index == last else line_end
+            piece = self.text[piece_start:piece_end]
+            if line_index > index:
+                piece_start += len(piece) - len(piece.lstrip(" \t"))
+                piece = piece.lstrip(" \t")
+            if line_index < last:
+                piece = piece.rstrip(" \t")
+            if not piece and index < line_index < last:
+                blanks += 1
+                continue
+            if line_index > index and not joined:
+                chars.append("\n" * blanks if blanks else " ")
+                offsets.extend([offsets[-1] + 1 if offsets else piece_start] * max(blanks, 1))
+            escaped_break = (
+                quote == '"'
+                and line_index < last
+                and (len(piece) - len(piece.rstrip("\\"))) % 2 == 1
+            )
+            if escaped_break:
+                piece = piece[:-1]
+            chars.extend(piece)
+            offsets.extend(range(piece_start, piece_start + len(piece)))
+            blanks, joined = 0, escaped_break
+        decoded = _decode_quoted(chars, offsets, quote)
+        if decoded is None:
+            return None
+        value, value_offsets = decoded
+        mapped = tuple(self.base + offset for offset in [*value_offsets, close])
+        encoder = escape_double_quoted if quote == '"' else _yaml_single
+        return value, Mapped(mapped, encoder)
 
     def _plain_follows(self, index: int, column: int) -> bool:
         """Whether a multi-line plain scalar starts on the line after key line ``index``."""
@@ -480,13 +544,10 @@ class _YamlScanner:
             self._trailing_comment(position, content_at)
             start = self.lines[position][0] + content_at
             end = start + len(_strip_yaml_comment(content))
-            quoted = content[:1] in ("'", '"')
-            last = position if quoted else self._plain_end(position, item_indent, content)
-            items.append((start, end if last == position else self.lines[last][1]))
-            if last > position:
-                scalars.append(self._multiline_plain(start, position, last))
-            else:
-                scalars.append(self._scalar(start, end, flow=False))
+            value = _strip_yaml_comment(content)
+            scalar, last, end = self._scalar_lines(start, position, item_indent, value)
+            items.append((start, end))
+            scalars.append(scalar)
             position = last + 1
         readable = [scalar for scalar in scalars if scalar is not None]
         if items and len(readable) == len(items) and not mappings:
@@ -730,6 +791,49 @@ def _prefect_arguments(words: list[str]) -> bool:
     rewrite: a command group whose 0.x forms 1.0 changed (``agent``, ``register``, ``auth``,
     ``server``) or ``run flow``."""
     return bool(words) and (words[0] in _PREFECT_COMMANDS or words[:2] == ["run", "flow"])
+
+
+def _quoted_close(text: str, start: int) -> int | None:
+    """The offset of the quote closing the YAML quoted scalar whose quote is at ``start``."""
+    quote = text[start]
+    position = start + 1
+    while position < len(text):
+        char = text[position]
+        if quote == '"' and char == "\\":
+            position += 2
+            continue
+        if char == quote:
+            if quote == "'" and text.startswith("''", position):
+                position += 2
+                continue
+            return position
+        position += 1
+    return None
+
+
+def _decode_quoted(
+    chars: list[str], offsets: list[int], quote: str
+) -> tuple[str, list[int]] | None:
+    """The value of a folded quoted scalar's characters (``''`` in single quotes, backslash
+    escapes in double quotes), with the offset of each value character; None for an escape
+    YAML does not know."""
+    value: list[str] = []
+    value_offsets: list[int] = []
+    position = 0
+    while position < len(chars):
+        char, at = chars[position], offsets[position]
+        step = 1
+        if quote == "'" and char == "'" and position + 1 < len(chars):
+            step = 2
+        elif quote == '"' and char == "\\":
+            escaped = chars[position + 1] if position + 1 < len(chars) else ""
+            if escaped not in DOUBLE_QUOTED_ESCAPES:
+                return None  # \x, \u and the like: not worth reading across lines
+            char, step = DOUBLE_QUOTED_ESCAPES[escaped], 2
+        value.append(char)
+        value_offsets.append(at)
+        position += step
+    return "".join(value), value_offsets
 
 
 def _plain_encoder(text: str) -> str:
