@@ -127,6 +127,8 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("environment*.yml", FileKind.CONDA),
     ("environment*.yaml", FileKind.CONDA),
     ("*.toml", FileKind.TOML),
+    ("*.gitlab-ci.yml", FileKind.CI),  # files a .gitlab-ci.yml includes (GitLab's naming)
+    ("*.gitlab-ci.yaml", FileKind.CI),
     ("*.yml", FileKind.YAML),
     ("*.yaml", FileKind.YAML),
     ("*.md", FileKind.MARKDOWN),
@@ -138,6 +140,11 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.json", FileKind.JSON),
     ("*.just", FileKind.JUSTFILE),
     ("*.tf", FileKind.TERRAFORM),
+    ("*.tfvars", FileKind.TERRAFORM),
+    ("Jenkinsfile.*", FileKind.JENKINSFILE),
+    ("*.jenkinsfile", FileKind.JENKINSFILE),
+    ("*.Jenkinsfile", FileKind.JENKINSFILE),
+    ("*.groovy", FileKind.JENKINSFILE),  # Jenkins shared libraries (vars/*.groovy)
     ("*.crontab", FileKind.CRONTAB),
     ("*.cron", FileKind.CRONTAB),
 )

@@ -52,6 +52,11 @@ def test_a_name_or_pattern_is_listed_in_the_row_of_its_kind_only(name: str, kind
         (".devcontainer/devcontainer.json", FileKind.JSON),
         ("chart/values.yaml", FileKind.YAML),
         ("Taskfile.yml", FileKind.YAML),
+        (".gitlab/ci/deploy.gitlab-ci.yml", FileKind.CI),
+        ("ci/Jenkinsfile.deploy", FileKind.JENKINSFILE),
+        ("vars/registerFlows.groovy", FileKind.JENKINSFILE),
+        ("infra/prod.tfvars", FileKind.TERRAFORM),
+        ("docs/Jenkinsfile.md", FileKind.MARKDOWN),
     ],
 )
 def test_the_path_rules_of_the_table(path: str, kind: FileKind) -> None:
