@@ -1,11 +1,17 @@
 """YAML (CI, compose, Kubernetes/Helm): values of command keys (``run``, ``script``,
-``command``, ``args``, ``entrypoint``...) as plain, quoted and block scalars and as flow or
-block sequences; a sequence that starts with the program is one argv, and so are the
-``command:`` + ``args:`` (Kubernetes) or ``entrypoint:`` + ``command:`` (compose) sequences of
-one mapping when the first starts it (``command: ["prefect"]``); a scalar arguments key after
-a program key that names just the program (compose's ``entrypoint: prefect`` +
-``command: agent local start``) is read as one command line; otherwise each item is a
-command line; ``{{ ... }}`` template expressions count as run-time values."""
+``command``, ``args``, ``entrypoint``...) as plain, quoted and block scalars (one line or
+several: folded as YAML folds them) and as flow or block sequences (items may span lines; a
+Taskfile list may mix strings and ``- cmd:`` mappings); a sequence that starts with the program
+is one argv, and so are the ``command:`` + ``args:`` (Kubernetes) or ``entrypoint:`` +
+``command:`` (compose) sequences of one mapping when the first starts it (``command:
+["prefect"]``); a scalar arguments key after a program key whose words start the program
+(compose's ``entrypoint: prefect`` or ``entrypoint: ["prefect", "agent"]`` + ``command:``
+as a string, block or multi-line scalar) is read as one command line; an arguments key
+without its program key where the program is set elsewhere (a compose service's ``command:``
+whose ``entrypoint:`` an override file, a merged anchor or the image sets; a container's
+``args:`` under an image named for Prefect) is read after ``prefect`` when its words are a
+Prefect command Prefect 1.0 changed, each rewrite with a review note; otherwise each item is
+a command line; ``{{ ... }}`` template expressions count as run-time values."""
 
 from __future__ import annotations
 
