@@ -30,6 +30,17 @@ _TAG = re.compile(
     r"[ \t]*,?[ \t]*(?:#.*)?$"
 )
 _OLD_CORE = re.compile(r"core-0\.\d+\.\d+")
+_INLINE_IMAGE = (
+    r"[\"']?(?:repository|name)[\"']?[ \t]*[:=][ \t]*[\"']?(?:docker\.io/)?"
+    r"prefecthq/(?P<image>prefect|server|apollo|ui)[\"']?"
+)
+_INLINE_TAG = r"[\"']?tag[\"']?[ \t]*[:=][ \t]*[\"']?(?P<tag>[\w.-]+)[\"']?"
+#: A flow mapping or object on one line: ``{ name = "prefecthq/server", tag = "core-..." }``,
+#: either order.
+_INLINE_PAIRS = (
+    re.compile(rf"(?<![\w-]){_INLINE_IMAGE}[ \t]*,[ \t]*{_INLINE_TAG}"),
+    re.compile(rf"(?<![\w-]){_INLINE_TAG}[ \t]*,[ \t]*{_INLINE_IMAGE}"),
+)
 #: ``PREFECT_VERSION=0.15.4`` after ``ARG``, ``--build-arg``, in a list item, or a YAML
 #: ``PREFECT_VERSION: 0.15.4`` (any prefix: ``BASE_PREFECT_VERSION``).
 _VERSION_ARGUMENT = re.compile(
@@ -45,6 +56,10 @@ def helm_tag_replacements(
     """The ``tag:`` beside each ``repository: prefecthq/prefect`` (``images``: ``PREFECT``)
     or Prefect Server image (``SERVER``) of the same mapping or object."""
     for index, line in enumerate(lines):
+        for pair in (match for pattern in _INLINE_PAIRS for match in pattern.finditer(line)):
+            new = _moved_tag(pair.group("tag"), target, images)
+            if _family(pair.group("image")) == images and new is not None:
+                yield index, pair.start("tag"), pair.end("tag"), new
         repository = _REPOSITORY.match(line)
         if repository is None or _family(repository.group("image")) != images:
             continue
