@@ -207,11 +207,17 @@ def _program(words: Sequence[Word], raw: str, aliases: frozenset[str]) -> _Progr
             appends |= runs.appends and not _replaced(words, index, command, runs)
             index = command
             qualified, joined = runs.qualified, runs.joined
-        elif word.splits and index + 1 < count:
+        elif (word.splits or _is_template(word)) and index + 1 < count:
             index += 1  # a variable standing for a launcher: ``$(RUN) prefect ...``
         else:
             return _Program(index, None, appends, joined)
     return None
+
+
+def _is_template(word: Word) -> bool:
+    """Whether ``word`` is a template expression alone (``{{ .RUN }}``, masked as several
+    run-time characters), which may expand to several words like an unquoted variable."""
+    return not word.quote and len(word.value) > 1 and word.value == PLACEHOLDER * len(word.value)
 
 
 def _is_prefect(value: str, qualified: bool) -> bool:
