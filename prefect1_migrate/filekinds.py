@@ -111,6 +111,7 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.zsh", FileKind.SHELL),
     ("*.mk", FileKind.MAKEFILE),
     ("Dockerfile.*", FileKind.DOCKERFILE),
+    ("Containerfile.*", FileKind.DOCKERFILE),
     ("*.Dockerfile", FileKind.DOCKERFILE),
     ("*.dockerfile", FileKind.DOCKERFILE),
     ("docker-compose*.yml", FileKind.COMPOSE),
@@ -139,6 +140,7 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.service", FileKind.INI),
     ("*.json", FileKind.JSON),
     ("*.just", FileKind.JUSTFILE),
+    ("Procfile.*", FileKind.PROCFILE),  # Procfile.dev
     ("*.tf", FileKind.TERRAFORM),
     ("*.tfvars", FileKind.TERRAFORM),
     ("Jenkinsfile.*", FileKind.JENKINSFILE),

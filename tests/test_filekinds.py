@@ -57,6 +57,9 @@ def test_a_name_or_pattern_is_listed_in_the_row_of_its_kind_only(name: str, kind
         ("vars/registerFlows.groovy", FileKind.JENKINSFILE),
         ("infra/prod.tfvars", FileKind.TERRAFORM),
         ("docs/Jenkinsfile.md", FileKind.MARKDOWN),
+        ("Procfile.dev", FileKind.PROCFILE),
+        ("Procfile.md", FileKind.MARKDOWN),
+        ("Containerfile.agent", FileKind.DOCKERFILE),
     ],
 )
 def test_the_path_rules_of_the_table(path: str, kind: FileKind) -> None:
