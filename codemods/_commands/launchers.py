@@ -401,11 +401,23 @@ _ALIAS_DEFINITION = re.compile(
 )
 
 
+#: A YAML variable (Taskfile ``vars:``, Ansible): ``PREFECT: poetry run prefect``.
+_YAML_ALIAS_DEFINITION = re.compile(
+    r"^[ \t]*([A-Za-z_]\w*)[ \t]*:[ \t]+[\"']?([^\"'\n#]*)", re.MULTILINE
+)
+
+
 def command_aliases(text: str) -> frozenset[str]:
-    """Variables the file assigns a ``prefect`` program (``PREFECT := poetry run prefect``)."""
+    """Variables the file assigns a ``prefect`` program (``PREFECT := poetry run prefect``,
+    YAML's ``PREFECT: poetry run prefect``: a launcher and the program, or ``prefect`` alone,
+    not an image such as ``prefecthq/prefect``)."""
     found = set()
     for match in _ALIAS_DEFINITION.finditer(text):
         parts = match.group(2).split()
         if parts and _basename(parts[-1]) == "prefect":
+            found.add(match.group(1))
+    for match in _YAML_ALIAS_DEFINITION.finditer(text):
+        parts = match.group(2).split()
+        if parts and parts[-1] == "prefect":
             found.add(match.group(1))
     return frozenset(found)

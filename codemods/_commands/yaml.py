@@ -26,7 +26,7 @@ from prefect1_migrate.codemods._commands.json import (
     json_element,
     split_flow,
 )
-from prefect1_migrate.codemods._commands.launchers import program_end
+from prefect1_migrate.codemods._commands.launchers import command_aliases, program_end
 from prefect1_migrate.codemods._commands.lexer import Lexer
 from prefect1_migrate.codemods._commands.quoted import bracket_end
 from prefect1_migrate.codemods._commands.segments import (
@@ -73,6 +73,8 @@ _YAML_ENTRY = re.compile(
 _YAML_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
 _YAML_PROPERTIES = re.compile(r"(?:[&!][^ \t]*[ \t]+)*")
 _YAML_TEMPLATE = re.compile(r"\$?\{\{.*?\}\}|\{%.*?%\}")
+#: A template that is just a variable: ``{{.PREFECT}}`` (Task), ``{{ prefect }}`` (Jinja).
+_TEMPLATE_VARIABLE = re.compile(r"\{\{-?[ \t]*\.?([A-Za-z_]\w*)[ \t]*-?\}\}")
 _YAML_PLAIN_FORBIDDEN = re.compile(r": |:$| #|\n")
 _NEWLINE = re.compile("\n")
 _YAML_FLOW_FORBIDDEN = re.compile(r"[,\[\]{}]|: |:$| #|\n")
@@ -175,7 +177,17 @@ def yaml_scan(
     shell_blocks: bool = False,
     continued: _Continued | None = None,
 ) -> list[Segment]:
-    masked = _YAML_TEMPLATE.sub(lambda match: PLACEHOLDER * len(match.group()), text)
+    aliases = command_aliases(text)
+
+    def mask(match: re.Match[str]) -> str:
+        """A template as run-time characters; one naming a variable that holds the
+        ``prefect`` program (``{{.PREFECT}}``) as that variable (``${PREFECT}``), padded."""
+        alias = _TEMPLATE_VARIABLE.fullmatch(match.group())
+        if alias is not None and alias.group(1) in aliases:
+            return f"${{{alias.group(1)}}}".ljust(len(match.group()))
+        return PLACEHOLDER * len(match.group())
+
+    masked = _YAML_TEMPLATE.sub(mask, text)
     return _YamlScanner(masked, base, code_block, shell_blocks, continued).segments()
 
 
