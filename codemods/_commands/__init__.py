@@ -16,13 +16,15 @@ One concern a module:
   backticks, ``&&``/``||``/``;``/``|``, redirections, here-documents, continuations;
 - ``launchers``: what starts the program: ``prefect`` (any path; ``hatch run ENV:prefect``),
   ``python -m prefect``, a variable the file assigns such a command (``PREFECT := poetry run
-  prefect``), past ``VAR=1`` prefixes and launchers, each with its own options: ``env``, ``cross-env``,
+  prefect``; YAML's ``PREFECT: poetry run prefect`` read through ``{{.PREFECT}}``), past
+  ``VAR=1`` prefixes and launchers, each with its own options: ``env``, ``cross-env``,
   ``exec``, ``nohup``, ``time``, ``nice``, ``timeout``, ``sudo``, ``gosu``, ``tini``,
-  ``xargs`` (which appends arguments), ``poetry``/``pipenv``/``pdm``/``uv``/``hatch``/``pipx``/
-  ``conda`` ``run``, ``uvx``, ``docker run [options] IMAGE``, ``docker exec``, ``docker
-  compose run/exec SERVICE``, ``kubectl exec ... --``, ``ssh HOST``, and a variable standing for
-  a launcher (``$(RUN) prefect``); and where a shell reads its script: the string of ``sh -c
-  '...'`` or ``su - USER -c '...'``, or standard input (``bash <<EOF``);
+  ``xargs`` (which appends arguments),
+  ``poetry``/``pipenv``/``pdm``/``uv``/``hatch``/``pipx``/``conda`` ``run``, ``uvx``,
+  ``docker run [options] IMAGE``, ``docker exec``, ``docker compose run/exec SERVICE``,
+  ``kubectl exec ... --``, ``ssh HOST``, and a variable or template standing for a launcher
+  (``$(RUN) prefect``, ``{{.RUN}} prefect``); and where a shell reads its script: the string
+  of ``sh -c '...'`` or ``su - USER -c '...'``, or standard input (``bash <<EOF``);
 - ``invocations``: the commands of a segment (in comments and substitutions too: a
   commented-out command is rewritten like a live one; prose stays prose because a word only
   counts in command position), the ``prefect`` ones among them, and those of ``sh -c`` strings
