@@ -1,7 +1,8 @@
 """Prefect image tags and versions written apart from the image name: a Helm values file's
 ``repository: prefecthq/prefect`` (or the Prefect Server chart's ``name:``) with its ``tag:`` in
 the same mapping (YAML ``:`` or a Terraform object's ``=``: ``yamlencode({...})``), a Terraform
-``helm_release``'s ``set`` entries (``name = "agent.image.tag"``, ``value = "..."``), and the
+``helm_release``'s ``set`` entries (``name = "agent.image.tag"``, ``value = "..."``) and ``helm --set PATH=VALUE``
+options, and the
 Prefect version given to a Docker build (``ARG PREFECT_VERSION=0.15.4``, ``--build-arg
 PREFECT_VERSION=...``, a compose ``build: args:`` entry). Each is a (line, start, end, new
 text) replacement; :func:`helm_set_tags` also gives the ``set`` tags it cannot read."""
@@ -218,13 +219,70 @@ def _tag_images(
     return None
 
 
-def helm_set_replacements(text: str, target: str, images: str) -> Iterator[Replacement]:
-    """The moves of the literal ``set`` tags of ``images`` (see :func:`helm_set_tags`)."""
-    for tag in helm_set_tags(text):
-        if tag.images == images and tag.value is not None:
-            new = _moved_tag(tag.old, target, images)
-            if new is not None:
-                yield (*tag.value, new)
+def helm_set_edits(
+    text: str, terraform: bool, target: str, images: str
+) -> tuple[list[Replacement], list[HelmSetTag]]:
+    """The moves of the literal tags of ``images`` that ``helm --set`` options (and in a
+    Terraform file, ``set`` entries) set, and the tags they set to an expression."""
+    lines = text.split("\n")
+    tags = [*(helm_set_tags(text) if terraform else ()), *_helm_cli_set_tags(lines)]
+    replacements: list[Replacement] = []
+    expressions: list[HelmSetTag] = []
+    for tag in tags:
+        if tag.images != images:
+            continue
+        if tag.value is None:
+            expressions.append(tag)
+        elif (new := _moved_tag(tag.old, target, images)) is not None:
+            replacements.append((*tag.value, new))
+    return replacements, expressions
+
+
+_CLI_SET = re.compile(r"--set(?:-string)?(?:=|[ \t]+)[\"']?(?P<pairs>[^\s\"']+)")
+_CLI_PREFECT_CHART = re.compile(r"prefect-server|prefecthq/")
+
+
+def _helm_cli_set_tags(lines: Sequence[str]) -> Iterator[HelmSetTag]:
+    """The image tags ``helm install|upgrade ... --set PATH=VALUE[,...]`` options of one
+    command set, by the rules of :func:`helm_set_tags`. A command goes on over a line ending
+    in ``\\`` and over lines that start with an option (a folded YAML scalar)."""
+    command: list[int] = []
+    for index, line in enumerate(lines):
+        continues = bool(command) and (
+            lines[command[-1]].rstrip().endswith("\\") or line.lstrip().startswith("--")
+        )
+        if not continues:
+            yield from _cli_command_tags(lines, command)
+            command = []
+        command.append(index)
+    yield from _cli_command_tags(lines, command)
+
+
+def _cli_command_tags(lines: Sequence[str], command: list[int]) -> Iterator[HelmSetTag]:
+    if not any("helm" in lines[index] for index in command):
+        return
+    values: dict[str, tuple[int, int, int, str]] = {}  # path -> (line, start, end, value)
+    for index in command:
+        for option in _CLI_SET.finditer(lines[index]):
+            at = option.start("pairs")
+            for pair in option.group("pairs").split(","):
+                path, equals, value = pair.partition("=")
+                if equals:
+                    start = at + len(path) + 1
+                    values[path] = (index, start, start + len(value), value)
+                at += len(pair) + 1
+    chart = any(_CLI_PREFECT_CHART.search(lines[index]) for index in command)
+    entries = {path: (0, (value, 0, 0)) for path, (_, _, _, value) in values.items()}
+    for path, (index, start, end, value) in values.items():
+        if _VERSION_TAG.fullmatch(path):
+            continue  # ``serverVersionTag=core-...``: a tag setting, moved wherever it is
+        images = _tag_images(path, entries, chart)
+        if images is None:
+            continue
+        if "$" in value:
+            yield HelmSetTag(images, None, value, command[0])
+        else:
+            yield HelmSetTag(images, (index, start, end), value, index)
 
 
 def _siblings(lines: Sequence[str], index: int, column: int) -> Iterator[int]:

@@ -11,7 +11,8 @@ The same for a Helm values ``tag:`` beside ``repository: prefecthq/prefect`` (or
 Server chart's ``name:``; a Terraform ``yamlencode({...})`` object's ``tag = ...`` too), and in
 Terraform for a ``helm_release``'s ``set`` entry of such a tag (``image.tag`` beside an
 ``image.repository`` entry naming the image, or the Prefect Server chart's ``agent.image.tag``;
-a ``var.X`` value moves in its ``variable "X"`` default, another expression is flagged); and
+a ``var.X`` value moves in its ``variable "X"`` default, another expression is flagged),
+and for a ``helm --set PATH=VALUE`` option of such a tag (a ``$VAR`` value is flagged); and
 a 0.x ``PREFECT_VERSION`` build argument (``ARG``, ``--build-arg``, compose ``args``) becomes
 ``<target>``.
 
@@ -33,8 +34,7 @@ import re
 from prefect1_migrate.codemods._companions import NEWEST_PYTHON_TEXT
 from prefect1_migrate.codemods._image_versions import (
     PREFECT,
-    helm_set_replacements,
-    helm_set_tags,
+    helm_set_edits,
     helm_tag_replacements,
     version_argument_replacements,
 )
@@ -129,16 +129,16 @@ def rewrite(text: str, file: SourceFile) -> str:
             elif tag is not None:
                 edits.replace(index, match.start("tag"), match.end("tag"), tag)
                 left_python36 |= match.group("tag").endswith("-python3.6")
+    terraform = file.kind is FileKind.TERRAFORM
+    helm_replacements, helm_expressions = helm_set_edits(text, terraform, target, PREFECT)
     for index, start, end, new in (
         *helm_tag_replacements(lines, target),
         *version_argument_replacements(text, target),
-        *(helm_set_replacements(text, target, PREFECT) if file.kind is FileKind.TERRAFORM else ()),
+        *helm_replacements,
     ):
         edits.replace(index, start, end, new)
-    if file.kind is FileKind.TERRAFORM:
-        for tag in helm_set_tags(text):
-            if tag.images == PREFECT and tag.value is None:
-                edits.todo(tag.line, _SET_EXPRESSION_TODO.format(target=target, value=tag.old))
+    for tag in helm_expressions:
+        edits.todo(tag.line, _SET_EXPRESSION_TODO.format(target=target, value=tag.old))
     code = code_block_mask(lines, file.kind)
     left_above = False
     if mentions_prefect(text):

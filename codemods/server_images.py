@@ -16,7 +16,8 @@ values, Kubernetes manifests, scripts, CI, docs and ``.env`` files this rewrites
 - a Helm ``tag:`` beside ``name:``/``repository:`` naming one of those images (YAML, or a
   Terraform ``yamlencode({...})`` object), and a Terraform ``helm_release``'s ``set`` entries
   (``serverVersionTag``, the Prefect Server chart's ``ui.image.tag``/``apollo.image.tag``...;
-  a ``var.X`` value moves in its ``variable "X"`` default, another expression is flagged).
+  a ``var.X`` value moves in its ``variable "X"`` default, another expression is flagged),
+  and ``helm --set`` options of those tags (a ``$VAR`` value is flagged).
 
 Documentation prose is rewritten too; a file whose server version moved in code (not only in
 prose) gets one marker: the server's database must be upgraded
@@ -32,8 +33,7 @@ import re
 
 from prefect1_migrate.codemods._image_versions import (
     SERVER,
-    helm_set_replacements,
-    helm_set_tags,
+    helm_set_edits,
     helm_tag_replacements,
 )
 from prefect1_migrate.codemods._text import LineEdits, code_block_mask, logical_start
@@ -134,16 +134,18 @@ def rewrite(text: str, file: SourceFile) -> str:
             edits.replace(index, tag.start("tag"), tag.end("tag"), f"core-{target}")
         if tags and moved is None and code[index]:
             moved = logical_start(lines, index)
+    terraform = file.kind is FileKind.TERRAFORM
+    helm_replacements, helm_expressions = helm_set_edits(text, terraform, target, SERVER)
     for index, start, end, new in (
         *helm_tag_replacements(lines, target, SERVER),
-        *(helm_set_replacements(text, target, SERVER) if file.kind is FileKind.TERRAFORM else ()),
+        *helm_replacements,
     ):
         edits.replace(index, start, end, new)
-        moved = index if moved is None else min(moved, index)
-    if file.kind is FileKind.TERRAFORM:
-        for tag in helm_set_tags(text):
-            if tag.images == SERVER and tag.value is None:
-                edits.todo(tag.line, _SET_EXPRESSION_TODO.format(target=target, value=tag.old))
+        if code[index]:
+            first = logical_start(lines, index)
+            moved = first if moved is None else min(moved, first)
+    for tag in helm_expressions:
+        edits.todo(tag.line, _SET_EXPRESSION_TODO.format(target=target, value=tag.old))
     if moved is not None:
         edits.todo(moved, _UPGRADE_TODO.format(target=target))
     return "\n".join(edits.apply(lines, file)) if edits else text
