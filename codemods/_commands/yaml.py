@@ -310,7 +310,8 @@ class _YamlScanner:
         that line, comment stripped), a value of a mapping or sequence at ``column``: (its
         value and codec, or None when it cannot be read; its last line; its end offset)."""
         if first[:1] in ("'", '"'):
-            close = _quoted_close(self.text, start)
+            limit = self.lines[self._block_end(index, column)][1]  # the value's lines at most
+            close = _quoted_close(self.text, start, limit)
             if close is None or close < self.lines[index][1]:
                 return (
                     self._scalar(start, start + len(first), flow=False),
@@ -811,11 +812,12 @@ def _prefect_arguments(words: list[str]) -> bool:
     return bool(words) and (words[0] in _PREFECT_COMMANDS or words[:2] == ["run", "flow"])
 
 
-def _quoted_close(text: str, start: int) -> int | None:
-    """The offset of the quote closing the YAML quoted scalar whose quote is at ``start``."""
+def _quoted_close(text: str, start: int, limit: int) -> int | None:
+    """The offset of the quote closing the YAML quoted scalar whose quote is at ``start``,
+    if it is before ``limit``."""
     quote = text[start]
     position = start + 1
-    while position < len(text):
+    while position < limit:
         char = text[position]
         if quote == '"' and char == "\\":
             position += 2
