@@ -609,30 +609,36 @@ class _YamlScanner:
         program_key, arguments_key = self.continued.program_key, self.continued.arguments_key
         if program_key in place.keys:
             return
-        note = (
-            f"this `{arguments_key}:` is read as the arguments of a `prefect` program that "
-            f"{self.continued.elsewhere} sets: make sure it is `prefect`"
-        )
+
+        def note(program: tuple[str, ...]) -> str:
+            words = " ".join(program)
+            return (
+                f"this `{arguments_key}:` is read as arguments of `{words}`: make sure "
+                f"{self.continued.elsewhere} runs that program"
+            )
+
         anchor_key = sequences.get(arguments_key) or scalars.get(arguments_key)
         if anchor_key is None:
             return
         anchor = self.base + self.lines[anchor_key.key_index][0]
         scalar = scalars.get(arguments_key)
-        if scalar is not None and _prefect_arguments(scalar.value.split()):
+        program = _implied_program(scalar.value.split()) if scalar is not None else None
+        if scalar is not None and program is not None:
             del scalars[arguments_key]
+            prefix = " ".join(program)
             self.found.append(
                 ShellSegment(
-                    "prefect " + scalar.value,
-                    _AfterProgram("prefect", 0, scalar.codec),
+                    prefix + " " + scalar.value,
+                    _AfterProgram(prefix, 0, scalar.codec),
                     code_block=self.code_block,
                     anchor=anchor,
-                    note=note,
+                    note=note(program),
                 )
             )
         sequence = sequences.get(arguments_key)
         if sequence is not None and sequence.argv:
-            values = [value for value, _ in sequence.scalars]
-            if not _prefect_arguments(values):
+            program = _implied_program([value for value, _ in sequence.scalars])
+            if program is None:
                 return
             del sequences[arguments_key]
             elements = [
@@ -642,16 +648,16 @@ class _YamlScanner:
                 )
             ]
             at = elements[0].raw_start
-            program = list_element("prefect", Opaque(at, at), at, at)
+            implied = [list_element(word, Opaque(at, at), at, at) for word in program]
             self.found.append(
                 ArgvSegment(
-                    (program, *elements),
+                    (*implied, *elements),
                     _yaml_element_encoder(self.text[sequence.items[0][0]]),
                     self._separator(sequence),
                     anchor,
                     self.code_block,
-                    split=1,
-                    note=note,
+                    split=len(implied),
+                    note=note(program),
                 )
             )
 
@@ -803,13 +809,19 @@ class _AfterProgram:
 
 #: The 0.x ``prefect`` commands a command Prefect 1.0 changes starts with.
 _PREFECT_COMMANDS = frozenset({"agent", "register", "auth", "server"})
+_AGENT_TYPES = frozenset({"local", "docker", "kubernetes", "ecs", "fargate", "vertex"})
 
 
-def _prefect_arguments(words: list[str]) -> bool:
-    """Whether ``words`` read as the arguments of a ``prefect`` command that may need a
-    rewrite: a command group whose 0.x forms 1.0 changed (``agent``, ``register``, ``auth``,
-    ``server``) or ``run flow``."""
-    return bool(words) and (words[0] in _PREFECT_COMMANDS or words[:2] == ["run", "flow"])
+def _implied_program(words: list[str]) -> tuple[str, ...] | None:
+    """The ``prefect`` words ``words`` read as the arguments of, when they are a Prefect
+    command whose 0.x forms 1.0 changed: ``agent``, ``register``, ``auth``, ``server`` or
+    ``run flow`` (after ``prefect``), an agent type and ``start``/``install`` (after
+    ``prefect agent``, an ``entrypoint: ["prefect", "agent"]`` set elsewhere)."""
+    if words[:1] and (words[0] in _PREFECT_COMMANDS or words[:2] == ["run", "flow"]):
+        return ("prefect",)
+    if words[:1] and words[0] in _AGENT_TYPES and words[1:2] in (["start"], ["install"]):
+        return ("prefect", "agent")
+    return None
 
 
 def _quoted_close(text: str, start: int, limit: int) -> int | None:
