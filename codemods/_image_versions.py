@@ -1,11 +1,11 @@
 """Prefect image tags and versions written apart from the image name: a Helm values file's
-``repository: prefecthq/prefect`` (or the Prefect Server chart's ``name:``) with its ``tag:`` in
-the same mapping (YAML ``:`` or a Terraform object's ``=``: ``yamlencode({...})``), a Terraform
-``helm_release``'s ``set`` entries (``name = "agent.image.tag"``, ``value = "..."``) and ``helm --set PATH=VALUE``
-options, and the
-Prefect version given to a Docker build (``ARG PREFECT_VERSION=0.15.4``, ``--build-arg
-PREFECT_VERSION=...``, a compose ``build: args:`` entry). Each is a (line, start, end, new
-text) replacement; :func:`helm_set_tags` also gives the ``set`` tags it cannot read."""
+``repository: prefecthq/prefect`` (or the Prefect Server chart's ``name:``) with its ``tag:``
+in the same mapping (YAML ``:`` or a Terraform object's ``=``: ``yamlencode({...})``), a
+Terraform ``helm_release``'s ``set`` entries (``name = "agent.image.tag"``, ``value = "..."``)
+and ``helm --set PATH=VALUE`` options, and the Prefect version given to a Docker build (``ARG
+PREFECT_VERSION=0.15.4``, ``--build-arg PREFECT_VERSION=...``, a compose ``build: args:``
+entry). Each is a (line, start, end, new text) replacement; :func:`helm_set_edits` also gives
+the Helm tags set to an expression."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ class HelmSetTag:
     line: int  # the line of its ``name =``
 
 
-def helm_set_tags(text: str) -> Iterator[HelmSetTag]:
+def _terraform_set_tags(text: str) -> Iterator[HelmSetTag]:
     """The ``set``/``set = [...]`` entries of each Terraform block whose path is the tag of a
     Prefect image: ``X.tag`` beside an ``X.repository``/``X.name`` entry naming one, or, in a
     block installing a Prefect chart, a component's ``image.tag`` (``agent``: Prefect,
@@ -225,7 +225,7 @@ def helm_set_edits(
     """The moves of the literal tags of ``images`` that ``helm --set`` options (and in a
     Terraform file, ``set`` entries) set, and the tags they set to an expression."""
     lines = text.split("\n")
-    tags = [*(helm_set_tags(text) if terraform else ()), *_helm_cli_set_tags(lines)]
+    tags = [*(_terraform_set_tags(text) if terraform else ()), *_helm_cli_set_tags(lines)]
     replacements: list[Replacement] = []
     expressions: list[HelmSetTag] = []
     for tag in tags:
@@ -244,7 +244,7 @@ _CLI_PREFECT_CHART = re.compile(r"prefect-server|prefecthq/")
 
 def _helm_cli_set_tags(lines: Sequence[str]) -> Iterator[HelmSetTag]:
     """The image tags ``helm install|upgrade ... --set PATH=VALUE[,...]`` options of one
-    command set, by the rules of :func:`helm_set_tags`. A command goes on over a line ending
+    command set, by the rules of :func:`_terraform_set_tags`. A command goes on over a line ending
     in ``\\`` and over lines that start with an option (a folded YAML scalar)."""
     command: list[int] = []
     for index, line in enumerate(lines):
