@@ -239,6 +239,7 @@ class _YamlScanner:
         for mapping in sorted(self.sequences.keys() | self.scalars.keys()):
             sequences, scalars = self.sequences.get(mapping, {}), self.scalars.get(mapping, {})
             self._continued_elsewhere(sequences, scalars, self.places[mapping])
+            self._drop_first_half(sequences, scalars, self.places[mapping])
             self._mapping_scalars(sequences, scalars)
             self._mapping_sequences(sequences)
         if self.comments:
@@ -661,6 +662,33 @@ class _YamlScanner:
                 )
             )
 
+    def _drop_first_half(
+        self, sequences: dict[str, _Sequence], scalars: dict[str, _Scalar], place: _Place
+    ) -> None:
+        """A program key without its arguments key whose words stop at the ``agent`` command
+        group (``entrypoint: ["prefect", "agent"]``, ``prefect agent docker``): the first half
+        of a command whose other half another file gives (read there), not a command line of
+        its own."""
+        if self.continued is None or self.continued.arguments_key in place.keys:
+            return
+        program_key = self.continued.program_key
+        scalar, sequence = scalars.get(program_key), sequences.get(program_key)
+        if scalar is not None and scalar.block is None:
+            words = scalar.value.split()
+        elif sequence is not None and sequence.argv:
+            words = [value for value, _ in sequence.scalars]
+        else:
+            return
+        group = words[1:]
+        if (
+            words
+            and _is_prefect_word(words[0])
+            and group[:1] == ["agent"]
+            and (len(group) == 1 or (len(group) == 2 and group[1] in _AGENT_TYPES))
+        ):
+            scalars.pop(program_key, None)
+            sequences.pop(program_key, None)
+
     def _separator(self, sequence: _Sequence) -> str:
         """What separates the items of ``sequence`` (for new items)."""
         if len(sequence.items) > 1:
@@ -810,6 +838,10 @@ class _AfterProgram:
 #: The 0.x ``prefect`` commands a command Prefect 1.0 changes starts with.
 _PREFECT_COMMANDS = frozenset({"agent", "register", "auth", "server"})
 _AGENT_TYPES = frozenset({"local", "docker", "kubernetes", "ecs", "fargate", "vertex"})
+
+
+def _is_prefect_word(word: str) -> bool:
+    return word.rsplit("/", 1)[-1] == "prefect"
 
 
 def _implied_program(words: list[str]) -> tuple[str, ...] | None:
