@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -26,6 +27,13 @@ app = typer.Typer(
 class OutputFormat(str, Enum):
     TEXT = "text"
     GITHUB = "github"
+
+
+def _jobs_option(help_text: str) -> Any:
+    """``--jobs N``: at least 1, all cores when not given (``migrate`` and ``fleet``)."""
+    return typer.Option(
+        None, "--jobs", "-j", metavar="N", min=1, show_default="all cores", help=help_text
+    )
 
 
 def _split_ids(value: str | None) -> list[str]:
@@ -99,15 +107,7 @@ def migrate(
         metavar="VERSION",
         help="Prefect 1.x version that dependency pins move to.",
     ),
-    jobs: int | None = typer.Option(
-        None,
-        "--jobs",
-        "-j",
-        metavar="N",
-        min=1,
-        show_default="all cores",
-        help="Worker processes, at least 1.",
-    ),
+    jobs: int | None = _jobs_option("Worker processes, at least 1."),
     quiet: bool = typer.Option(
         False,
         "--quiet",
@@ -318,15 +318,7 @@ def fleet(
     dask_scheduler: str | None = typer.Option(
         None, "--dask-scheduler", metavar="ADDRESS", help="Run the work on this Dask cluster."
     ),
-    jobs: int | None = typer.Option(
-        None,
-        "--jobs",
-        "-j",
-        metavar="N",
-        min=1,
-        show_default="all cores",
-        help="Repositories at a time, at least 1.",
-    ),
+    jobs: int | None = _jobs_option("Repositories at a time, at least 1."),
     verify_branches: bool = typer.Option(
         False, "--verify", help="Verify each migrated branch (needs --python)."
     ),
