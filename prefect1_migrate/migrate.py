@@ -111,10 +111,12 @@ class MigrationOutcome:
 
     @property
     def exit_code(self) -> int:
-        if self.mode is Mode.CHECK and (self.changed or self.places):
-            return EXIT_WORK_FOUND
+        # A file that could not be read or parsed wins over work found: a check that did not
+        # see every file is incomplete whatever it found (README "Exit codes").
         if self.problems:
             return EXIT_FILES_SKIPPED
+        if self.mode is Mode.CHECK and (self.changed or self.places):
+            return EXIT_WORK_FOUND
         return EXIT_OK
 
 

@@ -171,6 +171,24 @@ def test_quiet_still_lists_the_files_that_could_not_be_migrated(make_repo) -> No
     ]
 
 
+def test_check_exits_3_as_its_summary_says_when_a_file_could_not_be_read(
+    make_repo, tmp_path: Path
+) -> None:
+    """Work found and a file left unread: the check is incomplete, and exit 3 (README "Exit
+    codes") wins over exit 1; the summary, the report and the exit code agree."""
+    repo = make_repo(files={"flow.py": OLD, "broken.py": OLD + "def f(a, /):\n    pass\n"})
+    report = tmp_path / "report.json"
+    result = run_cli("migrate", "--check", "--report", str(report), str(repo))
+    out = result.stdout.decode()
+    assert result.returncode == 3, out
+    assert "  broken.py:2: fissix cannot parse this syntax (at '/')" in out.splitlines()
+    assert out.rstrip().endswith("1 file(s) could not be migrated (exit 3).")
+    assert "flow.py:1: would be rewritten" in out + result.stderr.decode()
+    assert json.loads(report.read_text())["exit_code"] == 3
+    clean = make_repo(files={"flow.py": OLD})
+    assert run_cli("migrate", "--check", str(clean)).returncode == 1
+
+
 def test_the_progress_bar_is_cleared_before_any_other_line(make_repo) -> None:
     repo = make_repo(source=EXAMPLE_PROJECT)
     shown = run_in_terminal("migrate", str(repo), env={"NO_COLOR": "1"})
