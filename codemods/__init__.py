@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from prefect1_migrate.code_blocks import CodeBlock
     from prefect1_migrate.command_lines import CommandLine
     from prefect1_migrate.filekinds import FileKind
 
@@ -19,5 +20,13 @@ def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
     """The plug-in hook the registry exposes to the engine: every ``prefect`` invocation of a
     file as an argument list (``codemods/_commands/listing.py``; imported on first use)."""
     from prefect1_migrate.codemods._commands.listing import prefect_command_lines as scan
+
+    return scan(text, kind)
+
+
+def python_code_blocks(text: str, kind: FileKind) -> list[CodeBlock]:
+    """The plug-in hook for a document's Python code blocks (Markdown fences, reST
+    directives: ``codemods/_commands/docs.py``; imported on first use)."""
+    from prefect1_migrate.codemods._commands.docs import python_code_blocks as scan
 
     return scan(text, kind)

@@ -24,6 +24,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from prefect1_migrate.bindings import dropped_names_still_used
+from prefect1_migrate.code_blocks import DOCUMENT_KINDS, run_code_blocks
 from prefect1_migrate.codemod import (
     Codemod,
     MigrationOptions,
@@ -241,8 +242,15 @@ class FileProcessor:
         via_reexport = python and path in modules.reexport_importers
         name = path.rpartition("/")[2]
         for_kind = [c for c in self.codemods if c.looks_at(kind, name)]
+        gate = for_kind  # a document's Python code blocks are read by the Python codemods
+        if kind in DOCUMENT_KINDS:
+            gate = [
+                c
+                for c in self.codemods
+                if c.looks_at(kind, name) or c.looks_at(FileKind.PYTHON, "")
+            ]
         if not via_reexport and not any(
-            t in probe for c in for_kind for t in self._trigger_bytes[c.id]
+            t in probe for c in gate for t in self._trigger_bytes[c.id]
         ):
             return result
         # Each codemod checks its triggers again on the text the earlier ones left, so a
@@ -333,6 +341,7 @@ class FileProcessor:
         The places codemods list in a file without comments are added to ``listings``."""
         texts: list[tuple[str, str]] = []
         file = SourceFile(path, kind, self.options)
+        document = text
         for codemod in candidates:
             assert isinstance(codemod, (TextCodemod, PythonAndTextCodemod))
             if not codemod.is_triggered_by(text):
@@ -356,6 +365,8 @@ class FileProcessor:
             if changed:
                 texts.append((codemod.id, new_text))
                 text = new_text
+        if kind in DOCUMENT_KINDS:  # its Python code blocks go through the Python codemods
+            return run_code_blocks(self, path, kind, document, texts, result)
         return texts
 
     def _finish(

@@ -9,11 +9,15 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 from prefect1_migrate import codemods
 from prefect1_migrate.codemod import Codemod, PythonAndTextCodemod, PythonCodemod, TextCodemod
 from prefect1_migrate.command_lines import CommandLine
 from prefect1_migrate.filekinds import FileKind
+
+if TYPE_CHECKING:
+    from prefect1_migrate.code_blocks import CodeBlock
 
 
 class UnknownCodemod(Exception):
@@ -76,3 +80,9 @@ def prefect_command_lines(text: str, kind: FileKind) -> Iterator[CommandLine]:
     """Every ``prefect`` invocation of a file of ``kind``, found by the scanners the text
     codemods use (the ``prefect1_migrate.codemods`` package's plug-in hook), in file order."""
     return codemods.prefect_command_lines(text, kind)
+
+
+def python_code_blocks(text: str, kind: FileKind) -> list[CodeBlock]:
+    """The Python code blocks of a document of ``kind`` (Markdown, reST), found by the
+    scanners the text codemods use (the codemods package's plug-in hook), in file order."""
+    return codemods.python_code_blocks(text, kind)

@@ -20,6 +20,9 @@ from prefect1_migrate.codemods._commands.segments import (
 from prefect1_migrate.codemods._commands.words import Identity
 from prefect1_migrate.codemods._commands.yaml import yaml_scan
 
+from prefect1_migrate.code_blocks import CodeBlock, code_block
+from prefect1_migrate.filekinds import FileKind
+
 _FENCE = re.compile(r"(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 
 
@@ -172,9 +175,37 @@ def _inline_code(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(masked)
 
 
-def _code_scanner(info: str) -> Callable[[str, int, bool], list[Segment]] | None:
+def _language(info: str) -> str:
+    """The language a fence's info string or a directive's argument names (``{.python}``,
+    ``python title="flow.py"``), lower case."""
     words = info.strip("{}. \t").split()
-    language = words[0].lower() if words else ""
+    return words[0].lower() if words else ""
+
+
+_PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
+
+
+def python_code_blocks(text: str, kind: FileKind) -> list[CodeBlock]:
+    """The Python code blocks of a Markdown or reST document (a fence or directive naming
+    Python), in order."""
+    read_block = _markdown_block if kind is FileKind.MARKDOWN else _rst_block
+    lines = line_spans(text)
+    texts = text.split("\n")
+    found: list[CodeBlock] = []
+    index = 0
+    while index < len(lines):
+        block = read_block(text, lines, index)
+        if block is None:
+            index += 1
+            continue
+        if block.body is not None and _language(block.language) in _PYTHON_LANGUAGES:
+            found.append(code_block(texts, block.body[0], block.body[1] + 1))
+        index = block.end
+    return found
+
+
+def _code_scanner(info: str) -> Callable[[str, int, bool], list[Segment]] | None:
+    language = _language(info)
     if language in _SHELL_LANGUAGES:
         return _prompted_shell_scan
     return {
