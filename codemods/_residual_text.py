@@ -10,6 +10,10 @@ Deliberately broad and simple, driven by ``codemods/_removed_in_1x.py``:
   line (a ``RUN`` here-document), in a YAML ``command:``/``args:`` line of a file whose
   ``entrypoint:`` is ``prefect``, and in files without command lines of their own (``.env``,
   TOML, ...);
+- in a shell file, the removed commands of a here-document written to a file that is no
+  shell script (``cat > flow.py <<EOF``, a ``RUNBOOK.txt``; Markdown/reST prose aside), read
+  as plain words after ``prefect``; a finding inside a body the shell expands is marked above
+  the command it feeds (a marker's backquotes would run there);
 - outside Markdown/reST prose and comment lines: the removed environment variables where they
   are set (``NAME=``, ``NAME:``, ``name: NAME``; not ``$NAME`` reads, not in a file that sets
   ``PREFECT__CLOUD__API_KEY`` too, where the old name only serves old images, not as keys
@@ -30,10 +34,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prefect1_migrate.codemods._commands.driver import file_invocations
-from prefect1_migrate.codemods._commands.invocations import anchor_of
+from prefect1_migrate.codemods._commands.invocations import anchor_of, here_doc_bodies
+from prefect1_migrate.codemods._commands.segments import ShellSegment
+from prefect1_migrate.codemods._commands.words import Identity
 from prefect1_migrate.codemods._removed_in_1x import (
     COMMANDS,
     ENV_VARS,
@@ -172,6 +178,8 @@ def text_findings(text: str, file: SourceFile) -> list[TextFinding]:
         found.extend(_line_findings(text, lines, file.kind, may_hold_commands, list(found)))
         if file.kind in _TOML_KINDS:
             found.extend(_toml_findings(lines))
+    if file.kind is FileKind.SHELL and "<<" in text:
+        found = _in_here_docs(text, lines, found, may_hold_commands)
     listed = {index for index, _ in file.listed}  # by earlier codemods, in a JSON file
     return [
         finding
@@ -193,6 +201,34 @@ _COMMAND_WORDS = (
     "auth login",
     "auth logout",
 )
+
+
+def _in_here_docs(
+    text: str, lines: Sequence[str], found: list[TextFinding], may_hold_commands: bool
+) -> list[TextFinding]:
+    """A shell file's findings with its here-documents taken into account: the removed
+    commands of a body written to a file that is no shell script (``cat > flow.py <<EOF``,
+    ``RUNBOOK.txt``: not read as shell; Markdown/reST prose aside) read as plain words after
+    ``prefect``; and
+    a finding inside a body the shell expands moved to the line of the command it feeds (a
+    marker's backquotes and ``$`` in the body would be expanded)."""
+    moved_to: dict[int, int] = {}  # line in an expanded body -> line of its command
+    segment = ShellSegment(text, Identity(0))
+    for body in here_doc_bodies(segment):
+        first, last = text.count("\n", 0, body.start), text.count("\n", 0, body.end)
+        if body.expanded:
+            command = text.count("\n", 0, body.command)
+            moved_to.update(dict.fromkeys(range(first, last), command))
+        if body.read or not body.written or body.prose or not may_hold_commands:
+            continue
+        for index in range(first, last):
+            if MARKER in lines[index] or _COMMENT_LINE.match(lines[index]):
+                continue
+            found.extend(
+                TextFinding(index, removal.message())
+                for removal in words_after_prefect(lines[index])
+            )
+    return [replace(finding, index=moved_to.get(finding.index, finding.index)) for finding in found]
 
 
 def may_hold_removed_commands(text: str) -> bool:

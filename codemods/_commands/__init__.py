@@ -28,8 +28,9 @@ One concern a module:
 - ``invocations``: the commands of a segment (in comments and substitutions too: a
   commented-out command is rewritten like a live one; prose stays prose because a word only
   counts in command position), the ``prefect`` ones among them, and those of ``sh -c`` strings
-  and of here-documents fed to a shell (where the shell expands the body, markers go above the
-  command feeding it);
+  and of here-documents fed to a shell or written by ``cat``/``tee`` to a shell script (a
+  file named or with a shebang as one, or named like no file kind: ``cat > bin/run <<EOF``;
+  where the shell expands the body, markers go above the command feeding it);
 - ``options``: click's option parsing; ``edits``: argv edits and the text edits carrying them;
 - one scanner per format: ``make``, ``docker``, ``ini`` (INI units, tox, Procfiles), ``yaml``,
   ``jsonfile`` (JSON files), ``toml`` (Pipfile and pyproject task runners), ``hcl``

@@ -1,19 +1,22 @@
 """``prefect`` invocations in a segment: its commands (those in comments and substitutions
 too), the ones whose program is ``prefect``, and those nested in ``sh -c`` strings, in
-here-documents fed to a shell and in ``find -exec ... ;`` actions."""
+here-documents fed to a shell or written to a shell script (``cat > run.sh <<EOF``) and in
+``find -exec ... ;`` actions; and the here-documents of a shell file (for the residual pass)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 from prefect1_migrate.codemods._commands.launchers import (
     find_actions,
     prefect_launch,
     program_end,
     shell_input,
+    stdin_copy_files,
 )
 from prefect1_migrate.codemods._commands.lexer import Comment, HereDoc, Lexer
 from prefect1_migrate.codemods._commands.segments import ArgvSegment, Segment, ShellSegment
@@ -25,6 +28,7 @@ from prefect1_migrate.codemods._commands.words import (
     Word,
 )
 
+from prefect1_migrate.filekinds import FileKind, classify
 from prefect1_migrate.markers import in_marker
 
 
@@ -87,16 +91,88 @@ def _command_invocations(
         return
     shell = shell_input(words)
     if shell is None:
-        return
-    nested_segments = [
-        _here_doc_segment(segment, body, command.line_start)
-        for body in (command.here_docs if shell.stdin else ())
-    ]
-    if shell.string is not None:
+        nested_segments = [
+            _here_doc_segment(segment, body, command.line_start)
+            for body in command.here_docs
+            if _is_script(_written_files(words, command), _head(segment.value, body))
+        ]
+    else:
+        nested_segments = [
+            _here_doc_segment(segment, body, command.line_start)
+            for body in (command.here_docs if shell.stdin else ())
+        ]
+    if shell is not None and shell.string is not None:
         nested_segments.append(_nested_segment(segment, words[shell.string]))
     for nested in nested_segments:
         for found in invocations(nested, aliases):
             yield replace(found, captured=True) if command.captured else found
+
+
+#: Output written there is no file.
+_NOT_FILES = ("/dev/",)
+_PROSE_KINDS = frozenset({FileKind.MARKDOWN, FileKind.RST})
+
+
+def _written_files(words: tuple[Word, ...], command: _Command) -> list[str]:
+    """The files the command ``words`` writes its standard input (a here-document) to
+    (``cat > run.sh <<EOF``, ``tee -a setup <<'EOF'``); none when it copies none to a file
+    (``cat <<EOF``, ``grep x <<EOF``)."""
+    files = stdin_copy_files(words)
+    if files is None:
+        return []
+    named = (word.value for word in (*files, *command.targets))
+    return [name for name in named if not name.startswith(_NOT_FILES)]
+
+
+def _is_script(files: Sequence[str], head: str) -> bool:
+    """Whether the ``files`` a here-document starting with ``head`` is written to are shell
+    scripts: named or with a shebang as one, or named like none (``bin/start-agent``, not
+    ``RUNBOOK.txt``)."""
+    return bool(files) and all(
+        (kind := classify(name, head.encode())) is FileKind.SHELL
+        or (kind is None and not PurePosixPath(name).suffix)
+        for name in files
+    )
+
+
+@dataclass(frozen=True)
+class HereDocBody:
+    """A here-document in a shell file (file offsets): ``start``/``end`` of its body,
+    ``command`` the start of the line of the command it feeds."""
+
+    start: int
+    end: int
+    command: int
+    expanded: bool  # the shell expands ``$``, backquotes and backslashes in it
+    read: bool  # read as a shell script (fed to a shell, or written as one)
+    written: bool  # copied to a file
+    prose: bool  # copied to Markdown or reST files
+
+
+def here_doc_bodies(segment: ShellSegment) -> Iterator[HereDocBody]:
+    """The here-documents of the commands of ``segment``, as lines of the file."""
+    for command in _segment_commands(segment.value, segment.make, segment.prose, False):
+        shell = shell_input(command.words)
+        files = _written_files(command.words, command)
+        for body in command.here_docs:
+            if shell is not None:
+                read = shell.stdin
+            else:
+                read = _is_script(files, _head(segment.value, body))
+            yield HereDocBody(
+                segment.codec.raw(body.start),
+                segment.codec.raw(body.end),
+                segment.codec.raw(command.line_start),
+                body.expanded,
+                read,
+                bool(files),
+                bool(files) and all(classify(name) in _PROSE_KINDS for name in files),
+            )
+
+
+def _head(text: str, body: HereDoc) -> str:
+    """The start of a here-document's body, where a shebang would be."""
+    return text[body.start : min(body.start + 256, body.end)]
 
 
 def _appended(last: Word) -> Word:
@@ -181,6 +257,7 @@ class _Command:
     line_start: int  # segment offset of the line the command's logical line starts on
     captured: bool  # its output is read by something (``$(...)``, backticks, a pipe)
     here_docs: tuple[HereDoc, ...] = ()  # the bodies its ``<<`` redirections feed it
+    targets: tuple[Word, ...] = ()  # the files its ``>``/``>>``/``&>`` redirections write
 
 
 def _segment_commands(
@@ -222,11 +299,14 @@ def _commands(
     folded one)."""
     words: list[Word] = []
     here_docs: list[HereDoc] = []
-    redirect_target = False
+    targets: list[Word] = []
+    redirect_target = output_target = False
 
     def finish(piped: bool) -> Iterator[_Command]:
         if words:
-            yield _Command(tuple(words), line_start, captured or piped, tuple(here_docs))
+            yield _Command(
+                tuple(words), line_start, captured or piped, tuple(here_docs), tuple(targets)
+            )
         for word in words:
             for sub_start, sub_end in word.subs:
                 yield from _commands(
@@ -237,6 +317,8 @@ def _commands(
         if isinstance(token, Word):
             if redirect_target:
                 redirect_target = False
+                if output_target:
+                    targets.append(token)
             else:
                 words.append(token)
         elif isinstance(token, Comment):
@@ -246,17 +328,22 @@ def _commands(
                     text, token.start, token.end, make, True, line_start, False, skip_marked
                 )
         elif token.is_redirect:
+            descriptor = "1"  # standard output, unless a number says which
             if words and words[-1].end == token.start and words[-1].value.isdigit():
-                words.pop()
+                descriptor = words.pop().value
             redirect_target = token.here_doc is None
+            output_target = token.text in _OUTPUT_REDIRECTS and descriptor == "1"
             if token.here_doc is not None:
                 here_docs.append(token.here_doc)
         else:
             yield from finish(token.text in ("|", "|&"))
-            words, here_docs = [], []
+            words, here_docs, targets = [], [], []
             if token.text == "\n":
                 line_start = token.end
     yield from finish(False)
+
+
+_OUTPUT_REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>"})
 
 
 def _may_name_program(text: str) -> bool:

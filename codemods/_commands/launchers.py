@@ -336,6 +336,21 @@ def shell_input(words: Sequence[Word]) -> ShellInput | None:
     return ShellInput(None, options == len(words) or any(_has_short(word, "s") for word in given))
 
 
+def stdin_copy_files(words: Sequence[Word]) -> list[Word] | None:
+    """The files named in its arguments that a command copying its standard input to files
+    writes (``cat``: none, its output is redirected; ``tee [-a] FILE...``), past launchers
+    (``sudo tee``); None when it is no such command (``cat FILE`` reads a file)."""
+    found = _program(words, "", frozenset())
+    if found is None or found.first_arg is not None:
+        return None
+    name = _basename(words[found.index].value)
+    arguments = [word for word in words[found.index + 1 :] if word.value != "-"]
+    files = [word for word in arguments if not word.value.startswith("-")]
+    if name == "cat":
+        return None if files else []
+    return files if name == "tee" else None
+
+
 def _has_short(option: Word, letter: str) -> bool:
     """Whether a word of short options (``-lc``) holds ``letter``."""
     return option.value[1:2] != "-" and letter in option.value[1:]

@@ -92,6 +92,10 @@ EXPECTED_MARKERS = {
         'echo "prefect.engine.executors.DaskExecutor": a mention the pass cannot tell from a '
         "setting"
     ),
+    ("codemods/cli-run/noop-launchers-shells/before", "nightly.sh", 9): (
+        "a runbook a here-document writes (RUNBOOK.txt, no shell script: not rewritten) tells "
+        "a human to run `prefect run flow`, which 1.x removed"
+    ),
     ("codemods/executor-config-strings/noop-lookalikes/before", "flow_settings.py", 10): (
         '"prefect.engine.executors.ThreadExecutor": not a Prefect class, so the codemod leaves '
         "it, but the path fails on 1.x"
