@@ -19,8 +19,6 @@ line numbers stay), so the flows are built, not run; its calls are still checked
 
 from __future__ import annotations
 
-import ast
-import re
 import shlex
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -30,7 +28,8 @@ from realprefect.checks import CHECKS, OLD, OLDEST, Batch, Check
 from realprefect.sources import Migration, Tree
 
 from prefect1_migrate.filekinds import FileKind
-from prefect1_migrate.notebooks import CellCode, read_code, read_notebook
+from prefect1_migrate.notebooks import read_code, read_notebook
+from prefect1_migrate.verify.notebook_code import checked_module
 
 pytestmark = pytest.mark.real_prefect
 
@@ -50,42 +49,6 @@ OF_0_14_22: dict[str, str] = {
 EXPECTED_CONFIG: dict[str, dict[str, dict[str, object]]] = {
     "writefile-cells": {"config.toml": {"cloud.send_flow_run_logs": False}},
 }
-
-_RUNS = frozenset({"run", "visualize", "register"})
-_IPYTHON_LINE = re.compile(r"^([ \t]*)pass  # __p1m_ipython_(\d+)__$", re.MULTILINE)
-_IPYTHON_VALUE = re.compile(r"[ \t]*([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)[ \t]*=[ \t]*[!%]")
-
-
-def checked_module(code: CellCode) -> str:
-    """The module of the Python cells with each IPython line a ``pass`` (``x = !cmd`` and
-    ``x = %magic``: ``x = None``) and the statements that run, draw or register flows
-    guarded."""
-
-    def stripped(match: re.Match[str]) -> str:
-        value = _IPYTHON_VALUE.match(code.masked[int(match.group(2))])
-        return match.group(1) + (f"{value.group(1)} = None" if value else "pass")
-
-    module = _IPYTHON_LINE.sub(stripped, code.module)
-    lines = module.split("\n")
-    guarded: set[str] = set()  # names the guarded statements bind
-    for statement in ast.parse(module).body:
-        uses = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
-        if not (_runs_flows(statement) or uses & guarded):
-            continue
-        assert isinstance(statement, (ast.Expr, ast.Assign)), ast.dump(statement)[:80]
-        for target in getattr(statement, "targets", []):
-            guarded |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-        lines[statement.lineno - 1] = 'if __name__ == "__main__": ' + lines[statement.lineno - 1]
-    return "\n".join(lines)
-
-
-def _runs_flows(statement: ast.stmt) -> bool:
-    value = getattr(statement, "value", None)
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _RUNS
-    )
 
 
 def notebook_files(data: bytes, stem: str) -> dict[str, str]:

@@ -351,3 +351,53 @@ def test_the_help_says_what_verify_runs_and_what_it_never_does() -> None:
     text = " ".join(completed.stdout.decode().split())
     assert "It imports the flow files, which runs their module-level code" in text
     assert "it never runs a flow and never registers one" in text
+
+
+def _notebook(*cells: str) -> str:
+    return json.dumps(
+        {
+            "cells": [
+                {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                 "source": source}
+                for source in cells
+            ],
+            "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )  # fmt: skip
+
+
+def test_a_notebooks_flows_are_built_not_run_and_one_it_cannot_read_is_listed(
+    pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "notebooks" / "helpers.py").write_text(
+        "from prefect import task\n\n\n@task\ndef numbers():\n    return [1, 2]\n"
+    )
+    (project / "notebooks" / "explore.ipynb").write_text(
+        _notebook(
+            "%matplotlib inline\nfrom prefect import Flow, task\n"
+            "from prefect.engine.executors import LocalExecutor\nfrom helpers import numbers",
+            "@task\ndef total(xs):\n    open('ran.txt', 'w').write('ran')\n    return sum(xs)\n\n"
+            "with Flow('notebook-etl', executor=LocalExecutor()) as flow:\n    total(numbers())",
+            "files = !ls\n!echo hello",
+            "state = flow.run()\nstate.result",
+        )
+    )
+    (project / "notebooks" / "broken.ipynb").write_text('{"cells": [], "Flow"')
+    repo, before = migrated_copy(project, tmp_path)
+    report = tmp_path / "verify.json"
+    code, out, err = verify_against(repo, before, pythons, report)
+    assert code == 0, "\n".join(out) + err
+    found = results(report)
+    built = found[("notebooks/explore.ipynb", "notebook-etl")]
+    assert built["result"] == "ok", built
+    assert built["reason"].endswith(f"same flow as at {before[:12]}")
+    assert built["flow"]["executor"]["type"] == "LocalExecutor"
+    unread = found[("notebooks/broken.ipynb", "-")]
+    assert unread["result"] == "not checked"
+    assert unread["reason"].startswith("a notebook not built: ")
+    assert not (repo / "ran.txt").exists()
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""

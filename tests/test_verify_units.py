@@ -4,6 +4,7 @@ at, and how a cached environment is named."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,38 @@ def test_flow_files_build_a_flow_at_module_level(tmp_path: Path) -> None:
         "flows/via_helper.py",  # Flow re-exported by the repository's own module
         "flows/with_block.py",
     ]
+
+
+def _notebook(source: str) -> str:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_notebook_flows_are_modules_whose_runs_are_kept_from_running(tmp_path: Path) -> None:
+    files = write(
+        tmp_path,
+        {
+            "nb/flow.ipynb": _notebook("from prefect import Flow\nflow = Flow('a')\nflow.run()"),
+            "nb/no_flow.ipynb": _notebook("import prefect\nprint(prefect.__version__)"),
+            "nb/loop.ipynb": _notebook(
+                "from prefect import Flow\nflows = [Flow('b')]\nfor f in flows:\n    f.run()"
+            ),
+            "nb/not_json.ipynb": '{"cells": [Flow',
+            "nb/other.ipynb.txt": _notebook("from prefect import Flow\nflow = Flow('c')"),
+        },
+    )
+    modules, unbuilt = sources.notebook_flows(tmp_path, files)
+    assert modules == {
+        "nb/flow.ipynb": (
+            "from prefect import Flow\nflow = Flow('a')\nif __name__ == \"__main__\": flow.run()\n"
+        )
+    }
+    assert unbuilt == {
+        "nb/loop.ipynb": "line 3 of its Python cells may run a flow in a statement that cannot be "
+        "kept from running",
+        "nb/not_json.ipynb": unbuilt["nb/not_json.ipynb"],
+    }
+    assert "JSON" in unbuilt["nb/not_json.ipynb"]
 
 
 def test_config_files_are_the_prefect_settings_among_the_toml_files(tmp_path: Path) -> None:

@@ -33,7 +33,12 @@ from prefect1_migrate.verify.environment import (
     given_environment,
 )
 from prefect1_migrate.verify.probe import run_probe
-from prefect1_migrate.verify.sources import command_lines, config_files, flow_files
+from prefect1_migrate.verify.sources import (
+    command_lines,
+    config_files,
+    flow_files,
+    notebook_flows,
+)
 from prefect1_migrate.workspace import folder_files, walk_folder
 
 DEFAULT_TIMEOUT = 60.0
@@ -137,8 +142,30 @@ class _Reference:
 
     against: Against
     root: Path
-    request: dict[str, Any]  # the probe request for its flow files that are still flow files
+    items: dict[str, dict[str, Any]]  # its flow files that still are, as probe items
     lost: list[str]  # its flow files that are no flow files now
+
+
+#: Where the modules of a tree's notebooks are written, in the scratch folder (by tree).
+_NOTEBOOK_MODULES = "notebooks"
+
+
+def _flow_items(
+    root: Path, files: list[str], modules: Path
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The probe items of the flow files among ``files`` ({file: item}; a notebook's module,
+    ``notebook_code.checked_module``, is written under ``modules`` and imports from the
+    notebook's folder) and the notebooks that cannot be built ({notebook: why})."""
+    items = {
+        name: {"path": str(root / name), "root": str(root)} for name in flow_files(root, files)
+    }
+    notebooks, unbuilt = notebook_flows(root, files)
+    for name, module in notebooks.items():
+        path = modules / _NOTEBOOK_MODULES / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(module, encoding="utf-8")
+        items[name] = {"path": str(path), "root": str(root), "folder": str((root / name).parent)}
+    return items, unbuilt
 
 
 def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOutcome:
@@ -151,36 +178,39 @@ def verify(request: VerifyRequest, progress: Progress | None = None) -> VerifyOu
         commit = _commit_of(space.repository, request.against)
     environment = environment_for(request, space)
     root = space.root
-    flows = flow_files(root, space.files)
     commands = command_lines(root, space.files)
     configs = config_files(root, space.files)
     argvs = sorted({tuple(c.argv) for lines in commands.values() for c in lines})
-    new_request = {
-        "flows": [{"path": str(root / name), "root": str(root), "checks": True} for name in flows],
-        "commands": [list(argv) for argv in argvs],
-        "configs": [{"path": str(root / name), "keys": []} for name in configs],
-    }
     with tempfile.TemporaryDirectory(prefix="prefect1-migrate-verify-") as scratch:
-        reference = _reference(request, space, commit, flows, Path(scratch) / "ref")
+        flows, unbuilt = _flow_items(root, space.files, Path(scratch))
+        new_request = {
+            "flows": [{**item, "checks": True} for item in flows.values()],
+            "commands": [list(argv) for argv in argvs],
+            "configs": [{"path": str(root / name), "keys": []} for name in configs],
+        }
+        reference = _reference(request, space, commit, list(flows), Path(scratch) / "ref")
         jobs: dict[str, Callable[[], dict[str, Any]]] = {
             "new": lambda: run_probe(environment.python, new_request, request.timeout, progress)
         }
         if reference is not None:
-            old_python, old_request = reference.against.environment.python, reference.request
+            old_python = reference.against.environment.python
+            old_request = {"flows": list(reference.items.values())}
             jobs["old"] = lambda: run_probe(old_python, old_request, request.timeout)
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             futures = {name: pool.submit(job) for name, job in jobs.items()}
             answers = {name: future.result() for name, future in futures.items()}
         outcome = VerifyOutcome(root, environment, None if reference is None else reference.against)
-        for name in flows:
-            old = (
-                None
-                if reference is None
-                else answers["old"]["flows"].get(str(reference.root / name))
-            )
+        for name, item in flows.items():
+            old = None
+            if reference is not None and name in reference.items:
+                old = answers["old"]["flows"].get(reference.items[name]["path"])
             outcome.findings += _flow_findings(
-                name, answers["new"]["flows"][str(root / name)], old, outcome
+                name, answers["new"]["flows"][item["path"]], old, outcome
             )
+        outcome.findings += [
+            Finding(name, None, "flow", "-", Result.NOT_CHECKED, f"a notebook not built: {why}")
+            for name, why in unbuilt.items()
+        ]
         if reference is not None:
             outcome.findings += _lost_flow_files(reference.lost, reference.against)
         parsed = dict(zip(argvs, answers["new"]["commands"], strict=True))
@@ -208,17 +238,12 @@ def _reference(
         if request.old_python is not None
         else built_environment(folder, files, "0", "--old-python")
     )
-    old_flow_files = [name for name in flow_files(folder, files) if space.in_scope(name)]
+    old_items, _ = _flow_items(folder, files, folder.parent / "ref-modules")
+    old_flow_files = [name for name in old_items if space.in_scope(name)]
     return _Reference(
         Against(request.against, commit, environment),
         folder,
-        {
-            "flows": [
-                {"path": str(folder / name), "root": str(folder)}
-                for name in old_flow_files
-                if name in flows
-            ]
-        },
+        {name: old_items[name] for name in old_flow_files if name in flows},
         [name for name in old_flow_files if name not in flows],
     )
 
@@ -404,6 +429,9 @@ def _config_finding(name: str, answer: dict[str, Any], environment: PrefectEnvir
 
 
 def _relative(finding: Finding, root: Path, scratch: str) -> Finding:
-    """The finding's reason without the absolute folders of the checked trees."""
-    reason = finding.reason.replace(f"{scratch}/ref/", "<REF>/").replace(f"{root}/", "")
+    """The finding's reason without the absolute folders of the checked trees (a notebook's
+    module is named as its notebook)."""
+    reason = finding.reason.replace(f"{scratch}/ref-modules/{_NOTEBOOK_MODULES}/", "<REF>/")
+    reason = reason.replace(f"{scratch}/{_NOTEBOOK_MODULES}/", "")
+    reason = reason.replace(f"{scratch}/ref/", "<REF>/").replace(f"{root}/", "")
     return dataclasses.replace(finding, reason=reason)

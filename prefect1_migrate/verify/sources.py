@@ -10,8 +10,10 @@ from pathlib import Path
 
 from prefect1_migrate.command_lines import CommandLine
 from prefect1_migrate.filekinds import FileKind, classify
+from prefect1_migrate.notebooks import NotebookError, read_code, read_notebook
 from prefect1_migrate.registry import prefect_command_lines
 from prefect1_migrate.sourcefile import UndecodableFile, decode, python_encoding, text_encoding
+from prefect1_migrate.verify.notebook_code import NotAModule, checked_module
 
 _PREFECT_TABLE = re.compile(rb"^\s*\[\s*(cloud|logging|engine|server|flows|tasks)\b", re.M)
 
@@ -63,6 +65,28 @@ def flow_files(root: Path, files: list[str]) -> list[str]:
         for name in files
         if kind_of(root, name) is FileKind.PYTHON and defines_flow((root / name).read_bytes())
     ]
+
+
+def notebook_flows(root: Path, files: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The notebooks whose Python cells build a ``Flow``: ({notebook: the module to build,
+    ``notebook_code.checked_module``}, {notebook: why it cannot be built}). A notebook that
+    cannot be read but mentions ``Flow`` is one of the latter, never left out."""
+    modules: dict[str, str] = {}
+    unbuilt: dict[str, str] = {}
+    for name in files:
+        if kind_of(root, name) is not FileKind.NOTEBOOK:
+            continue
+        data = (root / name).read_bytes()
+        if b"Flow" not in data:
+            continue
+        try:
+            module = checked_module(read_code(read_notebook(data)))
+        except (NotebookError, NotAModule) as error:
+            unbuilt[name] = str(error)
+            continue
+        if defines_flow(module.encode()):
+            modules[name] = module
+    return modules, unbuilt
 
 
 def command_lines(root: Path, files: list[str]) -> dict[str, list[CommandLine]]:

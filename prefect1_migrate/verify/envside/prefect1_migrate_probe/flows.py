@@ -174,9 +174,11 @@ def _is_local(module: str, folders: list[str]) -> bool:
     )
 
 
-def build(path: str, root: str, checks: bool = False) -> dict[str, Any]:
+def build(path: str, root: str, checks: bool = False, folder: str | None = None) -> dict[str, Any]:
+    """``folder``: the folder whose modules the file imports (by default its own: a
+    notebook's module is written elsewhere)."""
     os.chdir(root)
-    folders = [os.path.dirname(path), root]
+    folders = [folder or os.path.dirname(path), root]
     sys.path[:0] = folders
     sys.argv = [path]
     with warnings.catch_warnings(record=True) as caught:

@@ -37,7 +37,9 @@ def handle(request: dict[str, Any], progress: Progress) -> dict[str, Any]:
         answer["flows"] = {
             item["path"]: each(
                 item["path"],
-                lambda item=item: build(item["path"], item["root"], bool(item.get("checks"))),
+                lambda item=item: build(
+                    item["path"], item["root"], bool(item.get("checks")), item.get("folder")
+                ),
             )
             for item in request["flows"]
         }
