@@ -4,7 +4,9 @@ cell. The text codemods read the document (its shell, YAML... blocks and inline 
 Python block is read as a Python module of its own, through the Python codemods, and its
 rewritten lines are put back in place: its indentation (a fence in a list item) is removed
 before and added again after, the lines no codemod changed keep their bytes. A block that
-does not parse is left as it was and listed, the rest of the document is migrated.
+does not parse is left as it was and listed, the rest of the document is migrated (a
+notebook with such a Markdown cell is left as it was, as with a Python cell that does not
+parse).
 
 The codemods' scanners find the blocks (the engine asks through
 :func:`prefect1_migrate.registry.python_code_blocks`); this module runs and splices them.
@@ -101,7 +103,7 @@ def run_code_blocks(
         for problem in scratch.problems:
             line = block.first + (problem.line or 1)
             reason = problem.reason.removesuffix("; file left as it was")
-            reason = f"{reason}; this Python code block is left as it was"
+            reason = f"{reason} in a Python code block, which is not read"
             result.problems.append(FileProblem(path, line, reason, problem.codemod_id))
     if not any(block_texts):
         return texts

@@ -77,7 +77,7 @@ def test_a_block_that_does_not_parse_is_listed_and_the_rest_migrated() -> None:
     )
     result = migrated("README.md", text.encode())
     assert [(p.line, p.reason) for p in result.problems] == [
-        (2, "fissix cannot parse this syntax (at '>>'); this Python code block is left as it was")
+        (2, "fissix cannot parse this syntax (at '>>') in a Python code block, which is not read")
     ]
     assert final(result).decode() == text.replace(
         "engine.executors import LocalExecutor", "executors import LocalExecutor"
