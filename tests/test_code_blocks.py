@@ -68,7 +68,7 @@ def test_every_codemod_rewrites_a_documents_python_blocks_byte_for_byte_elsewher
 def test_a_block_that_does_not_parse_is_listed_and_the_rest_migrated() -> None:
     text = (
         "```py\n"
-        ">>> from prefect.engine.executors import DaskExecutor\n"
+        "from prefect.engine.executors import <your executor>\n"
         "```\n"
         "\n"
         "```python\n"
@@ -77,11 +77,43 @@ def test_a_block_that_does_not_parse_is_listed_and_the_rest_migrated() -> None:
     )
     result = migrated("README.md", text.encode())
     assert [(p.line, p.reason) for p in result.problems] == [
-        (2, "fissix cannot parse this syntax (at '>>') in a Python code block, which is not read")
+        (2, "fissix cannot parse this syntax (at '<') in a Python code block, which is not read")
     ]
     assert final(result).decode() == text.replace(
         "engine.executors import LocalExecutor", "executors import LocalExecutor"
     )
+
+
+def test_a_sessions_prompted_lines_are_its_code_and_its_output_stays_below_them() -> None:
+    session = (
+        "  ```pycon\n"
+        "  >>> import prefect.engine.executors as ex\n"
+        "  >>> ex.LocalExecutor()\n"
+        "  <prefect.engine.executors.local.LocalExecutor object at 0x1>\n"
+        "  >>> def run(flow):\n"
+        "  ...     flow.environment = ex.LocalDaskExecutor()\n"
+        "  ...\n"
+        "  >>> 1 + 1\n"
+        "  2\n"
+        "  ```\n"
+    )
+    result = migrated("docs/try.md", session.encode())
+    assert not result.problems
+    assert final(result).decode().split("\n") == [
+        "  ```pycon",
+        "  >>> import prefect.executors as ex",
+        "  >>> ex.LocalExecutor()",
+        "  <prefect.engine.executors.local.LocalExecutor object at 0x1>",
+        "  >>> def run(flow):",
+        "  ...     # TODO(prefect-1.0): flow.environment is ignored by Prefect 1.0: set "
+        "flow.run_config (and flow.executor) instead of ex.LocalDaskExecutor()",
+        "  ...     flow.environment = ex.LocalDaskExecutor()",
+        "  ...",
+        "  >>> 1 + 1",
+        "  2",
+        "  ```",
+        "",
+    ]
 
 
 def test_what_no_codemod_can_rewrite_is_marked_inside_the_block() -> None:

@@ -182,12 +182,12 @@ def _language(info: str) -> str:
     return words[0].lower() if words else ""
 
 
-_PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
+_PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "pycon"})
 
 
 def python_code_blocks(text: str, kind: FileKind) -> list[CodeBlock]:
     """The Python code blocks of a Markdown or reST document (a fence or directive naming
-    Python), in order."""
+    Python, ``pycon`` included), in order."""
     read_block = _markdown_block if kind is FileKind.MARKDOWN else _rst_block
     lines = line_spans(text)
     texts = text.split("\n")
