@@ -171,3 +171,14 @@ def test_check_lists_a_markdown_python_block_on_a_repository(make_repo) -> None:
     output = result.stdout.decode() + result.stderr.decode()
     assert "docs/run.md:3: would be rewritten" in output
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_session_in_a_block_of_no_language_is_python_too() -> None:
+    rst = "In a shell::\n\n    >>> from prefect.engine.executors import LocalExecutor\n    >>> 1\n    1\n"
+    assert final(migrated("docs/usage.rst", rst.encode())).decode() == rst.replace(
+        "engine.executors", "executors"
+    )
+    markdown = "Try:\n\n    >>> import prefect.engine.executors\n\n```\n>>> import prefect\n```\n"
+    assert final(migrated("docs/try.md", markdown.encode())).decode() == markdown.replace(
+        "engine.executors", "executors"
+    )

@@ -187,7 +187,8 @@ _PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "pycon"})
 
 def python_code_blocks(text: str, kind: FileKind) -> list[CodeBlock]:
     """The Python code blocks of a Markdown or reST document (a fence or directive naming
-    Python, ``pycon`` included), in order."""
+    Python, ``pycon`` included, and a block of no language that is a ``>>>`` session: an
+    indented block, a reST ``::`` literal block), in order."""
     read_block = _markdown_block if kind is FileKind.MARKDOWN else _rst_block
     lines = line_spans(text)
     texts = text.split("\n")
@@ -198,8 +199,11 @@ def python_code_blocks(text: str, kind: FileKind) -> list[CodeBlock]:
         if block is None:
             index += 1
             continue
-        if block.body is not None and _language(block.language) in _PYTHON_LANGUAGES:
-            found.append(code_block(texts, block.body[0], block.body[1] + 1))
+        if block.body is not None:
+            code = code_block(texts, block.body[0], block.body[1] + 1)
+            language = _language(block.language)
+            if language in _PYTHON_LANGUAGES or (not language and code.session):
+                found.append(code)
         index = block.end
     return found
 
