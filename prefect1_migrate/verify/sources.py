@@ -95,7 +95,7 @@ def command_lines(root: Path, files: list[str]) -> dict[str, list[CommandLine]]:
     for name in files:
         kind = kind_of(root, name)
         data = (root / name).read_bytes()
-        if kind is None or b"prefect" not in data:
+        if kind is None:  # a compose command: may hold only the words after `prefect agent`
             continue
         try:
             encoding = python_encoding(data) if kind is FileKind.PYTHON else text_encoding(data)
