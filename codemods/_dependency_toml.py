@@ -1,5 +1,6 @@
 """Prefect requirements in TOML dependency lists: PEP 621 ``dependencies`` and
-``optional-dependencies`` arrays, Poetry dependency tables and groups, Pipfile ``packages`` and
+``optional-dependencies`` arrays (and PEP 735 ``[dependency-groups]``, PDM's
+``[tool.pdm.dev-dependencies]``, uv's ``dev-dependencies``), Poetry dependency tables and groups, Pipfile ``packages`` and
 ``dev-packages``, moved to the target 1.x release with the companion pins next to them (for
 the prefect-pins codemod).
 """
@@ -35,6 +36,14 @@ _POETRY_TABLE = re.compile(
     r"tool\.poetry\.(?:dev-dependencies|dependencies|group\.[^.]+\.dependencies)"
 )
 _PIPFILE_TABLES = ("packages", "dev-packages")
+# Arrays of PEP 508 strings a PEP 621 project installs: its dependencies and extras, and the
+# groups PEP 735, PDM and uv add (each may be installed without the other groups).
+_DEPENDENCY_GROUP = re.compile(
+    r"dependency-groups\.[^.]+|tool\.pdm\.dev-dependencies\.[^.]+|tool\.uv\.dev-dependencies"
+)
+_PEP508_ARRAY = re.compile(
+    rf"project\.dependencies|project\.optional-dependencies\.[^.]+|{_DEPENDENCY_GROUP.pattern}"
+)
 # The lists every install of a project reads (the others are groups, extras, dev packages).
 _MAIN_LISTS = frozenset({"project.dependencies", "tool.poetry.dependencies", "packages"})
 _TOML_STRING = re.compile(r"(?P<quote>[\"'])(?P<body>[^\"']*)(?P=quote)")
@@ -45,10 +54,12 @@ _INLINE_SOURCE = re.compile(r"\b(?:git|path|url|file)\s*=")
 def toml_dependencies(
     lines: list[str], edits: LineEdits, target: str, git_lines: set[int]
 ) -> dict[str, int]:
-    """PEP 621 arrays, Poetry tables and Pipfile sections of a TOML file. The companions go
-    once per dependency system (PEP 621, Poetry, Pipfile), into its main list when that list
-    installs Prefect (groups, extras and dev packages are installed on top of it), else into
-    the first list that does. Returns {system: first line repinned} ("project", "tool",
+    """PEP 621 arrays (with the groups PEP 735, PDM and uv add to a PEP 621 project), Poetry
+    tables and Pipfile sections of a TOML file. The companions go once per dependency system
+    (PEP 621, Poetry, Pipfile), into its main list when that list installs Prefect (groups,
+    extras and dev packages are installed on top of it), else into the first list that does,
+    and into each PEP 735, PDM or uv group installing Prefect when the project's
+    ``dependencies`` do not (a group may be installed alone: ``pdm install -G flows``). Returns {system: first line repinned} ("project", "tool",
     "pipfile")."""
     _, entries = scan_toml(lines)
     companions: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
@@ -56,8 +67,10 @@ def toml_dependencies(
     for entry in entries:
         path = ".".join(entry.path)
         add: Callable[[], None] | None = None
-        if path == "project.dependencies" or path.startswith("project.optional-dependencies."):
+        system = entry.path[0] if entry.path[0] == "tool" else "pipfile"
+        if _PEP508_ARRAY.fullmatch(path):
             add = _pep621_array(lines, edits, entry, target, git_lines)
+            system = "project"
         elif entry.path[-1].lower() == "prefect" and _is_dependency_table(entry.path[:-1]):
             if _poetry_entry(lines, edits, entry, target):
                 add = partial(_companion_entries, lines, edits, entry, entries, target)
@@ -70,11 +83,13 @@ def toml_dependencies(
                 add = partial(companions_todo, edits, at, target, missing)
         if add is not None:
             table = ".".join(entry.table.path)
-            system = entry.path[0] if entry.path[0] in ("project", "tool") else "pipfile"
             systems.setdefault(system, entry.first)
-            companions.setdefault(system, []).append(
+            group = path if _DEPENDENCY_GROUP.fullmatch(path) else system
+            companions.setdefault(group, []).append(
                 (table in _MAIN_LISTS or path in _MAIN_LISTS, add)
             )
+    if any(is_main for is_main, _ in companions.get("project", ())):  # groups come on top
+        companions = {key: adds for key, adds in companions.items() if key in systems}
     add_companions_once(companions)
     return systems
 
