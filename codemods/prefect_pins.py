@@ -197,6 +197,19 @@ def rewrite(text: str, file: SourceFile) -> str:
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 
+def repin_install_commands(text: str, target: str) -> tuple[str, list[str]]:
+    """``text`` (command lines, such as a Python string literal as written, quotes included)
+    with the Prefect requirements of its install commands moved to ``target`` and the
+    companions added after each, and the messages of what must be done there by hand."""
+    lines = text.split("\n")
+    edits = LineEdits()
+    code = [True] * len(lines)
+    _commands(lines, edits, target, code, set(), _git_urls(lines, edits, target, code))
+    for index, start, end, new in sorted(edits.replacements, reverse=True):
+        lines[index] = lines[index][:start] + new + lines[index][end:]
+    return "\n".join(lines), [message for _, message, _ in edits.todos]
+
+
 def _git_urls(lines: list[str], edits: LineEdits, target: str, code: list[bool]) -> set[int]:
     """Move ``git+https://github.com/PrefectHQ/prefect.git@0.x.y`` to the target's tag; mark
     branches, commits and refless URLs. Returns the lines whose URL now installs 1.x."""

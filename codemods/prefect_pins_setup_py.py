@@ -1,6 +1,6 @@
-"""Pin Prefect 1.x in ``setup.py`` and ``noxfile.py`` (upgrade guide: "Additional changes", next to
-``prefect-pins``, which does the same for requirements, setup.cfg, pyproject.toml, Pipfile
-and conda files).
+"""Pin Prefect 1.x in ``setup.py``, ``noxfile.py`` and invoke's ``tasks.py`` (upgrade guide:
+"Additional changes", next to ``prefect-pins``, which does the same for requirements,
+setup.cfg, pyproject.toml, Pipfile, conda files and the install commands of scripts).
 
 Rewrites every plain string literal of a ``setup.py`` that is a ``prefect`` requirement
 allowing a 0.x release (``"prefect[aws]==0.15.13"``, ``"prefect>=0.14,<0.16"``) to the target
@@ -13,7 +13,14 @@ version (``--prefect-version``), keeping extras, markers and the pin's style (th
 in ``install_requires`` when that installs Prefect (extras are installed on top of it), else
 in the first list repinned. In a ``noxfile.py`` the same goes for the arguments of
 ``session.install(...)``, the companions following the Prefect argument of each call (each
-session is an environment of its own). A requirement whose version comes from a variable
+session is an environment of its own), and of pip's argv (``session.run("pip", "install",
+...)``, ``[sys.executable, "-m", "pip", "install", ...]``). A module constant holding a
+requirement (``PREFECT = "prefect==0.15.13"``) moves, and its companions follow each use of it
+in such a call or in a requirement list; any other use of it is flagged. Install commands in
+string literals (``c.run("pip install prefect==0.15.13")``) are repinned as the prefect-pins
+codemod does in a script; such a literal with escapes or several lines, and any command
+string still naming a 0.x Prefect (``f"{PIP} prefect==0.15.13"``), is flagged. A
+requirement whose version comes from a variable
 (``f"prefect=={PREFECT_VERSION}"``, ``"prefect==" + V``, ``"prefect=={}".format(V)``,
 ``"prefect==%s" % V``) moves by its module-level ``V = "0.15.13"`` when every use of ``V``
 is such a requirement and the new pin keeps the operator (``==``, ``~=``); otherwise the
@@ -39,16 +46,18 @@ from prefect1_migrate.codemods._versions import (
     UnreadableSpecifier,
     repin,
 )
+from prefect1_migrate.codemods.prefect_pins import repin_install_commands
 
 from prefect1_migrate.codemod import PythonCodemod, SourceFile
 from prefect1_migrate.guide import ADDITIONAL
 
 CODEMOD = PythonCodemod(
     __name__,
-    title="Pin Prefect 1.x in setup.py and noxfile.py",
+    title="Pin Prefect 1.x in setup.py, noxfile.py and tasks.py",
     guide_section=ADDITIONAL,
     order=91,
-    summary="prefect requirement strings in setup.py (install_requires, extras_require) move to "
+    summary="prefect requirement strings in setup.py (install_requires, extras_require), "
+    "noxfile.py and tasks.py (session.install, pip argv, install command strings) move to "
     "the target 1.x version, keeping extras and the pin's style, with marshmallow<4, pendulum<3.",
     description=(
         "Moved the Prefect requirements of setup.py to the target 1.x release, keeping extras, "
@@ -59,7 +68,7 @@ CODEMOD = PythonCodemod(
     review_note="Re-install the project's environments.",
     flags=("Prefect requirements whose version specifier cannot be read",),
     triggers=("prefect",),
-    file_names=frozenset({"setup.py", "noxfile.py"}),
+    file_names=frozenset({"setup.py", "noxfile.py", "tasks.py"}),
 )
 
 
@@ -74,6 +83,25 @@ _REQUIREMENT_KEYWORDS = frozenset(
     {"install_requires", "extras_require", "tests_require", "setup_requires"}
 )
 _REQUIREMENT_VARIABLE = re.compile(r"req|dep|extra", re.IGNORECASE)
+# The words of an argv that runs pip's install command: ``"pip", "install", `` (in a list
+# display or a call's arguments).
+_ARGV_INSTALL = re.compile(r"[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']\s*,")
+_COMMAND_STRING = re.compile(r"\binstall\b[^\n]*prefect|\badd\b[^\n]*prefect", re.IGNORECASE)
+_CONSTANT_USE_TODO = (
+    "`{name}` installs Prefect {target} here without the companion pins Prefect 1.x needs: "
+    "install {companions} with it"
+)
+_COMMAND_STRING_TODO = (
+    "this string installs Prefect 0.x: pin prefect=={target} and add {companions} to its "
+    "install command by hand"
+)
+# A Prefect requirement allowing a 0.x release left in a command string once the rest has
+# moved: after an install word or a run-time value (``f"{PIP} prefect==0.15.13"``).
+_OLD_PIN_LEFT = re.compile(
+    r"(?:\b(?:install|add)\b|\{[^{}\n]*\}|%s)[^\n]*?"
+    rf"(?<![\w.-]){PREFECT_DISTRIBUTION}(?:\[[^\]]*\])?\s*(?:===|==|~=|>=|>|<=|<)\s*0\.",
+    re.IGNORECASE,
+)
 
 
 @CODEMOD.rewriter
@@ -83,7 +111,7 @@ def rewrite(root: Node, file: SourceFile) -> None:
     templates = _version_templates(root)
     repinned += _repin_version_variables(root, templates, target)
     in_templates = {id(leaf) for template in templates for leaf in leaves_of(template.node)}
-    for leaf in leaves_of(root):
+    for leaf in list(leaves_of(root)):
         if leaf.type != token.STRING or id(leaf) in in_templates:
             continue
         if _FSTRING_REQUIREMENT.match(leaf.value):
@@ -110,6 +138,8 @@ def rewrite(root: Node, file: SourceFile) -> None:
         end = match.end("spec") if spec is not None else start
         set_string_value(leaf, value[:start] + new_spec + value[end:])
         repinned.append((holder, leaf))
+    _repin_command_strings(root, target)
+    repinned = [item for holder, leaf in repinned for item in _read_as(holder, leaf, target)]
     for holder, leaf in repinned:  # each nox session.install() makes an environment of its own
         if holder == "install":
             _add_companions(leaf, target)
@@ -137,9 +167,15 @@ def _requirement_holder(leaf: Leaf) -> str | None:
     return None
 
 
-def _install_argument(leaf: Leaf) -> bool:
-    """Whether ``leaf`` is a positional argument of a ``<something>.install(...)`` call."""
+def _install_argument(leaf: LN) -> bool:
+    """Whether ``leaf`` is a positional argument of a ``<something>.install(...)`` call, or
+    an argument of a ``pip install`` argv (``session.run("pip", "install", ...)``,
+    ``subprocess.run([sys.executable, "-m", "pip", "install", ...])``)."""
     parent = leaf.parent
+    if parent is not None and parent.type in (syms.arglist, syms.listmaker, syms.testlist_gexp):
+        before = "".join(str(child) for child in parent.children[: parent.children.index(leaf)])
+        if _ARGV_INSTALL.search(before):
+            return True
     trailer = parent.parent if parent is not None and parent.type == syms.arglist else parent
     if trailer is None or trailer.type != syms.trailer or trailer.children[0].type != token.LPAR:
         return False
@@ -163,10 +199,74 @@ def _is_listed(leaf: Leaf) -> bool:
     return parent.type == syms.atom and parent.children[0].type == token.LSQB
 
 
+def _read_as(holder: str | None, leaf: LN, target: str) -> list[tuple[str | None, LN]]:
+    """The repinned requirement ``leaf`` as read where it installs: itself, or, when it is
+    the value of a module constant (``PREFECT = "prefect==1.4.1"``), each use of the
+    constant with its holder (a use where no companions can follow is flagged)."""
+    statement = leaf.parent
+    if (
+        statement is None
+        or statement.type != syms.expr_stmt
+        or len(statement.children) != 3
+        or statement.children[2] is not leaf
+        or statement.children[0].type != token.NAME
+        or statement.parent is None
+        or statement.parent.parent is None
+        or statement.parent.parent.type != syms.file_input
+    ):
+        return [(holder, leaf)]
+    name = statement.children[0].value
+    uses: list[tuple[str | None, LN]] = []
+    for use in leaves_of(statement.parent.parent):
+        read = use.type == token.NAME and use.value == name and use is not statement.children[0]
+        in_fstring = use.type == token.STRING and name in _FSTRING_NAME.findall(use.value)
+        if not (read or in_fstring) or _is_attribute_or_keyword(use):
+            continue
+        use_holder = _requirement_holder(use) if read else None
+        if use_holder is not None and (use_holder == "install" or _is_listed(use)):
+            uses.append((use_holder, use))
+            continue
+        companions = ", ".join(f"{n}{spec}" for n, spec in missing_companions(target, ()))
+        add_todo(use, _CONSTANT_USE_TODO.format(name=name, target=target, companions=companions))
+    return uses
+
+
+def _is_attribute_or_keyword(leaf: Leaf) -> bool:
+    """Whether the NAME ``leaf`` names an attribute (``x.NAME``) or a keyword argument."""
+    previous = leaf.prev_sibling
+    parent = leaf.parent
+    if previous is not None and previous.type == token.DOT:
+        return True
+    return parent is not None and parent.type == syms.argument and parent.children[0] is leaf
+
+
+def _repin_command_strings(root: Node, target: str) -> None:
+    """Install commands in string literals (invoke's ``c.run("pip install prefect==...")``,
+    ``session.run("pip install ...", external=True)``): repinned with the companions as the
+    prefect-pins codemod does in a script. A literal with escapes or several lines, or one
+    still naming a 0.x Prefect after that (its command is not read as an install), is
+    flagged instead."""
+    companions = ", ".join(f"{n}{spec}" for n, spec in missing_companions(target, ()))
+    for leaf in leaves_of(root):
+        if leaf.type != token.STRING:
+            continue
+        todos: list[str] = []
+        if _COMMAND_STRING.search(leaf.value):
+            new, todos = repin_install_commands(leaf.value, target)
+            if "\\" not in leaf.value and "\n" not in leaf.value:
+                leaf.value = new
+            elif new != leaf.value:
+                todos = [_COMMAND_STRING_TODO.format(target=target, companions=companions)]
+        if _OLD_PIN_LEFT.search(leaf.value) and not todos:
+            todos = [_COMMAND_STRING_TODO.format(target=target, companions=companions)]
+        for message in todos:
+            add_todo(leaf, message)
+
+
 def _add_companions(leaf: LN, target: str) -> None:
-    """The companion requirements the list of ``leaf`` (a string, or a requirement made of
-    one and a version variable) lacks, as strings right after it: one a line when the list
-    has one element a line, else on its line."""
+    """The companion requirements the list of ``leaf`` (a string, a requirement made of
+    one and a version variable, or a constant's name) lacks, as strings right after it: one
+    a line when the list has one element a line, else on its line."""
     parent = leaf.parent
     assert parent is not None
     elements = [child for child in parent.children if child.type == token.STRING]
@@ -180,7 +280,7 @@ def _add_companions(leaf: LN, target: str) -> None:
         leaf.replace(elements)
         elements.children[0].replace(leaf)
         parent = elements
-    quote = first_leaf(leaf).value[-1] if leaf.type != token.STRING else leaf.value[-1]
+    quote = _quote_near(leaf)
     position = parent.children.index(leaf) + 1
     following = parent.children[position + 1] if position + 1 < len(parent.children) else None
     one_a_line = following is not None and "\n" in following.prefix
@@ -198,6 +298,17 @@ def _add_companions(leaf: LN, target: str) -> None:
     at = position + 1 if one_a_line else position
     for offset, new_leaf in enumerate(new):
         parent.insert_child(at + offset, new_leaf)
+
+
+def _quote_near(leaf: LN) -> str:
+    """The quote of ``leaf``'s string (of its first one, for a requirement template), else of
+    the first string of its list, else ``"``."""
+    first = first_leaf(leaf)
+    if first.type == token.STRING:
+        return first.value[-1]
+    parent = leaf.parent
+    strings = [child for child in parent.children if child.type == token.STRING] if parent else []
+    return strings[0].value[-1] if strings else '"'
 
 
 # --- requirements whose version is a variable ---------------------------------------------
