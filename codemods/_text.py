@@ -31,7 +31,7 @@ def comment_delimiters(file: SourceFile, in_code_block: bool = False) -> tuple[s
     Markdown and reStructuredText prose get their own comment forms; inside a fenced or
     literal code block (shell, YAML, Dockerfile...) a ``#`` comment is used instead.
     """
-    if file.kind is FileKind.JENKINSFILE:
+    if file.kind in (FileKind.JENKINSFILE, FileKind.JSON5):
         return "// ", ""
     if file.kind is FileKind.MARKDOWN and not in_code_block:
         return "<!-- ", " -->"

@@ -33,6 +33,8 @@ class FileKind(str, Enum):
     RST = "rst"
     INI = "ini"
     JSON = "json"  # package.json, ECS task definitions, devcontainer files, *.tf.json
+    JSON5 = "json5"  # renovate.json5: JSON with comments, bare keys, trailing commas
+    PYTHON_VERSION = "python-version"  # .python-version, runtime.txt: the interpreter to run
     JUSTFILE = "justfile"
     TERRAFORM = "terraform"  # *.tf (HCL); *.tf.json files are JSON
     CRONTAB = "crontab"  # a user's crontab: schedule, command
@@ -67,7 +69,7 @@ COMMAND_KINDS = frozenset(
 
 #: Kinds without comments: a place needing a human is listed (path:line) in the commit message
 #: and report instead of getting a marker, and makes ``--check`` fail.
-COMMENTLESS_KINDS = frozenset({FileKind.JSON})
+COMMENTLESS_KINDS = frozenset({FileKind.JSON, FileKind.PYTHON_VERSION})
 
 #: Kinds that can carry ``KEY=value`` style environment settings.
 ENVIRONMENT_KINDS = COMMAND_KINDS | {FileKind.DOTENV}
@@ -99,6 +101,8 @@ NAMES: dict[str, FileKind] = {
     ".justfile": FileKind.JUSTFILE,
     "crontab": FileKind.CRONTAB,
     ".renovaterc": FileKind.JSON,
+    ".python-version": FileKind.PYTHON_VERSION,
+    "runtime.txt": FileKind.PYTHON_VERSION,
 }
 
 #: (glob on the file name, kind); the first match wins.
@@ -139,6 +143,7 @@ NAME_PATTERNS: tuple[tuple[str, FileKind], ...] = (
     ("*.ini", FileKind.INI),
     ("*.service", FileKind.INI),
     ("*.json", FileKind.JSON),
+    ("*.json5", FileKind.JSON5),
     ("*.just", FileKind.JUSTFILE),
     ("Procfile.*", FileKind.PROCFILE),  # Procfile.dev
     ("*.tf", FileKind.TERRAFORM),
