@@ -12,8 +12,11 @@ Once a repository is on Prefect 1.x, Dependabot or Renovate would propose Prefec
   ``package.json``): a package rule ``{"matchPackageNames": ["prefect"], "allowedVersions":
   "<2"}`` joins ``packageRules`` (created when missing), indented like its neighbours.
 
-Entries or configurations that already hold a rule for ``prefect`` are left alone, as are
-``renovate.json5`` files (comments: not read). A repository without either file gets nothing;
+- ``renovate.json5``, ``.renovaterc.json5``: the same rule, read with the comments blanked and
+  written in the file's style (bare or quoted keys, its quote, a trailing comma), with the
+  reason as a ``//`` comment above it when the rules are one a line.
+
+Entries or configurations that already hold a rule for ``prefect`` are left alone. A repository without either file gets nothing;
 the commit message's review note says a bot would then propose 2.x.
 """
 
@@ -23,8 +26,8 @@ import json
 import re
 from typing import Any
 
-from prefect1_migrate.codemods._commands.quoted import bracket_end, quoted_end
-from prefect1_migrate.codemods._text import leading_whitespace
+from prefect1_migrate.codemods._commands.quoted import bracket_end
+from prefect1_migrate.codemods._text import insert_todo_above, leading_whitespace
 
 from prefect1_migrate.codemod import SourceFile, TextCodemod
 from prefect1_migrate.filekinds import FileKind
@@ -43,12 +46,12 @@ CODEMOD = TextCodemod(
         "upgrade, which none of this repository's 1.x code would survive."
     ),
     review_note=(
-        "A repository whose bot configuration is elsewhere (renovate.json5, an organisation "
+        "A repository whose bot configuration is elsewhere (an organisation "
         "preset, the GitHub app's settings) or that has none is not protected: Dependabot "
         "security updates and Renovate would propose prefect 2.x there."
     ),
     triggers=("package-ecosystem", "renovate", "extends", "packageRules"),
-    file_kinds=frozenset({FileKind.YAML, FileKind.JSON}),
+    file_kinds=frozenset({FileKind.YAML, FileKind.JSON, FileKind.JSON5}),
     file_names=frozenset(
         {
             "dependabot.yml",
@@ -56,6 +59,8 @@ CODEMOD = TextCodemod(
             "renovate.json",
             ".renovaterc",
             ".renovaterc.json",
+            "renovate.json5",
+            ".renovaterc.json5",
             "package.json",
         }
     ),
@@ -71,12 +76,28 @@ _PIP_ECOSYSTEMS = frozenset({"pip", "uv"})
 _REASON = "  # Prefect 2 and later are another API: this repository runs on 1.x"
 _JSON_SCALAR = re.compile(r"[^,\]}\s]*")
 _RENOVATE_RULE = '{"matchPackageNames": ["prefect"], "allowedVersions": "<2"}'
+_JSON5_BARE_KEY = re.compile(r"[A-Za-z_$][\w$]*")
+_STRING_BODY = {
+    '"': re.compile(r'(?:[^"\\]|\\.)*', re.S),
+    "'": re.compile(r"(?:[^'\\]|\\.)*", re.S),
+}
+_JSON5_STRING = re.compile(r"(?P<quote>[\"'])(?:(?!(?P=quote))[^\\]|\\.)*(?P=quote)", re.S)
+_JSON5_PREFECT_RULE = re.compile(
+    r"(?:matchPackageNames|packageNames|matchDepNames)[\"']?\s*:\s*\[[^\]]*[\"']prefect[\"']"
+)
+_JSON5_TODO = (
+    "this Renovate configuration could not be read: add a packageRules entry "
+    + _RENOVATE_RULE
+    + " so that Renovate proposes no Prefect 2.x"
+)
 
 
 @CODEMOD.rewriter
 def rewrite(text: str, file: SourceFile) -> str:
     if file.kind is FileKind.YAML:
         return _dependabot(text) if file.path.endswith(_DEPENDABOT_PATHS) else text
+    if file.kind is FileKind.JSON5:
+        return _renovate_json5(text, file)
     return _renovate(text, file.path.rsplit("/", 1)[-1] == "package.json")
 
 
@@ -194,6 +215,63 @@ def _renovate(text: str, in_package_json: bool) -> str:
     )
 
 
+def _renovate_json5(text: str, file: SourceFile) -> str:
+    """A ``renovate.json5``: the rule joins ``packageRules`` as in ``renovate.json``, written
+    in the file's style (quoted or bare keys, its string quote, a trailing comma), with the
+    reason as a comment above it when the list holds one element a line. The structure is
+    read with the comments blanked out; a file it cannot read gets a marker."""
+    bare = _blank_comments(text)
+    try:
+        open_at = _skip_space(bare, 0)
+        if bare[open_at] != "{":
+            raise ValueError("not an object")
+        members = _members(bare, open_at)
+    except (ValueError, IndexError):
+        lines = text.split("\n")
+        insert_todo_above(lines, 0, file, _JSON5_TODO)
+        return "\n".join(lines)
+    rules = members.get("packageRules")
+    if rules is not None and (bare[rules[0]] != "[" or _JSON5_PREFECT_RULE.search(bare, *rules)):
+        return text
+    first_key = _skip_space(bare, open_at + 1)
+    key_quote = bare[first_key] if bare[first_key] in "\"'" else ""
+    strings = _JSON5_STRING.search(bare)
+    quote = strings["quote"] if strings else '"'
+    rule = (
+        f"{{{key_quote}matchPackageNames{key_quote}: [{quote}prefect{quote}], "
+        f"{key_quote}allowedVersions{key_quote}: {quote}<2{quote}}}"
+    )
+    comment = f"//{_REASON.split('#', 1)[1]}"
+    if rules is not None:
+        return _append(text, rules[0], rules[1] - 1, rule, bare, comment)
+    member = f"{key_quote}packageRules{key_quote}: [{rule}]"
+    return _append(text, open_at, _value_end(bare, open_at) - 1, member, bare, comment)
+
+
+def _blank_comments(text: str) -> str:
+    """``text`` with each ``//`` and ``/* */`` comment outside strings turned into spaces
+    (line breaks kept): the same positions, JSON's grammar."""
+    chars = list(text)
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char in "\"'":
+            position = _value_end(text, position)
+            continue
+        if text.startswith("//", position):
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+        elif text.startswith("/*", position):
+            end = text.find("*/", position + 2)
+            end = len(text) if end < 0 else end + 2
+        else:
+            position += 1
+            continue
+        chars[position:end] = [c if c == "\n" else " " for c in text[position:end]]
+        position = end
+    return "".join(chars)
+
+
 def _limits_prefect(rule: Any) -> bool:
     if not isinstance(rule, dict):
         return False
@@ -201,31 +279,50 @@ def _limits_prefect(rule: Any) -> bool:
     return any("prefect" in listed for listed in names if isinstance(listed, list))
 
 
-def _append(text: str, open_at: int, close_at: int, item: str) -> str:
+def _append(
+    text: str, open_at: int, close_at: int, item: str, bare: str = "", comment: str = ""
+) -> str:
     """``text`` with ``item`` as the last element of the array or object between ``open_at``
-    and ``close_at``, laid out like its elements (one a line, or on one line)."""
-    inner = text[open_at + 1 : close_at]
+    and ``close_at``, laid out like its elements (one a line, or on one line). ``bare`` is
+    ``text`` with its comments blanked (JSON5): a trailing comma is kept after ``item``, a
+    comment after the last element stays on its line, and ``comment`` goes on a line above
+    ``item`` when the elements are one a line."""
+    bare = bare or text
+    inner = bare[open_at + 1 : close_at]
     if not inner.strip():
         return f"{text[: open_at + 1]}{item}{text[close_at:]}"
     content_end = open_at + 1 + len(inner.rstrip())
     if "\n" not in inner:
+        if bare[content_end - 1] == ",":
+            return f"{text[:content_end]} {item},{text[content_end:]}"
         return f"{text[:content_end]}, {item}{text[content_end:]}"
     first = open_at + 1 + len(inner) - len(inner.lstrip())
     indent = leading_whitespace(text[text.rfind("\n", 0, first) + 1 : first])
-    return f"{text[:content_end]},\n{indent}{item}{text[content_end:]}"
+    line_end = text.find("\n", content_end, close_at)
+    line_end = close_at if line_end < 0 else line_end
+    above = f"\n{indent}{comment}" if comment else ""
+    if bare[content_end - 1] == ",":  # a trailing comma: the new last element gets one too
+        return f"{text[:line_end]}{above}\n{indent}{item},{text[line_end:]}"
+    rest = text[content_end:line_end] if text[content_end:line_end].strip() else ""
+    return f"{text[:content_end]},{rest}{above}\n{indent}{item}{text[content_end + len(rest) :]}"
 
 
 def _members(text: str, open_at: int) -> dict[str, tuple[int, int]]:
-    """{key: (start, end) of its value} of the JSON object opening at ``open_at`` (valid JSON)."""
+    """{key: (start, end) of its value} of the JSON object opening at ``open_at`` (valid JSON,
+    or JSON5 with its comments blanked: bare keys, either quote)."""
     members: dict[str, tuple[int, int]] = {}
     position = open_at + 1
     while True:
         position = _skip_space(text, position)
         if text[position] == "}":
             return members
-        key_end = _value_end(text, position)
-        key = json.loads(text[position:key_end])
-        start = _skip_space(text, _skip_space(text, key_end) + 1)
+        bare_key = _JSON5_BARE_KEY.match(text, position)
+        key_end = bare_key.end() if bare_key else _value_end(text, position)
+        key = bare_key.group() if bare_key else text[position + 1 : key_end - 1]
+        colon = _skip_space(text, key_end)
+        if text[colon] != ":":
+            raise ValueError(f"no colon after {key!r}")
+        start = _skip_space(text, colon + 1)
         end = _value_end(text, start)
         members[key] = (start, end)
         position = _skip_space(text, end)
@@ -241,8 +338,8 @@ def _skip_space(text: str, position: int) -> int:
 
 def _value_end(text: str, start: int) -> int:
     """The position after the JSON value starting at ``start`` (valid JSON)."""
-    if text[start] == '"':
-        return quoted_end(text, start, len(text))
+    if text[start] in "\"'":
+        return _STRING_BODY[text[start]].match(text, start + 1).end() + 1  # type: ignore[union-attr]
     if text[start] in "[{":
         close = bracket_end(text, start)
         assert close is not None

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
+import json5
 import yaml
 
 from tests.codemods.tools import GOLDEN, GoldenRun, golden_cases
 
 CASES = GOLDEN / "dependency-bots"
+JSON5_CONFIGS = ("renovate.json5", ".renovaterc.json5")
 
 
 @golden_cases("dependency-bots")
@@ -34,12 +36,13 @@ def test_every_pip_update_of_dependabot_ignores_prefect_2() -> None:
 
 def test_every_renovate_config_allows_prefect_below_2_only() -> None:
     checked = 0
-    for path in sorted(CASES.glob("*/after/*")):
-        if path.name not in ("renovate.json", ".renovaterc", "package.json"):
+    for path in sorted(CASES.glob("*/after/**/*")):
+        if path.name not in ("renovate.json", ".renovaterc", "package.json", *JSON5_CONFIGS):
             continue
-        config = json.loads(path.read_text(encoding="utf-8"))
+        loads = json5.loads if path.name in JSON5_CONFIGS else json.loads
+        config = loads(path.read_text(encoding="utf-8"))
         config = config.get("renovate", config)
         rules = [r for r in config["packageRules"] if "prefect" in r.get("matchPackageNames", [])]
         assert [rule["allowedVersions"] for rule in rules] == ["<2"], path
         checked += 1
-    assert checked == 4
+    assert checked == 6

@@ -1,5 +1,5 @@
 """Every JSON, YAML, TOML and Terraform file a golden case changes still loads with a real
-parser (json, json5 for JSONC, PyYAML, tomllib, python-hcl2) when its ``before`` did, and so
+parser (json, json5 for JSONC and JSON5, PyYAML, tomllib, python-hcl2) when its ``before`` did, and so
 does the JSON of a Terraform heredoc: the codemods edit these files as text, and a broken
 document is damage."""
 
@@ -33,6 +33,7 @@ def _yaml(text: str) -> Any:
 
 _LOADERS: dict[FileKind, Callable[[str], Any]] = {
     FileKind.JSON: _json,
+    FileKind.JSON5: json5.loads,
     FileKind.YAML: _yaml,
     FileKind.CI: _yaml,
     FileKind.COMPOSE: _yaml,
@@ -77,6 +78,7 @@ def test_every_format_has_changed_documents() -> None:
     kinds = {kind for _, kind, _, _ in _DOCUMENTS}
     assert {
         FileKind.JSON,
+        FileKind.JSON5,
         FileKind.YAML,
         FileKind.CI,
         FileKind.COMPOSE,
