@@ -13,8 +13,10 @@ Above the range Prefect 1.x works on (3.7 to 3.11: its companion pin pendulum<3 
 for 3.12 and later, docs/catalog.md): a specifier whose lower bound is above 3.11 comes down
 to 3.11 (``>=3.12`` -> ``>=3.11``, ``^3.12`` -> ``^3.11``; an open upper end such as ``>=3.8``
 is kept, no upper bound is added); a single CI version (``python-version: "3.12"``, ``3.x``), a
-conda ``python=3.12`` and a Pipfile ``python_version = "3.12"`` become 3.11; 3.12+ in a CI
-matrix list or a tox env list is flagged (moving it would duplicate or drop a job).
+conda ``python=3.12``, a Pipfile ``python_version = "3.12"``, a ``.python-version`` ``3.12.1``
+and a Heroku ``runtime.txt`` ``python-3.12.2`` become 3.11 (these two name no package: they
+are read in any repository migrated); 3.12+ in a CI matrix list or a tox env list is flagged
+(moving it would duplicate or drop a job).
 
 Flags specifiers that only allow 3.6 (``==3.6.*``, ``~3.6``), Python 3.6 in CI matrices and
 ``setup-python`` steps, ``py36`` tox environments, ``python=3.6`` in conda environments and a
@@ -60,8 +62,8 @@ CODEMOD = TextCodemod(
         "Python 3.6 in CI matrices and setup-python steps, py36 tox environments, python=3.6 in "
         "conda environments (files that mention Prefect)",
     ),
-    review_note="setup.py (Python) is not edited here; check runtime.txt, .python-version and "
-    "other interpreter pins too.",
+    review_note="setup.py (Python) is not edited here; check other interpreter pins too "
+    "(.tool-versions, Docker base images).",
     triggers=("3.6", "py36", "3.1", "3.2", "py31", "py32", "3.x"),
     file_kinds=frozenset(
         {
@@ -73,6 +75,7 @@ CODEMOD = TextCodemod(
             FileKind.YAML,
             FileKind.INI,
             FileKind.CONDA,
+            FileKind.PYTHON_VERSION,
         }
     ),
 )
@@ -110,15 +113,21 @@ _CONDA_PYTHON_ABOVE = re.compile(
     r"\s*-\s+[\"']?python\s*(?:==?|>=|\s)\s*(?P<version>3\.(?:1[2-9]|[2-9]\d)(?:\.\d+)?)(?![\d])"
 )
 _TOX_ABOVE = re.compile(r"\bpy3(?:1[2-9]|[2-9]\d)\b")
+# A line of .python-version (``3.12.1``) or runtime.txt (``python-3.12.2``).
+_INTERPRETER = re.compile(
+    r"\s*(?:python-)?(?P<version>3\.(?P<minor>\d+)(?:\.\d+)?)(?P<build>[^\s.]\S*)?\s*"
+)
 
 
 @CODEMOD.rewriter
 def rewrite(text: str, file: SourceFile) -> str:
-    if not mentions_prefect(text):
+    if file.kind is not FileKind.PYTHON_VERSION and not mentions_prefect(text):
         return text
     lines = text.split("\n")
     edits = LineEdits()
-    if file.kind is FileKind.SETUP_CFG:
+    if file.kind is FileKind.PYTHON_VERSION:
+        _interpreter_file(lines, edits)
+    elif file.kind is FileKind.SETUP_CFG:
         _setup_cfg(lines, edits)
     elif file.kind is FileKind.PYPROJECT:
         _pyproject(lines, edits)
@@ -156,6 +165,25 @@ def rewrite(text: str, file: SourceFile) -> str:
     else:
         _ci_matrices(lines, file, edits)
     return "\n".join(edits.apply(lines, file)) if edits else text
+
+
+def _interpreter_file(lines: list[str], edits: LineEdits) -> None:
+    """``.python-version`` (pyenv, uv: one version a line) and ``runtime.txt`` (Heroku:
+    ``python-3.12.2``): a release above 3.11 becomes ``3.11``; 3.6, a build such as
+    ``3.12-dev``, and a version above 3.11 in a file that lists 3.11 already are listed."""
+    found = [_INTERPRETER.fullmatch(line) for line in lines]
+    lists_newest = any(f and f["version"].startswith(NEWEST_PYTHON_TEXT) for f in found)
+    for index, version in enumerate(found):
+        if version is None:
+            continue
+        minor = int(version["minor"])
+        if minor < 7:
+            edits.todo(index, _TODO)
+        elif minor > int(NEWEST_PYTHON_TEXT.split(".")[1]):
+            if version["build"] or lists_newest:
+                edits.todo(index, _ABOVE_TODO)
+            else:
+                edits.replace(index, version.start("version"), version.end(), NEWEST_PYTHON_TEXT)
 
 
 def _bump(edits: LineEdits, index: int, start: int, spec: str) -> None:
