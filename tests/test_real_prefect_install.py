@@ -9,7 +9,8 @@ succeed. Pinned alone, as the prefect-pins codemod wrote it before the companion
 ``prefect==1.4.1`` resolves marshmallow 4 and pendulum 3 and fails; each example project's
 ``requirements.txt`` as the codemod writes it now (with the companions of
 ``codemods/_companions.py``) passes every step, and so do the golden pin cases of the other
-file kinds (PEP 621, Poetry, setup.cfg, Pipfile, a conda file's pip entries), each read the way
+file kinds (PEP 621, Poetry, setup.cfg, Pipfile, a conda file's pip entries, PDM development
+groups, the installs of a noxfile.py and an invoke tasks.py), each read the way
 its own tool reads it (``tests/realprefect/dependency_files.py``) and installed fresh; cases
 whose requirements resolve to the same releases share one env (``resolved_env``).
 """
@@ -28,9 +29,11 @@ from packaging.utils import canonicalize_name
 from prefect1_migrate.codemods._companions import companion_requirements, python_range
 from realprefect.dependency_files import (
     conda_pip_requirements,
+    pdm_requirements,
     pep621_requirements,
     pipfile_requirements,
     poetry_requirements,
+    python_installs,
     setup_cfg_requirements,
 )
 from realprefect.install_envs import cached_env, check_install, failed_steps, resolved_env
@@ -97,6 +100,7 @@ Reader = Callable[[Path, Iterable[str]], list[str]]
         ("hurried-team/after/setup.cfg", setup_cfg_requirements),
         ("pipfile-and-conda/after/Pipfile", pipfile_requirements),
         ("hurried-team/after/environment-dev.yaml", conda_pip_requirements),
+        ("pdm-dev-dependencies/after/pyproject.toml", pdm_requirements),
     ],
     ids=[
         "pep621",
@@ -106,6 +110,7 @@ Reader = Callable[[Path, Iterable[str]], list[str]]
         "setup-cfg-hurried",
         "pipfile",
         "conda-pip-hurried",
+        "pdm-dev-groups-hurried",
     ],
 )
 def test_golden_pins_of_every_file_kind_install_a_prefect_that_works(
@@ -125,3 +130,34 @@ def test_golden_pins_of_every_file_kind_install_a_prefect_that_works(
     assert answer["versions"]["marshmallow"].startswith("3.")
     assert answer["versions"]["pendulum"].startswith("2.")
     assert failed_steps(answer) == {}
+
+
+@pytest.mark.parametrize(("migrated", "prefect_installs"), [("noxfile.py", 5), ("tasks.py", 2)])
+def test_golden_nox_and_invoke_installs_install_a_prefect_that_works(
+    migrated: str, prefect_installs: int, tmp_path: Path
+) -> None:
+    """Every install of Prefect the golden noxfile.py/tasks.py runs (session.install, pip
+    argv, a pip install string, a constant at its uses) names the companions; those without
+    extras (the extras' other distributions are not the codemod's) are installed fresh."""
+    path = GOLDEN / "prefect-pins-setup-py/noxfile-constant-argv-and-invoke/after" / migrated
+    companions = companion_requirements(DEFAULT_PREFECT_TARGET)
+    wanted = {"prefect", *(name for name, _ in companions)}
+    installs = [
+        [Requirement(word) for word in words]
+        for words in python_installs(path)
+        if any(canonicalize_name(Requirement(word).name) == "prefect" for word in words)
+    ]
+    assert len(installs) == prefect_installs, installs
+    plain = set()
+    for requirements in installs:
+        assert wanted <= {canonicalize_name(r.name) for r in requirements}, requirements
+        kept = [r for r in requirements if canonicalize_name(r.name) in wanted]
+        if not any(r.extras for r in kept):
+            plain.add(tuple(sorted(map(str, kept))))
+    assert plain
+    for number, requirements in enumerate(sorted(plain)):
+        listed = tmp_path / f"requirements-{number}.txt"
+        listed.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+        answer = check_install(resolved_env(listed), dask_cluster=False)
+        assert answer["versions"]["prefect"] == DEFAULT_PREFECT_TARGET
+        assert failed_steps(answer) == {}

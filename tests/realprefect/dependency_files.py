@@ -10,7 +10,11 @@ as pip requirement lines (for ``install_envs.cached_env``).
 - ``Pipfile``: ``[packages]`` (``"*"`` -> no specifier; inline tables' ``version`` and
   ``extras``), as pipenv writes them for pip;
 - conda ``environment*.yml``: the ``pip:`` entries (what conda hands to pip; conda's own
-  entries need conda).
+  entries need conda);
+- PDM ``pyproject.toml``: ``[project] dependencies`` and every development group
+  (``[tool.pdm.dev-dependencies]``, PEP 735 ``[dependency-groups]``), as ``pdm install`` does;
+- ``noxfile.py``/``tasks.py`` (:func:`python_installs`): the requirements of each install
+  the file runs, read from its syntax tree (``ast``), never run.
 
 Each returns the requirements naming ``only`` distributions (normalized names), sorted, so
 that files asking for the same install share one cached env; every line is parsed by
@@ -19,7 +23,9 @@ that files asking for the same install share one cached env; every line is parse
 
 from __future__ import annotations
 
+import ast
 import re
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -97,3 +103,53 @@ def conda_pip_requirements(environment: Path, only: Iterable[str]) -> list[str]:
     dependencies = yaml.safe_load(environment.read_text(encoding="utf-8"))["dependencies"]
     pip = next(entry["pip"] for entry in dependencies if isinstance(entry, dict) and "pip" in entry)
     return _kept(pip, only)
+
+
+def pdm_requirements(pyproject: Path, only: Iterable[str]) -> list[str]:
+    """What ``pdm install`` installs: the project's dependencies and every development group
+    (``{include-group = ...}`` items name groups read anyway)."""
+    document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    groups = [
+        *document.get("tool", {}).get("pdm", {}).get("dev-dependencies", {}).values(),
+        *document.get("dependency-groups", {}).values(),
+    ]
+    lines = [*document["project"].get("dependencies", [])]
+    lines += [item for group in groups for item in group if isinstance(item, str)]
+    return _kept(lines, only)
+
+
+def python_installs(path: Path) -> list[list[str]]:
+    """The requirement words of each install a ``noxfile.py`` or ``tasks.py`` runs, as nox,
+    pip and a shell read them: ``x.install(...)`` arguments, a pip argv after ``"pip",
+    "install"``, a ``"pip install ..."`` string (split like a shell); module-level string
+    constants resolved, options dropped; an install holding a run-time value is skipped."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {
+        statement.targets[0].id: statement.value.value
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        and isinstance(statement.targets[0], ast.Name)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    }
+    installs = []
+    for call in (node for node in ast.walk(tree) if isinstance(node, ast.Call)):
+        words = [
+            constants.get(argument.id)
+            if isinstance(argument, ast.Name)
+            else argument.value
+            if isinstance(argument, ast.Constant)
+            else None
+            for argument in call.args
+        ]
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "install":
+            argv = words
+        elif "install" in words and words[words.index("install") - 1] == "pip":
+            argv = words[words.index("install") + 1 :]
+        elif len(words) == 1 and isinstance(words[0], str) and words[0].startswith("pip install"):
+            argv = shlex.split(words[0])[2:]
+        else:
+            continue
+        if all(isinstance(word, str) for word in argv):
+            installs.append([word for word in argv if not word.startswith("-")])
+    return installs
