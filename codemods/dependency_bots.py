@@ -337,11 +337,13 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _value_end(text: str, start: int) -> int:
-    """The position after the JSON value starting at ``start`` (valid JSON)."""
+    """The position after the JSON value starting at ``start`` (valid JSON; ValueError on an
+    unclosed bracket of JSON5)."""
     if text[start] in "\"'":
         return _STRING_BODY[text[start]].match(text, start + 1).end() + 1  # type: ignore[union-attr]
     if text[start] in "[{":
         close = bracket_end(text, start)
-        assert close is not None
+        if close is None:
+            raise ValueError(f"unclosed {text[start]}")
         return close + 1
     return _JSON_SCALAR.match(text, start).end()  # type: ignore[union-attr]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import json5
+import pytest
 import yaml
 
-from tests.codemods.tools import GOLDEN, GoldenRun, golden_cases
+from tests.codemods.tools import GOLDEN, GoldenRun, golden_cases, run_codemod
 
 CASES = GOLDEN / "dependency-bots"
 JSON5_CONFIGS = ("renovate.json5", ".renovaterc.json5")
@@ -46,3 +47,18 @@ def test_every_renovate_config_allows_prefect_below_2_only() -> None:
         assert [rule["allowedVersions"] for rule in rules] == ["<2"], path
         checked += 1
     assert checked == 6
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "// half edited\n{\n  packageRules: [\n    {matchPackageNames: ['pandas']},\n}\n",
+        "[\n  {extends: ['config:base']},\n]\n",
+    ],
+    ids=["unclosed", "not-an-object"],
+)
+def test_a_renovate_json5_it_cannot_read_gets_a_marker(config: str) -> None:
+    result = run_codemod("dependency-bots", config, "renovate.json5")
+    marker, rest = result.steps[-1][1].decode().split("\n", 1)
+    assert marker.startswith("// TODO(prefect-1.0): this Renovate configuration could not be read")
+    assert rest == config
