@@ -88,8 +88,8 @@ _REQUIREMENT_VARIABLE = re.compile(r"req|dep|extra", re.IGNORECASE)
 _ARGV_INSTALL = re.compile(r"[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']\s*,")
 _COMMAND_STRING = re.compile(r"\binstall\b[^\n]*prefect|\badd\b[^\n]*prefect", re.IGNORECASE)
 _CONSTANT_USE_TODO = (
-    "`{name}` installs Prefect {target} here without the companion pins Prefect 1.x needs: "
-    "install {companions} with it"
+    "`{name}` (Prefect {target}) is read here, where the companion pins cannot follow it: "
+    "if this installs Prefect, install {companions} with it"
 )
 _COMMAND_STRING_TODO = (
     "this string installs Prefect 0.x: pin prefect=={target} and add {companions} to its "
