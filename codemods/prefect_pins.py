@@ -6,8 +6,9 @@ Where: requirements files (``requirements*.txt``, ``*.in``, ``constraints*.txt``
 ``install_requires``/``[options.extras_require]`` and tox ``deps`` (INI), PEP 621
 ``dependencies``/``optional-dependencies``, Poetry dependency tables and groups, Pipfile
 ``packages``/``dev-packages``, conda ``environment.yml`` (conda and pip entries), and the
-arguments of ``pip install``, ``poetry add``, ``pipenv install``, ``conda install`` in scripts,
-CI, Dockerfiles and docs (not the commands chained after them with ``&&``, ``;``, ``|``).
+arguments of ``pip install``, ``poetry add``/``uv add``/``pdm add``/``rye add``, ``pipenv
+install``, ``conda install``, ``uv tool install``, ``pipx install`` in scripts, CI, Dockerfiles
+and docs (not the commands chained after them with ``&&``, ``;``, ``|``).
 
 How (``prefect1_migrate.codemods._versions.repin``; ``--prefect-version`` gives the target, default 1.4.1):
 an exact pin stays exact (``==0.15.13`` -> ``==<target>``, Poetry ``0.15.13`` -> ``<target>``);
@@ -24,7 +25,9 @@ Next to each repinned requirement go the companion pins Prefect 1.x needs (``mar
 syntax, unless the list names them already: once per requirements file (below the last
 repinned line), per tox section, per setup.cfg, per conda file, per dependency system of a
 TOML file (PEP 621, Poetry, Pipfile: into the main list when it installs Prefect, since
-groups, extras and dev packages are installed on top of it), per install command.
+groups, extras and dev packages are installed on top of it), per install command (``uv tool
+install`` gets them as ``--with`` options; ``pipx install``, whose environment takes them only
+through ``pipx inject``, is marked).
 
 Flags requirements that install Prefect from another URL or a git branch/commit, hashed
 requirements (the ``--hash`` values must be regenerated), specifiers it cannot read, and
@@ -143,7 +146,15 @@ _GLUED_TODO = (
 
 _INSTALL_COMMAND = re.compile(
     r"(?:\b(?:pip3?(?:\.\d+)?|pipenv|conda|mamba|micromamba)|\$[({]?\w*PIP\w*[)}]?)\s+install\b"
-    r"|\bpoetry\s+add\b|[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']"
+    r"|\b(?:poetry|uv|pdm|rye)\s+add\b|[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']"
+    r"|(?P<tool>\bpipx\s+install\b|\buv\s+tool\s+install\b"
+    r"|[\"']pipx[\"']\s*,\s*[\"']install[\"']|[\"']uv[\"']\s*,\s*[\"']tool[\"']\s*,\s*[\"']install[\"'])"
+)
+# An application installer gives Prefect an environment of its own: the companions join it
+# with ``--with`` (uv) or by hand (pipx: ``pipx inject``).
+_PIPX_TODO = (
+    "pipx installs Prefect {target} in an environment of its own: add the companion pins "
+    "there (pipx inject prefect {companions})"
 )
 # What ends the install command a token belongs to: shell operators, a code span's backtick.
 _COMMAND_END = re.compile(r"&&|\|\||[;|`()]")
@@ -364,7 +375,8 @@ def _commands(
             git_url = index in git_lines and PREFECT_GIT_URL.search(word) is not None
             if not (git_url or re.match(PREFECT_DISTRIBUTION, word, re.IGNORECASE)):
                 continue
-            if not _is_install_argument(before + line[: token.start()]):
+            installer = _install_command(before + line[: token.start()])
+            if installer is None:
                 continue
             if not _GLUE_FREE.match(line, token.end()):  # a shell word goes on: 'prefect'==0.15
                 edits.todo(anchor, _GLUED_TODO.format(target=target), code[index])
@@ -378,7 +390,13 @@ def _commands(
             named = [requirement_name(word.strip("\"'")) for word in command.split()]
             missing = missing_companions(target, filter(None, named))
             quote = quote or inner_quote or ""
-            _companion_arguments(lines, edits, index, token.end(), quote, missing, target)
+            if "pipx" in installer and missing:
+                companions = " ".join(f"'{name}{specifier}'" for name, specifier in missing)
+                message = _PIPX_TODO.format(target=target, companions=companions)
+                edits.todo(anchor, message, code[index])
+                continue
+            option = "--with" if "uv" in installer else ""
+            _companion_arguments(lines, edits, index, token.end(), quote, missing, target, option)
 
 
 def _words(line: str) -> Iterator[tuple[re.Match[str], str]]:
@@ -394,10 +412,13 @@ def _words(line: str) -> Iterator[tuple[re.Match[str], str]]:
             yield token, ""
 
 
-def _is_install_argument(prefix: str) -> bool:
-    """Whether the word after ``prefix`` is an argument of an install command."""
+def _install_command(prefix: str) -> str | None:
+    """The application installer (``pipx install``, ``uv tool install``) or ``""`` (any other
+    install command) whose argument the word after ``prefix`` is; None when it is none's."""
     installs = list(_INSTALL_COMMAND.finditer(prefix))
-    return bool(installs) and not _COMMAND_END.search(prefix, installs[-1].end())
+    if not installs or _COMMAND_END.search(prefix, installs[-1].end()):
+        return None
+    return installs[-1]["tool"] or ""
 
 
 def _companion_arguments(
@@ -408,9 +429,10 @@ def _companion_arguments(
     quote: str,
     missing: list[tuple[str, str]],
     target: str,
+    option: str = "",
 ) -> None:
-    """Plan ``missing`` as quoted arguments after column ``after`` (a JSON-style array such as
-    Docker's exec form gets commas)."""
+    """Plan ``missing`` as quoted arguments after column ``after``, each after ``option``
+    when one is given (a JSON-style array such as Docker's exec form gets commas)."""
     if not missing:
         return
     line = lines[index]
@@ -420,5 +442,6 @@ def _companion_arguments(
         return
     listed = line[after:].lstrip().startswith((",", "]"))
     separator = ", " if listed else " "
-    words = separator.join(f"{quote}{name}{specifier}{quote}" for name, specifier in missing)
+    lead = (f"{quote}{option}{quote}{separator}" if listed else f"{option} ") if option else ""
+    words = separator.join(f"{lead}{quote}{name}{specifier}{quote}" for name, specifier in missing)
     edits.replace(index, after, after, f"{separator}{words}")
