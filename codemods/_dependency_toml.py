@@ -1,6 +1,7 @@
 """Prefect requirements in TOML dependency lists: PEP 621 ``dependencies`` and
 ``optional-dependencies`` arrays (and PEP 735 ``[dependency-groups]``, PDM's
-``[tool.pdm.dev-dependencies]``, uv's ``dev-dependencies``), Poetry dependency tables and groups, Pipfile ``packages`` and
+``[tool.pdm.dev-dependencies]``, uv's ``dev-dependencies``, Hatch environments'
+``dependencies``), Poetry dependency tables and groups, Pipfile ``packages`` and
 ``dev-packages``, moved to the target 1.x release with the companion pins next to them (for
 the prefect-pins codemod).
 """
@@ -37,9 +38,10 @@ _POETRY_TABLE = re.compile(
 )
 _PIPFILE_TABLES = ("packages", "dev-packages")
 # Arrays of PEP 508 strings a PEP 621 project installs: its dependencies and extras, and the
-# groups PEP 735, PDM and uv add (each may be installed without the other groups).
+# groups PEP 735, PDM, uv and Hatch environments add (each may be installed without the others).
 _DEPENDENCY_GROUP = re.compile(
     r"dependency-groups\.[^.]+|tool\.pdm\.dev-dependencies\.[^.]+|tool\.uv\.dev-dependencies"
+    r"|tool\.hatch\.envs\.[^.]+\.(?:extra-)?dependencies"
 )
 _PEP508_ARRAY = re.compile(
     rf"project\.dependencies|project\.optional-dependencies\.[^.]+|{_DEPENDENCY_GROUP.pattern}"
@@ -54,13 +56,13 @@ _INLINE_SOURCE = re.compile(r"\b(?:git|path|url|file)\s*=")
 def toml_dependencies(
     lines: list[str], edits: LineEdits, target: str, git_lines: set[int]
 ) -> dict[str, int]:
-    """PEP 621 arrays (with the groups PEP 735, PDM and uv add to a PEP 621 project), Poetry
-    tables and Pipfile sections of a TOML file. The companions go once per dependency system
-    (PEP 621, Poetry, Pipfile), into its main list when that list installs Prefect (groups,
-    extras and dev packages are installed on top of it), else into the first list that does,
-    and into each PEP 735, PDM or uv group installing Prefect when the project's
-    ``dependencies`` do not (a group may be installed alone: ``pdm install -G flows``). Returns {system: first line repinned} ("project", "tool",
-    "pipfile")."""
+    """PEP 621 arrays (with the groups PEP 735, PDM, uv and Hatch add to a PEP 621 project),
+    Poetry tables and Pipfile sections of a TOML file. The companions go once per dependency
+    system (PEP 621, Poetry, Pipfile), into its main list when that list installs Prefect
+    (groups, extras and dev packages are installed on top of it), else into the first list
+    that does, and into each PEP 735, PDM, uv or Hatch group installing Prefect when the
+    project's ``dependencies`` do not (a group may be installed alone: ``pdm install -G
+    flows``). Returns {system: first line repinned} ("project", "tool", "pipfile")."""
     _, entries = scan_toml(lines)
     companions: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
     systems: dict[str, int] = {}

@@ -16,8 +16,9 @@ Once a repository is on Prefect 1.x, Dependabot or Renovate would propose Prefec
   written in the file's style (bare or quoted keys, its quote, a trailing comma), with the
   reason as a ``//`` comment above it when the rules are one a line.
 
-Entries or configurations that already hold a rule for ``prefect`` are left alone. A repository without either file gets nothing;
-the commit message's review note says a bot would then propose 2.x.
+Entries or configurations that already hold a rule for ``prefect`` are left alone. A
+repository without either file gets nothing; the commit message's review note says a bot
+would then propose 2.x.
 """
 
 from __future__ import annotations
@@ -340,7 +341,9 @@ def _value_end(text: str, start: int) -> int:
     """The position after the JSON value starting at ``start`` (valid JSON; ValueError on an
     unclosed bracket of JSON5)."""
     if text[start] in "\"'":
-        return _STRING_BODY[text[start]].match(text, start + 1).end() + 1  # type: ignore[union-attr]
+        body = _STRING_BODY[text[start]].match(text, start + 1)
+        assert body is not None  # the pattern matches the empty string
+        return body.end() + 1
     if text[start] in "[{":
         close = bracket_end(text, start)
         if close is None:

@@ -148,7 +148,8 @@ _INSTALL_COMMAND = re.compile(
     r"(?:\b(?:pip3?(?:\.\d+)?|pipenv|conda|mamba|micromamba)|\$[({]?\w*PIP\w*[)}]?)\s+install\b"
     r"|\b(?:poetry|uv|pdm|rye)\s+add\b|[\"']pip3?(?:\.\d+)?[\"']\s*,\s*[\"']install[\"']"
     r"|(?P<tool>\bpipx\s+install\b|\buv\s+tool\s+install\b"
-    r"|[\"']pipx[\"']\s*,\s*[\"']install[\"']|[\"']uv[\"']\s*,\s*[\"']tool[\"']\s*,\s*[\"']install[\"'])"
+    r"|[\"']pipx[\"']\s*,\s*[\"']install[\"']"
+    r"|[\"']uv[\"']\s*,\s*[\"']tool[\"']\s*,\s*[\"']install[\"'])"
 )
 # An application installer gives Prefect an environment of its own: the companions join it
 # with ``--with`` (uv) or by hand (pipx: ``pipx inject``).
