@@ -14,8 +14,8 @@ for 3.12 and later, docs/catalog.md): a specifier whose lower bound is above 3.1
 to 3.11 (``>=3.12`` -> ``>=3.11``, ``^3.12`` -> ``^3.11``; an open upper end such as ``>=3.8``
 is kept, no upper bound is added); a single CI version (``python-version: "3.12"``, ``3.x``), a
 conda ``python=3.12``, a Pipfile ``python_version = "3.12"``, a ``.python-version`` ``3.12.1``
-and a Heroku ``runtime.txt`` ``python-3.12.2`` become 3.11 (these two name no package: they
-are read in any repository migrated); 3.12+ in a CI matrix list or a tox env list is flagged
+a Heroku ``runtime.txt`` ``python-3.12.2`` and an asdf ``.tool-versions`` ``python 3.12.1``
+become 3.11 (these files name no package: they are read in any repository migrated); 3.12+ in a CI matrix list or a tox env list is flagged
 (moving it would duplicate or drop a job).
 
 Flags specifiers that only allow 3.6 (``==3.6.*``, ``~3.6``), Python 3.6 in CI matrices and
@@ -113,10 +113,9 @@ _CONDA_PYTHON_ABOVE = re.compile(
     r"\s*-\s+[\"']?python\s*(?:==?|>=|\s)\s*(?P<version>3\.(?:1[2-9]|[2-9]\d)(?:\.\d+)?)(?![\d])"
 )
 _TOX_ABOVE = re.compile(r"\bpy3(?:1[2-9]|[2-9]\d)\b")
-# A line of .python-version (``3.12.1``) or runtime.txt (``python-3.12.2``).
-_INTERPRETER = re.compile(
-    r"\s*(?:python-)?(?P<version>3\.(?P<minor>\d+)(?:\.\d+)?)(?P<build>[^\s.]\S*)?\s*"
-)
+# A version of .python-version (``3.12.1``), runtime.txt (``python-3.12.2``), .tool-versions.
+_INTERPRETER = re.compile(r"(?:python-)?(?P<version>3\.(?P<minor>\d+)(?:\.\d+)?)(?P<build>\S+)?")
+_TOOL_VERSIONS_PYTHON = re.compile(r"\s*python\s+")
 
 
 @CODEMOD.rewriter
@@ -126,7 +125,7 @@ def rewrite(text: str, file: SourceFile) -> str:
     lines = text.split("\n")
     edits = LineEdits()
     if file.kind is FileKind.PYTHON_VERSION:
-        _interpreter_file(lines, edits)
+        _interpreter_file(lines, edits, file.path.rsplit("/", 1)[-1] == ".tool-versions")
     elif file.kind is FileKind.SETUP_CFG:
         _setup_cfg(lines, edits)
     elif file.kind is FileKind.PYPROJECT:
@@ -167,15 +166,23 @@ def rewrite(text: str, file: SourceFile) -> str:
     return "\n".join(edits.apply(lines, file)) if edits else text
 
 
-def _interpreter_file(lines: list[str], edits: LineEdits) -> None:
-    """``.python-version`` (pyenv, uv: one version a line) and ``runtime.txt`` (Heroku:
-    ``python-3.12.2``): a release above 3.11 becomes ``3.11``; 3.6, a build such as
+def _interpreter_file(lines: list[str], edits: LineEdits, tool_versions: bool) -> None:
+    """``.python-version`` (pyenv, uv: one version a line), ``runtime.txt`` (Heroku:
+    ``python-3.12.2``) and the ``python`` line of a ``.tool-versions`` (asdf, mise: ``python
+    3.12.1 3.11.4``): a release above 3.11 becomes ``3.11``; 3.6, a build such as
     ``3.12-dev``, and a version above 3.11 in a file that lists 3.11 already are listed."""
-    found = [_INTERPRETER.fullmatch(line) for line in lines]
-    lists_newest = any(f and f["version"].startswith(NEWEST_PYTHON_TEXT) for f in found)
-    for index, version in enumerate(found):
-        if version is None:
+    found: list[tuple[int, int, re.Match[str]]] = []  # (line, column of the word, version)
+    for index, line in enumerate(lines):
+        lead = _TOOL_VERSIONS_PYTHON.match(line) if tool_versions else None
+        if tool_versions and lead is None:
             continue
+        start = lead.end() if lead else 0
+        for word in re.finditer(r"[^\s#]+", line.split("#", 1)[0][start:]):
+            version = _INTERPRETER.fullmatch(word.group())
+            if version is not None:
+                found.append((index, start + word.start(), version))
+    lists_newest = any(v["version"].startswith(NEWEST_PYTHON_TEXT) for _, _, v in found)
+    for index, column, version in found:
         minor = int(version["minor"])
         if minor < 7:
             edits.todo(index, _TODO)
@@ -183,7 +190,8 @@ def _interpreter_file(lines: list[str], edits: LineEdits) -> None:
             if version["build"] or lists_newest:
                 edits.todo(index, _ABOVE_TODO)
             else:
-                edits.replace(index, version.start("version"), version.end(), NEWEST_PYTHON_TEXT)
+                start, end = column + version.start("version"), column + version.end("version")
+                edits.replace(index, start, end, NEWEST_PYTHON_TEXT)
 
 
 def _bump(edits: LineEdits, index: int, start: int, spec: str) -> None:

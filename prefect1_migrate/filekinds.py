@@ -34,7 +34,7 @@ class FileKind(str, Enum):
     INI = "ini"
     JSON = "json"  # package.json, ECS task definitions, devcontainer files, *.tf.json
     JSON5 = "json5"  # renovate.json5: JSON with comments, bare keys, trailing commas
-    PYTHON_VERSION = "python-version"  # .python-version, runtime.txt: the interpreter to run
+    PYTHON_VERSION = "python-version"  # .python-version, runtime.txt, .tool-versions: interpreter
     JUSTFILE = "justfile"
     TERRAFORM = "terraform"  # *.tf (HCL); *.tf.json files are JSON
     CRONTAB = "crontab"  # a user's crontab: schedule, command
@@ -103,6 +103,7 @@ NAMES: dict[str, FileKind] = {
     ".renovaterc": FileKind.JSON,
     ".python-version": FileKind.PYTHON_VERSION,
     "runtime.txt": FileKind.PYTHON_VERSION,
+    ".tool-versions": FileKind.PYTHON_VERSION,
 }
 
 #: (glob on the file name, kind); the first match wins.
