@@ -66,7 +66,11 @@ CODEMOD = PythonCodemod(
         "1.x needs next to it (marshmallow<4, pendulum<3)."
     ),
     review_note="Re-install the project's environments.",
-    flags=("Prefect requirements whose version specifier cannot be read",),
+    flags=(
+        "Prefect requirements whose version specifier cannot be read",
+        "reads of a requirement constant the companion pins cannot follow, and install "
+        "command strings that cannot be rewritten (escapes, several lines, a run-time program)",
+    ),
     triggers=("prefect",),
     file_names=frozenset({"setup.py", "noxfile.py", "tasks.py"}),
 )
