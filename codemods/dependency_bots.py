@@ -46,6 +46,7 @@ CODEMOD = TextCodemod(
         "packageRules entry allowing prefect <2 only), so that no bot proposes a Prefect 2.x "
         "upgrade, which none of this repository's 1.x code would survive."
     ),
+    flags=("Renovate JSON5 configurations that cannot be read",),
     review_note=(
         "A repository whose bot configuration is elsewhere (an organisation "
         "preset, the GitHub app's settings) or that has none is not protected: Dependabot "

@@ -61,9 +61,11 @@ CODEMOD = TextCodemod(
         "specifiers that allow only Python 3.6 or cannot be widened mechanically",
         "Python 3.6 in CI matrices and setup-python steps, py36 tox environments, python=3.6 in "
         "conda environments (files that mention Prefect)",
+        "3.6, a dev build or a version above 3.11 next to 3.11 in .python-version, runtime.txt "
+        "and .tool-versions (listed: no comments)",
     ),
     review_note="setup.py (Python) is not edited here; check other interpreter pins too "
-    "(.tool-versions, Docker base images).",
+    "(mise.toml, Docker base images).",
     triggers=("3.6", "py36", "3.1", "3.2", "py31", "py32", "3.x"),
     file_kinds=frozenset(
         {
