@@ -13,6 +13,7 @@ from prefect1_migrate.codemods._environments.names import (
 from prefect1_migrate.codemods._python.imports import (
     exported_names,
     from_import_module,
+    import_statements,
     imported_modules,
     imported_names,
     name_is_used,
@@ -36,7 +37,7 @@ def remove_unused_imports(root: LN, bindings: dict[str, str]) -> None:
     ``bindings`` resolves); a bare ``import prefect.environments`` becomes ``import prefect``
     while ``prefect`` is used."""
     exported = exported_names(root)
-    for node in walk(root):
+    for node in import_statements(root):
         if node.parent is None:
             continue
         if node.type == syms.import_from:
@@ -51,18 +52,22 @@ def _remove_unused_from_import(
     module = from_import_module(node)
     names = imported_names(node)
     unused = []
+    environment_module = is_environment_module(module)
     for element, name, alias in names:
         local = alias or name
+        if not (
+            environment_module
+            or is_environment_module(f"{module}.{name}")
+            or exported_name(bindings.get(local))
+        ):
+            continue  # not an environment import: kept (without looking for its uses)
         if local in exported or (name != "*" and name_is_used(root, local)):
             continue
-        if is_environment_module(module):
-            if name == "*":
-                homes = [n for n, modules in EXPORTS.items() if module in modules]
-                if not any(name_is_used(root, n) or n in exported for n in homes):
-                    unused.append(element)
-            else:
+        if environment_module and name == "*":
+            homes = [n for n, modules in EXPORTS.items() if module in modules]
+            if not any(name_is_used(root, n) or n in exported for n in homes):
                 unused.append(element)
-        elif is_environment_module(f"{module}.{name}") or exported_name(bindings.get(local)):
+        else:
             unused.append(element)
     if not unused:
         return

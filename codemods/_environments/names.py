@@ -12,6 +12,7 @@ from fissix.pgen2 import token
 from fissix.pytree import Leaf, Node
 from prefect1_migrate.codemods._python.imports import (
     from_import_module,
+    import_statements,
     imported_modules,
     imported_names,
 )
@@ -90,7 +91,7 @@ def environment_bindings(root: LN, file: SourceFile) -> dict[str, str]:
     """:func:`prefect1_migrate.codemods._python.names.repository_bindings` plus the names star imports of
     environment modules (and ``from prefect import *``) bind."""
     bindings = repository_bindings(root, file)
-    for node in walk(root):
+    for node in import_statements(root):
         if node.type != syms.import_from:
             continue
         module = from_import_module(node)
@@ -166,7 +167,7 @@ IMPORT_REMOVED = (
 
 def flag_environment_imports(root: LN) -> None:
     """Mark every import that still names ``prefect.environments`` (or a module under it)."""
-    for node in walk(root):
+    for node in import_statements(root):
         if node.type == syms.import_from:
             module = from_import_module(node)
             modules = [module] + [f"{module}.{name}" for _, name, _ in imported_names(node)]

@@ -13,6 +13,40 @@ from prefect1_migrate.codemods._python.statements import (
 )
 from prefect1_migrate.codemods._python.tree import LN, dotted_text, leaves_of, names_in, syms
 
+# Nodes that can hold statements: an import statement is never found below any other node.
+_STATEMENT_HOLDERS = frozenset(
+    {
+        syms.file_input,
+        syms.suite,
+        syms.simple_stmt,
+        syms.if_stmt,
+        syms.while_stmt,
+        syms.for_stmt,
+        syms.try_stmt,
+        syms.with_stmt,
+        syms.funcdef,
+        syms.classdef,
+        syms.decorated,
+        syms.async_stmt,
+        syms.async_funcdef,
+    }
+)
+
+
+def import_statements(root: LN) -> list[Node]:
+    """Every ``import_name`` / ``import_from`` node under ``root`` (in functions, classes and
+    blocks too), in the order of :func:`walk`; expressions are not descended into. A list,
+    taken before the caller changes anything in the tree."""
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in (syms.import_name, syms.import_from):
+            found.append(node)  # type: ignore[arg-type]
+        elif node.type in _STATEMENT_HOLDERS:
+            stack.extend(node.children[::-1])
+    return found
+
 
 def top_level_imports(root: LN) -> list[LN]:
     """Top-level ``import`` / ``from`` statements (their simple_stmt nodes)."""

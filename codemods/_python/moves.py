@@ -22,6 +22,7 @@ from fissix.pytree import Leaf, Node
 from prefect1_migrate.codemods._python.imports import (
     ensure_from_import,
     from_import_module,
+    import_statements,
     imported_modules,
     imported_names,
     name_is_used,
@@ -77,7 +78,7 @@ def move_imports(
     """Applies ``module_moves`` and ``name_moves`` to the whole file ``root``."""
     moves = _Moves(tuple(module_moves), tuple(name_moves))
     bindings: dict[str, str] = {}  # local name -> the (old) module it is bound to
-    for node in walk(root):
+    for node in import_statements(root):
         if node.parent is None and node is not root:
             continue  # removed by an earlier rewrite
         if node.type == syms.import_from:
@@ -324,7 +325,7 @@ def _drop_emptied_imports(root: LN, emptied: set[str]) -> None:
     or exports (``__all__``) any more; ``import prefect.artifacts`` becomes ``import prefect``
     while ``prefect`` is used and no other import binds it."""
     exported = _all_names(root)
-    for node in walk(root):
+    for node in import_statements(root):
         if node.parent is None:
             continue
         if node.type == syms.import_from:
@@ -381,7 +382,7 @@ def _chain_used(root: LN, module: str) -> bool:
 
 def _binds_prefect_elsewhere(root: LN, this: Node) -> bool:
     """Whether another ``import prefect[.x]`` statement (anywhere) binds ``prefect``."""
-    for node in walk(root):
+    for node in import_statements(root):
         if node is this or node.type != syms.import_name:
             continue
         for _, module_node, alias in imported_modules(node):

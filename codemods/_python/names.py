@@ -9,6 +9,7 @@ from fissix.pgen2 import token
 from fissix.pytree import Node
 from prefect1_migrate.codemods._python.imports import (
     from_import_module,
+    import_statements,
     imported_modules,
     imported_names,
 )
@@ -19,7 +20,7 @@ from prefect1_migrate.codemods._python.scopes import (
     is_import_site,
     scopes_in,
 )
-from prefect1_migrate.codemods._python.tree import LN, dotted_text, syms, walk
+from prefect1_migrate.codemods._python.tree import LN, dotted_text, syms
 
 from prefect1_migrate.codemod import SourceFile
 from prefect1_migrate.modules import absolute_module
@@ -40,7 +41,7 @@ def import_bindings(root: LN) -> dict[str, str]:
             ambiguous.add(name)
         found[name] = qualified
 
-    for node in walk(root):
+    for node in import_statements(root):
         if node.type == syms.import_name:
             for _, module, alias in imported_modules(node):
                 if alias is not None:
@@ -65,7 +66,7 @@ def repository_bindings(root: LN, file: SourceFile) -> dict[str, str]:
     through the repository's own modules (``from mypkg.compat import LE`` binds ``LE`` to
     ``prefect.environments.LocalEnvironment`` when ``mypkg/compat`` imports it from there)."""
     bindings = import_bindings(root)
-    for node in walk(root):
+    for node in import_statements(root):
         if node.type != syms.import_from:
             continue
         module = from_import_module(node)
