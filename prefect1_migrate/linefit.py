@@ -42,7 +42,10 @@ def fit_changed_lines(original: str, text: str, limit: int, code: bool = True) -
     """``text`` with each line that is not in ``original`` and is longer than ``limit``
     folded when it is a review marker (:func:`prefect1_migrate.markers.fold_marker`), else,
     in Python (``code``), split as black would split it (where it can be)."""
-    old, new = original.split("\n"), text.split("\n")
+    new = text.split("\n")
+    if all(_fitted_line(line, limit, code) == [line] for line in new if len(line) > limit):
+        return text  # no line to fold or split: no need to tell the changed lines apart
+    old = original.split("\n")
     kept = {
         new_start + offset
         for _, new_start, size in matching_blocks(old, new)
@@ -52,10 +55,16 @@ def fit_changed_lines(original: str, text: str, limit: int, code: bool = True) -
     for number, line in enumerate(new):
         if number in kept or len(line) <= limit:
             fitted.append(line)
-            continue
-        folded = fold_marker(line, limit)
-        fitted.extend(split_line(line, limit) if len(folded) == 1 and code else folded)
+        else:
+            fitted.extend(_fitted_line(line, limit, code))
     return "\n".join(fitted)
+
+
+def _fitted_line(line: str, limit: int, code: bool) -> list[str]:
+    """A line longer than ``limit``: folded when it is a review marker, else, in Python
+    (``code``), split as black would split it; ``[line]`` when neither applies."""
+    folded = fold_marker(line, limit)
+    return split_line(line, limit) if len(folded) == 1 and code else folded
 
 
 def split_line(line: str, limit: int) -> list[str]:

@@ -188,7 +188,7 @@ class FileProcessor:
         except OSError as error:
             problem = FileProblem(path, None, f"cannot read: {error.strerror}")
             return FileResult(path, problems=[problem])
-        return self.process_source(path, data, self._line_length(path))
+        return self.process_source(path, data, lambda: self._line_length(path))
 
     def _line_length(self, path: str) -> int:
         from prefect1_migrate.linefit import line_length
@@ -198,17 +198,20 @@ class FileProcessor:
             self._line_lengths[folder] = line_length(self.root, self.root / folder)
         return self._line_lengths[folder]
 
-    def process_source(self, path: str, data: bytes, line_length: int | None = None) -> FileResult:
+    def process_source(
+        self, path: str, data: bytes, line_length: int | Callable[[], int] | None = None
+    ) -> FileResult:
         """What the codemods make of ``data``, the bytes of the file at ``path`` (which is
         only used to tell the file's kind and to name it: nothing is read or written).
         With ``line_length``, rewritten Python lines longer than it are split as black
         would split them and new review markers longer than it are folded
-        (``prefect1_migrate/linefit.py``)."""
+        (``prefect1_migrate/linefit.py``); a function giving it is called only for a file
+        some codemod rewrote (finding it reads the file system)."""
         result = FileResult(path)
         source: SourceText | None = None
         probe = data  # what the file's kind, markers and triggers are looked for in
         encoding = declared_encoding(data, self.encodings.get(path))
-        if classify(path) is FileKind.PYTHON:
+        if encoding is not None and classify(path) is FileKind.PYTHON:
             encoding = None  # Python reads source as PEP 263 says: never UTF-16 or UTF-32
         if encoding is not None:  # UTF-16 and the like: decoded first, looked at as UTF-8
             try:
@@ -267,12 +270,12 @@ class FileProcessor:
         listings: list[Listing] = []
         if kind is FileKind.PYTHON:
             texts = self._run_python(path, source.text, candidates, result, via_reexport)
-            if texts and line_length:
-                texts = _fitted(source.text, texts, line_length)
         else:
             texts = self._run_text(path, kind, source.text, candidates, result, listings)
-            if texts and line_length and kind not in _MARKERS_KEPT_WHOLE:
-                texts = _fitted(source.text, texts, line_length, code=False)
+        if texts and line_length and kind not in _MARKERS_KEPT_WHOLE:
+            limit = line_length() if callable(line_length) else line_length
+            if limit:
+                texts = _fitted(source.text, texts, limit, code=kind is FileKind.PYTHON)
         if texts or listings:
             self._finish(result, data, source, texts, listings)
         return result
