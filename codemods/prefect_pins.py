@@ -162,6 +162,7 @@ _COMMAND_END = re.compile(r"&&|\|\||[;|`()]")
 # What may follow a command-line argument: the end of the word.
 _GLUE_FREE = re.compile(r"$|[\s,\]\\;&|)`\"']")
 _COMMAND_TOKEN = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s\"'`]+")
+_PREFECT_WORD = re.compile(PREFECT_DISTRIBUTION, re.IGNORECASE)
 _LINE_REQUIREMENT_LEAD = re.compile(r"\s*(?:[\w.-]+\s*=\s*)?(?=prefect)", re.IGNORECASE)
 _CONDA_ENTRY_LEAD = re.compile(
     r"(?P<lead>\s*-\s+)(?P<quote>[\"']?)(?:[\w.-]+::)?(?=prefect)", re.IGNORECASE
@@ -374,7 +375,7 @@ def _commands(
             start, end = token.start() + quoted, token.end() - quoted
             word = line[start:end]
             git_url = index in git_lines and PREFECT_GIT_URL.search(word) is not None
-            if not (git_url or re.match(PREFECT_DISTRIBUTION, word, re.IGNORECASE)):
+            if not (git_url or _PREFECT_WORD.match(word)):
                 continue
             installer = _install_command(before + line[: token.start()])
             if installer is None:
