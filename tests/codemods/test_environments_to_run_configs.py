@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from prefect1_migrate.codemods import environments_to_run_configs
+from prefect1_migrate.codemods._environments.flows import FLOW_PARAMETERS_0_15
 from prefect1_migrate.codemods._environments.mapping import PARAMETERS
 from realprefect import envs
 
@@ -58,15 +58,13 @@ def _signatures(version: str) -> dict[str, list[str]]:
 @pytest.mark.real_prefect
 def test_parameter_tables_are_the_0_15_13_signatures() -> None:
     found = _signatures("0.15.13")
-    assert found.pop("Flow") == list(environments_to_run_configs.FLOW_PARAMETERS_0_15)
+    assert found.pop("Flow") == list(FLOW_PARAMETERS_0_15)
     assert found == {name: list(parameters) for name, parameters in PARAMETERS.items()}
 
 
 @pytest.mark.real_prefect
 def test_flow_lost_exactly_environment_in_1_x() -> None:
-    expected = [
-        name for name in environments_to_run_configs.FLOW_PARAMETERS_0_15 if name != "environment"
-    ]
+    expected = [name for name in FLOW_PARAMETERS_0_15 if name != "environment"]
     for version in ("1.0.0", "1.4.1"):
         assert _signatures(version)["Flow"] == expected, version
 

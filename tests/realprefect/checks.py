@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from prefect1_migrate.codemods.environments_to_run_configs import EXECUTOR_NOT_MOVED
+from prefect1_migrate.codemods._environments.following import EXECUTOR_NOT_MOVED
 
 from prefect1_migrate.command_lines import CommandLine
 from prefect1_migrate.markers import MARKER, unfolded_lines
