@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from prefect1_migrate.escaping import escaped
-from prefect1_migrate.migrate import MigrationOutcome, Mode
+from prefect1_migrate.outcome import MigrationOutcome, Mode
 from prefect1_migrate.redaction import redact
 
 MARKER_RULE = "todo-prefect-1.0"  # a TODO(prefect-1.0) marker the repository already has

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from prefect1_migrate.codemod import Codemod
 from prefect1_migrate.escaping import escaped, escaped_lines
-from prefect1_migrate.migrate import CodemodOutcome, MigrationOutcome, Mode, Progress
+from prefect1_migrate.outcome import CodemodOutcome, MigrationOutcome, Mode, Progress
 from prefect1_migrate.pipeline import FileResult, Finding
 from prefect1_migrate.redaction import redact
 

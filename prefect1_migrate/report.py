@@ -10,7 +10,7 @@ from typing import Any
 from prefect1_migrate import __version__
 from prefect1_migrate.escaping import code_span, decodable, escaped
 from prefect1_migrate.guide import SECTIONS, section_link
-from prefect1_migrate.migrate import MigrationOutcome
+from prefect1_migrate.outcome import MigrationOutcome
 from prefect1_migrate.pipeline import where
 from prefect1_migrate.redaction import redact
 

@@ -15,7 +15,7 @@ from prefect1_migrate import __version__
 from prefect1_migrate.annotations import MARKER_RULE, SKIPPED_RULE, annotations
 from prefect1_migrate.escaping import decodable
 from prefect1_migrate.guide import GUIDE_URL, section_link
-from prefect1_migrate.migrate import MigrationOutcome
+from prefect1_migrate.outcome import MigrationOutcome
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -292,13 +292,13 @@ def test_a_failed_write_puts_everything_back(make_repo, monkeypatch) -> None:
     put back."""
     from prefect1_migrate.codemods.imports_moved import CODEMOD as IMPORTS_MOVED
 
-    from prefect1_migrate import migrate as migrate_module
+    from prefect1_migrate import rollback, writing
     from prefect1_migrate.gitops import RepositoryProblem
     from prefect1_migrate.migrate import Migration, MigrationRequest
 
     repo = make_repo(files={f"flow{n}.py": OLD for n in range(5)})
     before = snapshot(repo)
-    real_write = migrate_module.write_atomic
+    real_write = writing.write_atomic
     calls = []
 
     def failing_write(root: Path, path: str, data: bytes, *checks: object) -> None:
@@ -307,7 +307,8 @@ def test_a_failed_write_puts_everything_back(make_repo, monkeypatch) -> None:
             raise OSError(28, "No space left on device", path)
         real_write(root, path, data, *checks)
 
-    monkeypatch.setattr(migrate_module, "write_atomic", failing_write)
+    for module in (writing, rollback):  # the writes, and the put-back
+        monkeypatch.setattr(module, "write_atomic", failing_write)
     monkeypatch.chdir(repo)
     with pytest.raises(RepositoryProblem, match=r"No space left on device.*put back"):
         Migration(MigrationRequest(paths=[repo], codemods=[IMPORTS_MOVED])).run()
@@ -392,14 +393,14 @@ def test_a_rollback_carries_on_past_a_failed_restore_and_says_how_to_finish_it(
     gives the command that finishes the rollback once there is room."""
     from prefect1_migrate.codemods.imports_moved import CODEMOD as IMPORTS_MOVED
 
-    from prefect1_migrate import migrate as migrate_module
+    from prefect1_migrate import rollback, writing
     from prefect1_migrate.gitops import RepositoryProblem
     from prefect1_migrate.migrate import Migration, MigrationRequest
 
     repo = make_repo(files={f"flow{n}.py": OLD for n in range(5)})
     start = git(repo, "rev-parse", "HEAD").strip()
     before = snapshot(repo)
-    real_write = migrate_module.write_atomic
+    real_write = writing.write_atomic
     migrations = []
 
     def disk_filling_up(root: Path, path: str, data: bytes, *checks: object) -> None:
@@ -409,7 +410,8 @@ def test_a_rollback_carries_on_past_a_failed_restore_and_says_how_to_finish_it(
             raise OSError(28, "No space left on device", path)
         real_write(root, path, data, *checks)
 
-    monkeypatch.setattr(migrate_module, "write_atomic", disk_filling_up)
+    for module in (writing, rollback):  # the writes, and the put-back
+        monkeypatch.setattr(module, "write_atomic", disk_filling_up)
     monkeypatch.chdir(repo)
     with pytest.raises(RepositoryProblem) as stopped:
         Migration(MigrationRequest(paths=[repo], codemods=[IMPORTS_MOVED], jobs=1)).run()
