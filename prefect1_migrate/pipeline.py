@@ -230,7 +230,7 @@ class FileProcessor:
             if _PREFECT.search(data) is not None:  # markers name it too
                 from prefect1_migrate.notebook_run import process_notebook
 
-                process_notebook(self, result, data, line_length)
+                process_notebook(self, result, data, _known(line_length))
             return result
         if self.report_marked:
             for line, message in marker_lines(probe):
@@ -273,7 +273,7 @@ class FileProcessor:
         else:
             texts = self._run_text(path, kind, source.text, candidates, result, listings)
         if texts and line_length and kind not in _MARKERS_KEPT_WHOLE:
-            limit = line_length() if callable(line_length) else line_length
+            limit = _known(line_length)
             if limit:
                 texts = _fitted(source.text, texts, limit, code=kind is FileKind.PYTHON)
         if texts or listings:
@@ -471,6 +471,11 @@ class FileProcessor:
 # Documentation is not held to a line length, and its prose markers are not ``#`` comments;
 # a file without comments has no markers.
 _MARKERS_KEPT_WHOLE = frozenset({FileKind.MARKDOWN, FileKind.RST, *COMMENTLESS_KINDS})
+
+
+def _known(line_length: int | Callable[[], int] | None) -> int | None:
+    """The line length ``process_source`` was given, or got from the function it was given."""
+    return line_length() if callable(line_length) else line_length
 
 
 def _fitted(
