@@ -87,6 +87,22 @@ def _callee_name(trailer: LN | None) -> str | None:
     return before.value if before is not None and before.type == token.NAME else None
 
 
+def _called_name(argument: LN) -> str | None:
+    """``Flow`` for an argument of ``Flow(...)`` or ``module.Flow(...)``."""
+    trailer = argument.parent
+    if trailer is not None and trailer.type == syms.arglist:
+        trailer = trailer.parent
+    if trailer is None or trailer.type != syms.trailer or trailer.parent is None:
+        return None
+    index = trailer.parent.children.index(trailer)
+    before = trailer.parent.children[index - 1] if index > 0 else None
+    if before is not None and before.type == token.NAME:
+        return before.value
+    if before is not None and before.type == syms.trailer and before.children[0].type == token.DOT:
+        return before.children[1].value
+    return None
+
+
 def convert_in_place(file: FileState) -> None:
     """Turn every environment call left whose value ends up where an environment goes (an
     assignment, a ``return``, a branch of ``a if c else b``, a ``run_config`` slot) into its
@@ -226,6 +242,8 @@ def _is_value_position(node: LN) -> bool:
         return node is parent.children[-1]
     if parent.type == syms.argument:
         keyword = keyword_argument(parent)
+        if keyword is not None and keyword[0] == "environment" and _called_name(parent) == "Flow":
+            return False  # a Flow call the rewrite left: not Prefect's as far as it can tell
         return keyword is not None and keyword[0] in ("environment", "run_config")
     if parent.type == syms.dictsetmaker:
         index = parent.children.index(node)
