@@ -2,8 +2,8 @@
 and long review markers folded, so that a black or ruff-format commit hook (and a line-length
 check) accepts every migration commit.
 
-Only the lines a codemod changed or added are looked at, and only those longer than the
-limit. A line whose last bracket pair closes at its end (``x = f(a, b)``, ``return g(...)``)
+Only the lines a codemod wrote are looked at (those the original file does not hold), and
+only those longer than the limit. A line whose last bracket pair closes at its end (``x = f(a, b)``, ``return g(...)``)
 is split as black's right-hand split does: the text up to the opening bracket, the body
 one level deeper, the closing bracket and what follows on a line of their own. A body that
 still does not fit, that ends with a comma, or that holds the elements of a collection
@@ -29,7 +29,6 @@ import tokenize
 from pathlib import Path
 
 from prefect1_migrate import tomlread
-from prefect1_migrate.linemap import matching_blocks
 from prefect1_migrate.markers import fold_marker
 
 DEFAULT_LINE_LENGTH = 88
@@ -39,25 +38,27 @@ _CLOSING = set(_OPENING.values())
 
 
 def fit_changed_lines(original: str, text: str, limit: int, code: bool = True) -> str:
-    """``text`` with each line that is not in ``original`` and is longer than ``limit``
-    folded when it is a review marker (:func:`prefect1_migrate.markers.fold_marker`), else,
-    in Python (``code``), split as black would split it (where it can be)."""
+    """``text`` with each line longer than ``limit`` that ``original`` does not hold folded
+    when it is a review marker (:func:`prefect1_migrate.markers.fold_marker`), else, in
+    Python (``code``), split as black would split it (where it can be). A long line the
+    original already held, wherever it now stands, is the user's and stays as it is."""
     new = text.split("\n")
-    if all(_fitted_line(line, limit, code) == [line] for line in new if len(line) > limit):
-        return text  # no line to fold or split: no need to tell the changed lines apart
-    old = original.split("\n")
-    kept = {
-        new_start + offset
-        for _, new_start, size in matching_blocks(old, new)
-        for offset in range(size)
+    long_lines = [number for number, line in enumerate(new) if len(line) > limit]
+    if not long_lines:
+        return text
+    held = set(original.split("\n"))
+    fitted_lines = {
+        number: fitted
+        for number in long_lines
+        if new[number] not in held
+        and (fitted := _fitted_line(new[number], limit, code)) != [new[number]]
     }
-    fitted: list[str] = []
+    if not fitted_lines:
+        return text
+    result: list[str] = []
     for number, line in enumerate(new):
-        if number in kept or len(line) <= limit:
-            fitted.append(line)
-        else:
-            fitted.extend(_fitted_line(line, limit, code))
-    return "\n".join(fitted)
+        result.extend(fitted_lines.get(number, [line]))
+    return "\n".join(result)
 
 
 def _fitted_line(line: str, limit: int, code: bool) -> list[str]:
