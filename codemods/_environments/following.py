@@ -57,11 +57,10 @@ def rename_mapping_slots(file: FileState) -> None:
     for node in walk(file.root):
         if node.type == syms.argument:
             keyword = keyword_argument(node)
-            trailer = node.parent.parent if node.parent.type == syms.arglist else node.parent
             if (
                 keyword is not None
                 and keyword[0] == "environment"
-                and _callee_name(trailer) == "dict"
+                and _callee_name(node) == "dict"
                 and file.values.holds(keyword[1]) is Held.ENVIRONMENT
             ):
                 node.children[0].value = "run_config"
@@ -78,17 +77,9 @@ def rename_mapping_slots(file: FileState) -> None:
                     set_string_value(key, "run_config")  # type: ignore[arg-type]
 
 
-def _callee_name(trailer: LN | None) -> str | None:
-    """``dict`` for the argument trailer of ``dict(...)``."""
-    if trailer is None or trailer.type != syms.trailer or trailer.parent is None:
-        return None
-    index = trailer.parent.children.index(trailer)
-    before = trailer.parent.children[index - 1] if index > 0 else None
-    return before.value if before is not None and before.type == token.NAME else None
-
-
-def _called_name(argument: LN) -> str | None:
-    """``Flow`` for an argument of ``Flow(...)`` or ``module.Flow(...)``."""
+def _callee_name(argument: LN, dotted: bool = False) -> str | None:
+    """``dict`` for an argument of ``dict(...)``; with ``dotted``, ``Flow`` for an argument of
+    ``module.Flow(...)`` too."""
     trailer = argument.parent
     if trailer is not None and trailer.type == syms.arglist:
         trailer = trailer.parent
@@ -98,8 +89,8 @@ def _called_name(argument: LN) -> str | None:
     before = trailer.parent.children[index - 1] if index > 0 else None
     if before is not None and before.type == token.NAME:
         return before.value
-    if before is not None and before.type == syms.trailer and before.children[0].type == token.DOT:
-        return before.children[1].value
+    if dotted and before is not None and before.type == syms.trailer:
+        return before.children[1].value if before.children[0].type == token.DOT else None
     return None
 
 
@@ -242,7 +233,11 @@ def _is_value_position(node: LN) -> bool:
         return node is parent.children[-1]
     if parent.type == syms.argument:
         keyword = keyword_argument(parent)
-        if keyword is not None and keyword[0] == "environment" and _called_name(parent) == "Flow":
+        if (
+            keyword is not None
+            and keyword[0] == "environment"
+            and _callee_name(parent, dotted=True) == "Flow"
+        ):
             return False  # a Flow call the rewrite left: not Prefect's as far as it can tell
         return keyword is not None and keyword[0] in ("environment", "run_config")
     if parent.type == syms.dictsetmaker:
