@@ -109,10 +109,12 @@ _DOTTED = re.compile(
 )
 _ENV_VARS = {removed.old: removed for removed in ENV_VARS}
 #: A variable set, not read: ``NAME=``, ``NAME:``, ``name: NAME``, ``"NAME"``, and in a YAML
-#: flow collection ``{name: NAME, value: ...}``/``[NAME, ...]`` (``$NAME``, ``${NAME}``,
+#: flow collection ``{name: NAME, value: ...}``/``{NAME: ...}``/``[NAME, ...]`` (``$NAME``, ``${NAME}``,
 #: ``secrets.NAME`` and prose mentions are reads or text).
 _ENV_VAR = re.compile(
-    r"(?<![\w$.{])(" + "|".join(map(re.escape, _ENV_VARS)) + r")(?=[ \t]*[=:,}\]]|['\"]|[ \t]*$)",
+    r"(?<![\w$.])(?<!\$\{)("
+    + "|".join(map(re.escape, _ENV_VARS))
+    + r")(?=[ \t]*[=:,}\]]|['\"]|[ \t]*$)",
     re.MULTILINE,
 )
 #: ``PREFECT__CLOUD__API_KEY`` set: ``=``/``:`` forms, and in JSON a ``"KEY":`` member or a
